@@ -1,0 +1,133 @@
+// Types shared across jitctl's modules. The public ones are re-exported from index.ts;
+// the rest are the contracts between the hint surface, the router and the strategies.
+
+/** Any callable; hints accept every function shape and must never assume more. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => any;
+
+/** The three hints. */
+export type Hint = 'focus' | 'ignore' | 'once';
+
+/** The tiers the router can pick (see DESIGN.md). */
+export type Tier = 'native' | 'v8' | 'warmup' | 'noop';
+
+/** What a user may ask for: a specific tier, or the router's choice. */
+export type TierChoice = Tier | 'auto';
+
+/** When the warm-up of a hinted function runs. */
+export type WarmupWhen = 'decoration' | 'first-call' | 'manual';
+
+/** Options accepted by every hint (as `jitFocus(fn, options)` or `@jitFocus(options)`). */
+export interface HintOptions {
+  /** Argument tuples used for warm-up calls; typed arrays are copied for each call. */
+  samples?: ReadonlyArray<ReadonlyArray<unknown>>;
+  /** Number of warm-up calls (spread over the samples). */
+  warmup?: number;
+  /** When warm-up runs: at decoration, on the first call, or on `warmup()`. */
+  when?: WarmupWhen;
+  /** jitOnce only: deopts tolerated before the function is pinned. */
+  maxDeopts?: number;
+  /** Count and time calls, track tier changes (also `JITCTL_PROFILE=1`). */
+  profile?: boolean;
+  /** Force a tier for this function instead of the router's choice. */
+  tier?: TierChoice;
+  /** Receiver for warm-up calls of methods that use `this`. */
+  thisArg?: unknown;
+}
+
+/** Options after validation, with defaults filled in. */
+export interface NormalizedOptions {
+  samples: ReadonlyArray<ReadonlyArray<unknown>>;
+  warmup: number;
+  when: WarmupWhen;
+  maxDeopts: number;
+  profile: boolean;
+  tier: TierChoice;
+  thisArg: unknown;
+}
+
+/** V8 execution tier of a function as observed through intrinsics. */
+export type ObservedTier = 'interpreter' | 'sparkplug' | 'maglev' | 'turbofan' | 'unknown';
+
+export interface TierChange {
+  from: ObservedTier;
+  to: ObservedTier;
+  /** Calls seen (by jitctl) when the change was observed. */
+  atCall: number;
+}
+
+export interface WarmupResult {
+  state: 'none' | 'pending' | 'done' | 'failed';
+  when: WarmupWhen;
+  calls: number;
+  ms: number;
+  error?: string;
+}
+
+/** A construct found by source analysis, with its position in the function's source. */
+export interface SourceFinding {
+  construct: string;
+  line: number;
+  column: number;
+}
+
+export interface SourceAnalysis {
+  analyzable: boolean;
+  /** Why not, when `analyzable` is false (native code, bound function, parse failure...). */
+  reason?: string;
+  kind?: 'function' | 'arrow' | 'method' | 'class' | 'getter' | 'setter';
+  async?: boolean;
+  generator?: boolean;
+  params: string[];
+  /** Constructs that defeat optimization: eval, with, arguments, debugger, new Function. */
+  defeats: SourceFinding[];
+}
+
+/**
+ * The live record jitctl keeps for one hinted function. Strategies and the profiler update it;
+ * `stats()` hands out copies.
+ */
+export interface FunctionRecord {
+  readonly id: number;
+  name: string;
+  hint: Hint;
+  tier: Tier;
+  /** Why the router picked this tier. */
+  reason: string;
+  /** Tiers tried first and why they were not used. */
+  fallbacks: string[];
+  warnings: string[];
+  profiled: boolean;
+  /** Calls counted by jitctl (profiled functions and wrappers that count anyway). */
+  calls: number;
+  /** Timing in nanoseconds; null when not profiled. */
+  time: { samples: number; totalNs: number; minNs: number; maxNs: number } | null;
+  observedTier: ObservedTier;
+  tierChanges: TierChange[];
+  deopts: number;
+  /** Optimizations jitctl requested. */
+  compiles: number;
+  /** jitOnce: pinned (never optimized again) after maxDeopts. */
+  pinned: boolean;
+  warmup: WarmupResult;
+  analysis: SourceAnalysis | null;
+}
+
+/** What a strategy is given: the function, its record and its options. */
+export interface HintTarget {
+  fn: AnyFunction;
+  record: FunctionRecord;
+  options: NormalizedOptions;
+  /** How it was hinted: a plain function, or a method through a decorator. */
+  site: 'function' | 'method' | 'static-method';
+}
+
+/** A tier implementation. */
+export interface Strategy {
+  readonly tier: Tier;
+  /**
+   * Applies the hint and returns what replaces `target.fn`: `fn` itself wherever nothing has to
+   * run per call (noop, jitIgnore), otherwise a thin wrapper.
+   */
+  apply(target: HintTarget): AnyFunction;
+}
