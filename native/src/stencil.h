@@ -56,6 +56,19 @@ enum class HoleValue : uint8_t {
 // Operand values: slot operand -> byte offset of the slot in the frame; view operand -> byte
 // offset of the view record in the frame; immediate -> its value (sign-extended to 64 bits);
 // f64 immediate -> its IEEE-754 bits.
+//
+// Added by the stencil generator (tools/stencils/), what the generated headers guarantee:
+// - Operand holes: `index` is the operand's position in UopInfo::operands (a Label operand is
+//   always last and is never an Operand hole; it is HoleValue::Target).
+// - No GOT relocations are emitted: the generator gives each stencil its own 8-byte slots in its
+//   data part (absolute 64-bit holes) and addresses them PC-relative. Runtime GOTs are not needed.
+// - Relocation kinds that occur: x86-64: X86_64_64 (data), X86_64_32S (operands: slot/view offsets
+//   and i32 immediates), X86_64_PC32 / X86_64_PLT32 (code and data of the same stencil instance,
+//   Continue, Target). AArch64: AARCH64_ABS64 (data), AARCH64_MOVW_UABS_G0 (slot/view offsets: one
+//   movz, so they must be < 65536; range-check it), AARCH64_MOVW_UABS_G0_NC..G3 (immediates),
+//   AARCH64_JUMP26 / AARCH64_CONDBR19 (Continue, Target; CALL26 in the shim), AARCH64_ADR_PREL_PG_HI21 +
+//   AARCH64_LDST64_ABS_LO12_NC (the stencil's own data). Any may appear in future tables.
+// - Hole values Code/Data are never used with an absolute 32-bit kind.
 struct Hole {
   uint32_t offset;   // from the start of the part (code or data) that holds it
   RelocKind kind;

@@ -1,0 +1,53 @@
+// Included first by every stencil translation unit the generator writes. It declares the holes
+// (extern symbols whose ADDRESS is the value the runtime patches in) and the continuation style
+// every micro-op follows. See generate.mjs for the whole design.
+#pragma once
+
+#include <stdint.h>
+
+typedef struct {
+  void* base;
+  uint64_t length;  // in elements
+} ViewRecord;
+
+#define STENCIL_CC __attribute__((preserve_none))
+// Hidden: the compiler may then branch to these directly (jmp/b with a PC-relative relocation)
+// instead of going through a GOT; they are code inside the same kernel, so always in range.
+#define JIT_LOCAL __attribute__((visibility("hidden")))
+
+typedef STENCIL_CC void Continuation(uint8_t* frame);
+extern Continuation _JIT_CONTINUE JIT_LOCAL;
+extern Continuation _JIT_TARGET JIT_LOCAL;
+
+// Operand holes. Default visibility on purpose: on AArch64 (-fpic) a hidden symbol would be
+// addressed PC-relative (adrp+add), which cannot express a small absolute value; a default one
+// goes through a GOT entry that the generator places in the stencil's data. On x86-64
+// (-fno-pic, small code model) both become 32-bit displacements/immediates.
+extern char _JIT_OPERAND0[];
+extern char _JIT_OPERAND1[];
+extern char _JIT_OPERAND2[];
+extern char _JIT_OPERAND3[];
+
+#define JIT_OPERAND(n) ((uintptr_t)_JIT_OPERAND##n)
+#define SLOT_F64(n) (*(double*)(frame + JIT_OPERAND(n)))
+#define SLOT_I32(n) (*(int32_t*)(frame + JIT_OPERAND(n)))
+#define SLOT_U32(n) (*(uint32_t*)(frame + JIT_OPERAND(n)))
+#define SLOT_VIEW(n) ((const ViewRecord*)(frame + JIT_OPERAND(n)))
+#define IMM_I32(n) ((int32_t)(intptr_t)_JIT_OPERAND##n)
+// A 64-bit immediate cannot be an x86-64 small-model displacement, so it lives in the stencil's
+// data part: a per-instance 8-byte constant with an absolute 64-bit relocation. `volatile`
+// stops clang from folding the constant back into a (32-bit) immediate.
+#define DECLARE_IMM_F64(n) \
+  static const volatile uint64_t jit_imm_bits##n = (uint64_t)(uintptr_t)_JIT_OPERAND##n;
+#define IMM_F64(n) jit_bits_to_f64(jit_imm_bits##n)
+
+static inline double jit_bits_to_f64(uint64_t bits) {
+  double x;
+  __builtin_memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+#define CONTINUE() __attribute__((musttail)) return _JIT_CONTINUE(frame)
+// `JUMP(label)`: the op's label operand is always the hole _JIT_TARGET.
+#define JUMP(label) __attribute__((musttail)) return _JIT_TARGET(frame)
+#define STENCIL(name) STENCIL_CC void name(uint8_t* frame)

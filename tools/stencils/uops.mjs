@@ -1,0 +1,241 @@
+// The micro-op table: the ONE source of truth. generate.mjs derives from it the C stencil
+// sources, native/src/uops.h, the per-target stencil headers, lib/kernel/uops.ts and
+// docs/uops.md. Append new ops at the end of a family or of the list (opcodes are positions; the
+// runtime reads the tables and never hard-codes a number, but stable numbers keep diffs small).
+//
+// Operands are written "name=Kind" (written by the op) or "name:Kind" (read). A Label operand, if
+// any, comes last: its hole is _JIT_TARGET; the others are _JIT_OPERAND0.. in order, so an
+// operand's hole index equals its position in the op's operand list.
+// `c` is the body of the stencil: operand names are C lvalues/values (a View is a
+// `const ViewRecord*`), `JUMP(label)` branches, and CONTINUE() is appended unless `ends` is set.
+// `js` is the reference semantics over the op's read operands in order (the test oracle).
+
+export const OPERAND_KINDS = ['F64', 'I32', 'U32', 'View', 'Label', 'ImmI32', 'ImmF64'];
+
+export const ELEMENT_KINDS = [
+  { name: 'Int8', array: 'Int8Array', c: 'int8_t', integer: true },
+  { name: 'Uint8', array: 'Uint8Array', c: 'uint8_t', integer: true },
+  { name: 'Uint8Clamped', array: 'Uint8ClampedArray', c: 'uint8_t', integer: true },
+  { name: 'Int16', array: 'Int16Array', c: 'int16_t', integer: true },
+  { name: 'Uint16', array: 'Uint16Array', c: 'uint16_t', integer: true },
+  { name: 'Int32', array: 'Int32Array', c: 'int32_t', integer: true },
+  { name: 'Uint32', array: 'Uint32Array', c: 'uint32_t', integer: true },
+  { name: 'Float32', array: 'Float32Array', c: 'float', integer: false },
+  { name: 'Float64', array: 'Float64Array', c: 'double', integer: false },
+];
+
+const uops = [];
+
+function op(name, operands, fields) {
+  uops.push({ name, operands, viewKind: -1, pseudo: false, ends: false, ...fields });
+}
+
+// ---- control ------------------------------------------------------------------------------
+op('LABEL', 'here:Label', { pseudo: true, doc: 'Marks a branch target. Emits no code.' });
+op('JUMP', 'to:Label', { c: 'JUMP(to);', ends: true, doc: 'Unconditional jump.' });
+op('RETURN', '', {
+  c: 'return;',
+  ends: true,
+  doc: 'Leaves the kernel: returns from the entry shim. The result, if any, is in a frame slot.',
+});
+
+// ---- constants and moves --------------------------------------------------------------------
+op('CONST_F64', 'd=F64 k:ImmF64', { c: 'd = k;', js: '(k) => k', doc: 'Loads an f64 constant (any bits, -0 and NaN included).' });
+op('CONST_I32', 'd=I32 k:ImmI32', { c: 'd = k;', js: '(k) => k', doc: 'Loads an i32 constant.' });
+op('MOV_F64', 'd=F64 a:F64', { c: 'd = a;', js: '(a) => a', doc: 'Copies an f64 slot.' });
+op('MOV_I32', 'd=I32 a:I32', { c: 'd = a;', js: '(a) => a', doc: 'Copies an i32 slot.' });
+op('MOV_U32', 'd=U32 a:U32', { c: 'd = a;', js: '(a) => a', doc: 'Copies a u32 slot.' });
+
+// ---- f64 arithmetic -------------------------------------------------------------------------
+const f64Binary = [
+  ['ADD', 'a + b', '(a, b) => a + b'],
+  ['SUB', 'a - b', '(a, b) => a - b'],
+  ['MUL', 'a * b', '(a, b) => a * b'],
+  ['DIV', 'a / b', '(a, b) => a / b'],
+  ['MOD', 'fmod(a, b)', '(a, b) => a % b', 'C fmod is exact and has the same special cases as JS %.'],
+];
+for (const [name, expr, js, note] of f64Binary) {
+  op(`${name}_F64`, 'd=F64 a:F64 b:F64', { c: `d = ${expr};`, js, doc: note ?? `f64 ${js.slice(10)}.` });
+}
+op('NEG_F64', 'd=F64 a:F64', { c: 'd = -a;', js: '(a) => -a', doc: 'f64 negation (flips the sign of 0 and NaN).' });
+
+// ---- Math, exact ----------------------------------------------------------------------------
+const mathExact = [
+  ['ABS', '__builtin_fabs(a)', 'Math.abs'],
+  ['FLOOR', 'js_floor(a)', 'Math.floor'],
+  ['CEIL', 'js_ceil(a)', 'Math.ceil'],
+  ['ROUND', 'js_round(a)', 'Math.round', 'Half toward +Infinity; -0 for [-0.5, -0]; 0.49999999999999994 -> 0.'],
+  ['TRUNC', 'js_trunc(a)', 'Math.trunc'],
+  ['SIGN', 'js_sign(a)', 'Math.sign'],
+  ['SQRT', '__builtin_sqrt(a)', 'Math.sqrt', 'IEEE square root (correctly rounded, like V8).'],
+  ['FROUND', 'js_fround(a)', 'Math.fround'],
+];
+for (const [name, expr, fn, note] of mathExact) {
+  op(`${name}_F64`, 'd=F64 a:F64', { c: `d = ${expr};`, js: `(a) => ${fn}(a)`, doc: note ?? `${fn}, exact.` });
+}
+
+// ---- Math, libm (within 1 ulp of V8) ----------------------------------------------------------
+const libmUnary = ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh',
+  'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10'];
+for (const fn of libmUnary) {
+  op(`${fn.toUpperCase()}_F64`, 'd=F64 a:F64', {
+    c: `d = ${fn}(a);`,
+    js: `(a) => Math.${fn}(a)`,
+    doc: `Math.${fn} through libm ${fn}(); may differ from V8 in the last place (within 1 ulp).`,
+  });
+}
+
+// Not libm: glibc cbrt is up to 2 ulp from V8, so V8's own algorithm is reproduced.
+op('CBRT_F64', 'd=F64 a:F64', {
+  c: 'd = js_cbrt(a);',
+  js: '(a) => Math.cbrt(a)',
+  doc: 'Math.cbrt with fdlibm\'s algorithm, as V8 computes it: bit-identical (glibc cbrt is up to 2 ulp off).',
+});
+
+// ---- Math binary ----------------------------------------------------------------------------
+op('MIN_F64', 'd=F64 a:F64 b:F64', { c: 'd = js_min(a, b);', js: '(a, b) => Math.min(a, b)', doc: 'Math.min: NaN wins, -0 < +0.' });
+op('MAX_F64', 'd=F64 a:F64 b:F64', { c: 'd = js_max(a, b);', js: '(a, b) => Math.max(a, b)', doc: 'Math.max: NaN wins, -0 < +0.' });
+op('POW_F64', 'd=F64 a:F64 b:F64', {
+  c: 'd = js_pow(a, b);',
+  js: '(a, b) => Math.pow(a, b)',
+  doc: 'Math.pow / **: JS special cases (x ** NaN, (+-1) ** +-Infinity are NaN), x ** 2 = x * x and x ** 0.5 = sqrt(x + 0) as in V8\'s optimizing tiers, else libm pow (within 1 ulp).',
+});
+op('ATAN2_F64', 'd=F64 a:F64 b:F64', { c: 'd = atan2(a, b);', js: '(a, b) => Math.atan2(a, b)', doc: 'Math.atan2 through libm (within 1 ulp).' });
+op('HYPOT_F64', 'd=F64 a:F64 b:F64', { c: 'd = js_hypot(a, b);', js: '(a, b) => Math.hypot(a, b)', doc: 'Math.hypot of two numbers with V8\'s algorithm (normalized Kahan sum, bit-identical); Infinity beats NaN.' });
+op('CLZ32_U32', 'd=I32 a:U32', { c: 'd = js_clz32(a);', js: '(a) => Math.clz32(a)', doc: 'Math.clz32 of a u32 (32 for 0).' });
+
+// ---- i32 / u32 arithmetic -------------------------------------------------------------------
+const i32Binary = [
+  ['ADD', 'js_add_i32(a, b)', '(a, b) => (a + b) | 0'],
+  ['SUB', 'js_sub_i32(a, b)', '(a, b) => (a - b) | 0'],
+  ['IMUL', 'js_imul(a, b)', '(a, b) => Math.imul(a, b)'],
+  ['DIV', 'js_div_i32(a, b)', '(a, b) => (a / b) | 0', 'Division by 0 gives 0; INT_MIN / -1 gives INT_MIN.'],
+  ['MOD', 'js_mod_i32(a, b)', '(a, b) => (a % b) | 0', 'Remainder by 0 gives 0; the sign follows the dividend.'],
+  ['AND', 'a & b', '(a, b) => a & b'],
+  ['OR', 'a | b', '(a, b) => a | b'],
+  ['XOR', 'a ^ b', '(a, b) => a ^ b'],
+  ['SHL', 'js_shl(a, b)', '(a, b) => a << b', 'The shift count is taken modulo 32.'],
+  ['SAR', 'js_sar(a, b)', '(a, b) => a >> b', 'Arithmetic shift; the count is taken modulo 32.'],
+];
+for (const [name, expr, js, note] of i32Binary) {
+  op(`${name}_I32`, 'd=I32 a:I32 b:I32', { c: `d = ${expr};`, js, doc: note ?? `i32 ${js.slice(10)}.` });
+}
+op('NEG_I32', 'd=I32 a:I32', { c: 'd = js_neg_i32(a);', js: '(a) => -a | 0', doc: 'Wrapping negation (INT_MIN stays INT_MIN).' });
+op('NOT_I32', 'd=I32 a:I32', { c: 'd = ~a;', js: '(a) => ~a', doc: 'Bitwise not.' });
+op('SHR_U32', 'd=U32 a:I32 b:I32', { c: 'd = js_shr(a, b);', js: '(a, b) => a >>> b', doc: 'Logical shift right (>>>), u32 result; the count is taken modulo 32.' });
+
+// ---- conversions ----------------------------------------------------------------------------
+op('I32_TO_F64', 'd=F64 a:I32', { c: 'd = (double)a;', js: '(a) => a', doc: 'Exact.' });
+op('U32_TO_F64', 'd=F64 a:U32', { c: 'd = (double)a;', js: '(a) => a', doc: 'Exact.' });
+op('F64_TO_I32', 'd=I32 a:F64', { c: 'd = js_toint32(a);', js: '(a) => a | 0', doc: 'ToInt32: truncate, wrap modulo 2^32; NaN and Infinity give 0.' });
+op('F64_TO_U32', 'd=U32 a:F64', { c: 'd = js_touint32(a);', js: '(a) => a >>> 0', doc: 'ToUint32.' });
+op('I32_TO_U32', 'd=U32 a:I32', { c: 'd = (uint32_t)a;', js: '(a) => a >>> 0', doc: 'Reinterprets the 32 bits.' });
+op('U32_TO_I32', 'd=I32 a:U32', { c: 'd = (int32_t)a;', js: '(a) => a | 0', doc: 'Reinterprets the 32 bits.' });
+op('F64_TO_INDEX', 'd=I32 a:F64 miss:Label', {
+  c: 'int32_t index = js_to_index(a);\n  if (index < 0) JUMP(miss);\n  d = index;',
+  js: '(a) => Number.isInteger(a) && a >= 0 && a <= 0x7fffffff',
+  doc: 'Jumps to `miss` unless a is an integer in [0, 2^31 - 1] (-0 is 0); else d = a. `js` is the condition to stay.',
+});
+
+// ---- comparisons ----------------------------------------------------------------------------
+const comparisons = [['LT', '<'], ['LE', '<='], ['GT', '>'], ['GE', '>='], ['EQ', '=='], ['NE', '!=']];
+const valueTypes = ['F64', 'I32', 'U32'];
+for (const [cmp, sym] of comparisons) {
+  for (const type of valueTypes) {
+    const jsSym = sym === '==' ? '===' : sym === '!=' ? '!==' : sym;
+    op(`${cmp}_${type}`, `d=I32 a:${type} b:${type}`, {
+      c: `d = a ${sym} b;`,
+      js: `(a, b) => (a ${jsSym} b ? 1 : 0)`,
+      doc: `${type} a ${jsSym} b as 0 or 1${type === 'F64' ? ' (false when either is NaN, except NE)' : ''}.`,
+    });
+  }
+}
+for (const [cmp, sym] of comparisons) {
+  for (const type of valueTypes) {
+    const jsSym = sym === '==' ? '===' : sym === '!=' ? '!==' : sym;
+    op(`BR_${cmp}_${type}`, `a:${type} b:${type} to:Label`, {
+      c: `if (a ${sym} b) JUMP(to);`,
+      js: `(a, b) => a ${jsSym} b`,
+      doc: `Jumps to \`to\` if ${type} a ${jsSym} b.`,
+    });
+  }
+}
+op('BR_TRUE_I32', 'a:I32 to:Label', { c: 'if (a != 0) JUMP(to);', js: '(a) => a !== 0', doc: 'Jumps if a is not 0.' });
+op('BR_FALSE_I32', 'a:I32 to:Label', { c: 'if (a == 0) JUMP(to);', js: '(a) => a === 0', doc: 'Jumps if a is 0.' });
+op('BR_TRUE_F64', 'a:F64 to:Label', { c: 'if (js_truthy(a)) JUMP(to);', js: '(a) => !!a', doc: 'Jumps if a is truthy (not 0, -0 or NaN).' });
+op('BR_FALSE_F64', 'a:F64 to:Label', { c: 'if (!js_truthy(a)) JUMP(to);', js: '(a) => !a', doc: 'Jumps if a is falsy (0, -0 or NaN).' });
+
+// ---- typed arrays ---------------------------------------------------------------------------
+const inBounds = 'if ((uint64_t)(uint32_t)i >= v->length) JUMP(miss);';
+const storeGuard = 'if ((uint64_t)(uint32_t)i < v->length)';
+ELEMENT_KINDS.forEach((kind, viewKind) => {
+  const upper = kind.name.toUpperCase();
+  const element = `((${kind.c}*)v->base)[(uint32_t)i]`;
+  op(`LOAD_${upper}`, 'd=F64 v:View i:I32 miss:Label', {
+    viewKind,
+    c: `${inBounds}\n  d = (double)${element};`,
+    js: '(v, i) => v[i]',
+    doc: `d = ${kind.array} element i as f64; jumps to \`miss\` if i is out of range (JS reads undefined).`,
+  });
+  const convert = kind.name === 'Uint8Clamped' ? 'js_to_uint8_clamp(x)'
+    : kind.integer ? `(${kind.c})js_toint32(x)` : `(${kind.c})x`;
+  op(`STORE_${upper}`, 'v:View i:I32 x:F64', {
+    viewKind,
+    c: `${storeGuard} ${element} = ${convert};`,
+    js: '(v, i, x) => { v[i] = x; }',
+    doc: `Stores f64 x into ${kind.array} element i (${kind.integer ? (kind.name === 'Uint8Clamped' ? 'ToUint8Clamp: round half to even, clamp' : 'ToInt32 then wrap') : kind.name === 'Float32' ? 'rounded through float' : 'as is'}); out of range does nothing.`,
+  });
+});
+ELEMENT_KINDS.forEach((kind, viewKind) => {
+  if (!kind.integer) return;
+  const upper = kind.name.toUpperCase();
+  const element = `((${kind.c}*)v->base)[(uint32_t)i]`;
+  const slot = kind.name === 'Uint32' ? 'U32' : 'I32';
+  op(`LOAD_${upper}_${slot}`, `d=${slot} v:View i:I32 miss:Label`, {
+    viewKind,
+    c: `${inBounds}\n  d = ${element};`,
+    js: '(v, i) => v[i]',
+    doc: `d = ${kind.array} element i as ${slot.toLowerCase()}; jumps to \`miss\` if i is out of range.`,
+  });
+  const convert = kind.name === 'Uint8Clamped' ? 'js_clamp_i32_to_uint8(x)' : `(${kind.c})x`;
+  op(`STORE_${upper}_I32`, 'v:View i:I32 x:I32', {
+    viewKind,
+    c: `${storeGuard} ${element} = ${convert};`,
+    js: '(v, i, x) => { v[i] = x; }',
+    doc: `Stores i32 x (or the same bits of a u32) into ${kind.array} element i${kind.name === 'Uint8Clamped' ? ' (clamped to 0..255)' : ' (wrapping)'}; out of range does nothing.`,
+  });
+});
+op('LENGTH', 'd=I32 v:View', {
+  c: 'd = (int32_t)v->length;',
+  js: '(v) => v.length',
+  doc: 'Element count of a view of any kind. The binder guarantees length <= 2^31 - 1.',
+});
+
+function parseOperands(spec) {
+  if (spec === '') return [];
+  return spec.split(' ').map((text) => {
+    const match = /^([a-z][a-z0-9]*)([=:])([A-Za-z0-9]+)$/.exec(text);
+    if (!match) throw new Error(`bad operand spec "${text}"`);
+    const [, name, mode, kind] = match;
+    if (!OPERAND_KINDS.includes(kind)) throw new Error(`unknown operand kind "${kind}" in "${text}"`);
+    return { name, kind, written: mode === '=' };
+  });
+}
+
+export function defineTable(entries) {
+  return entries.map((entry, opcode) => {
+    const operands = parseOperands(entry.operands);
+    const labelAt = operands.findIndex((o) => o.kind === 'Label');
+    if (labelAt >= 0 && labelAt !== operands.length - 1) throw new Error(`${entry.name}: the Label operand must be last`);
+    if (operands.length > 4) throw new Error(`${entry.name}: at most 4 operands`);
+    if (!entry.pseudo && typeof entry.c !== 'string') throw new Error(`${entry.name}: no C body`);
+    if (typeof entry.doc !== 'string') throw new Error(`${entry.name}: no doc`);
+    return { ...entry, opcode, operands };
+  });
+}
+
+export const UOPS = defineTable(uops);
+
+// Runtime functions a stencil may call (libm). Any other external symbol fails generation.
+export const EXTERNS = ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh',
+  'acosh', 'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'pow', 'atan2', 'fmod'];
