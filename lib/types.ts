@@ -97,6 +97,10 @@ export interface FunctionRecord {
   /** Tiers tried first and why they were not used. */
   fallbacks: string[];
   warnings: string[];
+  /**
+   * Whether the profiler wraps this function. Set before strategy.apply, so a strategy knows that
+   * the profiler counts `calls` (a strategy must then not count them too).
+   */
   profiled: boolean;
   /** Calls counted by jitctl (profiled functions and wrappers that count anyway). */
   calls: number;

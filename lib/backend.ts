@@ -1,0 +1,556 @@
+// The router. This is the only module that looks at runtimes, versions, V8 flags and the addon: it
+// detects once, at import, and then answers getStrategy(hint, fn, options) for every hint.
+//
+// It also owns the guarded entry points to V8's intrinsics (the V8Control below). An intrinsic
+// called on the wrong kind of function aborts the whole process, uncatchably (REFERENCE.md lists
+// the cases), so every call goes through checks that keep those cases out of reach:
+//   - only real user functions: not native, bound, Proxy (all "[native code]" to the Function.prototype
+//     toString captured at import, plus util.types.isProxy), not class constructors, not asm.js;
+//   - Prepare always right before any Optimize (eager or on next call);
+//   - never Prepare or Optimize code that may have been NeverOptimized: jitctl keeps a registry of the
+//     functions it NeverOptimized and of their source text, because sibling closures and identical
+//     `new Function` sources share code with them;
+//   - never CompileBaseline (nothing needs it, and it aborts under --jitless);
+//   - with those checks passed, the call runs under V8's --fuzzing flag as a second net (compat.ts).
+
+import { addonStatus } from './addon.js';
+import { getConfig } from './config.js';
+import {
+  loadIntrinsics, layoutFromProbe, startupFlagIsSet, withFatalChecksRelaxed,
+  type Intrinsics, type IntrinsicsLoad, type NativesSyntax, type StatusLayout,
+} from './compat.js';
+import { noopStrategy } from './strategies/noop.js';
+import { warmupStrategy } from './strategies/warmup.js';
+import { v8Strategy } from './strategies/v8.js';
+import { nativeAvailability } from './strategies/native.js';
+import type { AnyFunction, Hint, NormalizedOptions, ObservedTier, Strategy, Tier } from './types.js';
+
+export interface Detection {
+  runtime: 'node' | 'bun' | 'deno' | 'other';
+  nodeVersion: string | null;
+  v8Version: string | null;
+  nativesSyntax: NativesSyntax;
+  /** Every intrinsic probed, by name, and whether it compiled. */
+  intrinsics: Record<string, boolean>;
+  maglev: boolean | null;
+  turbofan: boolean | null;
+  /** No optimizing compiler to control: --jitless (command line or NODE_OPTIONS), or TurboFan and Maglev both off. */
+  jitless: boolean;
+  statusLayout: StatusLayout | null;
+  /** How V8 is asked to optimize a focused function now: 'eager' where V8 has %OptimizeTurbofanEager. */
+  optimizeMode: 'eager' | 'next-call' | null;
+  /** The native addon (lib/addon.ts): loaded, process arch, the engine's arch name, stencils for it. */
+  addon: { loaded: boolean; arch: string; nativeArch?: string; supported?: boolean; error?: string };
+  native: { available: boolean; reason: string };
+  /** Milliseconds detection took at import (runtime, flags, intrinsics, layout). */
+  detectMs: number;
+  /** Milliseconds loading the addon took (on the first detect() call), or null before. */
+  addonMs: number | null;
+  /** What went wrong during detection (never thrown). */
+  errors: string[];
+}
+
+interface V8Module { setFlagsFromString(flags: string): void }
+
+// Captured at import, before user code can replace them.
+const functionToString = Function.prototype.toString;
+const reflectApply = Reflect.apply;
+const NATIVE_SOURCE = /\{\s*\[native code\]\s*\}\s*$/;
+const CLASS_SOURCE = /^class\b/;
+// "use asm" modules abort %PrepareFunctionForOptimization once V8 has validated them.
+const ASM_SOURCE = /["']use asm["']/;
+
+// process.hrtime, not the performance global: Node loads perf_hooks on first use of that, which
+// alone costs more than detection.
+function clockMs(): number {
+  try {
+    return Number(process.hrtime.bigint()) / 1e6;
+  } catch {
+    return Date.now();
+  }
+}
+
+let v8Module: V8Module | null = null;
+let loaded: IntrinsicsLoad | null = null;
+let isProxy: (value: unknown) => boolean = () => false;
+
+function detectRuntime(): Detection['runtime'] {
+  const g = globalThis as { Bun?: unknown; Deno?: unknown; process?: NodeJS.Process };
+  if (typeof g.Bun !== 'undefined') return 'bun';
+  if (typeof g.Deno !== 'undefined') return 'deno';
+  const proc = g.process;
+  if (!proc || typeof proc !== 'object' || !proc.versions) return 'other';
+  if (proc.versions.bun) return 'bun';
+  if (proc.versions.deno) return 'deno';
+  // Electron and other embedders may freeze V8's flags, where setFlagsFromString aborts.
+  if ((proc.versions as Record<string, string | undefined>).electron) return 'other';
+  if (proc.release?.name === 'node' && typeof proc.versions.v8 === 'string') return 'node';
+  return 'other';
+}
+
+/** The native addon's status, from lib/addon.ts (the engine's loader, which never throws). */
+function detectAddon(runtime: Detection['runtime']): Detection['addon'] {
+  const arch = typeof process === 'object' && typeof process.arch === 'string' ? process.arch : 'unknown';
+  if (runtime !== 'node') return { loaded: false, arch, error: `not loaded on ${runtime}` };
+  try {
+    const status = addonStatus();
+    const result: Detection['addon'] = { loaded: status.loaded === true, arch: status.arch || arch, supported: status.supported === true };
+    if (status.nativeArch) result.nativeArch = status.nativeArch;
+    if (!result.loaded) result.error = status.error ?? 'native engine not built';
+    return result;
+  } catch (error) {
+    return { loaded: false, arch, error: `addon loader failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+function callQuery(fn: (() => unknown) | undefined): boolean | null {
+  if (!fn) return null;
+  try {
+    return fn() === true;
+  } catch {
+    return null;
+  }
+}
+
+function probeLayout(intrinsics: Intrinsics): StatusLayout | null {
+  const status = intrinsics.GetOptimizationStatus;
+  if (!status) return null;
+  try {
+    // A fresh, real, called-but-cold function: its status is "function, interpreted" in any layout.
+    const probe = new Function('x', `return x + 1 /* jitctl layout probe ${Math.random()} */`) as AnyFunction;
+    probe(1);
+    probe(2);
+    return layoutFromProbe(status(probe));
+  } catch {
+    return null;
+  }
+}
+
+function runDetection(): Detection {
+  const started = clockMs();
+  const errors: string[] = [];
+  const runtime = detectRuntime();
+  const detection: Detection = {
+    runtime,
+    nodeVersion: null,
+    v8Version: null,
+    nativesSyntax: 'unavailable',
+    intrinsics: {},
+    maglev: null,
+    turbofan: null,
+    jitless: false,
+    statusLayout: null,
+    optimizeMode: null,
+    addon: { loaded: false, arch: 'unknown', error: 'not loaded yet' },
+    native: { available: false, reason: '' },
+    detectMs: 0,
+    addonMs: null,
+    errors,
+  };
+  try {
+    if (runtime === 'node') {
+      detection.nodeVersion = process.versions.node ?? null;
+      detection.v8Version = process.versions.v8 ?? null;
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const util = require('node:util') as typeof import('node:util');
+        isProxy = util.types.isProxy;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        v8Module = require('node:v8') as V8Module;
+      } catch (error) {
+        errors.push(`cannot load node:v8: ${String(error)}`);
+      }
+      if (v8Module) {
+        loaded = loadIntrinsics(v8Module);
+        detection.nativesSyntax = loaded.nativesSyntax;
+        detection.intrinsics = { ...loaded.probed };
+        if (loaded.error) errors.push(loaded.error);
+        detection.maglev = callQuery(loaded.intrinsics.IsMaglevEnabled);
+        detection.turbofan = callQuery(loaded.intrinsics.IsTurbofanEnabled);
+        detection.statusLayout = probeLayout(loaded.intrinsics);
+      }
+      // %IsTurbofanEnabled() is reliable for --jitless, also when it came through NODE_OPTIONS, which
+      // process.execArgv does not show. Without intrinsics, the flags are all there is.
+      detection.jitless = startupFlagIsSet('jitless') ||
+        (detection.turbofan === false && detection.maglev !== true);
+      if (!detection.jitless && loaded) {
+        if (detection.turbofan && loaded.intrinsics.OptimizeTurbofanEager) detection.optimizeMode = 'eager';
+        else if (!detection.turbofan && detection.maglev && loaded.intrinsics.OptimizeMaglevEager) detection.optimizeMode = 'eager';
+        else if (loaded.intrinsics.OptimizeFunctionOnNextCall) detection.optimizeMode = 'next-call';
+      }
+    }
+  } catch (error) {
+    errors.push(`detection failed: ${String(error)}`);
+  }
+  detection.native = nativeAvailability();
+  const ended = clockMs();
+  detection.detectMs = Math.round((ended - started) * 1000) / 1000;
+  return detection;
+}
+
+const detection: Detection = runDetection();
+let complete: Detection | null = null;
+
+/**
+ * What the router found at import (cached; never throws). The addon's status is added on the
+ * first call: loading it costs a few milliseconds that hinting does not need to pay while the
+ * native tier cannot take functions (see strategies/native.ts).
+ */
+export function detect(): Detection {
+  if (!complete) {
+    const started = clockMs();
+    const addon = detectAddon(detection.runtime);
+    complete = Object.freeze({
+      ...detection,
+      addon,
+      native: nativeAvailability(addon),
+      addonMs: Math.round((clockMs() - started) * 1000) / 1000,
+    }) as Detection;
+  }
+  return complete;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which functions V8's intrinsics may touch.
+
+export type FunctionKind = 'user' | 'native' | 'proxy' | 'class' | 'asm' | 'not-a-function';
+
+interface Inspection { kind: FunctionKind; source: string }
+
+/** What kind of function `fn` is, as far as the intrinsics' safety goes. Never throws. */
+export function inspectFunction(fn: unknown): Inspection {
+  if (typeof fn !== 'function') return { kind: 'not-a-function', source: '' };
+  try {
+    if (isProxy(fn)) return { kind: 'proxy', source: '' };
+  } catch {
+    return { kind: 'proxy', source: '' };
+  }
+  let source: string;
+  try {
+    source = reflectApply(functionToString, fn, []) as string;
+  } catch {
+    // Only exotic callables (a revoked Proxy, a cross-realm oddity) refuse toString.
+    return { kind: 'proxy', source: '' };
+  }
+  if (typeof source !== 'string' || NATIVE_SOURCE.test(source)) return { kind: 'native', source: '' };
+  if (CLASS_SOURCE.test(source)) return { kind: 'class', source };
+  if (ASM_SOURCE.test(source)) return { kind: 'asm', source };
+  return { kind: 'user', source };
+}
+
+const KIND_REASONS: Record<Exclude<FunctionKind, 'user'>, string> = {
+  native: 'a native or bound function (V8 intrinsics would abort the process on it)',
+  proxy: 'a Proxy (V8 intrinsics would abort the process on it)',
+  class: 'a class constructor (jitctl does not optimize constructors)',
+  asm: 'an asm.js module (V8 intrinsics would abort the process on it)',
+  'not-a-function': 'not a function',
+};
+
+// Functions jitctl NeverOptimized, and their source text: sibling closures of one factory and
+// identical `new Function` sources share V8's code (SharedFunctionInfo) with them, and Prepare or
+// Optimize on that code aborts the process.
+const neverOptimized = new WeakSet<object>();
+const neverOptimizedSources = new Set<string>();
+
+function sharesNeverOptimizedCode(fn: AnyFunction, source: string): boolean {
+  return neverOptimized.has(fn) || neverOptimizedSources.has(source);
+}
+
+/** Why V8's intrinsics may not be used on `fn` for `hint`, or null when they may. */
+export function v8Refusal(hint: Hint, fn: unknown): string | null {
+  const { kind, source } = inspectFunction(fn);
+  if (kind !== 'user') return KIND_REASONS[kind];
+  if (hint !== 'ignore' && sharesNeverOptimizedCode(fn as AnyFunction, source)) {
+    return 'its code is shared with a function jitctl never-optimized (a sibling closure or identical source); ' +
+      'optimizing it would abort the process';
+  }
+  return null;
+}
+
+// Observation is safe on any real JS function, native or not, but not on bound functions or
+// Proxies, which "[native code]" cannot tell apart from natives: those are never observed.
+const observable = new WeakMap<object, boolean>();
+
+function isObservable(fn: AnyFunction): boolean {
+  let known = observable.get(fn);
+  if (known === undefined) {
+    const kind = inspectFunction(fn).kind;
+    known = kind === 'user' || kind === 'class' || kind === 'asm';
+    observable.set(fn, known);
+  }
+  return known;
+}
+
+function tierProbe(fn: AnyFunction): (() => ObservedTier) | null {
+  const i = loaded?.intrinsics;
+  if (!i || !i.ActiveTierIsTurbofan || !i.ActiveTierIsIgnition) return null;
+  const turbofan = i.ActiveTierIsTurbofan;
+  const maglev = detection.maglev ? i.ActiveTierIsMaglev : undefined;
+  const sparkplug = i.ActiveTierIsSparkplug;
+  const ignition = i.ActiveTierIsIgnition;
+  return () => {
+    if (turbofan(fn) === true) return 'turbofan';
+    if (maglev && maglev(fn) === true) return 'maglev';
+    if (sparkplug && sparkplug(fn) === true) return 'sparkplug';
+    if (ignition(fn) === true) return 'interpreter';
+    return 'unknown';
+  };
+}
+
+/** `fn`'s current V8 tier, from the cheap %ActiveTierIs* checks; 'unknown' where it cannot be seen. Never aborts. */
+export function observeTier(fn: AnyFunction): ObservedTier {
+  if (!loaded || typeof fn !== 'function' || !isObservable(fn)) return 'unknown';
+  const probe = tierProbe(fn);
+  if (!probe) return 'unknown';
+  try {
+    return probe();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * A tier probe bound to `fn` with the safety check done once, for hot paths (jitOnce's wrapper):
+ * it costs one to four %ActiveTierIs* calls. Null when `fn` cannot be observed.
+ */
+export function makeTierProbe(fn: AnyFunction): (() => ObservedTier) | null {
+  if (!loaded || typeof fn !== 'function' || !isObservable(fn)) return null;
+  return tierProbe(fn);
+}
+
+/** A probe answering only "is `fn` running optimized code now" (TurboFan or Maglev): one or two checks. */
+export function makeOptimizedProbe(fn: AnyFunction): (() => boolean) | null {
+  const i = loaded?.intrinsics;
+  if (!i || !i.ActiveTierIsTurbofan || typeof fn !== 'function' || !isObservable(fn)) return null;
+  const turbofan = i.ActiveTierIsTurbofan;
+  const maglev = detection.maglev ? i.ActiveTierIsMaglev : undefined;
+  return maglev ? () => turbofan(fn) === true || maglev(fn) === true : () => turbofan(fn) === true;
+}
+
+/** The raw optimization status bits of `fn` (tests and `jitctl info`; 370+ ns, never on a hot path). */
+export function optimizationStatus(fn: AnyFunction): number | null {
+  const status = loaded?.intrinsics.GetOptimizationStatus;
+  if (!status || typeof fn !== 'function' || !isObservable(fn)) return null;
+  try {
+    const bits = status(fn);
+    return typeof bits === 'number' ? bits : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Guarded intrinsic calls, used by strategies/v8.ts. Each re-checks the function at call time: a
+// function may have become unsafe since it was hinted (a sibling was jitIgnore'd in between).
+
+export type Outcome = { ok: true } | { ok: false; reason: string };
+
+/** Feedback calls V8 needs before an optimization request takes: 1 on V8 11, 2 from V8 12 on (measured). */
+export const MIN_FEEDBACK_CALLS = 2;
+
+function missing(name: string): Outcome {
+  return { ok: false, reason: `V8 intrinsic %${name} is not available` };
+}
+
+function guarded(hint: Hint, fn: AnyFunction, action: () => void): Outcome {
+  if (!loaded || detection.jitless) return { ok: false, reason: 'V8 intrinsics are not available' };
+  const refusal = v8Refusal(hint, fn);
+  if (refusal) return { ok: false, reason: `not touched: ${refusal}` };
+  try {
+    withFatalChecksRelaxed(v8Module, loaded.flagsWritable, action);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: `V8 refused: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** %PrepareFunctionForOptimization: keeps feedback and bytecode so that an optimization request can take. */
+export function prepareForOptimization(fn: AnyFunction): Outcome {
+  const prepare = loaded?.intrinsics.PrepareFunctionForOptimization;
+  if (!prepare) return missing('PrepareFunctionForOptimization');
+  return guarded('focus', fn, () => { prepare(fn); });
+}
+
+/**
+ * Asks V8 to optimize `fn` with its top tier (TurboFan, or Maglev where TurboFan is off).
+ * 'eager' means it is compiled now; 'next-call' means the next call compiles it (synchronously),
+ * so the caller should make that call. Prepare always runs first, in the same guarded step.
+ */
+export function requestOptimization(fn: AnyFunction): Outcome & { mode?: 'eager' | 'next-call' } {
+  const i = loaded?.intrinsics;
+  const prepare = i?.PrepareFunctionForOptimization;
+  if (!i || !prepare) return missing('PrepareFunctionForOptimization');
+  const mode = detection.optimizeMode;
+  let optimize: ((fn: AnyFunction) => unknown) | undefined;
+  if (mode === 'eager') optimize = detection.turbofan ? i.OptimizeTurbofanEager : i.OptimizeMaglevEager;
+  else if (mode === 'next-call') optimize = detection.turbofan ? i.OptimizeFunctionOnNextCall : i.OptimizeMaglevOnNextCall;
+  if (!optimize || !mode) return { ok: false, reason: 'no optimizing compiler to request' };
+  const request = optimize;
+  const outcome = guarded('focus', fn, () => {
+    prepare(fn);
+    request(fn);
+  });
+  return outcome.ok ? { ok: true, mode } : outcome;
+}
+
+/** %NeverOptimizeFunction and %DeoptimizeFunction, recorded in jitctl's registry (the status bits cannot show it). */
+export function neverOptimize(fn: AnyFunction): Outcome {
+  const i = loaded?.intrinsics;
+  if (!i?.NeverOptimizeFunction) return missing('NeverOptimizeFunction');
+  if (!i.DeoptimizeFunction) return missing('DeoptimizeFunction');
+  const never = i.NeverOptimizeFunction;
+  const deopt = i.DeoptimizeFunction;
+  const { source } = inspectFunction(fn);
+  const outcome = guarded('ignore', fn, () => {
+    // Registered before the call: should anything go wrong half-way, the code is treated as never-optimized.
+    neverOptimized.add(fn);
+    if (source) neverOptimizedSources.add(source);
+    never(fn);
+    // NeverOptimize leaves already optimized code in place.
+    deopt(fn);
+  });
+  return outcome;
+}
+
+/** %DeoptimizeFunction (safe on any function; used on jitctl's own wrappers). */
+export function deoptimize(fn: AnyFunction): Outcome {
+  const deopt = loaded?.intrinsics.DeoptimizeFunction;
+  if (!deopt || detection.jitless) return missing('DeoptimizeFunction');
+  if (typeof fn !== 'function' || !isObservable(fn)) return { ok: false, reason: 'not a real JS function' };
+  try {
+    deopt(fn);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: String(error) };
+  }
+}
+
+/** Whether jitctl NeverOptimized `fn` or code it shares. */
+export function isNeverOptimized(fn: AnyFunction): boolean {
+  const { kind, source } = inspectFunction(fn);
+  return neverOptimized.has(fn) || (kind !== 'proxy' && kind !== 'native' && neverOptimizedSources.has(source));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing.
+
+export interface StrategyChoice { strategy: Strategy; reason: string; fallbacks: string[] }
+
+const STRATEGIES: Record<Tier, Strategy> = {
+  noop: noopStrategy,
+  warmup: warmupStrategy,
+  v8: v8Strategy,
+  // The native tier never gets picked until its front end exists (nativeAvailability says why).
+  native: noopStrategy,
+};
+
+const NEEDED_INTRINSICS: Record<Hint, readonly string[]> = {
+  focus: ['PrepareFunctionForOptimization', 'ActiveTierIsTurbofan', 'ActiveTierIsIgnition'],
+  ignore: ['NeverOptimizeFunction', 'DeoptimizeFunction'],
+  once: ['NeverOptimizeFunction', 'DeoptimizeFunction', 'ActiveTierIsTurbofan', 'ActiveTierIsIgnition'],
+};
+
+function runtimeLabel(): string {
+  if (detection.runtime === 'node') return `Node ${detection.nodeVersion} (V8 ${detection.v8Version})`;
+  return detection.runtime === 'other' ? 'a runtime jitctl does not know' : detection.runtime;
+}
+
+/** Why the v8 tier cannot serve `hint` on this runtime (independent of the function), or null. */
+function v8RuntimeRefusal(hint: Hint): string | null {
+  if (detection.runtime !== 'node') return `not V8 (${runtimeLabel()})`;
+  if (detection.jitless) return 'no optimizing JIT (--jitless or TurboFan and Maglev off)';
+  if (detection.nativesSyntax === 'unavailable') return `V8 natives syntax unavailable (${detection.errors[0] ?? 'unknown reason'})`;
+  const absent = NEEDED_INTRINSICS[hint].filter((name) => !detection.intrinsics[name]);
+  if (absent.length > 0) return `missing V8 intrinsics: ${absent.map((n) => `%${n}`).join(', ')}`;
+  if (hint === 'focus' && !detection.optimizeMode) return 'no way to request optimization on this V8';
+  return null;
+}
+
+type Availability = { ok: true; reason: string } | { ok: false; reason: string };
+
+function v8Reason(hint: Hint): string {
+  const v = `V8 ${detection.v8Version}`;
+  switch (hint) {
+    case 'focus': {
+      const target = detection.turbofan ? 'TurboFan' : 'Maglev';
+      return `${v}: prepare, feedback, then ${detection.optimizeMode === 'eager' ? 'eager' : 'on-next-call'} ${target}`;
+    }
+    case 'ignore': return `${v}: never optimized (NeverOptimize + Deoptimize)`;
+    case 'once': return `${v}: deopts counted, pinned after maxDeopts`;
+  }
+}
+
+function availability(tier: Tier, hint: Hint, fn: AnyFunction | null, options: NormalizedOptions | null, forced: boolean): Availability {
+  switch (tier) {
+    case 'noop':
+      return { ok: true, reason: forced ? 'asked for' : `nothing to control on ${runtimeLabel()}` };
+    case 'native': {
+      if (hint !== 'focus') return { ok: false, reason: 'the native tier compiles jitFocus kernels only' };
+      return detection.native.available ? { ok: true, reason: detection.native.reason } : { ok: false, reason: `not available: ${detection.native.reason}` };
+    }
+    case 'v8': {
+      const runtime = v8RuntimeRefusal(hint);
+      if (runtime) return { ok: false, reason: runtime };
+      const refusal = fn ? v8Refusal(hint, fn) : null;
+      if (refusal) return { ok: false, reason: refusal };
+      return { ok: true, reason: v8Reason(hint) };
+    }
+    case 'warmup': {
+      if (hint === 'ignore') return { ok: false, reason: 'warm-up cannot keep a function from being optimized' };
+      if (fn && inspectFunction(fn).kind === 'class') return { ok: false, reason: KIND_REASONS.class };
+      if (options && options.samples.length === 0) return { ok: false, reason: 'no samples to warm up with' };
+      if (!forced && detection.runtime !== 'node') return { ok: false, reason: `not V8 (${runtimeLabel()})` };
+      // Decided by measurement (docs/decisions.md): without a JIT, warm-up calls cost time and buy nothing.
+      if (!forced && detection.jitless) return { ok: false, reason: 'no JIT to warm up (--jitless)' };
+      return { ok: true, reason: options ? `${options.samples.length} sample(s), ${options.warmup} call(s) at ${options.when}` : 'sample calls' };
+    }
+  }
+}
+
+const AUTO_ORDER: readonly Tier[] = ['native', 'v8', 'warmup', 'noop'];
+
+function route(hint: Hint, fn: AnyFunction | null, options: NormalizedOptions | null): { tier: Tier; reason: string; fallbacks: string[] } {
+  const fallbacks: string[] = [];
+  const forcedTier = options?.tier ?? 'auto';
+  if (forcedTier !== 'auto') {
+    const a = availability(forcedTier, hint, fn, options, true);
+    if (a.ok) return { tier: forcedTier, reason: `option tier '${forcedTier}': ${a.reason}`, fallbacks };
+    fallbacks.push(`${forcedTier} (option tier): ${a.reason}`);
+  } else {
+    const mode = getConfig().mode;
+    if (mode === 'off') return { tier: 'noop', reason: 'jitctl is off (JITCTL=off or configure({ mode: \'off\' }))', fallbacks };
+    if (mode !== 'auto') {
+      const a = availability(mode, hint, fn, options, true);
+      if (a.ok) return { tier: mode, reason: `mode '${mode}': ${a.reason}`, fallbacks };
+      fallbacks.push(`${mode} (mode): ${a.reason}`);
+    }
+  }
+  for (const tier of AUTO_ORDER) {
+    if (tier === 'native' && hint !== 'focus') continue;
+    if (fallbacks.some((f) => f.startsWith(`${tier} `))) continue;
+    const a = availability(tier, hint, fn, options, false);
+    if (a.ok) return { tier, reason: a.reason, fallbacks };
+    fallbacks.push(`${tier}: ${a.reason}`);
+  }
+  return { tier: 'noop', reason: 'no other tier applies', fallbacks };
+}
+
+/** The strategy for one hinted function, why, and what was tried first. Total: never throws. */
+export function getStrategy(hint: Hint, fn: AnyFunction, options: NormalizedOptions): StrategyChoice {
+  try {
+    const { tier, reason, fallbacks } = route(hint, fn, options);
+    return { strategy: STRATEGIES[tier], reason, fallbacks };
+  } catch (error) {
+    return { strategy: noopStrategy, reason: 'routing failed; the function runs unchanged', fallbacks: [String(error)] };
+  }
+}
+
+/** The tier a plain function with default options would get for `hint` (what `jitctl info` prints). */
+export function tierForHint(hint: Hint): { tier: Tier; reason: string } {
+  try {
+    const { tier, reason } = route(hint, null, null);
+    return { tier, reason };
+  } catch (error) {
+    return { tier: 'noop', reason: `routing failed: ${String(error)}` };
+  }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// `npx jitctl info`: what the router detected on this runtime and what each hint would get.
+
+import { detect, tierForHint } from './backend.js';
+import type { Detection } from './backend.js';
+import { getConfig } from './config.js';
+import { hintName } from './options.js';
+import type { Hint } from './types.js';
+
+const USAGE = `Usage: jitctl <command>
+
+Commands:
+  info          what jitctl detected on this runtime and the tier each hint would get
+  info --json   the same, as JSON
+  help          this text (also --help, -h)
+
+Environment:
+  JITCTL=off|warmup|v8|native|auto   force or disable tiers (default auto)
+  JITCTL_PROFILE=1                   profile every hinted function`;
+
+const HINTS: readonly Hint[] = ['focus', 'ignore', 'once'];
+
+function yesNo(value: boolean | null): string {
+  return value === null ? 'unknown' : value ? 'on' : 'off';
+}
+
+// Not part of the router's contract: shown when the router reports it.
+function optimizeMode(detection: Detection): string {
+  const mode = (detection as { optimizeMode?: unknown }).optimizeMode;
+  return typeof mode === 'string' ? mode : 'unknown';
+}
+
+function infoReport(detection: Detection): Record<string, unknown> {
+  const config = getConfig();
+  return {
+    runtime: detection.runtime,
+    node: detection.nodeVersion,
+    v8: detection.v8Version,
+    arch: process.arch,
+    platform: process.platform,
+    config: { mode: config.mode, profile: config.profile },
+    detection,
+    hints: Object.fromEntries(HINTS.map((hint) => [hintName(hint), tierForHint(hint)])),
+  };
+}
+
+function infoText(detection: Detection): string {
+  const config = getConfig();
+  const available = Object.entries(detection.intrinsics).filter(([, ok]) => ok).map(([name]) => name);
+  const missing = Object.entries(detection.intrinsics).filter(([, ok]) => !ok).map(([name]) => name);
+  const rows: Array<[string, string]> = [
+    ['runtime', detection.runtime],
+    ['node', detection.nodeVersion ?? '-'],
+    ['v8', detection.v8Version ?? '-'],
+    ['natives syntax', detection.nativesSyntax],
+    ['intrinsics', available.length ? available.join(', ') : 'none'],
+    ['missing intrinsics', missing.length ? missing.join(', ') : 'none'],
+    ['turbofan', yesNo(detection.turbofan)],
+    ['maglev', yesNo(detection.maglev)],
+    ['jitless', detection.jitless ? 'yes' : 'no'],
+    ['status-bit layout', detection.statusLayout ?? 'unknown'],
+    ['optimize mode', optimizeMode(detection)],
+    ['addon', detection.addon.loaded ? `loaded (${detection.addon.arch})` : `not loaded${detection.addon.error ? `: ${detection.addon.error}` : ''}`],
+    ['arch', `${process.platform}-${process.arch}`],
+    ['native tier', detection.native.available ? 'available' : `not available: ${detection.native.reason}`],
+    ['JITCTL', config.mode],
+    ['JITCTL_PROFILE', config.profile ? '1' : '0'],
+  ];
+  for (const hint of HINTS) {
+    const { tier, reason } = tierForHint(hint);
+    rows.push([hintName(hint), `${tier} (${reason})`]);
+  }
+  const width = Math.max(...rows.map(([label]) => label.length));
+  // One line per fact: multi-line messages (an addon load error) are folded.
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value.replace(/\s*\n\s*/g, ' ')}`).join('\n');
+}
+
+/** Runs the CLI; returns the exit code. */
+export function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    err(USAGE);
+    return 1;
+  }
+  if (command === 'help' || command === '--help' || command === '-h') {
+    out(USAGE);
+    return 0;
+  }
+  if (command === 'info') {
+    const unknown = rest.filter((arg) => arg !== '--json');
+    if (unknown.length > 0) {
+      err(`jitctl info: unknown argument '${unknown[0]}'\n\n${USAGE}`);
+      return 2;
+    }
+    const detection = detect();
+    out(rest.includes('--json') ? JSON.stringify(infoReport(detection), null, 2) : infoText(detection));
+    return 0;
+  }
+  err(`jitctl: unknown command '${command}'\n\n${USAGE}`);
+  return 2;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), (text) => console.log(text), (text) => console.error(text));
+}

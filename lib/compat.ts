@@ -1,0 +1,230 @@
+// Version shims for V8's natives syntax. V8 exposes its per-function controls (%PrepareFunction...,
+// %OptimizeFunctionOnNextCall, ...) only to code compiled while --allow-natives-syntax is on. This
+// module switches the flag on for the few microseconds it takes to compile one small wrapper per
+// intrinsic with `new Function`, then switches it back off (only if jitctl switched it on), so that
+// no user code is ever compiled with natives syntax because of jitctl. Each wrapper is compiled in
+// its own try/catch: a name that a V8 version does not know is a SyntaxError, and that intrinsic is
+// simply reported missing.
+//
+// Nothing here decides anything; lib/backend.ts reads what this module found. The wrappers are
+// raw: calling one on the wrong kind of function can abort the process (see REFERENCE.md), so only
+// the guarded entry points in lib/backend.ts and the strategies may call them.
+
+import type { AnyFunction } from './types.js';
+
+/** Intrinsics that take one function. */
+export const FUNCTION_INTRINSICS = [
+  'PrepareFunctionForOptimization',
+  'OptimizeFunctionOnNextCall',
+  'OptimizeMaglevOnNextCall',
+  'OptimizeTurbofanEager',
+  'OptimizeMaglevEager',
+  'NeverOptimizeFunction',
+  'DeoptimizeFunction',
+  'GetOptimizationStatus',
+  'ActiveTierIsIgnition',
+  'ActiveTierIsSparkplug',
+  'ActiveTierIsMaglev',
+  'ActiveTierIsTurbofan',
+  'CompileBaseline',
+] as const;
+
+/** Intrinsics that take no argument. */
+export const QUERY_INTRINSICS = ['IsMaglevEnabled', 'IsTurbofanEnabled'] as const;
+
+export type FunctionIntrinsic = (typeof FUNCTION_INTRINSICS)[number];
+export type QueryIntrinsic = (typeof QUERY_INTRINSICS)[number];
+
+export type Intrinsics = { [K in FunctionIntrinsic]?: (fn: AnyFunction) => unknown } &
+  { [K in QueryIntrinsic]?: () => unknown } &
+  { OptimizeConcurrent?: (fn: AnyFunction) => unknown };
+
+export type NativesSyntax = 'enabled-by-jitctl' | 'already-enabled' | 'unavailable';
+
+export interface IntrinsicsLoad {
+  nativesSyntax: NativesSyntax;
+  /** Whether V8's flags may be changed at run time (false under --freeze-flags-after-init). */
+  flagsWritable: boolean;
+  intrinsics: Intrinsics;
+  /** Every intrinsic probed, by name, and whether it compiled. */
+  probed: Record<string, boolean>;
+  /** Why natives syntax is unavailable, when it is. */
+  error?: string;
+}
+
+interface V8Module {
+  setFlagsFromString(flags: string): void;
+}
+
+// A marker in every compiled source keeps V8's compilation cache from handing jitctl's wrappers to
+// user code that happens to compile the same text later with the flag off (and the reverse).
+const MARK = '/* jitctl */';
+
+function compileProbe(): boolean {
+  try {
+    // A fresh source each time, for the same cache reason.
+    new Function(`return %IsTurbofanEnabled() /* jitctl probe ${Math.random()} */`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The flags Node was started with (command line and NODE_OPTIONS). */
+function startupFlags(): string[] {
+  const flags: string[] = [];
+  try {
+    if (Array.isArray(process.execArgv)) flags.push(...process.execArgv);
+    const env = process.env.NODE_OPTIONS;
+    if (typeof env === 'string') flags.push(...env.split(/\s+/).filter(Boolean));
+  } catch {
+    // A locked-down process object: no flags known.
+  }
+  return flags;
+}
+
+/** True when one of Node's startup flags sets V8 flag `name` (either spelling, with or without `=true`). */
+export function startupFlagIsSet(name: string): boolean {
+  const dashed = `--${name.replace(/_/g, '-')}`;
+  for (const raw of startupFlags()) {
+    const flag = raw.replace(/_/g, '-');
+    if (flag === dashed || flag === `${dashed}=true` || flag === `${dashed}=1`) return true;
+  }
+  return false;
+}
+
+/**
+ * Compiles one wrapper per intrinsic. Never throws. `v8` is Node's `v8` module; the caller only
+ * passes it on a V8 runtime.
+ */
+export function loadIntrinsics(v8: V8Module): IntrinsicsLoad {
+  const intrinsics: Intrinsics = {};
+  const probed: Record<string, boolean> = {};
+  // Under --freeze-flags-after-init, v8.setFlagsFromString aborts the process (a V8 CHECK), so it
+  // must never be called; natives syntax is then usable only if it was on from the start.
+  const flagsWritable = !startupFlagIsSet('freeze_flags_after_init');
+  const already = compileProbe();
+  let nativesSyntax: NativesSyntax = already ? 'already-enabled' : 'unavailable';
+  if (!already) {
+    if (!flagsWritable) {
+      return { nativesSyntax, flagsWritable, intrinsics, probed, error: 'V8 flags are frozen (--freeze-flags-after-init)' };
+    }
+    try {
+      v8.setFlagsFromString('--allow-natives-syntax');
+    } catch (error) {
+      return { nativesSyntax, flagsWritable, intrinsics, probed, error: `v8.setFlagsFromString failed: ${String(error)}` };
+    }
+    if (!compileProbe()) {
+      // Code generation from strings may be disallowed (--disallow-code-generation-from-strings).
+      try { v8.setFlagsFromString('--no-allow-natives-syntax'); } catch { /* nothing more to do */ }
+      return { nativesSyntax, flagsWritable, intrinsics, probed, error: 'natives syntax could not be compiled (code generation from strings disallowed?)' };
+    }
+    nativesSyntax = 'enabled-by-jitctl';
+  }
+  try {
+    for (const name of FUNCTION_INTRINSICS) {
+      try {
+        intrinsics[name] = new Function('f', `return %${name}(f) ${MARK}`) as (fn: AnyFunction) => unknown;
+        probed[name] = true;
+      } catch {
+        probed[name] = false;
+      }
+    }
+    for (const name of QUERY_INTRINSICS) {
+      try {
+        intrinsics[name] = new Function(`return %${name}() ${MARK}`) as () => unknown;
+        probed[name] = true;
+      } catch {
+        probed[name] = false;
+      }
+    }
+    try {
+      intrinsics.OptimizeConcurrent = new Function('f', `return %OptimizeFunctionOnNextCall(f, "concurrent") ${MARK}`) as
+        (fn: AnyFunction) => unknown;
+      probed.OptimizeConcurrent = true;
+    } catch {
+      probed.OptimizeConcurrent = false;
+    }
+  } finally {
+    // The flag is process-wide (eval, vm, workers): leave it as the user had it.
+    if (nativesSyntax === 'enabled-by-jitctl') {
+      try {
+        v8.setFlagsFromString('--no-allow-natives-syntax');
+      } catch {
+        // Nothing more can be done; the flag stays on.
+      }
+    }
+  }
+  return { nativesSyntax, flagsWritable, intrinsics, probed };
+}
+
+/**
+ * Runs `action` with V8's --fuzzing flag on. With it, most of the intrinsics' fatal checks
+ * (CrashUnlessFuzzing) return undefined instead of aborting the process. jitctl never relies on
+ * it (its own guards come first and must hold on their own); it is a second net under the rare,
+ * cold intrinsic calls that change a function (prepare, optimize, never-optimize), never used on a
+ * hot path. A no-op wrapper when the flags cannot be changed.
+ */
+export function withFatalChecksRelaxed<T>(v8: V8Module | null, flagsWritable: boolean, action: () => T): T {
+  if (!v8 || !flagsWritable || startupFlagIsSet('fuzzing')) return action();
+  let switched = false;
+  try {
+    v8.setFlagsFromString('--fuzzing');
+    switched = true;
+  } catch {
+    // Run without the net.
+  }
+  try {
+    return action();
+  } finally {
+    if (switched) {
+      try { v8.setFlagsFromString('--no-fuzzing'); } catch { /* nothing more to do */ }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// %GetOptimizationStatus bit layouts (REFERENCE.md). Layout B (V8 14.x) dropped AlwaysOptimize, so
+// every bit from 3 up moved down by one. Which one a V8 uses is found by probing an interpreted
+// function: 129 (bits 0 and 7) in A, 65 (bits 0 and 6) in B.
+
+export type StatusLayout = 'A' | 'B';
+
+const LAYOUT_A_BITS = [
+  'isFunction', 'neverOptimize', 'alwaysOptimize', 'maybeDeopted', 'optimized', 'maglevved', 'turboFanned',
+  'interpreted', 'markedForOptimization', 'markedForConcurrentOptimization', 'optimizingConcurrently',
+  'isExecuting', 'topmostFrameIsTurboFanned', 'liteMode', 'markedForDeoptimization', 'baseline',
+  'topmostFrameIsInterpreted', 'topmostFrameIsBaseline', 'isLazy', 'topmostFrameIsMaglev',
+] as const;
+const LAYOUT_B_BITS = LAYOUT_A_BITS.filter((name) => name !== 'alwaysOptimize');
+
+export type StatusFlag = (typeof LAYOUT_A_BITS)[number];
+
+/** The status of an interpreted function (called, not optimized) in each layout. */
+export const INTERPRETED_STATUS: Record<StatusLayout, number> = { A: 129, B: 65 };
+
+/** Which layout a probe of an interpreted function's status shows, or null if neither. */
+export function layoutFromProbe(status: unknown): StatusLayout | null {
+  if (typeof status !== 'number') return null;
+  // Only the bits that must be set for a plain interpreted function are compared; the rest may vary.
+  if ((status & INTERPRETED_STATUS.A) === INTERPRETED_STATUS.A && (status & 0b1111000) === 0) return 'A';
+  if ((status & INTERPRETED_STATUS.B) === INTERPRETED_STATUS.B && (status & 0b111000) === 0) return 'B';
+  return null;
+}
+
+/** The names of the bits set in `status` under `layout`. */
+export function decodeStatus(status: number, layout: StatusLayout): StatusFlag[] {
+  const names: readonly StatusFlag[] = layout === 'A' ? LAYOUT_A_BITS : LAYOUT_B_BITS;
+  const set: StatusFlag[] = [];
+  for (let bit = 0; bit < names.length; bit++) {
+    if ((status >>> bit) & 1) set.push(names[bit]);
+  }
+  return set;
+}
+
+/** The bit value of `flag` in `layout`. */
+export function statusBit(flag: StatusFlag, layout: StatusLayout): number {
+  const names: readonly StatusFlag[] = layout === 'A' ? LAYOUT_A_BITS : LAYOUT_B_BITS;
+  const index = names.indexOf(flag);
+  return index < 0 ? 0 : 2 ** index;
+}

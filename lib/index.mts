@@ -1,0 +1,11 @@
+// The ESM entry re-exports the CommonJS build, so that `import` and `require` share one module
+// instance: one registry, one configuration, one router detection.
+
+import jitctl from './index.js';
+
+export const { jitFocus, jitIgnore, jitOnce, warmup, stats, formatStats, configure } = jitctl;
+
+export type {
+  Config, FunctionStats, Hint, HintMethodDecorator, HintOptions, JitHint, Mode, ObservedTier, SourceAnalysis,
+  SourceFinding, Tier, TierChange, TierChoice, WarmupReport, WarmupResult, WarmupWhen,
+} from './index.js';

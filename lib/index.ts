@@ -1,0 +1,29 @@
+// jitctl's public surface: three hints, warm-up, statistics and the global switches.
+// Everything not exported here is internal and may change.
+
+import { createHint } from './hints.js';
+import { runPendingWarmups } from './warmup.js';
+import type { WarmupReport } from './warmup.js';
+
+/** Hot code: compile it early and as well as possible. */
+export const jitFocus = createHint('focus');
+/** Cold or side-effecting code: never optimize it (the function itself is returned, nothing runs per call). */
+export const jitIgnore = createHint('ignore');
+/** Polymorphic code: optimize it, but stop re-specializing after `maxDeopts` deopts. */
+export const jitOnce = createHint('once');
+
+/** Runs every pending `when: 'manual'` warm-up (call it before a service takes traffic) and reports what ran. */
+export function warmup(): WarmupReport {
+  return runPendingWarmups();
+}
+
+export { stats, formatStats } from './stats.js';
+export { configure } from './config.js';
+
+export type { FunctionStats } from './stats.js';
+export type { Config, Mode } from './config.js';
+export type { JitHint, HintMethodDecorator } from './hints.js';
+export type { WarmupReport } from './warmup.js';
+export type {
+  Hint, HintOptions, ObservedTier, SourceAnalysis, SourceFinding, Tier, TierChange, TierChoice, WarmupResult, WarmupWhen,
+} from './types.js';

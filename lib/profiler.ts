@@ -1,0 +1,69 @@
+// The profiler observes a hinted function; it never decides anything. It is only installed when
+// profiling is on for that function (option `profile`, JITCTL_PROFILE=1 or configure({ profile: true })
+// when the hint is applied); otherwise the strategy's function is returned as is and costs nothing.
+//
+// Every call is counted. Timing is sampled: one call in TIME_EVERY is timed, and tier changes
+// are observed on those same calls. Reading a clock costs about 40-50 ns and a timed call needs two
+// readings, so timing every call would cost more than the overhead budget (docs/decisions.md has
+// the measurement). min/avg/max are therefore over the sampled calls.
+//
+// Async functions and generators are timed until they return their promise or iterator, not until
+// they settle: waiting for settlement means attaching a handler to the caller's promise, which
+// would mark a rejection as handled and silence an unhandled rejection the caller should see.
+
+import { performance } from 'node:perf_hooks';
+import { makeTierProbe } from './backend.js';
+import { watchTier } from './tierwatch.js';
+import type { AnyFunction, FunctionRecord } from './types.js';
+
+/** One call in TIME_EVERY is timed (a power of two; 1 times every call). */
+export const TIME_EVERY = 16;
+
+export const ASYNC_TIMING_NOTE = 'profiled time covers the synchronous part only (until the promise or iterator is returned)';
+
+/**
+ * Wraps `target` (what the strategy returned) so that calls are counted and sampled calls timed.
+ * `original` is the user's function, whose tier is observed. `this`, arguments, return values and
+ * exceptions pass through unchanged; a call with `new` constructs through `target`, as the router's
+ * wrappers do.
+ */
+export function profileFunction(target: AnyFunction, original: AnyFunction, record: FunctionRecord,
+  timeEvery: number = TIME_EVERY): AnyFunction {
+  if (!Number.isInteger(timeEvery) || timeEvery < 1 || (timeEvery & (timeEvery - 1)) !== 0) {
+    throw new RangeError(`profileFunction: timeEvery must be a power of two, got ${timeEvery}`);
+  }
+  const mask = timeEvery - 1;
+  record.profiled = true;
+  const time = record.time ?? (record.time = { samples: 0, totalNs: 0, minNs: 0, maxNs: 0 });
+  if (record.analysis?.async || record.analysis?.generator) {
+    if (!record.warnings.includes(ASYNC_TIMING_NOTE)) record.warnings.push(ASYNC_TIMING_NOTE);
+  }
+
+  // Bound once: the safety checks on `original` run here, not on every observation.
+  const probe = makeTierProbe(original);
+  const profiled = function (this: unknown, ...args: unknown[]): unknown {
+    // Calls 1, 1 + TIME_EVERY, ... are timed: even a function called once gets a time.
+    if (((++record.calls - 1) & mask) !== 0) {
+      return new.target === undefined ? Reflect.apply(target, this, args) : Reflect.construct(target, args, new.target);
+    }
+    const start = performance.now();
+    try {
+      return new.target === undefined ? Reflect.apply(target, this, args) : Reflect.construct(target, args, new.target);
+    } finally {
+      const ns = (performance.now() - start) * 1e6;
+      if (time.samples === 0 || ns < time.minNs) time.minNs = ns;
+      if (ns > time.maxNs) time.maxNs = ns;
+      time.totalNs += ns;
+      time.samples++;
+      if (probe) watchTier(record, original, probe);
+    }
+  };
+  // Keep what code may read off the function: its name (stack traces, logs) and arity.
+  try {
+    Object.defineProperty(profiled, 'name', { value: original.name, configurable: true });
+    Object.defineProperty(profiled, 'length', { value: original.length, configurable: true });
+  } catch {
+    // A Proxy whose traps throw keeps the wrapper's own name and length.
+  }
+  return profiled;
+}

@@ -1,0 +1,52 @@
+// The warmup tier: for a V8 whose intrinsics cannot be used, call the function with its samples so
+// that V8 gathers type feedback before the first real call. No intrinsics, nothing version-specific:
+// the function runs as V8 sees fit afterwards. At decoration and 'manual', the function itself is
+// returned; 'first-call' needs a thin wrapper that runs the warm-up once, just before the first call.
+
+import { recordRun, runSamples, scheduleManual } from '../warmup.js';
+import { gatedWrapper, type GateState } from './wrapper.js';
+import type { AnyFunction, HintTarget, Strategy } from '../types.js';
+
+/** A wrapper that runs `once(this)` just before the first call, then only forwards. */
+export function beforeFirstCall(fn: AnyFunction, once: (thisArg: unknown) => void): AnyFunction {
+  const state: GateState = {
+    fn,
+    gated: true,
+    before(thisArg: unknown): void {
+      // Cleared first: a sample call that calls back into the wrapper must not warm up again.
+      state.gated = false;
+      once(thisArg);
+    },
+    after(): void { /* nothing after */ },
+  };
+  return gatedWrapper(state);
+}
+
+/** Schedules `warm` as the `when` option says and returns what replaces the function. */
+export function scheduleWarmup(target: HintTarget, warm: (thisArg: unknown) => void): AnyFunction {
+  const { fn, record, options } = target;
+  record.warmup.when = options.when;
+  switch (options.when) {
+    case 'decoration':
+      warm(options.thisArg);
+      return fn;
+    case 'manual':
+      scheduleManual(record, () => warm(options.thisArg));
+      return fn;
+    case 'first-call':
+      record.warmup.state = 'pending';
+      // A method's warm-up runs with the receiver of its first real call unless thisArg is given.
+      return beforeFirstCall(fn, (thisArg) => warm(options.thisArg !== undefined ? options.thisArg : thisArg));
+  }
+}
+
+export const warmupStrategy: Strategy = Object.freeze({
+  tier: 'warmup' as const,
+  apply(target: HintTarget): AnyFunction {
+    const { fn, record, options } = target;
+    if (options.samples.length === 0 || options.warmup === 0) return fn;
+    return scheduleWarmup(target, (thisArg) => {
+      recordRun(record, runSamples(fn, options.samples, options.warmup, thisArg, record));
+    });
+  },
+});

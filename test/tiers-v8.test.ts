@@ -1,0 +1,283 @@
+// The v8 tier, through the public surface, checked against what V8 itself reports (test helper
+// with its own intrinsic wrappers): a focused function is TurboFan right after its warm-up, an
+// ignored one is never optimized, a jitOnce function under type churn is pinned after maxDeopts.
+
+import { strict as assert } from 'node:assert';
+import { configure, jitFocus, jitIgnore, jitOnce, stats, warmup } from '../lib/index.js';
+import type { AnyFunction } from '../lib/types.js';
+import { detect, optimizationStatus } from '../lib/backend.js';
+import { decodeStatus } from '../lib/compat.js';
+import { describeChild, isOptimized, isTurbofan, runChild } from './helpers/natives.js';
+
+// Fresh source per function: V8 shares code between identical sources, and these tests must not
+// see each other's functions.
+let counter = 0;
+function fresh<F extends AnyFunction>(params: string, body: string): F {
+  return new Function(params, `${body} /* v8 tier test ${++counter} */`) as F;
+}
+
+function recordOf(name: string) {
+  const all = stats().filter((s) => s.name === name);
+  return all[all.length - 1];
+}
+
+function named<F extends AnyFunction>(fn: F, name: string): F {
+  Object.defineProperty(fn, 'name', { value: name });
+  return fn;
+}
+
+describe('v8 tier: jitFocus', () => {
+  afterEach(() => configure({ mode: 'auto' }));
+
+  it('returns the function itself when samples warm it up at decoration', () => {
+    const fn = fresh<(a: number, b: number) => number>('a, b', 'return a + b');
+    assert.equal(jitFocus(fn, { samples: [[1, 2], [3, 4]] }), fn);
+  });
+
+  it('leaves a function with samples in TurboFan right after its warm-up', () => {
+    const fn = fresh<(a: number, b: number) => number>('a, b', 'return a * b + 1');
+    jitFocus(fn, { samples: [[1, 2], [3, 4]] });
+    assert.equal(isTurbofan(fn), true);
+  });
+
+  it('runs the first real call after warm-up in TurboFan (no deopt)', () => {
+    const fn = fresh<(xs: Float64Array, n: number) => number>('xs, n', 'let s = 0; for (let i = 0; i < n; i++) s += xs[i] * xs[i]; return s');
+    jitFocus(fn, { samples: [[new Float64Array([1, 2, 3]), 3]] });
+    fn(new Float64Array([4, 5, 6, 7]), 4);
+    assert.equal(isTurbofan(fn), true);
+  });
+
+  it('optimizes after the first real calls when there are no samples', () => {
+    const fn = fresh<(a: number) => number>('a', 'return a * 3 - 1');
+    const focused = jitFocus(fn, { warmup: 3 });
+    for (let i = 0; i < 4; i++) focused(i);
+    assert.equal(isTurbofan(fn), true);
+  });
+
+  it('does not optimize before those first real calls are done', () => {
+    const fn = fresh<(a: number) => number>('a', 'return a * 5 - 1');
+    const focused = jitFocus(fn, { warmup: 3 });
+    focused(1);
+    assert.equal(isOptimized(fn), false);
+  });
+
+  it("waits for warmup() with when: 'manual'", () => {
+    const fn = fresh<(a: number) => number>('a', 'return a - 9');
+    jitFocus(fn, { samples: [[1], [2]], when: 'manual' });
+    assert.equal(isOptimized(fn), false);
+    warmup();
+  });
+
+  it("is TurboFan once warmup() ran a 'manual' warm-up", () => {
+    const fn = named(fresh<(a: number) => number>('a', 'return a - 11'), 'manualFocus');
+    jitFocus(fn, { samples: [[1], [2]], when: 'manual' });
+    const report = warmup();
+    assert.deepEqual([isTurbofan(fn), report.functions.some((f) => f.name === 'manualFocus' && f.state === 'done')], [true, true]);
+  });
+
+  it("warms up just before the first call with when: 'first-call'", () => {
+    const fn = fresh<(a: number) => number>('a', 'return a + 17');
+    const focused = jitFocus(fn, { samples: [[1], [2]], when: 'first-call' });
+    assert.equal(isOptimized(fn), false);
+    focused(5);
+    assert.equal(isTurbofan(fn), true);
+  });
+
+  it("shows TurboFan in V8's own status bits, decoded with the detected layout", () => {
+    const fn = fresh<(a: number) => number>('a', 'return a * 13');
+    jitFocus(fn, { samples: [[1], [2]] });
+    const layout = detect().statusLayout;
+    assert.ok(layout && decodeStatus(optimizationStatus(fn) ?? 0, layout).includes('turboFanned'), `layout ${layout}`);
+  });
+
+  it('says so in stats() when V8 declines to optimize it (a function over its size limit)', () => {
+    const body = Array.from({ length: 12_000 }, (_, i) => `s = (s + x * ${i}) | 0;`).join('\n');
+    const huge = named(fresh<(x: number) => number>('x', `let s = 0;\n${body}\nreturn s;`), 'hugeFocus');
+    jitFocus(huge, { samples: [[1], [2]] });
+    assert.ok(recordOf('hugeFocus').fallbacks.some((f) => /V8 did not keep it optimized/.test(f)));
+  });
+
+  it('records the tier, one compile and the observed TurboFan tier', () => {
+    const fn = named(fresh<(a: number) => number>('a', 'return a + 19'), 'recordedFocus');
+    jitFocus(fn, { samples: [[1], [2]] });
+    const s = recordOf('recordedFocus');
+    assert.deepEqual([s.tier, s.compiles, s.observedTier, s.warmup.state], ['v8', 1, 'turbofan', 'done']);
+  });
+
+  it('does not optimize on incomplete feedback when a sample call throws', () => {
+    const fn = named(fresh<(a: number) => number>('a', 'if (a > 1) throw new RangeError("too big"); return a'), 'throwingFocus');
+    jitFocus(fn, { samples: [[1], [2]] });
+    const s = recordOf('throwingFocus');
+    assert.deepEqual([isOptimized(fn), s.warmup.state, /too big/.test(s.warmup.error ?? '')], [false, 'failed', true]);
+  });
+
+  it("never mutates the caller's typed-array samples", () => {
+    const fn = fresh<(xs: Float64Array) => void>('xs', 'for (let i = 0; i < xs.length; i++) xs[i] = -1');
+    const xs = new Float64Array([1, 2, 3]);
+    jitFocus(fn, { samples: [[xs]] });
+    assert.deepEqual(Array.from(xs), [1, 2, 3]);
+  });
+
+  it('passes this, arguments and the result through its first-call wrapper', () => {
+    const fn = function (this: { k: number }, a: number, b: number): number { return this.k * a + b; };
+    const focused = jitFocus(fn);
+    assert.equal(focused.call({ k: 10 }, 2, 3), 23);
+  });
+
+  it('passes exceptions through its first-call wrapper unchanged', () => {
+    const error = new Error('boom');
+    const focused = jitFocus(() => { throw error; });
+    assert.throws(() => focused(), (e: unknown) => e === error);
+  });
+});
+
+describe('v8 tier: jitIgnore', () => {
+  it('returns the function itself', () => {
+    const fn = fresh<(a: number) => number>('a', 'return a + 1');
+    assert.equal(jitIgnore(fn), fn);
+  });
+
+  it('keeps a function from being optimized through 100,000 calls in a hot loop', () => {
+    const fn = fresh<(a: number) => number>('a', 'return (a * 7) % 13');
+    const ignored = jitIgnore(fn);
+    let sum = 0;
+    for (let i = 0; i < 100_000; i++) sum += ignored(i);
+    assert.equal(isOptimized(fn) || sum < 0, false);
+  });
+
+  it('takes an already optimized function out of optimized code', () => {
+    const fn = fresh<(a: number) => number>('a', 'return a * 2');
+    jitFocus(fn, { samples: [[1], [2]] });
+    jitIgnore(fn);
+    assert.equal(isOptimized(fn), false);
+  });
+
+  it("warns that callers can no longer inline it", () => {
+    const fn = named(fresh<(a: number) => number>('a', 'return a + 2'), 'warnedIgnore');
+    jitIgnore(fn);
+    assert.ok(recordOf('warnedIgnore').warnings.some((w) => w.includes('callers can no longer inline it')));
+  });
+
+  it('makes jitFocus on a sibling closure fall back instead of optimizing shared code', () => {
+    const make = () => function sibling(x: number) { return x * 21 + 4; };
+    jitIgnore(make());
+    const other = make();
+    jitFocus(other, { samples: [[1], [2]] });
+    const s = recordOf('sibling');
+    assert.deepEqual([s.tier !== 'v8', s.fallbacks.some((f) => /shared with a function jitctl never-optimized/.test(f))], [true, true]);
+  });
+
+  it('makes jitFocus on an identical new Function source fall back instead of optimizing shared code', () => {
+    const source = 'return x * 31 + 7 /* identical source test */';
+    jitIgnore(new Function('x', source) as (x: number) => number);
+    const twin = named(new Function('x', source) as (x: number) => number, 'identicalTwin');
+    jitFocus(twin, { samples: [[1], [2]] });
+    assert.deepEqual([recordOf('identicalTwin').tier !== 'v8', isOptimized(twin)], [true, false]);
+  });
+
+  it('makes a pending jitFocus of a sibling give up at optimization time', () => {
+    const make = () => function pendingSibling(x: number) { return x * 23 - 4; };
+    const a = make();
+    const focused = jitFocus(a, { warmup: 2 });
+    jitIgnore(make());
+    for (let i = 0; i < 5; i++) focused(i);
+    assert.equal(isOptimized(a), false);
+  });
+});
+
+describe('v8 tier: jitOnce', () => {
+  // Each phase feeds a different type, which deopts whatever V8 specialized for the phase before.
+  const PHASES: Array<(i: number) => unknown> = [
+    (i) => ({ a: i, b: 1 }),
+    (i) => ({ a: `s${i & 7}`, b: 't' }),
+    (i) => ({ a: i + 0.5, b: 1.25 }),
+    (i) => ({ b: [i], a: { v: i } }),
+    (i) => ({ c: 1, a: i, b: 2 }),
+    (i) => ({ a: BigInt(i & 3), b: 1n }),
+  ];
+  const PHASE_CALLS = 60_000;
+
+  function churn(once: (x: unknown) => unknown, phases: number, from = 0): void {
+    for (let p = 0; p < phases; p++) {
+      const make = PHASES[(from + p) % PHASES.length];
+      for (let i = 0; i < PHASE_CALLS; i++) once(make(i));
+    }
+  }
+
+  it('is pinned after maxDeopts deopts under type churn', () => {
+    const fn = named(fresh<(x: { a: unknown; b: unknown }) => unknown>('x', 'return x.a + x.b'), 'churnPinned');
+    const once = jitOnce(fn, { maxDeopts: 2 });
+    churn(once as (x: unknown) => unknown, 6);
+    const s = recordOf('churnPinned');
+    assert.deepEqual([s.pinned, s.deopts], [true, 2]);
+  });
+
+  it('is never optimized again once pinned, whatever the churn', () => {
+    const fn = named(fresh<(x: { a: unknown; b: unknown }) => unknown>('x', 'return x.b + x.a'), 'churnStays');
+    const once = jitOnce(fn, { maxDeopts: 1 }) as (x: unknown) => unknown;
+    churn(once, 6);
+    let optimizedAfterPin = 0;
+    for (let p = 0; p < PHASES.length; p++) {
+      churn(once, 1, p);
+      if (isOptimized(fn)) optimizedAfterPin++;
+    }
+    assert.deepEqual([recordOf('churnStays').pinned, optimizedAfterPin, recordOf('churnStays').deopts], [true, 0, 1]);
+  });
+
+  // V8's own word for it: --trace-opt is switched on only once jitOnce has pinned the function,
+  // so every compile line printed is one after the pin. A fresh unhinted twin driven the same way
+  // shows that the workload does make V8 compile.
+  it('is never compiled again by V8 once pinned (--trace-opt after the pin)', function () {
+    this.timeout(60000);
+    const r = runChild(`
+      const { jitOnce, stats } = require(INDEX);
+      const make = (name) => new Function('return function ' + name + '(x) { return x.a + x.b; }')();
+      const f = jitOnce(make('churnTarget'), { maxDeopts: 2 });
+      const control = make('churnControl');
+      const PHASES = [(i) => ({ a: i, b: 1 }), (i) => ({ a: 's' + (i & 7), b: 't' }), (i) => ({ a: i + 0.5, b: 1.25 }),
+        (i) => ({ b: [i], a: { v: i } }), (i) => ({ c: 1, a: i, b: 2 }), (i) => ({ a: BigInt(i & 3), b: 1n })];
+      const pinned = () => stats().some((s) => s.name === 'churnTarget' && s.pinned);
+      for (let p = 0; p < 12 && !pinned(); p++) for (let i = 0; i < 60000; i++) f(PHASES[p % 6](i));
+      if (!pinned()) throw new Error('not pinned');
+      require('node:v8').setFlagsFromString('--trace-opt');
+      for (const g of [f, control]) for (const p of PHASES) for (let i = 0; i < 60000; i++) g(p(i));`);
+    assert.equal(r.status, 0, describeChild(r));
+    const compiled = (name: string) => r.stdout.split('\n').filter((l) => l.includes(name) && l.includes('completed optimizing')).length;
+    assert.deepEqual([compiled('churnTarget'), compiled('churnControl') > 0], [0, true]);
+  });
+
+  it('lets a stable function stay optimized (no deopts, not pinned)', () => {
+    const fn = named(fresh<(a: number) => number>('a', 'return a * 3 + 1'), 'stableOnce');
+    const once = jitOnce(fn, { maxDeopts: 1 });
+    for (let i = 0; i < 200_000; i++) once(i);
+    const s = recordOf('stableOnce');
+    assert.deepEqual([s.pinned, s.deopts], [false, 0]);
+  });
+
+  it('pins at once and returns the function itself with maxDeopts: 0', () => {
+    const fn = named(fresh<(a: number) => number>('a', 'return a + 5'), 'pinnedAtOnce');
+    const result = jitOnce(fn, { maxDeopts: 0 });
+    assert.deepEqual([result === fn, recordOf('pinnedAtOnce').pinned], [true, true]);
+  });
+
+  it('passes this, arguments, the result and exceptions through its wrapper', () => {
+    const error = new TypeError('bad');
+    const once = jitOnce(function (this: { k: number }, a: number) {
+      if (a < 0) throw error;
+      return this.k + a;
+    });
+    assert.deepEqual([once.call({ k: 1 }, 2), (() => { try { once.call({ k: 1 }, -1); } catch (e) { return e; } })()], [3, error]);
+  });
+
+  it('keeps the name and arity of the function on its wrapper', () => {
+    const once = jitOnce(function sumThree(a: number, b: number, c: number) { return a + b + c; });
+    assert.deepEqual([once.name, once.length], ['sumThree', 3]);
+  });
+
+  it('constructs through its wrapper when called with new', () => {
+    function Point(this: { x: number }, x: number) { this.x = x; }
+    const Once = jitOnce(Point) as unknown as new (x: number) => { x: number };
+    const p = new Once(4);
+    assert.deepEqual([p.x, p instanceof Point], [4, true]);
+  });
+});

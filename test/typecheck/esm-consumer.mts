@@ -1,0 +1,22 @@
+// The ESM typings (index.d.mts) give ESM users the same contract as the CommonJS ones.
+import { jitFocus, jitOnce, stats } from '../../dist/lib/index.mjs';
+import type { FunctionStats, HintOptions } from '../../dist/lib/index.mjs';
+
+const options: HintOptions = { samples: [[1, 2]], warmup: 3 };
+export const add: (a: number, b: number) => number = jitFocus((a: number, b: number) => a + b, options);
+export const records: FunctionStats[] = stats();
+
+export class EsmSupported {
+  @jitFocus method(x: number): number { return x; }
+  @jitOnce({ maxDeopts: 2 }) static other(): void {}
+}
+
+export class EsmRejected {
+  // @ts-expect-error a field is not a method
+  @jitFocus field = 1;
+  // @ts-expect-error a getter is not a method
+  @jitFocus get getter(): number { return 1; }
+}
+
+// @ts-expect-error unknown option
+jitFocus(add, { sample: [] });
