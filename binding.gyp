@@ -1,0 +1,36 @@
+{
+  # The same addon as CMakeLists.txt, from the same sources (a test checks that both list every
+  # native/src/*.cc file). Headers come from npm_config_nodedir when node-gyp cannot download them.
+  'targets': [
+    {
+      'target_name': 'jitctl',
+      'sources': [
+        'native/src/addon.cc',
+        'native/src/emit.cc',
+        'native/src/engine.cc',
+        'native/src/exec_memory.cc',
+        'native/src/externs.cc',
+        'native/src/patch_aarch64.cc',
+        'native/src/patch_x86_64.cc',
+        'native/src/reloc_kinds.cc',
+        'native/src/target.cc',
+        'native/src/trace.cc',
+        'native/src/validate.cc',
+      ],
+      'include_dirs': ['native/include', 'native/src'],
+      'dependencies': ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
+      'defines': [
+        'NAPI_VERSION=8',
+        'JITCTL_SOURCE_DIGEST="<!(node native/src/source-digest.js)"',
+      ],
+      'cflags_cc': ['-std=c++17', '-O2', '-fvisibility=hidden', '-Wall', '-Wextra', '-Wno-unused-parameter'],
+      'cflags_cc!': ['-std=gnu++17', '-fno-exceptions', '-fno-rtti'],
+      'conditions': [
+        # Prebuilds must load on older distributions than the build machine's: no dependency on
+        # the system's libstdc++ version.
+        ['OS=="linux"', {'ldflags': ['-static-libstdc++', '-static-libgcc']}],
+        ['OS=="mac"', {'xcode_settings': {'GCC_ENABLE_CPP_EXCEPTIONS': 'YES', 'CLANG_CXX_LANGUAGE_STANDARD': 'c++17'}}],
+      ],
+    },
+  ],
+}

@@ -1,0 +1,328 @@
+// The Node-API binding: one Engine per Node environment (main thread or worker), kernels as JS
+// objects that check their arguments on every call. C++ exceptions become JS errors
+// (NODE_ADDON_API_CPP_EXCEPTIONS_ALL); jitctl::Error kinds map to TypeError and RangeError.
+#include <napi.h>
+
+#include <cmath>
+#include <memory>
+
+#include "jitctl/jitctl.h"
+
+#ifndef JITCTL_SOURCE_DIGEST
+#define JITCTL_SOURCE_DIGEST "unknown"
+#endif
+
+namespace jitctl {
+namespace {
+
+[[noreturn]] void throwJs(Napi::Env env, const Error& e) {
+  switch (e.kind()) {
+    case ErrorKind::Type: throw Napi::TypeError::New(env, e.what());
+    case ErrorKind::Range: throw Napi::RangeError::New(env, e.what());
+    case ErrorKind::Trace: {
+      Napi::Error error = Napi::Error::New(env, e.what());
+      error.Set("code", Napi::String::New(env, "ERR_JITCTL_INVALID_TRACE"));
+      throw error;
+    }
+    case ErrorKind::System: {
+      Napi::Error error = Napi::Error::New(env, e.what());
+      error.Set("code", Napi::String::New(env, "ERR_JITCTL_SYSTEM"));
+      throw error;
+    }
+  }
+  throw Napi::Error::New(env, e.what());
+}
+
+bool typedArrayKind(napi_typedarray_type type, ViewKind* kind) {
+  switch (type) {
+    case napi_int8_array: *kind = ViewKind::Int8; return true;
+    case napi_uint8_array: *kind = ViewKind::Uint8; return true;
+    case napi_uint8_clamped_array: *kind = ViewKind::Uint8Clamped; return true;
+    case napi_int16_array: *kind = ViewKind::Int16; return true;
+    case napi_uint16_array: *kind = ViewKind::Uint16; return true;
+    case napi_int32_array: *kind = ViewKind::Int32; return true;
+    case napi_uint32_array: *kind = ViewKind::Uint32; return true;
+    case napi_float32_array: *kind = ViewKind::Float32; return true;
+    case napi_float64_array: *kind = ViewKind::Float64; return true;
+    default: return false;
+  }
+}
+
+const char* slotTypeName(SlotType t) { return t == SlotType::F64 ? "f64" : t == SlotType::I32 ? "i32" : "u32"; }
+
+Napi::Value returnTypeValue(Napi::Env env, ReturnType t) {
+  static const char* const names[] = {"void", "f64", "i32", "u32"};
+  return Napi::String::New(env, names[static_cast<int>(t)]);
+}
+
+class KernelWrap;
+
+struct AddonData {
+  Engine engine;
+  Napi::FunctionReference kernelConstructor;
+};
+
+class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Kernel",
+                       {InstanceMethod<&KernelWrap::Call>("call"),
+                        InstanceMethod<&KernelWrap::Inspect>("inspect"),
+                        InstanceMethod<&KernelWrap::Free>("free"),
+                        InstanceAccessor<&KernelWrap::Freed>("freed"),
+                        InstanceAccessor<&KernelWrap::CodeSize>("codeSize"),
+                        InstanceAccessor<&KernelWrap::Params>("params"),
+                        InstanceAccessor<&KernelWrap::ReturnTypeGetter>("returnType")});
+  }
+
+  explicit KernelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<KernelWrap>(info) {
+    if (info.Length() != 1 || !info[0].IsExternal())
+      throw Napi::TypeError::New(info.Env(), "Kernel objects are made by compile(), not by new");
+    auto* kernel = info[0].As<Napi::External<Kernel>>().Data();
+    kernel_ = std::move(*kernel);
+  }
+
+ private:
+  Napi::Value Call(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (kernel_.freed()) throw Napi::Error::New(env, "the kernel has been freed");
+    const std::vector<ParamDescription>& params = kernel_.params();
+    if (info.Length() != params.size())
+      throw Napi::TypeError::New(env, "the kernel takes " + std::to_string(params.size()) + " arguments but was called with " +
+                                          std::to_string(info.Length()));
+    Argument stackArgs[8];
+    std::vector<Argument> heapArgs;
+    Argument* args = stackArgs;
+    if (params.size() > 8) {
+      heapArgs.resize(params.size(), Argument::f64(0));
+      args = heapArgs.data();
+    }
+    for (size_t i = 0; i < params.size(); ++i) args[i] = convert(env, info[i], params[i], i);
+    try {
+      const jitctl::Value v = kernel_.call(args, params.size());
+      if (v.type == ReturnType::Void) return env.Undefined();
+      return Napi::Number::New(env, v.f64);
+    } catch (const Error& e) {
+      throwJs(env, e);
+    }
+  }
+
+  // Checks one argument against its parameter. Messages are built only on the error path: this
+  // runs for every argument of every call.
+  static Argument convert(Napi::Env env, const Napi::Value& value, const ParamDescription& p, size_t i) {
+    auto name = [i] { return "argument " + std::to_string(i); };
+    if (p.isView) {
+      // One napi call: the element type, the length and the data pointer (byte offset applied).
+      napi_typedarray_type type;
+      size_t length = 0;
+      void* data = nullptr;
+      ViewKind kind;
+      if (!value.IsTypedArray() ||
+          napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+          !typedArrayKind(type, &kind) || kind != p.viewKind)
+        throw Napi::TypeError::New(env, name() + " must be a " + viewKindName(p.viewKind) + "Array");
+      if (length > kMaxViewLength)
+        throw Napi::RangeError::New(env, name() + " has " + std::to_string(length) + " elements; kernels accept at most 2^31-1");
+      return Argument::view(kind, length ? data : nullptr, length);
+    }
+    if (!value.IsNumber())
+      throw Napi::TypeError::New(env, name() + " must be a number (" + slotTypeName(p.slotType) + ")");
+    const double d = value.As<Napi::Number>().DoubleValue();
+    switch (p.slotType) {
+      case SlotType::F64:
+        return Argument::f64(d);
+      case SlotType::I32:
+        if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != std::trunc(d))
+          throw Napi::TypeError::New(env, name() + " must be an int32 integer");
+        return Argument::i32(static_cast<int32_t>(d));
+      case SlotType::U32:
+        if (!(d >= 0 && d <= 4294967295.0) || d != std::trunc(d))
+          throw Napi::TypeError::New(env, name() + " must be a uint32 integer");
+        return Argument::u32(static_cast<uint32_t>(d));
+    }
+    throw Napi::TypeError::New(env, name() + " has an unknown parameter type");
+  }
+
+  Napi::Value Inspect(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    KernelInfo k;
+    try {
+      k = kernel_.inspect();
+    } catch (const Error& e) {
+      throwJs(env, e);
+    }
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("address", Napi::BigInt::New(env, static_cast<uint64_t>(k.address)));
+    out.Set("codeSize", k.codeSize);
+    out.Set("dataSize", k.dataSize);
+    out.Set("totalSize", k.totalSize);
+    out.Set("gotEntries", k.gotEntries);
+    out.Set("trampolines", k.trampolines);
+    Napi::Array stencils = Napi::Array::New(env, k.stencils.size());
+    for (size_t i = 0; i < k.stencils.size(); ++i) {
+      const StencilPlacement& s = k.stencils[i];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("uop", s.uop);
+      o.Set("codeOffset", s.codeOffset);
+      o.Set("codeSize", s.codeSize);
+      o.Set("dataOffset", s.dataOffset);
+      o.Set("dataSize", s.dataSize);
+      o.Set("bytes", Napi::Buffer<uint8_t>::Copy(env, k.bytes.data() + s.codeOffset, s.codeSize));
+      stencils[i] = o;
+    }
+    out.Set("stencils", stencils);
+    out.Set("bytes", Napi::Buffer<uint8_t>::Copy(env, k.bytes.data(), k.bytes.size()));
+    return out;
+  }
+
+  Napi::Value Free(const Napi::CallbackInfo& info) {
+    kernel_.free();
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Freed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), kernel_.freed()); }
+
+  Napi::Value CodeSize(const Napi::CallbackInfo& info) {
+    if (kernel_.freed()) return Napi::Number::New(info.Env(), 0);
+    return Napi::Number::New(info.Env(), kernel_.codeSize());
+  }
+
+  Napi::Value Params(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (kernel_.freed()) return Napi::Array::New(env);
+    const auto& params = kernel_.params();
+    Napi::Array out = Napi::Array::New(env, params.size());
+    for (size_t i = 0; i < params.size(); ++i)
+      out[i] = Napi::String::New(env, params[i].isView ? std::string(viewKindName(params[i].viewKind)) + "Array"
+                                                       : slotTypeName(params[i].slotType));
+    return out;
+  }
+
+  Napi::Value ReturnTypeGetter(const Napi::CallbackInfo& info) {
+    if (kernel_.freed()) return info.Env().Undefined();
+    return returnTypeValue(info.Env(), kernel_.returnType());
+  }
+
+  Kernel kernel_;  // freed explicitly or when the JS object is collected (this destructor)
+};
+
+AddonData& data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
+Napi::Value Compile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 1) throw Napi::TypeError::New(env, "compile(trace) takes one argument");
+  Trace trace;
+  const Napi::Value arg = info[0];
+  if (arg.IsTypedArray() && arg.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
+    Napi::Int32Array words = arg.As<Napi::Int32Array>();
+    trace = Trace::fromWords(words.Data(), words.ElementLength());
+  } else if (arg.IsArrayBuffer()) {
+    Napi::ArrayBuffer buffer = arg.As<Napi::ArrayBuffer>();
+    try {
+      trace = Trace::fromBytes(buffer.Data(), buffer.ByteLength());
+    } catch (const Error& e) {
+      throwJs(env, e);
+    }
+  } else {
+    throw Napi::TypeError::New(env, "trace must be an Int32Array or an ArrayBuffer");
+  }
+  Kernel kernel;
+  try {
+    kernel = data(env).engine.compile(trace);
+  } catch (const Error& e) {
+    throwJs(env, e);
+  }
+  return data(env).kernelConstructor.New({Napi::External<Kernel>::New(env, &kernel)});
+}
+
+Napi::Value Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const EngineStats s = data(env).engine.stats();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("bytesMapped", static_cast<double>(s.bytesMapped));
+  out.Set("bytesUsed", static_cast<double>(s.bytesUsed));
+  out.Set("bytesPadding", static_cast<double>(s.bytesPadding));
+  out.Set("liveKernels", static_cast<double>(s.liveKernels));
+  out.Set("kernelsCompiled", static_cast<double>(s.kernelsCompiled));
+  out.Set("kernelsFreed", static_cast<double>(s.kernelsFreed));
+  out.Set("uopsCompiled", static_cast<double>(s.uopsCompiled));
+  out.Set("maxExecutableBytes", static_cast<double>(s.maxExecutableBytes));
+  out.Set("pageSize", static_cast<double>(s.pageSize));
+  return out;
+}
+
+Napi::Value Config(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("maxExecutableBytes", static_cast<double>(data(env).engine.config().maxExecutableBytes));
+  return out;
+}
+
+Napi::Value Configure(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "configure(options) takes an object");
+  Napi::Object options = info[0].As<Napi::Object>();
+  EngineConfig config = data(env).engine.config();
+  if (options.Has("maxExecutableBytes")) {
+    Napi::Value v = options.Get("maxExecutableBytes");
+    if (!v.IsNumber()) throw Napi::TypeError::New(env, "maxExecutableBytes must be a number");
+    const double d = v.As<Napi::Number>().DoubleValue();
+    if (!(d >= 1 && d <= 9007199254740991.0) || d != std::trunc(d))
+      throw Napi::RangeError::New(env, "maxExecutableBytes must be a positive integer");
+    config.maxExecutableBytes = static_cast<uint64_t>(d);
+  }
+  data(env).engine.configure(config);
+  return Config(info);
+}
+
+Napi::Value Uops(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::vector<UopDescription> table = uopTable();
+  Napi::Array out = Napi::Array::New(env, table.size());
+  for (size_t i = 0; i < table.size(); ++i) {
+    const UopDescription& d = table[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("opcode", d.opcode);
+    o.Set("name", d.name);
+    Napi::Array operands = Napi::Array::New(env, d.operandCount);
+    for (uint32_t n = 0; n < d.operandCount; ++n) operands[n] = Napi::String::New(env, d.operandKinds[n]);
+    o.Set("operands", operands);
+    o.Set("viewKind", d.viewKind);
+    o.Set("pseudo", d.pseudo);
+    out[i] = o;
+  }
+  return out;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* addon = new AddonData();
+  env.SetInstanceData<AddonData>(addon);
+  addon->kernelConstructor = Napi::Persistent(KernelWrap::Define(env));
+  exports.Set("compile", Napi::Function::New<Compile>(env, "compile"));
+  exports.Set("stats", Napi::Function::New<Stats>(env, "stats"));
+  exports.Set("config", Napi::Function::New<Config>(env, "config"));
+  exports.Set("configure", Napi::Function::New<Configure>(env, "configure"));
+  exports.Set("uops", Napi::Function::New<Uops>(env, "uops"));
+  exports.Set("arch", Napi::String::New(env, Engine::architecture()));
+  exports.Set("supported", Napi::Boolean::New(env, Engine::supported()));
+  exports.Set("sourceDigest", Napi::String::New(env, JITCTL_SOURCE_DIGEST));
+  exports.Set("limits", [&] {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("maxSlots", kMaxSlots);
+    o.Set("maxViews", kMaxViews);
+    o.Set("maxParams", kMaxParams);
+    o.Set("maxLabels", kMaxLabels);
+    o.Set("maxOps", kMaxOps);
+    o.Set("maxOpWords", kMaxOpWords);
+    o.Set("maxViewLength", static_cast<double>(kMaxViewLength));
+    return o;
+  }());
+  return exports;
+}
+
+}  // namespace
+}  // namespace jitctl
+
+static Napi::Object InitJitctl(Napi::Env env, Napi::Object exports) { return jitctl::Init(env, exports); }
+
+NODE_API_MODULE(jitctl, InitJitctl)

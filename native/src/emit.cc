@@ -1,0 +1,212 @@
+#include "emit.h"
+
+#include <cstring>
+#include <unordered_map>
+
+#include "errors.h"
+
+namespace jitctl {
+namespace {
+
+uint32_t alignUp(uint32_t v, uint32_t to) { return (v + to - 1) & ~(to - 1); }
+
+// A hole's value before the kernel has an address: kernel-relative (code, data, labels) or absolute
+// (operands, runtime functions).
+struct Resolved {
+  bool relative;
+  uint64_t value;
+};
+
+struct Layout {
+  std::vector<Placement> placements;        // shim first, then one per code op
+  std::vector<uint32_t> labelOffsets;       // code offset of each label
+  uint32_t codeSize = 0, dataEnd = 0, gotOffset = 0, trampolineOffset = 0, totalSize = 0, align = 16;
+  std::unordered_map<uint64_t, uint32_t> gotAbsolute, gotRelative, trampolineTargets;
+};
+
+class Emitter {
+ public:
+  Emitter(const ValidatedTrace& trace, const TargetStencils& target) : t_(trace), target_(target) {}
+
+  void layout() {
+    const SpecialUops& special = specialUops();
+    l_.placements.reserve(t_.codeOps + 1);
+    placementOp_.reserve(t_.codeOps + 1);
+    l_.labelOffsets.assign(t_.labelCount, 0);
+    uint32_t code = 0;
+    addCode(-1, *target_.shim, &code);
+    placementOp_.push_back(0);
+    for (size_t i = 0; i < t_.ops.size(); ++i) {
+      const ValidOp& op = t_.ops[i];
+      if (static_cast<int>(op.uop) == special.label) {
+        l_.labelOffsets[op.label] = code;  // the next op's code (the validator guarantees one follows)
+        continue;
+      }
+      if (kUopInfo[static_cast<int>(op.uop)].pseudo) continue;
+      placementOp_.push_back(static_cast<uint32_t>(i));
+      addCode(static_cast<int32_t>(op.uop), target_.stencils[static_cast<int>(op.uop)], &code);
+    }
+    l_.codeSize = code;
+    uint32_t data = code;
+    for (Placement& p : l_.placements) {
+      const Stencil& s = stencilOf(p);
+      if (s.data.size == 0) continue;
+      const uint32_t align = s.dataAlign ? s.dataAlign : 1;
+      if (align > l_.align) l_.align = align;
+      data = alignUp(data, align);
+      p.dataOffset = data;
+      data += s.data.size;
+    }
+    l_.dataEnd = data;
+    // GOT entries and trampolines, one per distinct value.
+    for (size_t k = 0; k < l_.placements.size(); ++k) {
+      const Stencil& s = stencilOf(l_.placements[k]);
+      for (const StencilPart* part : {&s.code, &s.data})
+        for (uint32_t h = 0; h < part->holeCount; ++h) {
+          const Hole& hole = part->holes[h];
+          if (relocNeedsGot(hole.kind)) {
+            const Resolved r = resolve(k, hole);
+            auto& map = r.relative ? l_.gotRelative : l_.gotAbsolute;
+            map.emplace(r.value, static_cast<uint32_t>(l_.gotAbsolute.size() + l_.gotRelative.size()));
+          } else if (relocMayNeedTrampoline(hole.kind)) {
+            const Resolved r = resolve(k, hole);
+            if (!r.relative) l_.trampolineTargets.emplace(r.value, static_cast<uint32_t>(l_.trampolineTargets.size()));
+          }
+        }
+    }
+    l_.gotOffset = alignUp(l_.dataEnd, 8);
+    const uint32_t gotEntries = static_cast<uint32_t>(l_.gotAbsolute.size() + l_.gotRelative.size());
+    l_.trampolineOffset = alignUp(l_.gotOffset + 8 * gotEntries, 16);
+    l_.totalSize = l_.trampolineOffset + kTrampolineSize * static_cast<uint32_t>(l_.trampolineTargets.size());
+  }
+
+  void build(uint8_t* image, uint64_t base) {
+    std::memset(image, 0, l_.totalSize);
+    for (size_t k = 0; k < l_.placements.size(); ++k) {
+      const Placement& p = l_.placements[k];
+      const Stencil& s = stencilOf(p);
+      std::memcpy(image + p.codeOffset, s.code.bytes, s.code.size);
+      if (s.data.size) std::memcpy(image + p.dataOffset, s.data.bytes, s.data.size);
+    }
+    for (const auto& [value, index] : l_.gotAbsolute) std::memcpy(image + l_.gotOffset + 8 * index, &value, 8);
+    for (const auto& [value, index] : l_.gotRelative) {
+      const uint64_t address = base + value;
+      std::memcpy(image + l_.gotOffset + 8 * index, &address, 8);
+    }
+    for (size_t k = 0; k < l_.placements.size(); ++k) {
+      const Placement& p = l_.placements[k];
+      const Stencil& s = stencilOf(p);
+      patchPart(k, s.code, p.codeOffset, image, base);
+      patchPart(k, s.data, p.dataOffset, image, base);
+    }
+  }
+
+  Layout& result() { return l_; }
+
+ private:
+  const Stencil& stencilOf(const Placement& p) const {
+    return p.uop < 0 ? *target_.shim : target_.stencils[p.uop];
+  }
+
+  void addCode(int32_t uop, const Stencil& s, uint32_t* code) {
+    if (s.code.size == 0 && uop >= 0)
+      fail(ErrorKind::Trace, "micro-op %s has no stencil for %s", kUopInfo[uop].name, target_.arch);
+    l_.placements.push_back(Placement{uop, *code, s.code.size, 0, s.data.size});
+    *code += s.code.size;
+  }
+
+  Resolved resolve(size_t k, const Hole& hole) const {
+    const Placement& p = l_.placements[k];
+    switch (hole.value) {
+      case HoleValue::Code:
+        return {true, p.codeOffset};
+      case HoleValue::Data:
+        return {true, p.dataOffset};
+      case HoleValue::Continue:
+        return {true, k + 1 < l_.placements.size() ? l_.placements[k + 1].codeOffset : l_.codeSize};
+      case HoleValue::Target: {
+        const ValidOp* op = opFor(k);
+        if (!op || op->label < 0)
+          fail(ErrorKind::Trace, "stencil %s refers to a branch target but the op has no label operand", name(p));
+        return {true, l_.labelOffsets[op->label]};
+      }
+      case HoleValue::Operand: {
+        const ValidOp* op = opFor(k);
+        if (!op || hole.index >= op->operandCount)
+          fail(ErrorKind::Trace, "stencil %s refers to operand %u, which the op does not have", name(p), hole.index);
+        return {false, t_.operands[op->firstOperand + hole.index]};
+      }
+      case HoleValue::Extern:
+        if (hole.index >= target_.externCount)
+          fail(ErrorKind::Trace, "stencil %s refers to unknown runtime function %u", name(p), hole.index);
+        return {false, target_.externs[hole.index]};
+    }
+    fail(ErrorKind::Trace, "stencil %s has a hole of unknown kind", name(p));
+  }
+
+  // The op behind placement k (placement 0 is the shim, which has no operands).
+  const ValidOp* opFor(size_t k) const { return k == 0 ? nullptr : &t_.ops[placementOp_[k]]; }
+
+  const char* name(const Placement& p) const { return p.uop < 0 ? "shim" : kUopInfo[p.uop].name; }
+
+  void patchPart(size_t k, const StencilPart& part, uint32_t partOffset, uint8_t* image, uint64_t base) {
+    for (uint32_t h = 0; h < part.holeCount; ++h) {
+      const Hole& hole = part.holes[h];
+      const Resolved r = resolve(k, hole);
+      PatchSite site{};
+      site.at = image + partOffset + hole.offset;
+      site.offsetInPart = hole.offset;
+      site.place = base + partOffset + hole.offset;
+      site.value = r.relative ? base + r.value : r.value;
+      site.addend = hole.addend;
+      if (relocNeedsGot(hole.kind)) {
+        const auto& map = r.relative ? l_.gotRelative : l_.gotAbsolute;
+        site.gotEntry = base + l_.gotOffset + 8 * map.at(r.value);
+      } else if (relocMayNeedTrampoline(hole.kind) && !r.relative) {
+        const uint32_t offset = l_.trampolineOffset + kTrampolineSize * l_.trampolineTargets.at(r.value);
+        site.trampoline = base + offset;
+        site.trampolineAt = image + offset;
+      }
+      target_.patch(hole.kind, site);
+    }
+  }
+
+  const ValidatedTrace& t_;
+  const TargetStencils& target_;
+  Layout l_;
+  std::vector<uint32_t> placementOp_;  // placement -> op index
+};
+
+}  // namespace
+
+EmittedKernel emitKernel(const ValidatedTrace& trace, const TargetStencils& target, ExecMemory* memory,
+                         std::vector<uint8_t>* image, uint64_t imageAddress) {
+  Emitter emitter(trace, target);
+  emitter.layout();
+  Layout& l = emitter.result();
+  EmittedKernel out;
+  out.codeSize = l.codeSize;
+  out.dataSize = l.totalSize - l.codeSize;
+  out.gotEntries = static_cast<uint32_t>(l.gotAbsolute.size() + l.gotRelative.size());
+  out.trampolines = static_cast<uint32_t>(l.trampolineTargets.size());
+  std::vector<uint8_t> local;
+  std::vector<uint8_t>& buffer = image ? *image : local;
+  buffer.resize(l.totalSize);
+  if (!memory) {
+    emitter.build(buffer.data(), imageAddress);
+    out.placements = std::move(l.placements);
+    return out;
+  }
+  out.block = memory->allocate(l.totalSize, l.align);
+  try {
+    emitter.build(buffer.data(), reinterpret_cast<uint64_t>(out.block.address));
+    memory->write(out.block, buffer.data());
+  } catch (...) {
+    memory->release(out.block);
+    throw;
+  }
+  out.placements = std::move(l.placements);
+  return out;
+}
+
+}  // namespace jitctl

@@ -1,0 +1,85 @@
+// Executable memory for one engine: a pool of page-aligned chunks that small kernels share.
+//
+// W^X: no mapping is ever writable and executable at once. Two ways, chosen per pool at its first
+// chunk:
+//  - dual mapping (the default on x86-64): each chunk is a memfd mapped twice, a read+write view where
+//    kernels are copied in and a read+execute view they run from. Adding a kernel is a memcpy
+//    and an instruction-cache flush, with no system call and no permission change, so kernels
+//    already in the chunk keep running undisturbed (on any thread).
+//  - flipping (the default on AArch64, and the fallback when memfd or a shared executable mapping
+//    is refused, e.g. by a hardened kernel policy): one private mapping whose pages are flipped read+write, written, flushed and
+//    flipped back to read+execute. Those pages may hold other kernels of the pool, so such a pool
+//    belongs to one thread; the Node addon keeps one pool per Node environment, so this holds.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "jitctl/jitctl.h"
+
+namespace jitctl {
+
+class ExecMemory {
+ public:
+  struct Block {
+    uint8_t* address = nullptr;   // where the code runs (read+execute)
+    uint8_t* writable = nullptr;  // the same bytes in the read+write view (dual mapping), else null
+    uint32_t size = 0;      // bytes the caller asked for
+    uint32_t reserved = 0;  // bytes taken from the chunk (size rounded up to the alignment)
+  };
+
+  // AArch64 flips: qemu-user (where CI runs AArch64) only notices code changes through protection
+  // changes of the executing view, so writes through an alias would leave stale translations.
+#if defined(__aarch64__)
+  static constexpr bool kDualMappingByDefault = false;
+#else
+  static constexpr bool kDualMappingByDefault = true;
+#endif
+  // `dualMapping` false forces flipping.
+  explicit ExecMemory(uint64_t maxExecutableBytes, bool dualMapping = kDualMappingByDefault);
+  ~ExecMemory();
+  ExecMemory(const ExecMemory&) = delete;
+  ExecMemory& operator=(const ExecMemory&) = delete;
+
+  // Reserves `size` bytes aligned to `align` (a power of two <= page size). The block's pages are
+  // not writable: fill it with write(). Throws Range when the cap would be exceeded, System when
+  // the OS refuses a mapping.
+  Block allocate(uint32_t size, uint32_t align);
+  // Copies `image` (block.size bytes) into the block and makes it executable.
+  void write(const Block& block, const uint8_t* image);
+  void release(const Block& block);
+
+  uint64_t bytesMapped() const { return mapped_; }
+  uint64_t bytesUsed() const { return used_; }
+  uint64_t liveBlocks() const { return live_; }
+  uint64_t releasedBlocks() const { return released_; }
+  uint64_t pageSize() const { return page_; }
+  uint64_t cap() const { return cap_; }
+  bool dualMapped() const { return mode_ == Mode::Dual; }
+  void setCap(uint64_t cap) { cap_ = cap; }
+
+ private:
+  enum class Mode { Unknown, Dual, Flip };
+  struct Chunk {
+    uint8_t* base;      // read+execute (or flipped) view
+    uint8_t* writable;  // read+write view, null when flipping
+    uint64_t size;
+    std::map<uint64_t, uint64_t> free;  // offset -> length, coalesced
+    uint64_t freeBytes;
+  };
+  bool takeFrom(Chunk& chunk, uint64_t size, uint64_t align, uint64_t* offset);
+  Chunk mapChunk(uint64_t size);
+  bool mapDual(uint64_t size, Chunk* chunk);
+  void unmapChunk(const Chunk& chunk);
+  void protect(uint8_t* begin, uint64_t length, int prot, const char* what);
+
+  std::vector<Chunk> chunks_;
+  Mode mode_ = Mode::Unknown;
+  uint64_t page_;
+  uint64_t chunkSize_;
+  uint64_t cap_;
+  uint64_t mapped_ = 0, used_ = 0, live_ = 0, released_ = 0;
+};
+
+}  // namespace jitctl

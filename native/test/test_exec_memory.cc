@@ -1,0 +1,125 @@
+// The executable-memory pool: sharing, reuse, statistics, the cap and W^X.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "check.h"
+#include "exec_memory.h"
+
+using jitctl::ErrorKind;
+using jitctl::ExecMemory;
+
+namespace {
+
+// True when any mapping of this process is both writable and executable.
+bool anyWritableExecutableMapping() {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    const size_t space = line.find(' ');
+    const std::string perms = line.substr(space + 1, 4);
+    if (perms[1] == 'w' && perms[2] == 'x') return true;
+  }
+  return false;
+}
+
+// The permissions of the mapping that holds `address`.
+std::string permissionsOf(const void* address) {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  const auto a = reinterpret_cast<uintptr_t>(address);
+  while (std::getline(maps, line)) {
+    unsigned long lo, hi;
+    char perms[5] = {};
+    if (std::sscanf(line.c_str(), "%lx-%lx %4s", &lo, &hi, perms) == 3 && a >= lo && a < hi) return perms;
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST("small blocks share one chunk back to back") {
+  ExecMemory memory(1 << 20);
+  auto a = memory.allocate(100, 16);
+  auto b = memory.allocate(100, 16);
+  CHECK_EQ(b.address - a.address, 112);
+  CHECK_EQ(memory.bytesMapped(), 16384u);
+  CHECK_EQ(memory.bytesUsed(), 200u);
+  CHECK_EQ(memory.liveBlocks(), 2u);
+}
+
+TEST("a written block is read+execute and holds the image") {
+  ExecMemory memory(1 << 20);
+  auto block = memory.allocate(64, 16);
+  uint8_t image[64];
+  for (int i = 0; i < 64; ++i) image[i] = static_cast<uint8_t>(i);
+  memory.write(block, image);
+  CHECK(std::memcmp(block.address, image, 64) == 0);
+  CHECK_EQ(permissionsOf(block.address).substr(0, 3), std::string("r-x"));
+  CHECK(!anyWritableExecutableMapping());
+}
+
+TEST("with flipping instead of dual mapping, written blocks end read+execute and hold the image") {
+  ExecMemory memory(1 << 20, false);
+  auto a = memory.allocate(64, 16);
+  auto b = memory.allocate(64, 16);
+  uint8_t image[64];
+  std::memset(image, 0xc3, sizeof image);
+  memory.write(a, image);
+  memory.write(b, image);
+  CHECK(!memory.dualMapped());
+  CHECK(a.writable == nullptr);
+  CHECK(std::memcmp(a.address, image, 64) == 0 && std::memcmp(b.address, image, 64) == 0);
+  CHECK_EQ(permissionsOf(a.address).substr(0, 3), std::string("r-x"));
+  CHECK(!anyWritableExecutableMapping());
+}
+
+TEST("with dual mapping the writable view is a different address that is never executable") {
+  ExecMemory memory(1 << 20, true);
+  auto a = memory.allocate(64, 16);
+  uint8_t image[64] = {1, 2, 3};
+  memory.write(a, image);
+  CHECK(memory.dualMapped());
+  CHECK(a.writable != nullptr && a.writable != a.address);
+  CHECK_EQ(permissionsOf(a.writable).substr(0, 3), std::string("rw-"));
+  CHECK_EQ(a.address[2], 3);
+}
+
+TEST("freed space is reused and coalesced") {
+  ExecMemory memory(1 << 20);
+  auto a = memory.allocate(100, 16);
+  auto b = memory.allocate(100, 16);
+  auto c = memory.allocate(100, 16);
+  memory.release(a);
+  memory.release(b);
+  auto d = memory.allocate(200, 16);
+  CHECK(d.address == a.address);
+  CHECK_EQ(memory.liveBlocks(), 2u);
+  memory.release(c);
+  memory.release(d);
+  CHECK_EQ(memory.bytesMapped(), 0u);  // an empty chunk is unmapped
+}
+
+TEST("a block larger than a chunk gets a mapping of its own, rounded to pages") {
+  ExecMemory memory(1 << 20);
+  auto big = memory.allocate(40000, 16);
+  CHECK(big.address != nullptr);
+  CHECK_EQ(memory.bytesMapped() % memory.pageSize(), 0u);
+  CHECK(memory.bytesMapped() >= 40000u);
+}
+
+TEST("the cap on mapped bytes is a Range error naming the cap") {
+  ExecMemory memory(16384);
+  memory.allocate(16000, 16);
+  CHECK_THROWS(memory.allocate(1000, 16), ErrorKind::Range, "cap is 16384 bytes");
+}
+
+TEST("alignment must be a power of two up to the page size") {
+  ExecMemory memory(1 << 20);
+  CHECK_THROWS(memory.allocate(16, 3), ErrorKind::Range, "power of two");
+  auto a = memory.allocate(8, 64);
+  CHECK_EQ(reinterpret_cast<uintptr_t>(a.address) % 64, 0u);
+}
+
+TEST_MAIN()

@@ -1,0 +1,62 @@
+// Shared helpers of the native-engine tests: edge values, bit-exact and ulp comparison, and small
+// trace shapes. Everything goes through the public surface (jitctl/engine).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+
+/** f64 edge values: signed zeros, NaN, infinities, 2^31/2^32/2^53 boundaries, subnormals, halves. */
+export const F64_EDGES: readonly number[] = [
+  0, -0, 1, -1, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+  NaN, Infinity, -Infinity,
+  2 ** 31, 2 ** 31 - 1, 2 ** 31 + 0.5, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32, 2 ** 32 - 1, 2 ** 32 + 1, -(2 ** 32),
+  2 ** 53, -(2 ** 53), 2 ** 53 + 2, 1e300, -1e300,
+  5e-324, -5e-324, 2.225073858507201e-308, 2.2250738585072014e-308,
+  Number.MAX_VALUE, -Number.MAX_VALUE, Math.PI, -Math.E, 1e-10, 123.456, -7.75,
+  127.5, 128, -128.5, 254.5, 255.5, 256, 65535.5, 3.4028235677973366e38, 1.401298464324817e-45,
+];
+
+/** i32 edge values: 0, +-1, the int32 limits, shift counts beyond 31, byte/short boundaries. */
+export const I32_EDGES: readonly number[] = [
+  0, 1, -1, 2, 3, -3, 7, 31, 32, 33, -32, 255, 256, -129, 32767, -32768, 65535, 65536,
+  2 ** 31 - 1, -(2 ** 31), -(2 ** 31) + 1, 0x55555555, -0x55555556, 1 << 30,
+];
+
+/** u32 edge values: 0, 1, 2^31 - 1, 2^31, 2^32 - 1 and small ones. */
+export const U32_EDGES: readonly number[] = [0, 1, 2, 31, 32, 255, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 0xaaaaaaaa];
+
+export const TYPED_ARRAYS = [
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array,
+] as const;
+
+const f64 = new Float64Array(1);
+const bits = new BigUint64Array(f64.buffer);
+
+export function bitsOf(x: number): bigint {
+  f64[0] = x;
+  return bits[0];
+}
+
+/** Distance in units in the last place; 0 for equal values (and for two NaNs), Infinity when only one is NaN. */
+export function ulpDistance(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+  if (Object.is(a, b)) return 0;
+  const ordered = (x: number) => {
+    const v = bitsOf(x);
+    return v >> 63n ? -(v & 0x7fffffffffffffffn) : v;
+  };
+  const d = ordered(a) - ordered(b);
+  return Number(d < 0n ? -d : d);
+}
+
+export function show(x: unknown): string {
+  if (typeof x === 'number') return Object.is(x, -0) ? '-0' : String(x);
+  if (ArrayBuffer.isView(x)) return `${x.constructor.name}[${Array.from(x as unknown as ArrayLike<number>).map(show).join(', ')}]`;
+  return String(x);
+}
+
+/** Source files as the C++ build sees them. */
+export function readRoot(path: string): string {
+  return readFileSync(join(ROOT, path), 'utf8');
+}

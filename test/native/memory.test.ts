@@ -1,0 +1,162 @@
+// Executable memory: many kernels live at once, freeing (explicit and by garbage collection), the
+// cap on executable bytes, statistics, inspection, and W^X observed from /proc/self/maps.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+
+import { compile, configureEngine, engineConfig, engineStats, TraceBuilder, type Kernel } from '../../lib/engine.js';
+
+// kernel(x) = x * k, a different constant per kernel so that each one's code is distinct.
+function scaleBy(k: number): Kernel {
+  const b = new TraceBuilder();
+  const x = b.slot('f64'), c = b.slot('f64'), r = b.slot('f64');
+  b.param(x).returns(r).op('CONST_F64', c, k).op('MUL_F64', r, x, c).op('RETURN');
+  return compile(b);
+}
+
+interface Mapping { lo: bigint; hi: bigint; perms: string; line: string }
+function mappings(text = readFileSync('/proc/self/maps', 'utf8')): Mapping[] {
+  return text.split('\n').filter(Boolean).map((line) => {
+    const [range, perms] = line.split(' ');
+    const [lo, hi] = range.split('-').map((h) => BigInt(`0x${h}`));
+    return { lo, hi, perms, line };
+  });
+}
+const writableAndExecutable = (m: Mapping) => m.perms[1] === 'w' && m.perms[2] === 'x';
+
+describe('executable memory', () => {
+  it('keeps 1,000 kernels live at once, each computing its own result', () => {
+    const kernels = Array.from({ length: 1000 }, (_, i) => scaleBy(i));
+    kernels.forEach((k, i) => assert.equal(k.call(2), 2 * i));
+    assert.ok(engineStats().liveKernels >= 1000);
+    kernels.forEach((k) => k.free());
+  });
+
+  it('packs small kernels into shared pages (at least 80% of mapped bytes used with 1,000 live)', () => {
+    const before = engineStats();
+    const kernels = Array.from({ length: 1000 }, (_, i) => scaleBy(i));
+    const s = engineStats();
+    const used = s.bytesUsed - before.bytesUsed, mapped = s.bytesMapped - before.bytesMapped;
+    kernels.forEach((k) => k.free());
+    assert.ok(used / mapped >= 0.8, `${used} of ${mapped} bytes used`);
+  });
+
+  it('returns memory when kernels are freed explicitly', () => {
+    const before = engineStats();
+    const kernels = Array.from({ length: 200 }, (_, i) => scaleBy(i));
+    kernels.forEach((k) => k.free());
+    const after = engineStats();
+    assert.deepEqual([after.liveKernels, after.bytesUsed, after.bytesMapped], [before.liveKernels, before.bytesUsed, before.bytesMapped]);
+  });
+
+  it('makes a freed kernel unusable with a clear error, and free() idempotent', () => {
+    const k = scaleBy(3);
+    k.free();
+    k.free();
+    assert.equal(k.freed, true);
+    assert.throws(() => k.call(1), /the kernel has been freed/);
+    assert.throws(() => k.inspect(), /the kernel has been freed/);
+  });
+
+  it('frees a kernel when its JS object is garbage-collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collect = async () => {
+      for (let round = 0; round < 5; round++) {
+        gc();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await collect();  // kernels earlier tests dropped
+    const before = engineStats().liveKernels;
+    (() => { for (let i = 0; i < 50; i++) scaleBy(i); })();
+    assert.equal(engineStats().liveKernels, before + 50);
+    for (let round = 0; round < 20 && engineStats().liveKernels > before; round++) await collect();
+    assert.equal(engineStats().liveKernels, before);
+  });
+
+  it('refuses to map beyond the configured cap with a RangeError, and compiles again once raised', () => {
+    const saved = engineConfig();
+    const kernels: Kernel[] = [];
+    try {
+      configureEngine({ maxExecutableBytes: engineStats().bytesMapped + 16384 });
+      assert.throws(() => { for (let i = 0; i < 10_000; i++) kernels.push(scaleBy(i)); }, (e: unknown) =>
+        e instanceof RangeError && /executable memory cap reached/.test(e.message));
+      assert.ok(engineStats().bytesMapped <= engineConfig().maxExecutableBytes);
+    } finally {
+      configureEngine(saved);
+      kernels.forEach((k) => k.free());
+    }
+    assert.equal(scaleBy(2).call(2), 4);
+  });
+
+  it('rejects a cap that is not a positive integer', () => {
+    for (const bad of [0, -1, 1.5, NaN]) assert.throws(() => configureEngine({ maxExecutableBytes: bad }), RangeError);
+    assert.throws(() => configureEngine({ maxExecutableBytes: '1' as unknown as number }), TypeError);
+  });
+
+  it('reports bytes mapped, used and padding consistently', () => {
+    const k = scaleBy(1);
+    const s = engineStats();
+    k.free();
+    assert.equal(s.bytesMapped, s.bytesUsed + s.bytesPadding);
+    assert.equal(s.bytesMapped % s.pageSize, 0);
+  });
+
+  it('inspects a kernel: its stencils back to back, with their bytes', () => {
+    const k = scaleBy(5);
+    const info = k.inspect();
+    k.free();
+    assert.deepEqual(info.stencils.map((s) => s.uop), ['shim', 'CONST_F64', 'MUL_F64', 'RETURN']);
+    info.stencils.reduce((offset, s) => { assert.equal(s.codeOffset, offset); return offset + s.codeSize; }, 0);
+    assert.equal(info.codeSize, info.stencils.reduce((n, s) => n + s.codeSize, 0));
+    assert.deepEqual(info.stencils[1].bytes, info.bytes.subarray(info.stencils[1].codeOffset, info.stencils[1].codeOffset + info.stencils[1].codeSize));
+  });
+
+  it('never has a kernel in a mapping that is writable and executable, after compilation', () => {
+    const kernels = Array.from({ length: 100 }, (_, i) => scaleBy(i));
+    const addresses = kernels.map((k) => k.inspect().address);
+    const maps = mappings();
+    for (const address of addresses) {
+      const m = maps.find((x) => address >= x.lo && address < x.hi);
+      assert.ok(m, 'kernel address is mapped');
+      assert.equal(m.perms.slice(0, 3), 'r-x', m.line);
+    }
+    kernels.forEach((k) => k.free());
+  });
+
+  it('never has a kernel in a mapping that is writable and executable, during compilation', async () => {
+    // A worker samples /proc/self/maps while this thread compiles; any w+x mapping it sees must not
+    // hold one of our kernels (V8 keeps a w+x region of its own on some versions).
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const sampler = new Worker(
+      `const { workerData, parentPort } = require('node:worker_threads');
+       const { readFileSync } = require('node:fs');
+       const seen = new Set(); let samples = 0;
+       while (Atomics.load(workerData, 0) === 0) {
+         for (const line of readFileSync('/proc/self/maps', 'utf8').split('\\n'))
+           if (/^\\S+ .wx/.test(line)) seen.add(line);
+         samples++;
+       }
+       parentPort.postMessage({ lines: [...seen], samples });`,
+      { eval: true, workerData: stop },
+    );
+    await new Promise((resolve) => sampler.once('online', resolve));
+    const addresses: bigint[] = [];
+    const started = Date.now();
+    while (Date.now() - started < 300) {
+      const batch = Array.from({ length: 50 }, (_, i) => scaleBy(i));
+      batch.forEach((k) => addresses.push(k.inspect().address));
+      batch.forEach((k) => k.free());
+    }
+    Atomics.store(stop, 0, 1);
+    const { lines, samples } = await new Promise<{ lines: string[]; samples: number }>((resolve) => sampler.once('message', resolve));
+    await sampler.terminate();
+    assert.ok(samples > 0);
+    const bad = mappings(lines.join('\n')).filter((m) => writableAndExecutable(m) && addresses.some((a) => a >= m.lo && a < m.hi));
+    assert.deepEqual(bad.map((m) => m.line), []);
+  });
+});
