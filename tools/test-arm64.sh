@@ -22,4 +22,6 @@ specs=$(ls dist/test/native/*.test.js | grep -v '/package\.test\.js$')
 # process.execPath is an arm64 binary the host cannot exec directly: tests that spawn Node child
 # processes must prefix them with this command (split on spaces).
 export JITCTL_EXEC_WRAPPER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+# Emulation is about 10x slower: fewer fuzz programs per campaign than on the host (override to fuzz longer).
+export JITCTL_FUZZ_PROGRAMS="${JITCTL_FUZZ_PROGRAMS:-1000}"
 PREBUILDS_ONLY=1 node_arm64 node_modules/mocha/bin/mocha.js --config test/native/mocharc.json $specs "$@"
