@@ -58,8 +58,20 @@ const ORACLES: readonly (Oracle | undefined)[] = UOPS.map((def) =>
 );
 export const BEHAVIOURS: readonly Behaviour[] = UOPS.map(behaviourOf);
 
-/** Whether an op's result is only promised within 1 ulp of its JS oracle (libm functions). */
-export const isApproximate = (def: UopDef): boolean => /within 1 ulp/.test(def.doc);
+/**
+ * How many ulps an op's result may be from its JS oracle on this machine, as its doc promises:
+ * "within N ulp" everywhere, or "AArch64: within N ulp" on arm64 only (V8's own arm64 builds
+ * disagree there); 0 means bit for bit.
+ */
+export const ulpBound = (def: UopDef, arch: string = process.arch): number => {
+  const arm64Only = /AArch64: within (\d+) ulp/.exec(def.doc);
+  if (arm64Only) return arch === 'arm64' ? Number(arm64Only[1]) : 0;
+  const everywhere = /within (\d+) ulp/.exec(def.doc);
+  return everywhere ? Number(everywhere[1]) : 0;
+};
+
+/** Whether an op's result is only promised within some ulps of its JS oracle here (not bit for bit). */
+export const isApproximate = (def: UopDef): boolean => ulpBound(def) > 0;
 
 export class TraceError extends Error {}
 export class StepLimitError extends Error {

@@ -189,7 +189,7 @@ export function writeUopsDoc(table, digest, sizes) {
   out.push('');
   out.push('Operand notation: `d=F64` is written by the op, `a:F64` is read. A Label operand is always last.');
   out.push('`JS` is the reference semantics over the read operands (the test oracle); results are');
-  out.push('bit-identical to it except where the notes say "within 1 ulp".', '');
+  out.push('bit-identical to it except where the notes say "within N ulp".', '');
   out.push('## Stencil design', '');
   for (const line of DESIGN_NOTES) out.push(line);
   out.push('', '## Reference', '');
@@ -229,10 +229,11 @@ const DESIGN_NOTES = [
   '  length; }` (elements). Offsets must fit the relocations: below 2^31 on x86-64, below 65536 on',
   '  AArch64 (one movz). Typed-array ops compare the i32 index as unsigned against the length, so a',
   '  negative index is a miss. LENGTH truncates to i32: views longer than 2^31 - 1 must not be bound.',
-  '- Math.hypot and Math.cbrt reproduce V8\'s own algorithms (bit-identical); x86-64 floor/ceil/trunc',
+  '- Math.hypot, Math.cbrt and the transcendental Math functions reproduce V8\'s own algorithms',
+  '  (`templates/fdlibm.h`, ported from V8\'s fdlibm); only pow and fmod call libm. x86-64 floor/ceil/trunc',
   '  /round avoid SSE4.1 (baseline x86-64) with an exact cvttsd2si-based trunc.',
   '- Semantics are JavaScript\'s, spelled out in `tools/stencils/templates/jsmath.h`: ToInt32 without',
   '  C\'s undefined casts, i32 ops in their `| 0` forms, Math.round/min/max/sign/pow special cases,',
-  '  no FMA contraction (`-ffp-contract=off`). Transcendental Math functions call libm and may',
-  '  differ from V8 in the last place.',
+  '  no FMA contraction (`-ffp-contract=off`), except V8\'s fdlibm code on AArch64, which is fused',
+  '  within expressions as clang-built V8 is (see the ops\' notes and docs/native-engine.md).',
 ];
