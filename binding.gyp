@@ -21,14 +21,21 @@
       'dependencies': ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
       'defines': [
         'NAPI_VERSION=8',
+        # A worker terminated inside kernel.call cannot throw into JS any more; without this,
+        # node-addon-api calls std::terminate and the whole process aborts.
+        'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS',
         'JITCTL_SOURCE_DIGEST="<!(node native/src/source-digest.js)"',
       ],
-      'cflags_cc': ['-std=c++17', '-O2', '-fvisibility=hidden', '-Wall', '-Wextra', '-Wno-unused-parameter'],
+      # -O2 last wins over node-gyp's Release -O3; CMakeLists.txt uses the same flags.
+      'cflags_cc': ['-std=c++17', '-O2', '-fvisibility=hidden', '-fvisibility-inlines-hidden', '-Wall', '-Wextra', '-Wno-unused-parameter'],
       'cflags_cc!': ['-std=gnu++17', '-fno-exceptions', '-fno-rtti'],
       'conditions': [
         # Prebuilds must load on older distributions than the build machine's: no dependency on
-        # the system's libstdc++ version.
-        ['OS=="linux"', {'ldflags': ['-static-libstdc++', '-static-libgcc']}],
+        # the system's libstdc++ version; --exclude-libs and the version script keep the static
+        # runtime's and std:: template symbols out of the addon's exports (CMakeLists.txt links the
+        # cmake-js build the same way).
+        ['OS=="linux"', {'ldflags': ['-static-libstdc++', '-static-libgcc', '-Wl,--exclude-libs,ALL',
+                                     '-Wl,--version-script=<(module_root_dir)/native/src/exports.map']}],
         ['OS=="mac"', {'xcode_settings': {'GCC_ENABLE_CPP_EXCEPTIONS': 'YES', 'CLANG_CXX_LANGUAGE_STANDARD': 'c++17'}}],
       ],
     },

@@ -84,6 +84,10 @@ export interface EngineLimits {
   maxOps: number;
   maxOpWords: number;
   maxViewLength: number;
+  /** Slots take 8 bytes and views 16; a frame is limited to this many bytes on every target. */
+  maxFrameBytes: number;
+  /** Code and data of one kernel, at most. */
+  maxKernelBytes: number;
 }
 
 export interface NativeBinding {

@@ -48,8 +48,6 @@ bool typedArrayKind(napi_typedarray_type type, ViewKind* kind) {
   }
 }
 
-const char* slotTypeName(SlotType t) { return t == SlotType::F64 ? "f64" : t == SlotType::I32 ? "i32" : "u32"; }
-
 Napi::Value returnTypeValue(Napi::Env env, ReturnType t) {
   static const char* const names[] = {"void", "f64", "i32", "u32"};
   return Napi::String::New(env, names[static_cast<int>(t)]);
@@ -64,15 +62,23 @@ struct AddonData {
 
 class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
  public:
+  // Methods and getters are plain functions on the prototype that check the receiver themselves:
+  // ObjectWrap's own wrappers report a receiver that is not a kernel as a plain Error "Invalid
+  // argument". (Like ObjectWrap, the check is napi_unwrap: an object wrapped by another addon is not
+  // told apart. A type tag would, but napi_check_object_type_tag costs ~65 ns, more than half of a
+  // whole call.)
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "Kernel",
-                       {InstanceMethod<&KernelWrap::Call>("call"),
-                        InstanceMethod<&KernelWrap::Inspect>("inspect"),
-                        InstanceMethod<&KernelWrap::Free>("free"),
-                        InstanceAccessor<&KernelWrap::Freed>("freed"),
-                        InstanceAccessor<&KernelWrap::CodeSize>("codeSize"),
-                        InstanceAccessor<&KernelWrap::Params>("params"),
-                        InstanceAccessor<&KernelWrap::ReturnTypeGetter>("returnType")});
+    Napi::Function ctor = DefineClass(env, "Kernel", {});
+    ctor.Get("prototype").As<Napi::Object>().DefineProperties({
+        Napi::PropertyDescriptor::Value("call", Napi::Function::New<&Thunk<&KernelWrap::Call>>(env, "call")),
+        Napi::PropertyDescriptor::Value("inspect", Napi::Function::New<&Thunk<&KernelWrap::Inspect>>(env, "inspect")),
+        Napi::PropertyDescriptor::Value("free", Napi::Function::New<&Thunk<&KernelWrap::Free>>(env, "free")),
+        Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::Freed>>("freed"),
+        Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::CodeSize>>("codeSize"),
+        Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::Params>>("params"),
+        Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::ReturnTypeGetter>>("returnType"),
+    });
+    return ctor;
   }
 
   explicit KernelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<KernelWrap>(info) {
@@ -83,9 +89,19 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
   }
 
  private:
+  template <Napi::Value (KernelWrap::*Method)(const Napi::CallbackInfo&)>
+  static Napi::Value Thunk(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    void* self = nullptr;
+    if (napi_unwrap(env, info.This(), &self) != napi_ok || !self)
+      throw Napi::TypeError::New(env, "not a kernel: Kernel methods and getters need an object made by compile()");
+    return (static_cast<KernelWrap*>(self)->*Method)(info);
+  }
+
   Napi::Value Call(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (kernel_.freed()) throw Napi::Error::New(env, "the kernel has been freed");
+    // The same error kind as inspect() and the C++ API (Kernel::call on a freed kernel): TypeError.
+    if (kernel_.freed()) throw Napi::TypeError::New(env, "the kernel has been freed");
     const std::vector<ParamDescription>& params = kernel_.params();
     if (info.Length() != params.size())
       throw Napi::TypeError::New(env, "the kernel takes " + std::to_string(params.size()) + " arguments but was called with " +
@@ -131,13 +147,17 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
     switch (p.slotType) {
       case SlotType::F64:
         return Argument::f64(d);
+      // -0 is not an int32 or uint32 value (it would come back as +0): refused like 0.5, so the
+      // caller runs the JS function instead.
       case SlotType::I32:
         if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != std::trunc(d))
           throw Napi::TypeError::New(env, name() + " must be an int32 integer");
+        if (d == 0 && std::signbit(d)) throw Napi::TypeError::New(env, name() + " is -0, which is not an int32 value");
         return Argument::i32(static_cast<int32_t>(d));
       case SlotType::U32:
         if (!(d >= 0 && d <= 4294967295.0) || d != std::trunc(d))
           throw Napi::TypeError::New(env, name() + " must be a uint32 integer");
+        if (std::signbit(d)) throw Napi::TypeError::New(env, name() + " is -0, which is not a uint32 value");
         return Argument::u32(static_cast<uint32_t>(d));
     }
     throw Napi::TypeError::New(env, name() + " has an unknown parameter type");
@@ -309,12 +329,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("limits", [&] {
     Napi::Object o = Napi::Object::New(env);
     o.Set("maxSlots", kMaxSlots);
+    o.Set("maxFrameBytes", kMaxFrameBytes);
     o.Set("maxViews", kMaxViews);
     o.Set("maxParams", kMaxParams);
     o.Set("maxLabels", kMaxLabels);
     o.Set("maxOps", kMaxOps);
     o.Set("maxOpWords", kMaxOpWords);
     o.Set("maxViewLength", static_cast<double>(kMaxViewLength));
+    o.Set("maxKernelBytes", static_cast<double>(kMaxKernelBytes));
     return o;
   }());
   return exports;

@@ -8,7 +8,7 @@
 namespace jitctl {
 namespace {
 
-uint32_t alignUp(uint32_t v, uint32_t to) { return (v + to - 1) & ~(to - 1); }
+uint64_t alignUp(uint64_t v, uint64_t to) { return (v + to - 1) & ~(to - 1); }
 
 // A hole's value before the kernel has an address: kernel-relative (code, data, labels) or absolute
 // (operands, runtime functions).
@@ -26,39 +26,44 @@ struct Layout {
 
 class Emitter {
  public:
-  Emitter(const ValidatedTrace& trace, const TargetStencils& target) : t_(trace), target_(target) {}
+  // `maxBytes`: the most the kernel may take (the per-kernel limit, or the engine's cap when lower).
+  // Sizes are summed in 64 bits and checked as they grow, so an oversized trace fails while it is
+  // laid out, before any image buffer or executable memory is allocated.
+  Emitter(const ValidatedTrace& trace, const TargetStencils& target, uint64_t maxBytes)
+      : t_(trace), target_(target), maxBytes_(maxBytes) {}
 
   void layout() {
-    const SpecialUops& special = specialUops();
     l_.placements.reserve(t_.codeOps + 1);
     placementOp_.reserve(t_.codeOps + 1);
     l_.labelOffsets.assign(t_.labelCount, 0);
-    uint32_t code = 0;
+    uint64_t code = 0;
     addCode(-1, *target_.shim, &code);
     placementOp_.push_back(0);
     for (size_t i = 0; i < t_.ops.size(); ++i) {
       const ValidOp& op = t_.ops[i];
-      if (static_cast<int>(op.uop) == special.label) {
-        l_.labelOffsets[op.label] = code;  // the next op's code (the validator guarantees one follows)
+      if (op.uop == Uop::LABEL) {
+        l_.labelOffsets[op.label] = static_cast<uint32_t>(code);  // the next op's code (the validator guarantees one follows)
         continue;
       }
       if (kUopInfo[static_cast<int>(op.uop)].pseudo) continue;
       placementOp_.push_back(static_cast<uint32_t>(i));
       addCode(static_cast<int32_t>(op.uop), target_.stencils[static_cast<int>(op.uop)], &code);
     }
-    l_.codeSize = code;
-    uint32_t data = code;
+    l_.codeSize = static_cast<uint32_t>(code);
+    uint64_t data = code;
     for (Placement& p : l_.placements) {
       const Stencil& s = stencilOf(p);
       if (s.data.size == 0) continue;
       const uint32_t align = s.dataAlign ? s.dataAlign : 1;
       if (align > l_.align) l_.align = align;
       data = alignUp(data, align);
-      p.dataOffset = data;
+      p.dataOffset = static_cast<uint32_t>(data);
       data += s.data.size;
+      checkSize(data);
     }
-    l_.dataEnd = data;
-    // GOT entries and trampolines, one per distinct value.
+    l_.dataEnd = static_cast<uint32_t>(data);
+    // GOT entries, one per distinct value; trampolines, one per distinct target (value + addend:
+    // the patchers branch to exactly that address).
     for (size_t k = 0; k < l_.placements.size(); ++k) {
       const Stencil& s = stencilOf(l_.placements[k]);
       for (const StencilPart* part : {&s.code, &s.data})
@@ -70,14 +75,19 @@ class Emitter {
             map.emplace(r.value, static_cast<uint32_t>(l_.gotAbsolute.size() + l_.gotRelative.size()));
           } else if (relocMayNeedTrampoline(hole.kind)) {
             const Resolved r = resolve(k, hole);
-            if (!r.relative) l_.trampolineTargets.emplace(r.value, static_cast<uint32_t>(l_.trampolineTargets.size()));
+            if (!r.relative)
+              l_.trampolineTargets.emplace(trampolineTarget(r, hole), static_cast<uint32_t>(l_.trampolineTargets.size()));
           }
         }
     }
-    l_.gotOffset = alignUp(l_.dataEnd, 8);
-    const uint32_t gotEntries = static_cast<uint32_t>(l_.gotAbsolute.size() + l_.gotRelative.size());
-    l_.trampolineOffset = alignUp(l_.gotOffset + 8 * gotEntries, 16);
-    l_.totalSize = l_.trampolineOffset + kTrampolineSize * static_cast<uint32_t>(l_.trampolineTargets.size());
+    const uint64_t gotOffset = alignUp(l_.dataEnd, 8);
+    const uint64_t gotEntries = l_.gotAbsolute.size() + l_.gotRelative.size();
+    const uint64_t trampolineOffset = alignUp(gotOffset + 8 * gotEntries, 16);
+    const uint64_t total = trampolineOffset + uint64_t{kTrampolineSize} * l_.trampolineTargets.size();
+    checkSize(total);
+    l_.gotOffset = static_cast<uint32_t>(gotOffset);
+    l_.trampolineOffset = static_cast<uint32_t>(trampolineOffset);
+    l_.totalSize = static_cast<uint32_t>(total);
   }
 
   void build(uint8_t* image, uint64_t base) {
@@ -108,11 +118,29 @@ class Emitter {
     return p.uop < 0 ? *target_.shim : target_.stencils[p.uop];
   }
 
-  void addCode(int32_t uop, const Stencil& s, uint32_t* code) {
+  void addCode(int32_t uop, const Stencil& s, uint64_t* code) {
     if (s.code.size == 0 && uop >= 0)
       fail(ErrorKind::Trace, "micro-op %s has no stencil for %s", kUopInfo[uop].name, target_.arch);
-    l_.placements.push_back(Placement{uop, *code, s.code.size, 0, s.data.size});
+    l_.placements.push_back(Placement{uop, static_cast<uint32_t>(*code), s.code.size, 0, s.data.size});
     *code += s.code.size;
+    checkSize(*code);
+  }
+
+  void checkSize(uint64_t bytes) const {
+    if (bytes <= maxBytes_) return;
+    if (maxBytes_ < kMaxKernelBytes)
+      fail(ErrorKind::Range,
+           "kernel too large: it needs more than the executable memory cap of %llu bytes "
+           "(raise it with configure({ maxExecutableBytes }))",
+           static_cast<unsigned long long>(maxBytes_));
+    fail(ErrorKind::Range, "kernel too large: it needs more than %llu bytes, the limit for one kernel (maxKernelBytes)",
+         static_cast<unsigned long long>(kMaxKernelBytes));
+  }
+
+  // The address a trampoline jumps to: a patcher writes S + A into it, so two holes share one only
+  // when both agree.
+  static uint64_t trampolineTarget(const Resolved& r, const Hole& hole) {
+    return r.value + static_cast<uint64_t>(hole.addend);
   }
 
   Resolved resolve(size_t k, const Hole& hole) const {
@@ -163,7 +191,8 @@ class Emitter {
         const auto& map = r.relative ? l_.gotRelative : l_.gotAbsolute;
         site.gotEntry = base + l_.gotOffset + 8 * map.at(r.value);
       } else if (relocMayNeedTrampoline(hole.kind) && !r.relative) {
-        const uint32_t offset = l_.trampolineOffset + kTrampolineSize * l_.trampolineTargets.at(r.value);
+        const uint32_t offset =
+            l_.trampolineOffset + kTrampolineSize * l_.trampolineTargets.at(trampolineTarget(r, hole));
         site.trampoline = base + offset;
         site.trampolineAt = image + offset;
       }
@@ -173,6 +202,7 @@ class Emitter {
 
   const ValidatedTrace& t_;
   const TargetStencils& target_;
+  const uint64_t maxBytes_;
   Layout l_;
   std::vector<uint32_t> placementOp_;  // placement -> op index
 };
@@ -181,9 +211,12 @@ class Emitter {
 
 EmittedKernel emitKernel(const ValidatedTrace& trace, const TargetStencils& target, ExecMemory* memory,
                          std::vector<uint8_t>* image, uint64_t imageAddress) {
-  Emitter emitter(trace, target);
+  const uint64_t maxBytes = memory && memory->cap() < kMaxKernelBytes ? memory->cap() : kMaxKernelBytes;
+  Emitter emitter(trace, target, maxBytes);
   emitter.layout();
   Layout& l = emitter.result();
+  // Before the image buffer: a kernel that cannot get executable memory under the cap allocates nothing.
+  if (memory) memory->checkCapacity(l.totalSize, l.align);
   EmittedKernel out;
   out.codeSize = l.codeSize;
   out.dataSize = l.totalSize - l.codeSize;
@@ -202,7 +235,7 @@ EmittedKernel emitKernel(const ValidatedTrace& trace, const TargetStencils& targ
     emitter.build(buffer.data(), reinterpret_cast<uint64_t>(out.block.address));
     memory->write(out.block, buffer.data());
   } catch (...) {
-    memory->release(out.block);
+    memory->discard(out.block);  // no kernel was made: stats count neither a compile nor a free
     throw;
   }
   out.placements = std::move(l.placements);

@@ -12,6 +12,7 @@
 namespace jitctl {
 
 using KernelEntry = void (*)(uint8_t* frame);
+constexpr uint32_t kSmallFrameBytes = 1024;
 
 struct KernelState {
   std::shared_ptr<ExecMemory> memory;
@@ -22,6 +23,9 @@ struct KernelState {
   ReturnType returnType = ReturnType::Void;
   uint32_t returnOffset = 0;
   uint32_t frameBytes = 0;
+  // The frame of a call too big for the stack buffer, allocated once per kernel rather than per
+  // call (a kernel runs on its engine's thread only, and kernels never re-enter).
+  std::unique_ptr<uint8_t[]> bigFrame;
 
   ~KernelState() { memory->release(emitted.block); }
 };
@@ -66,14 +70,9 @@ Value Kernel::call(const Argument* args, size_t count) const {
   const KernelState& s = live(state_);
   if (count != s.params.size())
     fail(ErrorKind::Type, "the kernel takes %zu arguments but was called with %zu", s.params.size(), count);
-  // Small frames live on the stack; a trace may declare up to kMaxSlots slots, so big ones do not.
-  alignas(16) uint8_t small[1024];
-  std::unique_ptr<uint8_t[]> big;
-  uint8_t* frame = small;
-  if (s.frameBytes > sizeof small) {
-    big.reset(new uint8_t[s.frameBytes]);
-    frame = big.get();
-  }
+  // Small frames live on the stack; bigger ones (up to kMaxFrameBytes) in the kernel's own buffer.
+  alignas(16) uint8_t small[kSmallFrameBytes];
+  uint8_t* frame = s.bigFrame ? s.bigFrame.get() : small;
   std::memset(frame, 0, s.frameBytes);
   for (size_t i = 0; i < count; ++i) {
     const ParamDescription& p = s.params[i];
@@ -142,6 +141,7 @@ Kernel Engine::compile(const Trace& trace) {
   state->returnType = t.returnType;
   state->returnOffset = 8 * t.returnSlot;
   state->frameBytes = t.frameBytes();
+  if (state->frameBytes > kSmallFrameBytes) state->bigFrame.reset(new uint8_t[state->frameBytes]);
   ++compiled_;
   uops_ += t.ops.size();
   return Kernel(std::move(state));

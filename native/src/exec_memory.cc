@@ -74,8 +74,8 @@ ExecMemory::Chunk ExecMemory::mapChunk(uint64_t size) {
     fail(ErrorKind::System, "mapping %llu bytes of executable memory (memfd) failed: %s",
          static_cast<unsigned long long>(size), strerror(errno));
   mode_ = Mode::Flip;
-  // Mapped inaccessible: pages become writable only while a kernel is copied in.
-  void* base = mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  // Read-only zeros until kernels are written (write() copies whole pages, including unused ones).
+  void* base = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (base == MAP_FAILED)
     fail(ErrorKind::System, "mmap of %llu bytes for executable memory failed: %s", static_cast<unsigned long long>(size),
          strerror(errno));
@@ -99,6 +99,33 @@ bool ExecMemory::takeFrom(Chunk& chunk, uint64_t size, uint64_t align, uint64_t*
   return false;
 }
 
+bool ExecMemory::fitsIn(const Chunk& chunk, uint64_t size, uint64_t align) {
+  if (chunk.freeBytes < size) return false;
+  for (const auto& [start, length] : chunk.free)
+    if (roundUp(start, align) + size <= start + length) return true;
+  return false;
+}
+
+uint64_t ExecMemory::newChunkSize(uint64_t reserved) const {
+  return roundUp(reserved > chunkSize_ ? reserved : chunkSize_, page_);
+}
+
+void ExecMemory::capReached(uint64_t needed) const {
+  fail(ErrorKind::Range,
+       "executable memory cap reached: %llu bytes mapped, %llu more needed, cap is %llu bytes "
+       "(raise it with configure({ maxExecutableBytes }) or free kernels)",
+       static_cast<unsigned long long>(mapped_), static_cast<unsigned long long>(needed),
+       static_cast<unsigned long long>(cap_));
+}
+
+void ExecMemory::checkCapacity(uint64_t size, uint32_t align) const {
+  const uint64_t reserved = roundUp(size, 16);
+  for (const Chunk& chunk : chunks_)
+    if (fitsIn(chunk, reserved, align)) return;
+  const uint64_t chunkSize = newChunkSize(reserved);
+  if (chunkSize > cap_ || mapped_ > cap_ - chunkSize) capReached(chunkSize);
+}
+
 ExecMemory::Block ExecMemory::allocate(uint32_t size, uint32_t align) {
   if (size == 0) fail(ErrorKind::Range, "cannot allocate an empty kernel");
   if (align == 0 || (align & (align - 1)) || align > page_)
@@ -113,13 +140,8 @@ ExecMemory::Block ExecMemory::allocate(uint32_t size, uint32_t align) {
                    static_cast<uint32_t>(reserved)};
     }
   }
-  const uint64_t chunkSize = roundUp(reserved > chunkSize_ ? reserved : chunkSize_, page_);
-  if (mapped_ + chunkSize > cap_)
-    fail(ErrorKind::Range,
-         "executable memory cap reached: %llu bytes mapped, %llu more needed, cap is %llu bytes "
-         "(raise it with configure({ maxExecutableBytes }) or free kernels)",
-         static_cast<unsigned long long>(mapped_), static_cast<unsigned long long>(chunkSize),
-         static_cast<unsigned long long>(cap_));
+  const uint64_t chunkSize = newChunkSize(reserved);
+  if (chunkSize > cap_ || mapped_ > cap_ - chunkSize) capReached(chunkSize);
   chunks_.push_back(mapChunk(chunkSize));
   mapped_ += chunkSize;
   Chunk& chunk = chunks_.back();
@@ -147,15 +169,45 @@ void ExecMemory::write(const Block& block, const uint8_t* image) {
   const uintptr_t first = reinterpret_cast<uintptr_t>(block.address) & ~(page_ - 1);
   const uintptr_t last = roundUp(reinterpret_cast<uintptr_t>(block.address) + block.size, page_);
   uint8_t* pages = reinterpret_cast<uint8_t*>(first);
-  protect(pages, last - first, PROT_READ | PROT_WRITE, "read+write");
+  const uint64_t length = last - first;
+#if defined(__linux__)
+  // The pages may hold other live kernels, so they are never reopened: fresh pages get a copy of
+  // them plus the new kernel, are sealed read+execute, and only then replace the old ones in one
+  // mremap. Any failure leaves the old pages as they were (read+execute, every kernel intact).
+  void* fresh = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (fresh == MAP_FAILED)
+    fail(ErrorKind::System, "mmap of %llu bytes to write a kernel failed: %s", static_cast<unsigned long long>(length),
+         strerror(errno));
+  uint8_t* copy = static_cast<uint8_t*>(fresh);
+  std::memcpy(copy, pages, length);
+  std::memcpy(copy + (block.address - pages), image, block.size);
+  if (mprotect(copy, length, PROT_READ | PROT_EXEC) != 0) {
+    const int error = errno;
+    munmap(copy, length);
+    fail(ErrorKind::System, "mprotect of %llu bytes to read+execute failed: %s", static_cast<unsigned long long>(length),
+         strerror(error));
+  }
+  if (mremap(copy, length, length, MREMAP_MAYMOVE | MREMAP_FIXED, pages) == MAP_FAILED) {
+    const int error = errno;
+    munmap(copy, length);
+    fail(ErrorKind::System, "mremap of %llu bytes of executable memory failed: %s", static_cast<unsigned long long>(length),
+         strerror(error));
+  }
+#if defined(__aarch64__)
+  __builtin___clear_cache(reinterpret_cast<char*>(block.address), reinterpret_cast<char*>(block.address + block.size));
+#endif
+#else
+  // Without mremap: flip the pages (a failed flip back leaves them read+write: a known gap there).
+  protect(pages, length, PROT_READ | PROT_WRITE, "read+write");
   std::memcpy(block.address, image, block.size);
 #if defined(__aarch64__)
   __builtin___clear_cache(reinterpret_cast<char*>(block.address), reinterpret_cast<char*>(block.address + block.size));
 #endif
-  protect(pages, last - first, PROT_READ | PROT_EXEC, "read+execute");
+  protect(pages, length, PROT_READ | PROT_EXEC, "read+execute");
+#endif
 }
 
-void ExecMemory::release(const Block& block) {
+void ExecMemory::giveBack(const Block& block, bool released) {
   for (size_t i = 0; i < chunks_.size(); ++i) {
     Chunk& chunk = chunks_[i];
     if (block.address < chunk.base || block.address >= chunk.base + chunk.size) continue;
@@ -178,7 +230,7 @@ void ExecMemory::release(const Block& block) {
     chunk.freeBytes += block.reserved;
     used_ -= block.size;
     --live_;
-    ++released_;
+    if (released) ++released_;
     if (chunk.freeBytes == chunk.size) {  // an empty chunk goes back to the OS
       unmapChunk(chunk);
       mapped_ -= chunk.size;

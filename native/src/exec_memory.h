@@ -7,9 +7,12 @@
 //    and an instruction-cache flush, with no system call and no permission change, so kernels
 //    already in the chunk keep running undisturbed (on any thread).
 //  - flipping (the default on AArch64, and the fallback when memfd or a shared executable mapping
-//    is refused, e.g. by a hardened kernel policy): one private mapping whose pages are flipped read+write, written, flushed and
-//    flipped back to read+execute. Those pages may hold other kernels of the pool, so such a pool
-//    belongs to one thread; the Node addon keeps one pool per Node environment, so this holds.
+//    is refused, e.g. by a hardened kernel policy): one private mapping, read-only until written. To
+//    add a kernel, its pages are copied to fresh read+write pages with the kernel written in, those
+//    are sealed read+execute and then moved over the old pages with mremap: a page holding live
+//    code is never made writable, and a failed step leaves the old pages untouched. A pool is
+//    still used by one thread only (an Engine is not thread-safe); the Node addon keeps one pool
+//    per Node environment.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +32,8 @@ class ExecMemory {
     uint32_t reserved = 0;  // bytes taken from the chunk (size rounded up to the alignment)
   };
 
-  // AArch64 flips: qemu-user (where CI runs AArch64) only notices code changes through protection
-  // changes of the executing view, so writes through an alias would leave stale translations.
+  // AArch64 flips: qemu-user (where CI runs AArch64) only notices code changes through changes to
+  // the executing mapping (mprotect, mremap), so writes through an alias would leave stale translations.
 #if defined(__aarch64__)
   static constexpr bool kDualMappingByDefault = false;
 #else
@@ -46,9 +49,15 @@ class ExecMemory {
   // not writable: fill it with write(). Throws Range when the cap would be exceeded, System when
   // the OS refuses a mapping.
   Block allocate(uint32_t size, uint32_t align);
+  // Throws what allocate() would throw for the cap, without allocating: lets the emitter refuse an
+  // oversized kernel before it builds the kernel's image.
+  void checkCapacity(uint64_t size, uint32_t align) const;
   // Copies `image` (block.size bytes) into the block and makes it executable.
   void write(const Block& block, const uint8_t* image);
-  void release(const Block& block);
+  // Frees a kernel's block (counted in releasedBlocks()).
+  void release(const Block& block) { giveBack(block, true); }
+  // Gives back a block whose kernel never came to be (its emit failed): not counted as released.
+  void discard(const Block& block) { giveBack(block, false); }
 
   uint64_t bytesMapped() const { return mapped_; }
   uint64_t bytesUsed() const { return used_; }
@@ -68,7 +77,11 @@ class ExecMemory {
     std::map<uint64_t, uint64_t> free;  // offset -> length, coalesced
     uint64_t freeBytes;
   };
+  void giveBack(const Block& block, bool released);
   bool takeFrom(Chunk& chunk, uint64_t size, uint64_t align, uint64_t* offset);
+  static bool fitsIn(const Chunk& chunk, uint64_t size, uint64_t align);
+  uint64_t newChunkSize(uint64_t reserved) const;
+  [[noreturn]] void capReached(uint64_t needed) const;
   Chunk mapChunk(uint64_t size);
   bool mapDual(uint64_t size, Chunk* chunk);
   void unmapChunk(const Chunk& chunk);

@@ -16,7 +16,7 @@ struct PatchSite {
   uint64_t value;          // S: what the hole's symbol stands for
   int64_t addend;          // A
   uint64_t gotEntry;       // G: address of the kernel's GOT entry holding S (GOT kinds only)
-  uint64_t trampoline;     // CALL26/JUMP26/PLT32: address of a trampoline to S, 0 if none
+  uint64_t trampoline;     // CALL26/JUMP26/PLT32: address of a trampoline reserved for this S + A, 0 if none
   uint8_t* trampolineAt;   // the trampoline's 16 bytes in the writable image (filled on demand)
 };
 

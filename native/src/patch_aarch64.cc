@@ -81,11 +81,19 @@ void patchAarch64(RelocKind kind, const PatchSite& s) {
         return;
       }
       if (s.trampoline == 0 || s.trampolineAt == nullptr) outOfRange(kind, delta, "+-128 MiB and no trampoline");
+      // The trampoline jumps to exactly S + A; the emitter shares one only between equal S + A.
       writeAarch64Trampoline(s.trampolineAt, target);
       patchBranch(kind, s, static_cast<int64_t>(s.trampoline - s.place), 26, "+-128 MiB");
       return;
     }
     case RelocKind::AARCH64_CONDBR19:
+      // No veneer: an island for a conditional branch would have to sit within 1 MiB of it, in
+      // the middle of the code. Kernels whose branches span more are refused (docs/native-engine.md).
+      if (delta < -(int64_t{1} << 20) || delta >= (int64_t{1} << 20))
+        fail(ErrorKind::Range,
+             "relocation %s out of range: a conditional branch (b.cond/cbz/cbnz) reaches +-1 MiB on AArch64 "
+             "but its target is %lld bytes away; keep branches within 1 MiB of code",
+             relocKindName(kind), static_cast<long long>(delta));
       patchBranch(kind, s, delta, 19, "+-1 MiB");
       return;
     case RelocKind::AARCH64_TSTBR14:

@@ -86,9 +86,12 @@ void patchX86_64(RelocKind kind, const PatchSite& s) {
         writeInt32Checked(kind, s.at, direct);
         return;
       }
-      // A call or jump to a function beyond +-2 GiB goes through a trampoline in the kernel.
-      writeX86_64Trampoline(s.trampolineAt, s.value);
-      writeInt32Checked(kind, s.at, static_cast<int64_t>(s.trampoline + s.addend - s.place));
+      // A call or jump to a function beyond +-2 GiB goes through a trampoline in the kernel. The
+      // direct branch would land on P + 4 + (S + A - P) = S + A + 4 (A is usually -4: the rel32
+      // counts from the end of the instruction), so the trampoline jumps there and the rel32 lands
+      // on the trampoline itself. The emitter shares a trampoline only between equal S + A.
+      writeX86_64Trampoline(s.trampolineAt, s.value + static_cast<uint64_t>(s.addend) + 4);
+      writeInt32Checked(kind, s.at, static_cast<int64_t>(s.trampoline - (s.place + 4)));
       return;
     }
     case RelocKind::X86_64_GOTPCRELX:

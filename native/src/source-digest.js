@@ -12,13 +12,13 @@ function listFiles(dir) {
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...listFiles(path));
-    else if (/\.(h|cc|js)$/.test(name)) out.push(path);
+    else if (/\.(h|cc|js|map)$/.test(name)) out.push(path);
   }
   return out;
 }
 
 // Every input of the addon's machine code: the C++ sources and headers (generated stencil headers
-// included) and the gyp file whose flags shape the prebuilds.
+// included), the linker's export list and the gyp file whose flags shape the prebuilds.
 function sourceDigest(root) {
   const files = [...listFiles(join(root, 'native', 'src')), ...listFiles(join(root, 'native', 'include')), join(root, 'binding.gyp')];
   const hash = createHash('sha256');

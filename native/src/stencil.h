@@ -66,8 +66,10 @@ enum class HoleValue : uint8_t {
 //   and i32 immediates), X86_64_PC32 / X86_64_PLT32 (code and data of the same stencil instance,
 //   Continue, Target). AArch64: AARCH64_ABS64 (data), AARCH64_MOVW_UABS_G0 (slot/view offsets: one
 //   movz, so they must be < 65536; range-check it), AARCH64_MOVW_UABS_G0_NC..G3 (immediates),
-//   AARCH64_JUMP26 / AARCH64_CONDBR19 (Continue, Target; CALL26 in the shim), AARCH64_ADR_PREL_PG_HI21 +
-//   AARCH64_LDST64_ABS_LO12_NC (the stencil's own data). Any may appear in future tables.
+//   AARCH64_JUMP26 / AARCH64_CONDBR19 (Continue, Target), AARCH64_CALL26 (Continue in the shim, and
+//   HoleValue::Code in stencils that call a helper inside their own code: kernel-relative, so it
+//   never needs a trampoline), AARCH64_ADR_PREL_PG_HI21 + AARCH64_LDST64_ABS_LO12_NC (the stencil's
+//   own data). Any may appear in future tables.
 // - Hole values Code/Data are never used with an absolute 32-bit kind.
 struct Hole {
   uint32_t offset;   // from the start of the part (code or data) that holds it

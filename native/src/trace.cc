@@ -37,6 +37,15 @@ const char* viewKindName(ViewKind kind) {
   return k < 9 ? names[k] : "unknown";
 }
 
+const char* slotTypeName(SlotType type) {
+  switch (type) {
+    case SlotType::F64: return "f64";
+    case SlotType::I32: return "i32";
+    case SlotType::U32: return "u32";
+  }
+  return "unknown";
+}
+
 size_t viewKindElementSize(ViewKind kind) {
   static const uint8_t sizes[] = {1, 1, 1, 2, 2, 4, 4, 4, 8};
   const unsigned k = static_cast<unsigned>(kind);

@@ -1,36 +1,15 @@
 #include "validate.h"
 
-#include <strings.h>
-
-#include <cstring>
-
 #include "errors.h"
 
 namespace jitctl {
 namespace {
 
-const char* slotTypeName(int32_t t) { return t == 1 ? "f64" : t == 2 ? "i32" : t == 3 ? "u32" : "?"; }
-
 SlotType slotTypeOf(OperandKind kind) {
   return kind == OperandKind::F64 ? SlotType::F64 : kind == OperandKind::I32 ? SlotType::I32 : SlotType::U32;
 }
 
-int findUop(const char* name) {
-  for (uint32_t i = 0; i < kUopCount; ++i)
-    if (strcasecmp(kUopInfo[i].name, name) == 0) return static_cast<int>(i);
-  return -1;
-}
-
 }  // namespace
-
-const SpecialUops& specialUops() {
-  static const SpecialUops special = [] {
-    SpecialUops s;
-    s.label = findUop("LABEL");
-    return s;
-  }();
-  return special;
-}
 
 ValidatedTrace validateTrace(const int32_t* words, size_t count) {
   if (count < kTraceHeaderWords)
@@ -46,6 +25,11 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
     fail(ErrorKind::Range, "invalid trace: too many slots (%d, the limit is %u)", slotCount, kMaxSlots);
   if (viewCount < 0 || static_cast<uint32_t>(viewCount) > kMaxViews)
     fail(ErrorKind::Range, "invalid trace: too many views (%d, the limit is %u)", viewCount, kMaxViews);
+  const uint64_t frameBytes = 8ull * static_cast<uint32_t>(slotCount) + 16ull * static_cast<uint32_t>(viewCount);
+  if (frameBytes > kMaxFrameBytes)
+    fail(ErrorKind::Range,
+         "invalid trace: frame too large (%d slots x 8 + %d views x 16 = %llu bytes, the limit is %u bytes on every target)",
+         slotCount, viewCount, static_cast<unsigned long long>(frameBytes), kMaxFrameBytes);
   if (paramCount < 0 || static_cast<uint32_t>(paramCount) > kMaxParams)
     fail(ErrorKind::Range, "invalid trace: too many parameters (%d, the limit is %u)", paramCount, kMaxParams);
   if (opWords < 0 || static_cast<uint32_t>(opWords) > kMaxOpWords)
@@ -95,12 +79,11 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
       fail(ErrorKind::Range, "invalid trace: return slot %d is out of range (the trace has %d slots)", returnSlot, slotCount);
     if (static_cast<int32_t>(t.slotTypes[returnSlot]) != returnType)
       fail(ErrorKind::Trace, "invalid trace: return slot %d is %s but the return type is %s", returnSlot,
-           slotTypeName(static_cast<int32_t>(t.slotTypes[returnSlot])), slotTypeName(returnType));
+           slotTypeName(t.slotTypes[returnSlot]), slotTypeName(static_cast<SlotType>(returnType)));
     t.returnSlot = static_cast<uint32_t>(returnSlot);
   }
 
   // Ops. Labels: defined[id] = op index + 1 of its LABEL; usedBy[id] = first op that branches there.
-  const SpecialUops& special = specialUops();
   std::vector<uint32_t> definedAt, usedBy;
   const int32_t* end = p + opWords;
   t.ops.reserve(opWords / 3 + 1);
@@ -130,8 +113,7 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
                  opIndex, info.name, n, w, slotCount);
           if (t.slotTypes[w] != slotTypeOf(kind))
             fail(ErrorKind::Trace, "invalid trace: op %u (%s) operand %u: slot %d is %s but the op needs %s", opIndex,
-                 info.name, n, w, slotTypeName(static_cast<int32_t>(t.slotTypes[w])),
-                 slotTypeName(static_cast<int32_t>(slotTypeOf(kind))));
+                 info.name, n, w, slotTypeName(t.slotTypes[w]), slotTypeName(slotTypeOf(kind)));
           t.operands.push_back(8ull * static_cast<uint32_t>(w));
           break;
         case OperandKind::View:
@@ -154,7 +136,7 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
             definedAt.resize(w + 1, 0);
             usedBy.resize(w + 1, 0);
           }
-          if (opcode == special.label) {
+          if (opcode == static_cast<int32_t>(Uop::LABEL)) {
             if (definedAt[w])
               fail(ErrorKind::Trace, "invalid trace: label %d is defined twice (ops %u and %u)", w, definedAt[w] - 1, opIndex);
             definedAt[w] = opIndex + 1;

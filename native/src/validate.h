@@ -38,11 +38,4 @@ struct ValidatedTrace {
 
 ValidatedTrace validateTrace(const int32_t* words, size_t count);
 
-// Micro-ops the validator and emitter treat specially, found by name in kUopInfo (the table's
-// `ends` flag marks JUMP and RETURN).
-struct SpecialUops {
-  int label = -1;  // defines a label; emits no code
-};
-const SpecialUops& specialUops();
-
 }  // namespace jitctl

@@ -1,5 +1,7 @@
 // Every micro-op's stencil of BOTH targets is laid out and patched at an address far from the
-// runtime functions (so trampolines and GOT entries are exercised); the host's is also run.
+// runtime functions. The generated stencils have no GOT or trampoline holes (stencil.h: they keep
+// absolute addresses in their own data), so the emitter's GOT entries and trampolines are
+// exercised by hand-made stencils at the end of this file. Branch ranges are checked as well.
 #include <cstring>
 #include <vector>
 
@@ -32,7 +34,7 @@ std::vector<int32_t> traceWith(uint32_t opcode) {
     }
   }
   const int viewKind = info.viewKind >= 0 ? info.viewKind : 8;
-  const uint32_t label0 = specialUops().label;
+  const uint32_t label0 = static_cast<uint32_t>(Uop::LABEL);
   if (info.pseudo) ops = {static_cast<int32_t>(label0), 0};
   else if (label || opcode == label0) { ops.push_back(static_cast<int32_t>(label0)); ops.push_back(0); }
   ops.push_back(static_cast<int32_t>(uopByName("RETURN")));
@@ -77,6 +79,121 @@ TEST("an AArch64 kernel far from libm holds the runtime function's full address"
   bool found = false;
   for (size_t i = 0; i + 8 <= image.size(); i += 8) found |= std::memcmp(image.data() + i, &pow, 8) == 0;
   CHECK(found);
+}
+
+// A copy of a target's stencils in which `uop` is replaced by a hand-made stencil, and whose one
+// runtime function is at `externAddress`.
+struct HandMadeTarget {
+  std::vector<Stencil> stencils;
+  const char* names[1] = {"far"};
+  uint64_t externs[1];
+  TargetStencils target;
+
+  HandMadeTarget(const char* arch, Uop uop, const Stencil& stencil, uint64_t externAddress)
+      : externs{externAddress} {
+    const TargetStencils& base = *targetByName(arch);
+    stencils.assign(base.stencils, base.stencils + kUopCount);
+    stencils[static_cast<int>(uop)] = stencil;
+    target = TargetStencils{base.arch, base.shim, stencils.data(), names, externs, 1, base.patch};
+  }
+};
+
+uint32_t read32(const std::vector<uint8_t>& image, uint64_t at) {
+  uint32_t v;
+  std::memcpy(&v, image.data() + at, 4);
+  return v;
+}
+uint64_t read64(const std::vector<uint8_t>& image, uint64_t at) {
+  uint64_t v;
+  std::memcpy(&v, image.data() + at, 8);
+  return v;
+}
+
+const uint64_t kFarKernel = 0x7f0000000000ull + (64ull << 30);  // 64 GiB from kFarFunction
+const uint64_t kFarFunction = 0x7f0000001000ull;
+
+TEST("x86-64: far calls share a trampoline only for equal S + A, and each lands on S + A + 4") {
+  // call far-4+4 (A = -4); call far+12+4 (A = 12); call far (A = -4 again); mov far@GOTPCREL(%rip), %rax
+  static const uint8_t code[] = {0xe8, 0, 0, 0, 0, 0xe8, 0, 0, 0, 0, 0xe8, 0, 0, 0, 0, 0x48, 0x8b, 0x05, 0, 0, 0, 0};
+  static const Hole holes[] = {
+      {1, RelocKind::X86_64_PLT32, HoleValue::Extern, 0, -4},
+      {6, RelocKind::X86_64_PLT32, HoleValue::Extern, 0, 12},
+      {11, RelocKind::X86_64_PLT32, HoleValue::Extern, 0, -4},
+      {18, RelocKind::X86_64_REX_GOTPCRELX, HoleValue::Extern, 0, -4},
+  };
+  HandMadeTarget hand("x86_64", Uop::NEG_F64, Stencil{{code, sizeof code, holes, 4}, {nullptr, 0, nullptr, 0}, 1},
+                      kFarFunction);
+  const std::vector<int32_t> words = traceWith(static_cast<uint32_t>(Uop::NEG_F64));
+  const ValidatedTrace t = validateTrace(words.data(), words.size());
+  std::vector<uint8_t> image;
+  const EmittedKernel k = emitKernel(t, hand.target, nullptr, &image, kFarKernel);
+  CHECK_EQ(k.trampolines, 2u);
+  CHECK_EQ(k.gotEntries, 1u);
+  const uint64_t at = k.placements[1].codeOffset;
+  // Where each call goes: rel32 from the end of the instruction to a trampoline `jmp *0(%rip)`.
+  auto landsOn = [&](uint64_t call) {
+    const uint64_t trampoline = call + 5 + static_cast<int32_t>(read32(image, call + 1));
+    CHECK(image[trampoline] == 0xff && image[trampoline + 1] == 0x25);
+    return read64(image, trampoline + 6);
+  };
+  CHECK_EQ(landsOn(at), kFarFunction);
+  CHECK_EQ(landsOn(at + 5), kFarFunction + 16);
+  CHECK_EQ(landsOn(at + 10), kFarFunction);
+  const uint64_t got = at + 22 + static_cast<int32_t>(read32(image, at + 18));
+  CHECK_EQ(image[at + 16], 0x8b);  // too far to relax into lea: loads from the GOT
+  CHECK_EQ(read64(image, got), kFarFunction);
+}
+
+TEST("AArch64: far calls share a trampoline only for equal S + A, and each lands on S + A") {
+  // bl far; bl far+8; bl far; adrp x16, :got:far; ldr x16, [x16, :got_lo12:far]
+  static const uint8_t code[] = {0, 0, 0, 0x94, 0, 0, 0, 0x94, 0, 0, 0, 0x94, 0x10, 0, 0, 0x90, 0x10, 0x02, 0x40, 0xf9};
+  static const Hole holes[] = {
+      {0, RelocKind::AARCH64_CALL26, HoleValue::Extern, 0, 0},
+      {4, RelocKind::AARCH64_CALL26, HoleValue::Extern, 0, 8},
+      {8, RelocKind::AARCH64_CALL26, HoleValue::Extern, 0, 0},
+      {12, RelocKind::AARCH64_ADR_GOT_PAGE, HoleValue::Extern, 0, 0},
+      {16, RelocKind::AARCH64_LD64_GOT_LO12_NC, HoleValue::Extern, 0, 0},
+  };
+  HandMadeTarget hand("aarch64", Uop::NEG_F64, Stencil{{code, sizeof code, holes, 5}, {nullptr, 0, nullptr, 0}, 1},
+                      kFarFunction);
+  const std::vector<int32_t> words = traceWith(static_cast<uint32_t>(Uop::NEG_F64));
+  const ValidatedTrace t = validateTrace(words.data(), words.size());
+  std::vector<uint8_t> image;
+  const EmittedKernel k = emitKernel(t, hand.target, nullptr, &image, kFarKernel);
+  CHECK_EQ(k.trampolines, 2u);
+  CHECK_EQ(k.gotEntries, 1u);
+  const uint64_t at = k.placements[1].codeOffset;
+  auto landsOn = [&](uint64_t bl) {
+    const uint32_t insn = read32(image, bl);
+    const int64_t imm26 = static_cast<int64_t>(static_cast<int32_t>(insn << 6) >> 6);  // sign-extended
+    const uint64_t trampoline = bl + 4 * imm26;
+    CHECK_EQ(read32(image, trampoline), 0x58000050u);  // ldr x16, #8
+    return read64(image, trampoline + 8);
+  };
+  CHECK_EQ(landsOn(at), kFarFunction);
+  CHECK_EQ(landsOn(at + 4), kFarFunction + 8);
+  CHECK_EQ(landsOn(at + 8), kFarFunction);
+  // adrp + ldr name the GOT entry, which holds the function's address.
+  const uint32_t adrp = read32(image, at + 12), ldr = read32(image, at + 16);
+  const int64_t pages = static_cast<int64_t>(static_cast<int32_t>((((adrp >> 5) & 0x7ffff) << 2 | ((adrp >> 29) & 3)) << 11) >> 11);
+  const uint64_t entry = (((kFarKernel + at + 12) & ~0xfffull) + (pages << 12) + ((ldr >> 10) & 0xfff) * 8) - kFarKernel;
+  CHECK_EQ(read64(image, entry), kFarFunction);
+}
+
+TEST("AArch64: a conditional branch over more than 1 MiB of code is a Range error naming the limit") {
+  const TargetStencils& target = *targetByName("aarch64");
+  const uint32_t cos = static_cast<uint32_t>(Uop::COS_F64);
+  const uint32_t filler = (1u << 20) / target.stencils[cos].code.size + 1;
+  std::vector<int32_t> ops{static_cast<int32_t>(Uop::BR_TRUE_I32), 1, 0};
+  for (uint32_t i = 0; i < filler; ++i) ops.insert(ops.end(), {static_cast<int32_t>(cos), 0, 0});
+  ops.insert(ops.end(), {static_cast<int32_t>(Uop::LABEL), 0, static_cast<int32_t>(Uop::RETURN)});
+  std::vector<int32_t> words{static_cast<int32_t>(kTraceMagic), 1, 2, 0, 0, 0, 0, static_cast<int32_t>(ops.size()), 1, 2};
+  words.insert(words.end(), ops.begin(), ops.end());
+  const ValidatedTrace t = validateTrace(words.data(), words.size());
+  std::vector<uint8_t> image;
+  CHECK_THROWS(emitKernel(t, target, nullptr, &image, 0x10000000000ull), ErrorKind::Range, "reaches +-1 MiB");
+  // x86-64's jcc rel32 reaches: the same trace emits there.
+  emitKernel(t, *targetByName("x86_64"), nullptr, &image, 0x10000000000ull);
 }
 
 TEST_MAIN()

@@ -115,6 +115,27 @@ TEST("the cap on mapped bytes is a Range error naming the cap") {
   CHECK_THROWS(memory.allocate(1000, 16), ErrorKind::Range, "cap is 16384 bytes");
 }
 
+TEST("checkCapacity refuses exactly what allocate would, and allocates nothing") {
+  ExecMemory memory(16384);
+  memory.checkCapacity(16000, 16);
+  CHECK_EQ(memory.bytesMapped(), 0u);
+  memory.allocate(16000, 16);
+  memory.checkCapacity(384, 16);  // fits in the chunk's free tail
+  CHECK_THROWS(memory.checkCapacity(1000, 16), ErrorKind::Range, "cap is 16384 bytes");
+  CHECK_THROWS(memory.checkCapacity(uint64_t{1} << 40, 16), ErrorKind::Range, "cap is 16384 bytes");
+}
+
+TEST("a discarded block (a failed emit) frees its space but is not counted as released") {
+  ExecMemory memory(1 << 20);
+  auto kept = memory.allocate(64, 16);
+  auto failed = memory.allocate(64, 16);
+  memory.discard(failed);
+  CHECK_EQ(memory.liveBlocks(), 1u);
+  CHECK_EQ(memory.releasedBlocks(), 0u);
+  memory.release(kept);
+  CHECK_EQ(memory.releasedBlocks(), 1u);
+}
+
 TEST("alignment must be a power of two up to the page size") {
   ExecMemory memory(1 << 20);
   CHECK_THROWS(memory.allocate(16, 3), ErrorKind::Range, "power of two");

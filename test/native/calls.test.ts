@@ -41,6 +41,8 @@ describe('kernel calls', () => {
     ['a fraction for an i32', 1, 1.5, /argument 1 must be an int32 integer/],
     ['2^31 for an i32', 1, 2 ** 31, /argument 1 must be an int32 integer/],
     ['NaN for an i32', 1, NaN, /argument 1 must be an int32/],
+    ['-0 for an i32 (it would come back as +0)', 1, -0, /argument 1 is -0, which is not an int32 value/],
+    ['-0 for a u32', 2, -0, /argument 2 is -0, which is not a uint32 value/],
     ['-1 for a u32', 2, -1, /argument 2 must be a uint32 integer/],
     ['2^32 for a u32', 2, 2 ** 32, /argument 2 must be a uint32/],
     ['Infinity for a u32', 2, Infinity, /argument 2 must be a uint32/],
@@ -97,6 +99,21 @@ describe('kernel calls', () => {
     const a = b.slot('i32'), u = b.slot('u32');
     b.param(a).returns(u).op('I32_TO_U32', u, a).op('RETURN');
     assert.equal(compile(b).call(-1), 2 ** 32 - 1);
+  });
+
+  it('accepts -0 for an f64 and keeps its sign', () => {
+    const b = new TraceBuilder();
+    const x = b.slot('f64');
+    assert.ok(Object.is(compile(b.param(x).returns(x).op('RETURN')).call(-0), -0));
+  });
+
+  it('rejects a method or getter called on an object that is not a kernel with a TypeError', () => {
+    const proto = Object.getPrototypeOf(kernel) as object;
+    const getter = Object.getOwnPropertyDescriptor(proto, 'codeSize')!.get!;
+    for (const receiver of [{}, Object.create(proto), undefined]) {
+      assert.throws(() => getter.call(receiver), (e: unknown) => e instanceof TypeError && /not a kernel/.test(e.message));
+      assert.throws(() => kernel.call.call(receiver, 1), (e: unknown) => e instanceof TypeError && /not a kernel/.test(e.message));
+    }
   });
 
   it('cannot be constructed from JS', () => {

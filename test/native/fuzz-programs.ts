@@ -303,8 +303,9 @@ class ProgramGenerator {
     if (this.mode === 'approx') this.approxOut = this.addView(8, buffers, bufferKinds, params, MAX_TAPS);
 
     // Sometimes many slots before the live ones (large frame offsets: disp32, far view records)
-    // and sometimes many number parameters.
-    if (rng.chance(0.08)) for (let n = rng.pick([130, 600, 5000, 30000, 60000]); n > 0; n--) this.slot(rng.pick(['f64', 'i32', 'u32'] as const), 'none');
+    // and sometimes many number parameters. At most 5,000 + 900 + the live ones: the frame stays
+    // under its 64 KiB limit (maxFrameBytes) with room to spare.
+    if (rng.chance(0.08)) for (let n = rng.pick([130, 600, 2000, 5000]); n > 0; n--) this.slot(rng.pick(['f64', 'i32', 'u32'] as const), 'none');
     if (rng.chance(0.04)) {
       for (let n = rng.pick([20, 200, 900]); n > 0; n--) {
         const slot = this.slot('f64', 'read');

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-import { available, compile, ElementKind, engineStatus, TraceBuilder, UOPS } from '../../lib/engine.js';
+import { available, compile, ElementKind, engineLimits, engineStatus, TraceBuilder, UOPS } from '../../lib/engine.js';
 import { buildTrace, check, generateCase, materialize, programSeed, runCampaign, STEP_LIMIT, ULP_TOLERANCE, type FuzzCase } from './fuzz-programs.js';
 import { TYPED_ARRAYS } from './helpers.js';
 import {
@@ -23,6 +23,7 @@ import {
   isApproximate,
   runTrace,
   StepLimitError,
+  TRACE_LIMITS,
   traceProblem,
   validateTrace,
 } from './reference-interpreter.js';
@@ -244,6 +245,36 @@ describe('differential fuzzing of the native engine', () => {
       assert.deepEqual(
         traces.map(([name, words]) => [name, traceProblem(words) === undefined, engineAccepts(words)]),
         traces.map(([name]) => [name, name === 'valid', name === 'valid']),
+      );
+    });
+
+    it('enforces the limits the engine reports (engineLimits())', () => {
+      const engine = engineLimits() as unknown as Record<string, number>;
+      assert.deepEqual(
+        Object.fromEntries(Object.keys(TRACE_LIMITS).map((key) => [key, engine[key]])),
+        { ...TRACE_LIMITS },
+      );
+    });
+
+    it('rejects a frame over 64 KiB as the engine does, and accepts one of exactly 64 KiB', () => {
+      const frame = (slots: number) => {
+        const b = new TraceBuilder();
+        for (let i = 0; i < slots; i++) b.slot('f64');
+        b.param(b.view(ElementKind.Float64));
+        return b.op('RETURN').build();
+      };
+      const engineAccepts = (words: Int32Array) => {
+        try {
+          compile(words).free();
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      // 8,190 slots x 8 + 1 view x 16 = 65,536 bytes; one slot more is over.
+      assert.deepEqual(
+        [8190, 8191].map((n) => [traceProblem(frame(n)) === undefined, engineAccepts(frame(n))]),
+        [[true, true], [false, false]],
       );
     });
   });

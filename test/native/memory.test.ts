@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 
-import { compile, configureEngine, engineConfig, engineStats, TraceBuilder, type Kernel } from '../../lib/engine.js';
+import { compile, configureEngine, engineConfig, engineStats, TRACE_MAGIC, TraceBuilder, UOPS, type Kernel } from '../../lib/engine.js';
 
 // kernel(x) = x * k, a different constant per kernel so that each one's code is distinct.
 function scaleBy(k: number): Kernel {
@@ -18,6 +18,16 @@ function scaleBy(k: number): Kernel {
 }
 
 interface Mapping { lo: bigint; hi: bigint; perms: string; line: string }
+// A trace of n x `slot0 = cos(slot0)` then RETURN, as raw words: about 4 KB of code per op on x86-64.
+function cosChain(n: number): Int32Array {
+  const opcode = (name: string) => UOPS.find((u) => u.name === name)!.opcode;
+  const words = new Int32Array(8 + 1 + 3 * n + 1);
+  words.set([TRACE_MAGIC | 0, 1, 1, 0, 0, 0, 0, 3 * n + 1, 1]);
+  for (let i = 0, p = 9; i < n; i++, p += 3) words[p] = opcode('COS_F64');
+  words[words.length - 1] = opcode('RETURN');
+  return words;
+}
+
 function mappings(text = readFileSync('/proc/self/maps', 'utf8')): Mapping[] {
   return text.split('\n').filter(Boolean).map((line) => {
     const [range, perms] = line.split(' ');
@@ -57,8 +67,8 @@ describe('executable memory', () => {
     k.free();
     k.free();
     assert.equal(k.freed, true);
-    assert.throws(() => k.call(1), /the kernel has been freed/);
-    assert.throws(() => k.inspect(), /the kernel has been freed/);
+    assert.throws(() => k.call(1), (e: unknown) => e instanceof TypeError && /the kernel has been freed/.test(e.message));
+    assert.throws(() => k.inspect(), (e: unknown) => e instanceof TypeError && /the kernel has been freed/.test(e.message));
   });
 
   it('frees a kernel when its JS object is garbage-collected', async () => {
@@ -91,6 +101,27 @@ describe('executable memory', () => {
       kernels.forEach((k) => k.free());
     }
     assert.equal(scaleBy(2).call(2), 4);
+  });
+
+  it('refuses a kernel bigger than the cap before allocating its image (250k COS_F64 ops, ~1 GB of code)', () => {
+    const words = cosChain(250_000);
+    const peakBefore = process.resourceUsage().maxRSS;  // KiB
+    assert.throws(() => compile(words), (e: unknown) => e instanceof RangeError &&
+      new RegExp(`executable memory cap of ${engineConfig().maxExecutableBytes} bytes`).test(e.message));
+    // The image alone would be ~1 GB; validation and layout need a few tens of MB.
+    assert.ok(process.resourceUsage().maxRSS - peakBefore < 128 * 1024, 'peak RSS grew by more than 128 MB');
+  });
+
+  it('refuses a kernel over the per-kernel limit (maxKernelBytes) even under a larger cap', () => {
+    const saved = engineConfig();
+    const words = cosChain(250_000);
+    try {
+      configureEngine({ maxExecutableBytes: 2 ** 40 });
+      assert.throws(() => compile(words), (e: unknown) => e instanceof RangeError &&
+        /more than 134217728 bytes, the limit for one kernel/.test(e.message));
+    } finally {
+      configureEngine(saved);
+    }
   });
 
   it('rejects a cap that is not a positive integer', () => {

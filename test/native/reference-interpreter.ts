@@ -10,7 +10,8 @@ import { TRACE_HEADER_WORDS, TRACE_MAGIC, TRACE_VERSION, TraceBuilder } from '..
 
 /** The documented limits of the format (docs/trace-format.md); the engine reports the same in engineLimits(). */
 export const TRACE_LIMITS = {
-  maxSlots: 65_536,
+  maxSlots: 8_192,
+  maxFrameBytes: 65_536,
   maxViews: 1_024,
   maxParams: 1_024,
   maxOpWords: 2 ** 20,
@@ -135,6 +136,7 @@ export function validateTrace(trace: Int32Array | ArrayBuffer | TraceBuilder): R
   const [slotCount, viewCount, paramCount, returnCode, returnSlot, opWords] = words.subarray(2, 8);
   if (slotCount < 0 || slotCount > TRACE_LIMITS.maxSlots) fail(`too many slots (${slotCount})`);
   if (viewCount < 0 || viewCount > TRACE_LIMITS.maxViews) fail(`too many views (${viewCount})`);
+  if (8 * slotCount + 16 * viewCount > TRACE_LIMITS.maxFrameBytes) fail(`frame too large (${8 * slotCount + 16 * viewCount} bytes)`);
   if (paramCount < 0 || paramCount > TRACE_LIMITS.maxParams) fail(`too many parameters (${paramCount})`);
   if (opWords < 0 || opWords > TRACE_LIMITS.maxOpWords) fail(`trace too long (${opWords} op words)`);
   const expected = TRACE_HEADER_WORDS + slotCount + viewCount + 2 * paramCount + opWords;

@@ -40,6 +40,18 @@ describe('trace validation', () => {
     assert.equal(compile(raw({ ops: [OP.RETURN] })).call(), undefined);
   });
 
+  it('accepts a frame of exactly 64 KiB and runs ops on its last slot and view', () => {
+    const last = 8189;  // slots 0..8189 (65,520 bytes) + one view record (16 bytes) = 65,536
+    const slots = new Array(last + 1).fill(1);
+    slots[last - 1] = 2;  // an i32 index, 0 in the zeroed frame
+    const k = compile(raw({
+      slots, views: [8], params: [0, last, 1, 0], returnType: 1, returnSlot: last,
+      ops: [OP.ADD_F64, last, last, last, OP.STORE_FLOAT64, 0, last - 1, last, OP.RETURN],
+    }));
+    const out = new Float64Array(1);
+    assert.deepEqual([k.call(21, out), out[0]], [42, 42]);
+  });
+
   describe('rejects a malformed header', () => {
     it('a trace shorter than the header', () => rejects(new Int32Array(3), /shorter than the 8-word header/));
     it('a bad magic number', () => rejects(raw({ ops: [OP.RETURN], header: { magic: 0x12345678 } }), /bad magic/));
@@ -60,6 +72,9 @@ describe('trace validation', () => {
       rejects(raw({ ops: [OP.RETURN], header: { paramCount: engineLimits().maxParams + 1 } }), /too many parameters/, RangeError));
     it('a trace too long', () =>
       rejects(raw({ ops: [OP.RETURN], header: { opWords: engineLimits().maxOpWords + 1 } }), /trace too long/, RangeError));
+    it('a frame over 64 KiB (slots x 8 + views x 16), on every target', () =>
+      rejects(raw({ slots: new Array(8191).fill(1), views: [8], params: [1, 0], ops: [OP.RETURN] }),
+        /frame too large \(8191 slots x 8 \+ 1 views x 16 = 65544 bytes, the limit is 65536 bytes/, RangeError));
     it('a negative count', () => rejects(raw({ ops: [OP.RETURN], header: { slotCount: -1 } }), /too many slots \(-1/, RangeError));
   });
 

@@ -2,6 +2,7 @@
 // and runs kernels at the same time as the others.
 
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -26,6 +27,26 @@ for (let i = 0; i < kernels.length; i++) if (kernels[i].call(3) !== 3 * i + work
 parentPort.postMessage({ wrong, live: engineStats().liveKernels });
 `;
 
+// Run in a child process, so that an abort fails the test instead of killing mocha: workers that
+// call a kernel in a tight loop are terminated after a random delay, most of them inside call().
+const CALL_FOREVER = `
+const { compile, TraceBuilder } = require(${JSON.stringify(ENGINE)});
+const b = new TraceBuilder();
+const x = b.slot('f64'), y = b.slot('f64');
+const k = compile(b.param(x).returns(y).op('ADD_F64', y, x, x).op('RETURN'));
+for (;;) k.call(1);
+`;
+const TERMINATE_IN_CALL = `
+const { Worker } = require('node:worker_threads');
+let left = 12;
+const next = () => {
+  if (left-- === 0) return console.log('all workers terminated');
+  const w = new Worker(${JSON.stringify(CALL_FOREVER)}, { eval: true });
+  w.once('online', () => setTimeout(() => w.terminate().then(next), 10 + Math.random() * 20));
+};
+next();
+`;
+
 function run(id: number, count: number): Promise<{ wrong: number; live: number }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, { eval: true, workerData: { engine: ENGINE, id, count } });
@@ -38,6 +59,18 @@ describe('worker threads', () => {
   it('compile and run kernels concurrently, each with its own engine', async () => {
     const results = await Promise.all([1, 2, 3, 4].map((id) => run(id, 300)));
     assert.deepEqual(results, [1, 2, 3, 4].map(() => ({ wrong: 0, live: 300 })));
+  });
+
+  it('can be terminated while inside kernel.call without aborting the process', async function () {
+    this.timeout(180_000);  // seconds on the host; under qemu (tools/test-arm64.sh) each worker starts slowly
+    // Under an emulator the child node goes through the same wrapper (tools/test-arm64.sh sets it).
+    const [command, ...prefix] = [...(process.env.JITCTL_EXEC_WRAPPER?.split(' ').filter(Boolean) ?? []), process.execPath];
+    const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number | null; stdout: string; stderr: string }>(
+      (resolve) => {
+        const child = execFile(command, [...prefix, '-e', TERMINATE_IN_CALL], { timeout: 170_000 }, (_e, stdout, stderr) =>
+          resolve({ exitCode: child.exitCode, stdout, stderr }));
+      });
+    assert.deepEqual({ exitCode, stdout, stderr }, { exitCode: 0, stdout: 'all workers terminated\n', stderr: '' });
   });
 
   it('release their kernels when they exit, and load again afterwards', async () => {

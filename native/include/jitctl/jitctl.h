@@ -47,19 +47,28 @@ enum class ViewKind : uint8_t {
   Int32 = 5, Uint32 = 6, Float32 = 7, Float64 = 8,
 };
 const char* viewKindName(ViewKind kind);
+const char* slotTypeName(SlotType type);  // "f64", "i32", "u32" 
 size_t viewKindElementSize(ViewKind kind);
 
 // Hard limits of the format; a trace beyond them is rejected with ErrorKind::Range.
 constexpr uint32_t kTraceMagic = 0x3143544A;  // "JTC1" as little-endian bytes
 constexpr uint32_t kTraceVersion = 1;
 constexpr uint32_t kTraceHeaderWords = 8;
-constexpr uint32_t kMaxSlots = 1u << 16;
+// The frame (8 bytes per slot, then 16 per view record) is at most 64 KiB on every target: AArch64
+// stencils load a slot or view offset with one movz (16 bits), and a trace must not compile on one
+// target and fail on another. So slotCount * 8 + viewCount * 16 <= kMaxFrameBytes, besides the
+// per-count limits below.
+constexpr uint32_t kMaxFrameBytes = 1u << 16;
+constexpr uint32_t kMaxSlots = kMaxFrameBytes / 8;  // 8,192: a frame of slots only
 constexpr uint32_t kMaxViews = 1u << 10;
 constexpr uint32_t kMaxParams = 1u << 10;
 constexpr uint32_t kMaxLabels = 1u << 16;
 constexpr uint32_t kMaxOpWords = 1u << 20;
 constexpr uint32_t kMaxOps = 1u << 18;
 constexpr uint64_t kMaxViewLength = 0x7fffffffu;  // typed arrays longer than 2^31-1 are refused
+// Bytes of one kernel (code, data, GOT, trampolines). Within it every AArch64 b/bl (+-128 MiB)
+// reaches; a trace that would need more is refused (ErrorKind::Range) before anything is allocated.
+constexpr uint64_t kMaxKernelBytes = 128ull << 20;
 
 // A trace as 32-bit words. It is only a container: Engine::compile validates it.
 struct Trace {
@@ -143,8 +152,8 @@ struct StencilPlacement {
 struct KernelInfo {
   uint64_t address;    // where the code lives (read+execute)
   uint32_t codeSize;   // bytes of machine code (stencils back to back)
-  uint32_t dataSize;   // stencil data, GOT entries and trampolines
-  uint32_t totalSize;  // codeSize + dataSize + alignment inside the kernel
+  uint32_t dataSize;   // stencil data, GOT entries, trampolines and the alignment padding between them
+  uint32_t totalSize;  // bytes of the kernel's block: exactly codeSize + dataSize
   uint32_t gotEntries;
   uint32_t trampolines;
   std::vector<StencilPlacement> stencils;
