@@ -4,21 +4,24 @@
 // It also owns the guarded entry points to V8's intrinsics (the V8Control below). An intrinsic
 // called on the wrong kind of function aborts the whole process, uncatchably (REFERENCE.md lists
 // the cases), so every call goes through checks that keep those cases out of reach:
-//   - only real user functions: not native, bound, Proxy (all "[native code]" to the Function.prototype
-//     toString captured at import, plus util.types.isProxy), not class constructors, not asm.js;
+//   - only real user functions: not native, bound, Proxy (all "[native code]" to a Function.prototype
+//     toString taken from a fresh realm at import, plus util.types.isProxy; lib/inspect.ts), not class
+//     constructors, not asm.js modules, and not functions exported by a validated asm.js module (V8
+//     runs those as WebAssembly: %IsWasmCode, asked only once the checks before proved a JS function);
 //   - Prepare always right before any Optimize (eager or on next call);
 //   - never Prepare or Optimize code that may have been NeverOptimized: jitctl keeps a registry of the
-//     functions it NeverOptimized and of their source text, because sibling closures and identical
-//     `new Function` sources share code with them;
-//   - never CompileBaseline (nothing needs it, and it aborts under --jitless);
-//   - with those checks passed, the call runs under V8's --fuzzing flag as a second net (compat.ts).
+//     functions it NeverOptimized and of a hash of their source text, because sibling closures and
+//     identical `new Function` sources share code with them;
+//   - never CompileBaseline (nothing needs it, and it aborts under --jitless).
+// These checks hold on their own: nothing relaxes V8's fatal checks behind them (docs/decisions.md).
 
 import { addonStatus } from './addon.js';
 import { getConfig } from './config.js';
 import {
-  loadIntrinsics, layoutFromProbe, startupFlagIsSet, withFatalChecksRelaxed,
+  loadIntrinsics, layoutFromProbe, startupFlagIsSet,
   type Intrinsics, type IntrinsicsLoad, type NativesSyntax, type StatusLayout,
 } from './compat.js';
+import { isProxy, sourceText, tools } from './inspect.js';
 import { noopStrategy } from './strategies/noop.js';
 import { warmupStrategy } from './strategies/warmup.js';
 import { v8Strategy } from './strategies/v8.js';
@@ -52,14 +55,6 @@ export interface Detection {
 
 interface V8Module { setFlagsFromString(flags: string): void }
 
-// Captured at import, before user code can replace them.
-const functionToString = Function.prototype.toString;
-const reflectApply = Reflect.apply;
-const NATIVE_SOURCE = /\{\s*\[native code\]\s*\}\s*$/;
-const CLASS_SOURCE = /^class\b/;
-// "use asm" modules abort %PrepareFunctionForOptimization once V8 has validated them.
-const ASM_SOURCE = /["']use asm["']/;
-
 // process.hrtime, not the performance global: Node loads perf_hooks on first use of that, which
 // alone costs more than detection.
 function clockMs(): number {
@@ -72,7 +67,6 @@ function clockMs(): number {
 
 let v8Module: V8Module | null = null;
 let loaded: IntrinsicsLoad | null = null;
-let isProxy: (value: unknown) => boolean = () => false;
 
 function detectRuntime(): Detection['runtime'] {
   const g = globalThis as { Bun?: unknown; Deno?: unknown; process?: NodeJS.Process };
@@ -153,9 +147,6 @@ function runDetection(): Detection {
       detection.v8Version = process.versions.v8 ?? null;
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const util = require('node:util') as typeof import('node:util');
-        isProxy = util.types.isProxy;
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         v8Module = require('node:v8') as V8Module;
       } catch (error) {
         errors.push(`cannot load node:v8: ${String(error)}`);
@@ -213,7 +204,7 @@ export function detect(): Detection {
 // ---------------------------------------------------------------------------------------------
 // Which functions V8's intrinsics may touch.
 
-export type FunctionKind = 'user' | 'native' | 'proxy' | 'class' | 'asm' | 'not-a-function';
+export type FunctionKind = 'user' | 'native' | 'proxy' | 'class' | 'asm' | 'wasm' | 'not-a-function';
 
 interface Inspection { kind: FunctionKind; source: string }
 
@@ -225,16 +216,24 @@ export function inspectFunction(fn: unknown): Inspection {
   } catch {
     return { kind: 'proxy', source: '' };
   }
-  let source: string;
-  try {
-    source = reflectApply(functionToString, fn, []) as string;
-  } catch {
-    // Only exotic callables (a revoked Proxy, a cross-realm oddity) refuse toString.
-    return { kind: 'proxy', source: '' };
+  // Only exotic callables (a revoked Proxy, a cross-realm oddity) have no source text.
+  const source = sourceText(fn);
+  if (source === undefined) return { kind: 'proxy', source: '' };
+  if (tools.isNativeSource(source)) return { kind: 'native', source: '' };
+  if (tools.isClassSource(source)) return { kind: 'class', source };
+  // "use asm" modules abort %PrepareFunctionForOptimization once V8 has validated them.
+  if (tools.isAsmModuleSource(source)) return { kind: 'asm', source };
+  // The functions a validated asm.js module exports have plain JS source but run as WebAssembly,
+  // and the intrinsics abort on them. %IsWasmCode is safe here: fn is now known to be a real JS
+  // function (not native, bound or a Proxy).
+  const isWasmCode = loaded?.intrinsics.IsWasmCode;
+  if (isWasmCode) {
+    try {
+      if (isWasmCode(fn as AnyFunction) === true) return { kind: 'wasm', source };
+    } catch {
+      return { kind: 'wasm', source };
+    }
   }
-  if (typeof source !== 'string' || NATIVE_SOURCE.test(source)) return { kind: 'native', source: '' };
-  if (CLASS_SOURCE.test(source)) return { kind: 'class', source };
-  if (ASM_SOURCE.test(source)) return { kind: 'asm', source };
   return { kind: 'user', source };
 }
 
@@ -243,23 +242,45 @@ const KIND_REASONS: Record<Exclude<FunctionKind, 'user'>, string> = {
   proxy: 'a Proxy (V8 intrinsics would abort the process on it)',
   class: 'a class constructor (jitctl does not optimize constructors)',
   asm: 'an asm.js module (V8 intrinsics would abort the process on it)',
+  wasm: 'a function exported by an asm.js module, which V8 runs as WebAssembly (V8 intrinsics would abort the process on it)',
   'not-a-function': 'not a function',
 };
 
-// Functions jitctl NeverOptimized, and their source text: sibling closures of one factory and
-// identical `new Function` sources share V8's code (SharedFunctionInfo) with them, and Prepare or
-// Optimize on that code aborts the process.
-const neverOptimized = new WeakSet<object>();
-const neverOptimizedSources = new Set<string>();
+// Functions jitctl NeverOptimized, and a hash of their source text: sibling closures of one factory
+// and identical `new Function` sources share V8's code (SharedFunctionInfo) with them, and Prepare
+// or Optimize on that code aborts the process. A fixed-size hash instead of the text keeps this
+// bounded by the number of distinct sources, not their size; a collision only refuses a function.
+// The collections come from the fresh realm (lib/inspect.ts), so patched Set/WeakSet methods cannot
+// answer for them.
+const neverOptimized = tools.newWeakSet<object>();
+const neverOptimizedSources = tools.newSet<string>();
+const sourceHashes = tools.newWeakMap<object, string>();
+
+function sourceHash(fn: AnyFunction, source: string): string {
+  let hash = sourceHashes.get(fn);
+  if (hash === undefined) {
+    hash = tools.hashSource(source);
+    sourceHashes.set(fn, hash);
+  }
+  return hash;
+}
 
 function sharesNeverOptimizedCode(fn: AnyFunction, source: string): boolean {
-  return neverOptimized.has(fn) || neverOptimizedSources.has(source);
+  if (neverOptimized.has(fn)) return true;
+  return neverOptimizedSources.size > 0 && neverOptimizedSources.has(sourceHash(fn, source));
 }
+
+/**
+ * Why V8's intrinsics cannot tell `fn` is safe on this V8: without %IsWasmCode, a function a
+ * validated asm.js module exported looks like any other, and the intrinsics abort on it.
+ */
+const NO_WASM_CHECK = 'V8 intrinsic %IsWasmCode is not available, so asm.js exports cannot be told apart';
 
 /** Why V8's intrinsics may not be used on `fn` for `hint`, or null when they may. */
 export function v8Refusal(hint: Hint, fn: unknown): string | null {
   const { kind, source } = inspectFunction(fn);
   if (kind !== 'user') return KIND_REASONS[kind];
+  if (!loaded?.intrinsics.IsWasmCode) return NO_WASM_CHECK;
   if (hint !== 'ignore' && sharesNeverOptimizedCode(fn as AnyFunction, source)) {
     return 'its code is shared with a function jitctl never-optimized (a sibling closure or identical source); ' +
       'optimizing it would abort the process';
@@ -268,8 +289,9 @@ export function v8Refusal(hint: Hint, fn: unknown): string | null {
 }
 
 // Observation is safe on any real JS function, native or not, but not on bound functions or
-// Proxies, which "[native code]" cannot tell apart from natives: those are never observed.
-const observable = new WeakMap<object, boolean>();
+// Proxies, which "[native code]" cannot tell apart from natives, nor on asm.js exports (WebAssembly
+// code): those are never observed.
+const observable = tools.newWeakMap<object, boolean>();
 
 function isObservable(fn: AnyFunction): boolean {
   let known = observable.get(fn);
@@ -345,6 +367,11 @@ export function optimizationStatus(fn: AnyFunction): number | null {
 
 export type Outcome = { ok: true } | { ok: false; reason: string };
 
+/** How V8 is asked to optimize now ('next-call': the next call compiles), without loading the addon. */
+export function optimizeMode(): Detection['optimizeMode'] {
+  return detection.optimizeMode;
+}
+
 /** Feedback calls V8 needs before an optimization request takes: 1 on V8 11, 2 from V8 12 on (measured). */
 export const MIN_FEEDBACK_CALLS = 2;
 
@@ -357,7 +384,7 @@ function guarded(hint: Hint, fn: AnyFunction, action: () => void): Outcome {
   const refusal = v8Refusal(hint, fn);
   if (refusal) return { ok: false, reason: `not touched: ${refusal}` };
   try {
-    withFatalChecksRelaxed(v8Module, loaded.flagsWritable, action);
+    action();
     return { ok: true };
   } catch (error) {
     return { ok: false, reason: `V8 refused: ${error instanceof Error ? error.message : String(error)}` };
@@ -404,7 +431,7 @@ export function neverOptimize(fn: AnyFunction): Outcome {
   const outcome = guarded('ignore', fn, () => {
     // Registered before the call: should anything go wrong half-way, the code is treated as never-optimized.
     neverOptimized.add(fn);
-    if (source) neverOptimizedSources.add(source);
+    if (source) neverOptimizedSources.add(sourceHash(fn, source));
     never(fn);
     // NeverOptimize leaves already optimized code in place.
     deopt(fn);
@@ -425,12 +452,6 @@ export function deoptimize(fn: AnyFunction): Outcome {
   }
 }
 
-/** Whether jitctl NeverOptimized `fn` or code it shares. */
-export function isNeverOptimized(fn: AnyFunction): boolean {
-  const { kind, source } = inspectFunction(fn);
-  return neverOptimized.has(fn) || (kind !== 'proxy' && kind !== 'native' && neverOptimizedSources.has(source));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Routing.
 
@@ -445,9 +466,10 @@ const STRATEGIES: Record<Tier, Strategy> = {
 };
 
 const NEEDED_INTRINSICS: Record<Hint, readonly string[]> = {
-  focus: ['PrepareFunctionForOptimization', 'ActiveTierIsTurbofan', 'ActiveTierIsIgnition'],
-  ignore: ['NeverOptimizeFunction', 'DeoptimizeFunction'],
-  once: ['NeverOptimizeFunction', 'DeoptimizeFunction', 'ActiveTierIsTurbofan', 'ActiveTierIsIgnition'],
+  // %IsWasmCode for every hint: without it, asm.js exports cannot be kept out of the intrinsics' reach.
+  focus: ['IsWasmCode', 'PrepareFunctionForOptimization', 'ActiveTierIsTurbofan', 'ActiveTierIsIgnition'],
+  ignore: ['IsWasmCode', 'NeverOptimizeFunction', 'DeoptimizeFunction'],
+  once: ['IsWasmCode', 'NeverOptimizeFunction', 'DeoptimizeFunction', 'ActiveTierIsTurbofan', 'ActiveTierIsIgnition'],
 };
 
 function runtimeLabel(): string {
@@ -511,19 +533,18 @@ const AUTO_ORDER: readonly Tier[] = ['native', 'v8', 'warmup', 'noop'];
 
 function route(hint: Hint, fn: AnyFunction | null, options: NormalizedOptions | null): { tier: Tier; reason: string; fallbacks: string[] } {
   const fallbacks: string[] = [];
+  // Off wins over everything, a per-function tier option included: it is the user's kill switch.
+  const mode = getConfig().mode;
+  if (mode === 'off') return { tier: 'noop', reason: 'jitctl is off (JITCTL=off or configure({ mode: \'off\' }))', fallbacks };
   const forcedTier = options?.tier ?? 'auto';
   if (forcedTier !== 'auto') {
     const a = availability(forcedTier, hint, fn, options, true);
     if (a.ok) return { tier: forcedTier, reason: `option tier '${forcedTier}': ${a.reason}`, fallbacks };
     fallbacks.push(`${forcedTier} (option tier): ${a.reason}`);
-  } else {
-    const mode = getConfig().mode;
-    if (mode === 'off') return { tier: 'noop', reason: 'jitctl is off (JITCTL=off or configure({ mode: \'off\' }))', fallbacks };
-    if (mode !== 'auto') {
-      const a = availability(mode, hint, fn, options, true);
-      if (a.ok) return { tier: mode, reason: `mode '${mode}': ${a.reason}`, fallbacks };
-      fallbacks.push(`${mode} (mode): ${a.reason}`);
-    }
+  } else if (mode !== 'auto') {
+    const a = availability(mode, hint, fn, options, true);
+    if (a.ok) return { tier: mode, reason: `mode '${mode}': ${a.reason}`, fallbacks };
+    fallbacks.push(`${mode} (mode): ${a.reason}`);
   }
   for (const tier of AUTO_ORDER) {
     if (tier === 'native' && hint !== 'focus') continue;

@@ -24,10 +24,9 @@ function yesNo(value: boolean | null): string {
   return value === null ? 'unknown' : value ? 'on' : 'off';
 }
 
-// Not part of the router's contract: shown when the router reports it.
+// null where there is no optimizing compiler to ask (jitless, or no intrinsics).
 function optimizeMode(detection: Detection): string {
-  const mode = (detection as { optimizeMode?: unknown }).optimizeMode;
-  return typeof mode === 'string' ? mode : 'unknown';
+  return detection.optimizeMode ?? 'none';
 }
 
 function infoReport(detection: Detection): Record<string, unknown> {

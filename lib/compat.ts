@@ -12,7 +12,11 @@
 
 import type { AnyFunction } from './types.js';
 
-/** Intrinsics that take one function. */
+/**
+ * Intrinsics that take one function. %CompileBaseline and the concurrent form of
+ * %OptimizeFunctionOnNextCall are deliberately absent: jitctl never needs them, and CompileBaseline
+ * aborts the process under --jitless, so no wrapper for them exists to be called by mistake.
+ */
 export const FUNCTION_INTRINSICS = [
   'PrepareFunctionForOptimization',
   'OptimizeFunctionOnNextCall',
@@ -26,7 +30,7 @@ export const FUNCTION_INTRINSICS = [
   'ActiveTierIsSparkplug',
   'ActiveTierIsMaglev',
   'ActiveTierIsTurbofan',
-  'CompileBaseline',
+  'IsWasmCode',
 ] as const;
 
 /** Intrinsics that take no argument. */
@@ -36,8 +40,7 @@ export type FunctionIntrinsic = (typeof FUNCTION_INTRINSICS)[number];
 export type QueryIntrinsic = (typeof QUERY_INTRINSICS)[number];
 
 export type Intrinsics = { [K in FunctionIntrinsic]?: (fn: AnyFunction) => unknown } &
-  { [K in QueryIntrinsic]?: () => unknown } &
-  { OptimizeConcurrent?: (fn: AnyFunction) => unknown };
+  { [K in QueryIntrinsic]?: () => unknown };
 
 export type NativesSyntax = 'enabled-by-jitctl' | 'already-enabled' | 'unavailable';
 
@@ -138,13 +141,6 @@ export function loadIntrinsics(v8: V8Module): IntrinsicsLoad {
         probed[name] = false;
       }
     }
-    try {
-      intrinsics.OptimizeConcurrent = new Function('f', `return %OptimizeFunctionOnNextCall(f, "concurrent") ${MARK}`) as
-        (fn: AnyFunction) => unknown;
-      probed.OptimizeConcurrent = true;
-    } catch {
-      probed.OptimizeConcurrent = false;
-    }
   } finally {
     // The flag is process-wide (eval, vm, workers): leave it as the user had it.
     if (nativesSyntax === 'enabled-by-jitctl') {
@@ -156,31 +152,6 @@ export function loadIntrinsics(v8: V8Module): IntrinsicsLoad {
     }
   }
   return { nativesSyntax, flagsWritable, intrinsics, probed };
-}
-
-/**
- * Runs `action` with V8's --fuzzing flag on. With it, most of the intrinsics' fatal checks
- * (CrashUnlessFuzzing) return undefined instead of aborting the process. jitctl never relies on
- * it (its own guards come first and must hold on their own); it is a second net under the rare,
- * cold intrinsic calls that change a function (prepare, optimize, never-optimize), never used on a
- * hot path. A no-op wrapper when the flags cannot be changed.
- */
-export function withFatalChecksRelaxed<T>(v8: V8Module | null, flagsWritable: boolean, action: () => T): T {
-  if (!v8 || !flagsWritable || startupFlagIsSet('fuzzing')) return action();
-  let switched = false;
-  try {
-    v8.setFlagsFromString('--fuzzing');
-    switched = true;
-  } catch {
-    // Run without the net.
-  }
-  try {
-    return action();
-  } finally {
-    if (switched) {
-      try { v8.setFlagsFromString('--no-fuzzing'); } catch { /* nothing more to do */ }
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

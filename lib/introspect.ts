@@ -7,14 +7,12 @@
 // acorn cannot parse) comes back with analyzable: false and the reason.
 
 import * as acorn from 'acorn';
-import { types } from 'node:util';
+import { isProxy, sourceText, tools } from './inspect.js';
 import type { AnyFunction, SourceAnalysis, SourceFinding } from './types.js';
 
 type Kind = NonNullable<SourceAnalysis['kind']>;
 // acorn's node types are a union without an index signature; the walker reads nodes generically.
 type AnyNode = acorn.AnyNode & Record<string, unknown>;
-
-const NATIVE_SOURCE = /\{\s*\[native code\]\s*\}\s*$/;
 
 // Function.prototype.toString gives a method without its object or class, so the same text is
 // tried in the contexts where it is valid. A prefix never contains a newline, so only columns on
@@ -193,30 +191,21 @@ function copyAnalysis(analysis: SourceAnalysis): SourceAnalysis {
   return { ...analysis, params: analysis.params.slice(), defeats: analysis.defeats.map((d) => ({ ...d })) };
 }
 
-/** The source text of a function, or undefined when there is none to read. */
-function sourceOf(fn: AnyFunction): string | undefined {
-  try {
-    return Function.prototype.toString.call(fn);
-  } catch {
-    return undefined;
-  }
-}
-
 /** True for class constructors, which a hint must not wrap. */
 export function isClass(fn: unknown): boolean {
-  if (typeof fn !== 'function' || types.isProxy(fn)) return false;
-  const source = sourceOf(fn as AnyFunction);
-  return source !== undefined && /^class\b/.test(source);
+  if (typeof fn !== 'function' || isProxy(fn)) return false;
+  const source = sourceText(fn);
+  return source !== undefined && tools.isClassSource(source);
 }
 
 /** Analyzes a function's source; never throws. */
 export function analyze(fn: unknown): SourceAnalysis {
   try {
     if (typeof fn !== 'function') return notAnalyzable(`not a function (${fn === null ? 'null' : typeof fn})`);
-    if (types.isProxy(fn)) return notAnalyzable('Proxy: its target is hidden');
-    const source = sourceOf(fn as AnyFunction);
+    if (isProxy(fn)) return notAnalyzable('Proxy: its target is hidden');
+    const source = sourceText(fn);
     if (source === undefined) return notAnalyzable('no source text');
-    if (NATIVE_SOURCE.test(source)) {
+    if (tools.isNativeSource(source)) {
       const name = typeof fn.name === 'string' ? fn.name : '';
       return notAnalyzable(name.startsWith('bound ') ? 'bound function: no source' : 'native function: no source');
     }

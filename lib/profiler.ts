@@ -13,6 +13,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { makeTierProbe } from './backend.js';
+import { copyIdentity, forward } from './forwarding.js';
 import { watchTier } from './tierwatch.js';
 import type { AnyFunction, FunctionRecord } from './types.js';
 
@@ -24,8 +25,8 @@ export const ASYNC_TIMING_NOTE = 'profiled time covers the synchronous part only
 /**
  * Wraps `target` (what the strategy returned) so that calls are counted and sampled calls timed.
  * `original` is the user's function, whose tier is observed. `this`, arguments, return values and
- * exceptions pass through unchanged; a call with `new` constructs through `target`, as the router's
- * wrappers do.
+ * exceptions pass through unchanged; a call with `new` constructs through `target` with `target` (or
+ * a subclass's new.target) as new.target, so that the object is what `new original()` builds.
  */
 export function profileFunction(target: AnyFunction, original: AnyFunction, record: FunctionRecord,
   timeEvery: number = TIME_EVERY): AnyFunction {
@@ -44,11 +45,11 @@ export function profileFunction(target: AnyFunction, original: AnyFunction, reco
   const profiled = function (this: unknown, ...args: unknown[]): unknown {
     // Calls 1, 1 + TIME_EVERY, ... are timed: even a function called once gets a time.
     if (((++record.calls - 1) & mask) !== 0) {
-      return new.target === undefined ? Reflect.apply(target, this, args) : Reflect.construct(target, args, new.target);
+      return forward(target, this, args, new.target, profiled);
     }
     const start = performance.now();
     try {
-      return new.target === undefined ? Reflect.apply(target, this, args) : Reflect.construct(target, args, new.target);
+      return forward(target, this, args, new.target, profiled);
     } finally {
       const ns = (performance.now() - start) * 1e6;
       if (time.samples === 0 || ns < time.minNs) time.minNs = ns;
@@ -58,12 +59,5 @@ export function profileFunction(target: AnyFunction, original: AnyFunction, reco
       if (probe) watchTier(record, original, probe);
     }
   };
-  // Keep what code may read off the function: its name (stack traces, logs) and arity.
-  try {
-    Object.defineProperty(profiled, 'name', { value: original.name, configurable: true });
-    Object.defineProperty(profiled, 'length', { value: original.length, configurable: true });
-  } catch {
-    // A Proxy whose traps throw keeps the wrapper's own name and length.
-  }
-  return profiled;
+  return copyIdentity(profiled, original);
 }

@@ -5,7 +5,8 @@
 // limit. A record outlives its function on purpose, so that stats() still shows short-lived hinted
 // functions, but only while there is room: past MAX_RECORDS, records whose function has been garbage
 // collected are dropped first, then the oldest ones. Dropped records are counted (droppedRecords())
-// and still receive updates from their function's wrapper; they are just no longer listed.
+// and still receive updates from their function's wrapper; they are just no longer listed. Whatever
+// else jitctl keeps per record (a pending manual warm-up) is let go with it (onRecordDropped).
 
 import type { FunctionRecord, Hint } from './types.js';
 
@@ -23,6 +24,18 @@ interface Entry {
 let nextId = 1;
 const entries = new Map<number, Entry>();
 let dropped = 0;
+const dropListeners: Array<(record: FunctionRecord) => void> = [];
+
+/** Calls `listener` with each record the bound drops, so that what is kept for it can go too. */
+export function onRecordDropped(listener: (record: FunctionRecord) => void): void {
+  dropListeners.push(listener);
+}
+
+function drop(id: number, entry: Entry): void {
+  entries.delete(id);
+  dropped++;
+  for (const listener of dropListeners) listener(entry.record);
+}
 
 function freshRecord(id: number, name: string, hint: Hint): FunctionRecord {
   return {
@@ -42,12 +55,11 @@ function isCollected(entry: Entry): boolean {
 function enforceBound(): void {
   if (entries.size <= MAX_RECORDS + SWEEP_SLACK) return;
   for (const [id, entry] of entries) {
-    if (isCollected(entry)) { entries.delete(id); dropped++; }
+    if (isCollected(entry)) drop(id, entry);
   }
-  for (const id of entries.keys()) {
+  for (const [id, entry] of entries) {
     if (entries.size <= MAX_RECORDS) break;
-    entries.delete(id);
-    dropped++;
+    drop(id, entry);
   }
 }
 
@@ -73,10 +85,4 @@ export function allRecords(): FunctionRecord[] {
 /** How many records were dropped to keep the registry bounded. */
 export function droppedRecords(): number {
   return dropped;
-}
-
-/** Forgets every record (tests). */
-export function resetRegistry(): void {
-  entries.clear();
-  dropped = 0;
 }

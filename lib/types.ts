@@ -19,9 +19,12 @@ export type WarmupWhen = 'decoration' | 'first-call' | 'manual';
 
 /** Options accepted by every hint (as `jitFocus(fn, options)` or `@jitFocus(options)`). */
 export interface HintOptions {
-  /** Argument tuples used for warm-up calls; typed arrays are copied for each call. */
+  /**
+   * Argument tuples used for warm-up calls. Top-level typed arrays, DataViews and (Shared)ArrayBuffers
+   * are copied for each call; nested objects are passed as they are.
+   */
   samples?: ReadonlyArray<ReadonlyArray<unknown>>;
-  /** Number of warm-up calls (spread over the samples). */
+  /** Number of warm-up calls in all (spread over the samples; at least 2 feedback calls on the v8 tier). */
   warmup?: number;
   /** When warm-up runs: at decoration, on the first call, or on `warmup()`. */
   when?: WarmupWhen;
@@ -31,7 +34,7 @@ export interface HintOptions {
   profile?: boolean;
   /** Force a tier for this function instead of the router's choice. */
   tier?: TierChoice;
-  /** Receiver for warm-up calls of methods that use `this`. */
+  /** Receiver for warm-up calls of methods that use `this` (never a real call's receiver). */
   thisArg?: unknown;
 }
 

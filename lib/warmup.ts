@@ -1,12 +1,14 @@
 // Warm-up: calling a hinted function with the user's sample arguments so that V8 collects type
 // feedback before the first real call. Both the warmup and the v8 tier use it. Sample arguments
-// that are typed arrays, DataViews or ArrayBuffers are copied for every call, so a function that
-// writes into its arguments never changes the caller's buffers. A sample call that throws (or an
+// that are typed arrays, DataViews or (Shared)ArrayBuffers are copied for every call, so a function
+// that writes into its arguments never changes the caller's buffers; only top-level arguments are,
+// nested objects are passed as they are. A sample call that throws (or an
 // async one that rejects) marks the warm-up failed with the message; it never propagates.
 //
 // When it runs is the `when` option: at decoration, on the first real call (the strategy's
 // wrapper calls runSamples), or 'manual', queued here until warmup() runs the queue.
 
+import { onRecordDropped } from './registry.js';
 import type { AnyFunction, FunctionRecord } from './types.js';
 
 export interface WarmupReportEntry {
@@ -34,18 +36,73 @@ export interface SampleRun {
 
 const now = (): number => (typeof performance === 'object' ? performance.now() : Date.now());
 
-/** A private copy of one sample argument, where the function could otherwise write into the caller's memory. */
+// The copying tools, captured at import: copying must never run user code (a subclass's
+// constructor, a species constructor, a patched prototype method) nor Node's deprecated Buffer().
+const uncurry = <F extends (...args: never[]) => unknown>(method: F) =>
+  Function.prototype.call.bind(method) as unknown as (self: unknown, ...args: Parameters<F>) => ReturnType<F>;
+const TypedArray = Object.getPrototypeOf(Int8Array) as { prototype: object };
+function getter(proto: object, name: PropertyKey): (self: unknown) => unknown {
+  return uncurry(Object.getOwnPropertyDescriptor(proto, name)!.get as () => unknown);
+}
+/** The intrinsic element kind of a typed array ('Float64Array', ...), whatever its prototype says; undefined otherwise. */
+const typedArrayKind = getter(TypedArray.prototype, Symbol.toStringTag) as (value: unknown) => string | undefined;
+const typedArraySet = uncurry((TypedArray.prototype as Uint8Array).set);
+const dataViewBuffer = getter(DataView.prototype, 'buffer') as (view: DataView) => ArrayBufferLike;
+const dataViewOffset = getter(DataView.prototype, 'byteOffset') as (view: DataView) => number;
+const dataViewLength = getter(DataView.prototype, 'byteLength') as (view: DataView) => number;
+const arrayBufferLength = getter(ArrayBuffer.prototype, 'byteLength') as (buffer: ArrayBuffer) => number;
+const SharedBuffer = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : undefined;
+const sharedBufferLength = SharedBuffer ? getter(SharedBuffer.prototype, 'byteLength') as (buffer: SharedArrayBuffer) => number : undefined;
+const isArrayBufferView = ArrayBuffer.isView;
+const NodeBuffer = typeof Buffer === 'function' ? Buffer : undefined;
+const isBuffer = NodeBuffer?.isBuffer;
+const bufferAlloc = NodeBuffer?.alloc;
+const typedArrayLength = getter(TypedArray.prototype, 'length') as (value: ArrayBufferView) => number;
+
+type TypedArrayConstructor = new (source: ArrayBufferView | ArrayBufferLike | number, offset?: number, length?: number) => ArrayBufferView;
+const TYPED_ARRAYS: Record<string, TypedArrayConstructor> = Object.create(null);
+for (const ctor of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array] as unknown as TypedArrayConstructor[]) {
+  TYPED_ARRAYS[(ctor as unknown as { name: string }).name] = ctor;
+}
+const Float16 = (globalThis as { Float16Array?: TypedArrayConstructor }).Float16Array;
+if (typeof Float16 === 'function') TYPED_ARRAYS.Float16Array = Float16;
+
+/** A copy of `length` bytes of `buffer` from `offset`, in a fresh buffer of the same (intrinsic) kind. */
+function copyBytes(buffer: ArrayBufferLike, offset: number, length: number, shared: boolean): ArrayBufferLike {
+  const copy = shared && SharedBuffer ? new SharedBuffer(length) : new ArrayBuffer(length);
+  typedArraySet(new Uint8Array(copy), new Uint8Array(buffer, offset, length) as never);
+  return copy;
+}
+
+function isSharedBuffer(value: object): value is SharedArrayBuffer {
+  return SharedBuffer !== undefined && value instanceof SharedBuffer;
+}
+
+/**
+ * A private copy of one sample argument, where the function could otherwise write into the
+ * caller's memory: typed arrays (copied as their intrinsic element kind; a Buffer as a Buffer),
+ * DataViews, ArrayBuffers and SharedArrayBuffers. Anything else, nested objects included, is
+ * returned as it is.
+ */
 export function copyArgument(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  if (ArrayBuffer.isView(value)) {
-    if (value instanceof DataView) {
-      return new DataView(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  if (isArrayBufferView(value)) {
+    const kind = typedArrayKind(value);
+    if (kind === undefined) {
+      const buffer = dataViewBuffer(value as DataView);
+      return new DataView(copyBytes(buffer, dataViewOffset(value as DataView), dataViewLength(value as DataView), isSharedBuffer(buffer)));
     }
-    const ctor = value.constructor as new (source: ArrayBufferView) => ArrayBufferView;
-    return new ctor(value);
+    if (bufferAlloc && isBuffer && isBuffer(value)) {
+      const copy = bufferAlloc(typedArrayLength(value));
+      typedArraySet(copy, value as never);
+      return copy;
+    }
+    const ctor = TYPED_ARRAYS[kind];
+    return ctor ? new ctor(value) : value;
   }
-  if (value instanceof ArrayBuffer) return value.slice(0);
-  if (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer) return value.slice(0);
+  if (value instanceof ArrayBuffer) return copyBytes(value, 0, arrayBufferLength(value), false);
+  if (sharedBufferLength && isSharedBuffer(value)) return copyBytes(value, 0, sharedBufferLength(value), true);
   return value;
 }
 
@@ -119,23 +176,29 @@ interface ManualJob {
   run: () => void;
 }
 
-let queue: ManualJob[] = [];
+// By record id, in hinting order. A job holds its function and samples (buffers included), so the
+// queue is bounded with the registry: when the registry drops a record, its job goes too.
+let queue = new Map<number, ManualJob>();
+
+/** What a dropped record says about the manual warm-up it never got. */
+export const DROPPED_WARMUP = 'manual warm-up dropped: its record was dropped to keep the registry bounded before warmup() ran';
+
+onRecordDropped((record) => {
+  if (!queue.delete(record.id)) return;
+  record.warmup.state = 'failed';
+  record.warmup.error = DROPPED_WARMUP;
+});
 
 /** Queues a `when: 'manual'` warm-up until warmup() runs it; marks the record pending. */
 export function scheduleManual(record: FunctionRecord, run: () => void): void {
   record.warmup.state = 'pending';
-  queue.push({ record, run });
-}
-
-/** How many manual warm-ups are waiting. */
-export function pendingWarmups(): number {
-  return queue.length;
+  queue.set(record.id, { record, run });
 }
 
 /** Runs every queued manual warm-up once, in hinting order, and reports what ran. Never throws. */
 export function runPendingWarmups(): WarmupReport {
-  const jobs = queue;
-  queue = [];
+  const jobs = queue.values();
+  queue = new Map();
   const report: WarmupReport = { functions: [], calls: 0, ms: 0, failed: 0 };
   for (const job of jobs) {
     const before = { calls: job.record.warmup.calls, ms: job.record.warmup.ms };

@@ -144,8 +144,12 @@ describe('backend: getStrategy', () => {
     assert.deepEqual(HINTS.map((h) => tierOf(h, (x: number) => x)), ['noop', 'noop', 'noop']);
   });
   it('lets a per-function tier override the global mode', () => {
-    configure({ mode: 'off' });
+    configure({ mode: 'warmup' });
     assert.equal(tierOf('focus', (x: number) => x, { tier: 'v8' }), 'v8');
+  });
+  it("keeps mode 'off' above a per-function tier (off is the kill switch)", () => {
+    configure({ mode: 'off' });
+    assert.equal(tierOf('focus', (x: number) => x, { tier: 'v8' }), 'noop');
   });
   it('uses the warmup tier when the mode asks for it and there are samples', () => {
     configure({ mode: 'warmup' });

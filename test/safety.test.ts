@@ -110,6 +110,14 @@ const CASES: Record<string, string> = {
   'asm.js modules': `
     function asmModule(stdlib) { 'use asm'; function f() { return 1 | 0; } return { f: f }; }
     hammer(all(asmModule, { samples: [[globalThis], [globalThis]] }), [globalThis], 50);`,
+  'functions exported by a validated asm.js module (run as WebAssembly)': `
+    function AsmModule(stdlib) { 'use asm'; function add(a, b) { a = a | 0; b = b | 0; return (a + b) | 0; } return { add: add }; }
+    const { add } = AsmModule(globalThis);
+    hammer(all(add, { samples: [[1, 2]] }), [1, 2], 500);
+    hammer(all(AsmModule(globalThis).add), [1, 2], 500);
+    const { add: viaManual } = AsmModule(globalThis);
+    jitFocus(viaManual, { samples: [[1, 2]], when: 'manual' });
+    warmup();`,
   'functions using eval, with, arguments and debugger': `
     function withEval(x) { return eval('x + 1'); }
     function withWith(o) { with (o) { return a + 1; } }
@@ -143,6 +151,59 @@ function expectSurvives(code: string, options: { execArgv?: string[]; env?: Reco
   const result = runChild(`${PRELUDE}\n${code}\nconsole.log('OK');`, options);
   assert.ok(result.status === 0 && result.signal === null && result.stdout.includes('OK'), describeChild(result));
 }
+
+// Builtins the guards rely on, replaced by a library before jitctl is imported or after it: the
+// guards must not see through the replacements (they use a fresh realm's tools, lib/inspect.ts).
+const PATCHED: Record<string, { before?: string; after?: string }> = {
+  'Function.prototype.toString hiding "[native code]", patched before import': {
+    before: `
+      const original = Function.prototype.toString;
+      Function.prototype.toString = function () {
+        const s = original.call(this);
+        return s.includes('[native code]') ? 'function f() {}' : s;
+      };`,
+  },
+  'RegExp.prototype.test and exec patched after import': {
+    after: `
+      const test = RegExp.prototype.test, exec = RegExp.prototype.exec;
+      RegExp.prototype.test = function (s) { return String(this).includes('native code') ? false : test.call(this, s); };
+      RegExp.prototype.exec = function (s) { return String(this).includes('native code') ? null : exec.call(this, s); };`,
+  },
+  'Set, WeakSet and WeakMap methods patched after import': {
+    after: `
+      Set.prototype.has = () => false;
+      WeakSet.prototype.has = () => false;
+      WeakMap.prototype.get = () => true;
+      WeakMap.prototype.has = () => true;`,
+  },
+  'util.types.isProxy replaced after import': {
+    after: `require('node:util').types.isProxy = () => false;`,
+  },
+};
+
+const PATCHED_CASE = `
+  function add(a, b) { return a + b; }
+  hammer(all(add.bind(null, 1), { samples: [[2]] }), [2]);
+  hammer(all(add.bind(null, 1)), [2]);
+  hammer(all(new Proxy(add, {})), [1, 2]);
+  hammer(all(Math.max, { samples: [[1, 2]] }), [1, 2], 200);
+  const make = () => function (x) { return x * 2 + 1; };
+  jitIgnore(make());
+  hammer([jitFocus(make(), { samples: [[1], [2]] }), jitFocus(make())], [5]);
+  const src = 'return x * 3 + 1';
+  jitIgnore(new Function('x', src));
+  hammer([jitFocus(new Function('x', src), { samples: [[1], [2]] })], [4]);`;
+
+describe('safety: builtins patched around jitctl cannot defeat the guards', function () {
+  this.timeout(60000);
+  for (const [name, patch] of Object.entries(PATCHED)) {
+    it(`survives hints with ${name}`, () => {
+      const code = `${patch.before ?? ''}\n${PRELUDE}\n${patch.after ?? ''}\n${PATCHED_CASE}\nconsole.log('OK');`;
+      const result = runChild(code);
+      assert.ok(result.status === 0 && result.signal === null && result.stdout.includes('OK'), describeChild(result));
+    });
+  }
+});
 
 describe('safety: no hint can abort the process', function () {
   this.timeout(60000);

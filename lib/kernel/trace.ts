@@ -36,11 +36,20 @@ export interface Label {
 /** An operand: a slot, a view, a label, or a number for an immediate. */
 export type Operand = Slot | View | Label | number;
 
-function describe(operand: Operand): string {
+/** Whether `value` is one of the builder's own operand objects of `kind` (not null, not a look-alike string). */
+function isRef(value: unknown, kind: 'slot' | 'view' | 'label'): boolean {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === kind;
+}
+
+function describe(operand: unknown): string {
   if (typeof operand === 'number') return `the number ${operand}`;
-  if (operand.kind === 'slot') return `${operand.type} slot ${operand.index}`;
-  if (operand.kind === 'view') return `${ELEMENT_KIND_ARRAYS[operand.elementKind]} view ${operand.index}`;
-  return `label ${operand.id}`;
+  if (operand === null) return 'null';
+  if (typeof operand !== 'object') return typeof operand === 'string' ? `the string ${JSON.stringify(operand)}` : String(operand);
+  const o = operand as { kind?: unknown; type?: unknown; index?: unknown; elementKind?: unknown; id?: unknown };
+  if (o.kind === 'slot') return `${String(o.type)} slot ${String(o.index)}`;
+  if (o.kind === 'view') return `${ELEMENT_KIND_ARRAYS[o.elementKind as ElementKind] ?? 'unknown'} view ${String(o.index)}`;
+  if (o.kind === 'label') return `label ${String(o.id)}`;
+  return 'an object that is not a slot, view or label';
 }
 
 export class TraceBuilder {
@@ -56,7 +65,7 @@ export class TraceBuilder {
   private readonly f64Words = new Int32Array(this.f64.buffer);
 
   slot(type: SlotType): Slot {
-    if (!(type in SLOT_TYPE_CODES)) throw new TypeError(`unknown slot type ${String(type)} (f64, i32 or u32)`);
+    if (typeof type !== 'string' || !Object.hasOwn(SLOT_TYPE_CODES, type)) throw new TypeError(`unknown slot type ${String(type)} (f64, i32 or u32)`);
     this.slotTypes.push(SLOT_TYPE_CODES[type]);
     return { kind: 'slot', index: this.slotTypes.length - 1, type };
   }
@@ -70,11 +79,17 @@ export class TraceBuilder {
 
   /** Binds the next call argument to a slot or a view. */
   param(target: Slot | View): this {
+    if (!isRef(target, 'slot') && !isRef(target, 'view'))
+      throw new TypeError(`param(target): target must be a slot or a view of this builder, got ${describe(target)}`);
+    this.checkDeclared(target, 'param(target)');
     this.params.push(target.kind === 'slot' ? 0 : 1, target.index);
     return this;
   }
 
+  /** The slot whose value the trace returns (a void trace never calls this). */
   returns(slot: Slot): this {
+    if (!isRef(slot, 'slot')) throw new TypeError(`returns(slot): slot must be a slot of this builder, got ${describe(slot)}`);
+    this.checkDeclared(slot, 'returns(slot)');
     this.returnType = RETURN_TYPE_CODES[slot.type];
     this.returnSlot = slot.index;
     return this;
@@ -86,6 +101,8 @@ export class TraceBuilder {
 
   /** Defines `label` here (the LABEL pseudo-op). */
   define(label: Label): this {
+    if (!isRef(label, 'label') || !Number.isInteger(label.id) || label.id < 0 || label.id >= this.labels)
+      throw new TypeError(`define(label): label must be a label of this builder, got ${describe(label)}`);
     if (this.defined.has(label.id)) throw new Error(`label ${label.id} is defined twice`);
     this.defined.add(label.id);
     return this.op('LABEL', label);
@@ -93,8 +110,9 @@ export class TraceBuilder {
 
   /** Appends micro-op `name` with its operands in table order (see lib/kernel/uops.ts). */
   op(name: string, ...operands: Operand[]): this {
+    // OPCODES is a plain object: 'toString' or '__proto__' must not be found on its prototype.
+    if (typeof name !== 'string' || !Object.hasOwn(OPCODES, name)) throw new TypeError(`unknown micro-op ${String(name)}`);
     const opcode = OPCODES[name];
-    if (opcode === undefined) throw new TypeError(`unknown micro-op ${name}`);
     const def: UopDef = UOPS[opcode];
     if (operands.length !== def.operands.length)
       throw new TypeError(`${name} takes ${def.operands.length} operands, got ${operands.length}`);
@@ -107,17 +125,17 @@ export class TraceBuilder {
         case OperandKind.F64:
         case OperandKind.I32:
         case OperandKind.U32:
-          if (typeof operand === 'number' || operand.kind !== 'slot' || operand.type !== SLOT_KIND_TYPES[spec.kind]) throw wrong();
-          words.push(operand.index);
+          if (!isRef(operand, 'slot') || (operand as Slot).type !== SLOT_KIND_TYPES[spec.kind]) throw wrong();
+          words.push((operand as Slot).index);
           break;
         case OperandKind.View:
-          if (typeof operand === 'number' || operand.kind !== 'view') throw wrong();
-          if (def.viewKind >= 0 && operand.elementKind !== def.viewKind) throw wrong();
-          words.push(operand.index);
+          if (!isRef(operand, 'view')) throw wrong();
+          if (def.viewKind >= 0 && (operand as View).elementKind !== def.viewKind) throw wrong();
+          words.push((operand as View).index);
           break;
         case OperandKind.Label:
-          if (typeof operand === 'number' || operand.kind !== 'label') throw wrong();
-          words.push(operand.id);
+          if (!isRef(operand, 'label')) throw wrong();
+          words.push((operand as Label).id);
           break;
         case OperandKind.ImmI32:
           if (typeof operand !== 'number' || (operand | 0) !== operand) throw wrong();
@@ -132,6 +150,15 @@ export class TraceBuilder {
     });
     this.ops.push(...words);
     return this;
+  }
+
+  /** Throws when `ref` claims an index this builder never declared (a slot or view of another builder, a forgery). */
+  private checkDeclared(ref: Slot | View, where: string): void {
+    const declared = ref.kind === 'slot' ? this.slotTypes.length : this.viewKinds.length;
+    if (!Number.isInteger(ref.index) || ref.index < 0 || ref.index >= declared)
+      throw new TypeError(`${where}: ${describe(ref)} was not declared by this builder`);
+    if (ref.kind === 'slot' && this.slotTypes[ref.index] !== SLOT_TYPE_CODES[ref.type])
+      throw new TypeError(`${where}: ${describe(ref)} does not match the slot this builder declared`);
   }
 
   private expected(kind: OperandKind, def: UopDef): string {

@@ -11,13 +11,14 @@
 //             (NeverOptimize + Deoptimize) after maxDeopts; once pinned it only forwards.
 
 import {
-  MIN_FEEDBACK_CALLS, deoptimize, makeOptimizedProbe, makeTierProbe, neverOptimize, prepareForOptimization,
-  requestOptimization,
+  MIN_FEEDBACK_CALLS, deoptimize, makeOptimizedProbe, makeTierProbe, neverOptimize, optimizeMode,
+  prepareForOptimization, requestOptimization,
 } from '../backend.js';
 import { isOptimizedTier, recordTier, watchTier } from '../tierwatch.js';
 import { recordRun, runSamples } from '../warmup.js';
 import { scheduleWarmup } from './warmup.js';
-import { compileWrapper, copyIdentity, forward, gatedWrapper, type GateState } from './wrapper.js';
+import { copyIdentity, forward } from '../forwarding.js';
+import { compileWrapper, gatedWrapper, type GateState } from './wrapper.js';
 import type { AnyFunction, FunctionRecord, HintTarget, Strategy } from '../types.js';
 
 function note(record: FunctionRecord, text: string): void {
@@ -41,8 +42,10 @@ function applyFocus(target: HintTarget): AnyFunction {
   if (!prepared.ok) throw new Error(prepared.reason);
 
   if (options.samples.length > 0 && options.warmup > 0) {
-    // V8 needs a few feedback calls before an optimization request takes (MIN_FEEDBACK_CALLS).
-    const calls = Math.max(options.warmup, MIN_FEEDBACK_CALLS);
+    // `warmup` sample calls in all, the one that compiles on next call included; but V8 needs a
+    // few feedback calls before an optimization request takes (MIN_FEEDBACK_CALLS), so never fewer.
+    const compileCall = optimizeMode() === 'next-call' ? 1 : 0;
+    const calls = Math.max(options.warmup - compileCall, MIN_FEEDBACK_CALLS);
     return scheduleWarmup(target, (thisArg) => {
       const run = runSamples(fn, options.samples, calls, thisArg, record);
       recordRun(record, run);
@@ -123,7 +126,9 @@ interface OnceState {
 
 // The wrapper's body, compiled per wrapper (wrapper.ts says why): with one shared literal, one
 // jitOnce function's churn would deopt, and be counted against, every other jitOnce wrapper.
+// Strict, so that `this` reaches fn unchanged (not boxed, not globalThis for undefined).
 const ONCE_BODY = String.raw`
+  'use strict';
   const apply = Reflect.apply, construct = Reflect.construct;
   const wrapper = function (...args) {
     if (s.pinned) return new.target === undefined ? apply(s.fn, this, args) : construct(s.fn, args, new.target === wrapper ? s.fn : new.target);

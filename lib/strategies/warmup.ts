@@ -7,22 +7,26 @@ import { recordRun, runSamples, scheduleManual } from '../warmup.js';
 import { gatedWrapper, type GateState } from './wrapper.js';
 import type { AnyFunction, HintTarget, Strategy } from '../types.js';
 
-/** A wrapper that runs `once(this)` just before the first call, then only forwards. */
-export function beforeFirstCall(fn: AnyFunction, once: (thisArg: unknown) => void): AnyFunction {
+/** A wrapper that runs `once()` just before the first call, then only forwards. */
+export function beforeFirstCall(fn: AnyFunction, once: () => void): AnyFunction {
   const state: GateState = {
     fn,
     gated: true,
-    before(thisArg: unknown): void {
+    before(): void {
       // Cleared first: a sample call that calls back into the wrapper must not warm up again.
       state.gated = false;
-      once(thisArg);
+      once();
     },
     after(): void { /* nothing after */ },
   };
   return gatedWrapper(state);
 }
 
-/** Schedules `warm` as the `when` option says and returns what replaces the function. */
+/**
+ * Schedules `warm` as the `when` option says and returns what replaces the function. Warm-up calls
+ * always get options.thisArg (undefined unless given) as their receiver, never the receiver of a
+ * real call: sample calls must not run on, and change, the user's own objects.
+ */
 export function scheduleWarmup(target: HintTarget, warm: (thisArg: unknown) => void): AnyFunction {
   const { fn, record, options } = target;
   record.warmup.when = options.when;
@@ -35,8 +39,7 @@ export function scheduleWarmup(target: HintTarget, warm: (thisArg: unknown) => v
       return fn;
     case 'first-call':
       record.warmup.state = 'pending';
-      // A method's warm-up runs with the receiver of its first real call unless thisArg is given.
-      return beforeFirstCall(fn, (thisArg) => warm(options.thisArg !== undefined ? options.thisArg : thisArg));
+      return beforeFirstCall(fn, () => warm(options.thisArg));
   }
 }
 

@@ -7,6 +7,7 @@
 // ns per call instead of about 1), and one function's deopts would throw away every wrapper's code.
 // Where code generation from strings is disallowed, a shared literal does the same job, slower.
 
+import { copyIdentity, forward } from '../forwarding.js';
 import type { AnyFunction } from '../types.js';
 
 let wrapperIds = 0;
@@ -25,41 +26,23 @@ export function compileWrapper<S>(body: string, state: S, fallback: (state: S) =
 }
 
 /**
- * Copies what code may read off a function onto its wrapper: name (stack traces, logs), arity and,
- * for constructors, the prototype (so that `instanceof` gives the same answer for both).
+ * State of a gated wrapper: while `gated`, `before` and `after` run around each call. Neither sees
+ * the call's receiver: a warm-up must never run on the user's own object.
  */
-export function copyIdentity(wrapper: AnyFunction, fn: AnyFunction): AnyFunction {
-  try {
-    Object.defineProperty(wrapper, 'name', { value: fn.name, configurable: true });
-    Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true });
-    if (Object.prototype.hasOwnProperty.call(fn, 'prototype')) wrapper.prototype = fn.prototype;
-  } catch {
-    // A function whose name, length or prototype cannot be read keeps the wrapper's.
-  }
-  return wrapper;
-}
-
-/**
- * Calls `fn` as the wrapper was called: with `this` and `args`, or as a constructor when the
- * wrapper was called with `new` (then `new wrapper()` builds what `new fn()` builds).
- */
-export function forward(fn: AnyFunction, thisArg: unknown, args: unknown[], newTarget: unknown, wrapper: AnyFunction): unknown {
-  if (newTarget === undefined) return Reflect.apply(fn, thisArg, args);
-  return Reflect.construct(fn, args, newTarget === wrapper ? fn : newTarget as AnyFunction);
-}
-
-/** State of a gated wrapper: while `gated`, `before` and `after` run around each call. */
 export interface GateState {
   fn: AnyFunction;
   gated: boolean;
-  before: (thisArg: unknown) => void;
+  before: () => void;
   after: () => void;
 }
 
+// Strict, like the wrapper literals of this (module) file: in sloppy mode `this` would be boxed
+// (a primitive receiver) or replaced by globalThis (undefined) before being forwarded.
 const GATED_BODY = String.raw`
+  'use strict';
   const apply = Reflect.apply, construct = Reflect.construct;
   const wrapper = function (...args) {
-    if (s.gated) s.before(this);
+    if (s.gated) s.before();
     const result = new.target === undefined ? apply(s.fn, this, args) : construct(s.fn, args, new.target === wrapper ? s.fn : new.target);
     if (s.gated) s.after();
     return result;
@@ -67,13 +50,13 @@ const GATED_BODY = String.raw`
   return wrapper;`;
 
 /**
- * A wrapper that runs `state.before(this)` before and `state.after()` after each call (not after
+ * A wrapper that runs `state.before()` before and `state.after()` after each call (not after
  * one that throws) until `state.gated` is set false; from then on it only forwards.
  */
 export function gatedWrapper(state: GateState): AnyFunction {
   const wrapper = compileWrapper(GATED_BODY, state, (s) => {
     const shared = function (this: unknown, ...args: unknown[]): unknown {
-      if (s.gated) s.before(this);
+      if (s.gated) s.before();
       const result = forward(s.fn, this, args, new.target, shared);
       if (s.gated) s.after();
       return result;
