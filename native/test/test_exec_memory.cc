@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "exec_memory.h"
+#include "proc_maps.h"
 
 using jitctl::ErrorKind;
 using jitctl::ExecMemory;
@@ -24,18 +25,6 @@ bool anyWritableExecutableMapping() {
   return false;
 }
 
-// The permissions of the mapping that holds `address`.
-std::string permissionsOf(const void* address) {
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  const auto a = reinterpret_cast<uintptr_t>(address);
-  while (std::getline(maps, line)) {
-    unsigned long lo, hi;
-    char perms[5] = {};
-    if (std::sscanf(line.c_str(), "%lx-%lx %4s", &lo, &hi, perms) == 3 && a >= lo && a < hi) return perms;
-  }
-  return "";
-}
 
 }  // namespace
 

@@ -13,21 +13,11 @@
 
 #include "check.h"
 #include "exec_memory.h"
+#include "proc_maps.h"
 
 namespace {
 bool failReadExecute = false;
 
-std::string permissionsOf(const void* address) {
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  const auto a = reinterpret_cast<uintptr_t>(address);
-  while (std::getline(maps, line)) {
-    unsigned long lo, hi;
-    char perms[5] = {};
-    if (std::sscanf(line.c_str(), "%lx-%lx %4s", &lo, &hi, perms) == 3 && a >= lo && a < hi) return perms;
-  }
-  return "";
-}
 }  // namespace
 
 extern "C" int mprotect(void* address, size_t length, int prot) {

@@ -42,6 +42,16 @@ interface CampaignResult {
 
 // Under an emulator (qemu-user without binfmt) a child node cannot be started: probe once.
 let childNodeWorks: boolean | undefined;
+/** Whether the engine compiles `words` (the kernel is freed at once). */
+function engineAccepts(words: Int32Array): boolean {
+  try {
+    compile(words).free();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function canStartChildNode(): boolean {
   childNodeWorks ??= spawnSync(process.execPath, ['-e', 'process.stdout.write("ok")'], { encoding: 'utf8', timeout: 60_000 }).stdout === 'ok';
   return childNodeWorks;
@@ -234,14 +244,6 @@ describe('differential fuzzing of the native engine', () => {
         ['unknown return type', edit(5, 7)],
         ['parameter of unknown kind', edit(10, 2)],
       ];
-      const engineAccepts = (words: Int32Array) => {
-        try {
-          compile(words).free();
-          return true;
-        } catch {
-          return false;
-        }
-      };
       assert.deepEqual(
         traces.map(([name, words]) => [name, traceProblem(words) === undefined, engineAccepts(words)]),
         traces.map(([name]) => [name, name === 'valid', name === 'valid']),
@@ -262,14 +264,6 @@ describe('differential fuzzing of the native engine', () => {
         for (let i = 0; i < slots; i++) b.slot('f64');
         b.param(b.view(ElementKind.Float64));
         return b.op('RETURN').build();
-      };
-      const engineAccepts = (words: Int32Array) => {
-        try {
-          compile(words).free();
-          return true;
-        } catch {
-          return false;
-        }
       };
       // 8,190 slots x 8 + 1 view x 16 = 65,536 bytes; one slot more is over.
       assert.deepEqual(
