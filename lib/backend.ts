@@ -18,10 +18,11 @@
 import { addonStatus } from './addon.js';
 import { getConfig } from './config.js';
 import {
-  loadIntrinsics, layoutFromProbe, startupFlagIsSet,
+  loadIntrinsics, layoutFromProbe, startupFlagIsSet, statusBit,
   type Intrinsics, type IntrinsicsLoad, type NativesSyntax, type StatusLayout,
 } from './compat.js';
 import { isProxy, sourceText, tools } from './inspect.js';
+import { mayBeNeverOptimized, recordNeverOptimized } from './never-optimized.js';
 import { noopStrategy } from './strategies/noop.js';
 import { warmupStrategy } from './strategies/warmup.js';
 import { v8Strategy } from './strategies/v8.js';
@@ -246,45 +247,30 @@ const KIND_REASONS: Record<Exclude<FunctionKind, 'user'>, string> = {
   'not-a-function': 'not a function',
 };
 
-// Functions jitctl NeverOptimized, and a hash of their source text: sibling closures of one factory
-// and identical `new Function` sources share V8's code (SharedFunctionInfo) with them, and Prepare
-// or Optimize on that code aborts the process. A fixed-size hash instead of the text keeps this
-// bounded by the number of distinct sources, not their size; a collision only refuses a function.
-// The collections come from the fresh realm (lib/inspect.ts), so patched Set/WeakSet methods cannot
-// answer for them.
-const neverOptimized = tools.newWeakSet<object>();
-const neverOptimizedSources = tools.newSet<string>();
-const sourceHashes = tools.newWeakMap<object, string>();
-
-function sourceHash(fn: AnyFunction, source: string): string {
-  let hash = sourceHashes.get(fn);
-  if (hash === undefined) {
-    hash = tools.hashSource(source);
-    sourceHashes.set(fn, hash);
-  }
-  return hash;
-}
-
-function sharesNeverOptimizedCode(fn: AnyFunction, source: string): boolean {
-  if (neverOptimized.has(fn)) return true;
-  return neverOptimizedSources.size > 0 && neverOptimizedSources.has(sourceHash(fn, source));
-}
-
 /**
  * Why V8's intrinsics cannot tell `fn` is safe on this V8: without %IsWasmCode, a function a
  * validated asm.js module exported looks like any other, and the intrinsics abort on it.
  */
 const NO_WASM_CHECK = 'V8 intrinsic %IsWasmCode is not available, so asm.js exports cannot be told apart';
 
+/**
+ * Why no function is optimized through intrinsics when natives syntax was on before jitctl
+ * switched it on: code outside jitctl could then have called %NeverOptimizeFunction on any
+ * function, V8 offers no way to read that mark back, and optimizing a marked function aborts.
+ */
+export const FOREIGN_NATIVES_SYNTAX = 'V8 natives syntax was already on when jitctl loaded (--allow-natives-syntax), so code ' +
+  'outside jitctl may have never-optimized it, which V8 cannot report; optimizing such a function would abort the process';
+
 /** Why V8's intrinsics may not be used on `fn` for `hint`, or null when they may. */
 export function v8Refusal(hint: Hint, fn: unknown): string | null {
   const { kind, source } = inspectFunction(fn);
   if (kind !== 'user') return KIND_REASONS[kind];
   if (!loaded?.intrinsics.IsWasmCode) return NO_WASM_CHECK;
-  if (hint !== 'ignore' && sharesNeverOptimizedCode(fn as AnyFunction, source)) {
+  if (hint !== 'ignore' && mayBeNeverOptimized(fn as AnyFunction, source)) {
     return 'its code is shared with a function jitctl never-optimized (a sibling closure or identical source); ' +
       'optimizing it would abort the process';
   }
+  if (hint === 'focus' && detection.nativesSyntax === 'already-enabled') return FOREIGN_NATIVES_SYNTAX;
   return null;
 }
 
@@ -379,23 +365,46 @@ function missing(name: string): Outcome {
   return { ok: false, reason: `V8 intrinsic %${name} is not available` };
 }
 
-function guarded(hint: Hint, fn: AnyFunction, action: () => void): Outcome {
+function guarded(hint: Hint, fn: AnyFunction, action: () => Outcome | void): Outcome {
   if (!loaded || detection.jitless) return { ok: false, reason: 'V8 intrinsics are not available' };
   const refusal = v8Refusal(hint, fn);
   if (refusal) return { ok: false, reason: `not touched: ${refusal}` };
   try {
-    action();
-    return { ok: true };
+    return action() ?? { ok: true };
   } catch (error) {
     return { ok: false, reason: `V8 refused: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 
-/** %PrepareFunctionForOptimization: keeps feedback and bytecode so that an optimization request can take. */
+/** Why a function is not prepared before it has run. */
+export const NOT_COMPILED = 'V8 has not compiled it yet (it has never run): it is prepared after its first call';
+
+/**
+ * Whether V8 has compiled `fn` (bytecode installed: it has run). Prepare and the optimization
+ * requests compile a lazy function themselves, and when that compile fails (near the stack
+ * limit, for one) V8 aborts the process instead of throwing. Only called once the guards proved
+ * `fn` a real user function: the status intrinsic aborts on bound functions and Proxies. Unknown
+ * counts as not compiled.
+ */
+function isCompiled(fn: AnyFunction): boolean {
+  const status = loaded?.intrinsics.GetOptimizationStatus;
+  const layout = detection.statusLayout;
+  if (!status || !layout) return false;
+  const bits = status(fn);
+  return typeof bits === 'number' && (bits & statusBit('isFunction', layout)) !== 0 && (bits & statusBit('isLazy', layout)) === 0;
+}
+
+/**
+ * %PrepareFunctionForOptimization: keeps feedback and bytecode so that an optimization request can
+ * take. Refused (NOT_COMPILED) until the function has run once.
+ */
 export function prepareForOptimization(fn: AnyFunction): Outcome {
   const prepare = loaded?.intrinsics.PrepareFunctionForOptimization;
   if (!prepare) return missing('PrepareFunctionForOptimization');
-  return guarded('focus', fn, () => { prepare(fn); });
+  return guarded('focus', fn, () => {
+    if (!isCompiled(fn)) return { ok: false, reason: NOT_COMPILED };
+    prepare(fn);
+  });
 }
 
 /**
@@ -414,6 +423,7 @@ export function requestOptimization(fn: AnyFunction): Outcome & { mode?: 'eager'
   if (!optimize || !mode) return { ok: false, reason: 'no optimizing compiler to request' };
   const request = optimize;
   const outcome = guarded('focus', fn, () => {
+    if (!isCompiled(fn)) return { ok: false, reason: NOT_COMPILED };
     prepare(fn);
     request(fn);
   });
@@ -430,8 +440,7 @@ export function neverOptimize(fn: AnyFunction): Outcome {
   const { source } = inspectFunction(fn);
   const outcome = guarded('ignore', fn, () => {
     // Registered before the call: should anything go wrong half-way, the code is treated as never-optimized.
-    neverOptimized.add(fn);
-    if (source) neverOptimizedSources.add(sourceHash(fn, source));
+    recordNeverOptimized(fn, source);
     never(fn);
     // NeverOptimize leaves already optimized code in place.
     deopt(fn);
@@ -467,7 +476,8 @@ const STRATEGIES: Record<Tier, Strategy> = {
 
 const NEEDED_INTRINSICS: Record<Hint, readonly string[]> = {
   // %IsWasmCode for every hint: without it, asm.js exports cannot be kept out of the intrinsics' reach.
-  focus: ['IsWasmCode', 'PrepareFunctionForOptimization', 'ActiveTierIsTurbofan', 'ActiveTierIsIgnition'],
+  // %GetOptimizationStatus for focus: a function is prepared only once it is compiled (isCompiled).
+  focus: ['IsWasmCode', 'GetOptimizationStatus', 'PrepareFunctionForOptimization', 'ActiveTierIsTurbofan', 'ActiveTierIsIgnition'],
   ignore: ['IsWasmCode', 'NeverOptimizeFunction', 'DeoptimizeFunction'],
   once: ['IsWasmCode', 'NeverOptimizeFunction', 'DeoptimizeFunction', 'ActiveTierIsTurbofan', 'ActiveTierIsIgnition'],
 };
@@ -546,11 +556,17 @@ function route(hint: Hint, fn: AnyFunction | null, options: NormalizedOptions | 
     if (a.ok) return { tier: mode, reason: `mode '${mode}': ${a.reason}`, fallbacks };
     fallbacks.push(`${mode} (mode): ${a.reason}`);
   }
+  let functionRefusal: string | null = null;
   for (const tier of AUTO_ORDER) {
     if (tier === 'native' && hint !== 'focus') continue;
     if (fallbacks.some((f) => f.startsWith(`${tier} `))) continue;
+    if (tier === 'noop' && functionRefusal) {
+      // The runtime has a JIT to control, but not for this function: say why, not "nothing to control".
+      return { tier, reason: `runs unchanged: ${functionRefusal}`, fallbacks };
+    }
     const a = availability(tier, hint, fn, options, false);
     if (a.ok) return { tier, reason: a.reason, fallbacks };
+    if (tier === 'v8' && !v8RuntimeRefusal(hint)) functionRefusal = a.reason;
     fallbacks.push(`${tier}: ${a.reason}`);
   }
   return { tier: 'noop', reason: 'no other tier applies', fallbacks };

@@ -38,13 +38,15 @@ const now = (): number => (typeof performance === 'object' ? performance.now() :
 
 // The copying tools, captured at import: copying must never run user code (a subclass's
 // constructor, a species constructor, a patched prototype method) nor Node's deprecated Buffer().
+// Buffers and views are recognised by their internal slots, so those made in another realm
+// (node:vm) are copied too: `instanceof` would miss them.
 const uncurry = <F extends (...args: never[]) => unknown>(method: F) =>
   Function.prototype.call.bind(method) as unknown as (self: unknown, ...args: Parameters<F>) => ReturnType<F>;
 const TypedArray = Object.getPrototypeOf(Int8Array) as { prototype: object };
 function getter(proto: object, name: PropertyKey): (self: unknown) => unknown {
   return uncurry(Object.getOwnPropertyDescriptor(proto, name)!.get as () => unknown);
 }
-/** The intrinsic element kind of a typed array ('Float64Array', ...), whatever its prototype says; undefined otherwise. */
+/** The intrinsic element kind of a typed array of any realm ('Float64Array', ...), whatever its prototype says; undefined otherwise. */
 const typedArrayKind = getter(TypedArray.prototype, Symbol.toStringTag) as (value: unknown) => string | undefined;
 const typedArraySet = uncurry((TypedArray.prototype as Uint8Array).set);
 const dataViewBuffer = getter(DataView.prototype, 'buffer') as (view: DataView) => ArrayBufferLike;
@@ -53,11 +55,44 @@ const dataViewLength = getter(DataView.prototype, 'byteLength') as (view: DataVi
 const arrayBufferLength = getter(ArrayBuffer.prototype, 'byteLength') as (buffer: ArrayBuffer) => number;
 const SharedBuffer = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : undefined;
 const sharedBufferLength = SharedBuffer ? getter(SharedBuffer.prototype, 'byteLength') as (buffer: SharedArrayBuffer) => number : undefined;
-const isArrayBufferView = ArrayBuffer.isView;
 const NodeBuffer = typeof Buffer === 'function' ? Buffer : undefined;
 const isBuffer = NodeBuffer?.isBuffer;
 const bufferAlloc = NodeBuffer?.alloc;
 const typedArrayLength = getter(TypedArray.prototype, 'length') as (value: ArrayBufferView) => number;
+
+interface SlotChecks {
+  isArrayBufferView(value: unknown): value is ArrayBufferView;
+  isDataView(value: unknown): value is DataView;
+  isArrayBuffer(value: unknown): value is ArrayBuffer;
+  isSharedArrayBuffer(value: unknown): value is SharedArrayBuffer;
+}
+
+function slotChecks(): SlotChecks {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const types = (require('node:util') as typeof import('node:util')).types;
+    const { isArrayBufferView, isDataView, isArrayBuffer, isSharedArrayBuffer } = types;
+    if ([isArrayBufferView, isDataView, isArrayBuffer, isSharedArrayBuffer].every((f) => typeof f === 'function')) {
+      return {
+        isArrayBufferView: (v): v is ArrayBufferView => isArrayBufferView(v),
+        isDataView: (v): v is DataView => isDataView(v),
+        isArrayBuffer: (v): v is ArrayBuffer => isArrayBuffer(v),
+        isSharedArrayBuffer: (v): v is SharedArrayBuffer => isSharedArrayBuffer(v),
+      };
+    }
+  } catch {
+    // Not Node: this realm's checks below.
+  }
+  const isView = ArrayBuffer.isView;
+  return {
+    isArrayBufferView: (v): v is ArrayBufferView => isView(v),
+    isDataView: (v): v is DataView => isView(v) && typedArrayKind(v) === undefined,
+    isArrayBuffer: (v): v is ArrayBuffer => v instanceof ArrayBuffer,
+    isSharedArrayBuffer: (v): v is SharedArrayBuffer => SharedBuffer !== undefined && v instanceof SharedBuffer,
+  };
+}
+
+const is = slotChecks();
 
 type TypedArrayConstructor = new (source: ArrayBufferView | ArrayBufferLike | number, offset?: number, length?: number) => ArrayBufferView;
 const TYPED_ARRAYS: Record<string, TypedArrayConstructor> = Object.create(null);
@@ -75,23 +110,21 @@ function copyBytes(buffer: ArrayBufferLike, offset: number, length: number, shar
   return copy;
 }
 
-function isSharedBuffer(value: object): value is SharedArrayBuffer {
-  return SharedBuffer !== undefined && value instanceof SharedBuffer;
+/** The bytes a buffer or view covers (0 when detached). */
+function byteLengthOf(value: object): number {
+  if (is.isDataView(value)) return dataViewLength(value);
+  if (is.isArrayBufferView(value)) return typedArrayLength(value);
+  if (is.isArrayBuffer(value)) return arrayBufferLength(value);
+  return sharedBufferLength && is.isSharedArrayBuffer(value) ? sharedBufferLength(value) : 0;
 }
 
-/**
- * A private copy of one sample argument, where the function could otherwise write into the
- * caller's memory: typed arrays (copied as their intrinsic element kind; a Buffer as a Buffer),
- * DataViews, ArrayBuffers and SharedArrayBuffers. Anything else, nested objects included, is
- * returned as it is.
- */
-export function copyArgument(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (isArrayBufferView(value)) {
+function copyOf(value: object): unknown {
+  if (is.isArrayBufferView(value)) {
     const kind = typedArrayKind(value);
     if (kind === undefined) {
-      const buffer = dataViewBuffer(value as DataView);
-      return new DataView(copyBytes(buffer, dataViewOffset(value as DataView), dataViewLength(value as DataView), isSharedBuffer(buffer)));
+      const view = value as DataView;
+      const buffer = dataViewBuffer(view);
+      return new DataView(copyBytes(buffer, dataViewOffset(view), dataViewLength(view), is.isSharedArrayBuffer(buffer)));
     }
     if (bufferAlloc && isBuffer && isBuffer(value)) {
       const copy = bufferAlloc(typedArrayLength(value));
@@ -101,14 +134,40 @@ export function copyArgument(value: unknown): unknown {
     const ctor = TYPED_ARRAYS[kind];
     return ctor ? new ctor(value) : value;
   }
-  if (value instanceof ArrayBuffer) return copyBytes(value, 0, arrayBufferLength(value), false);
-  if (sharedBufferLength && isSharedBuffer(value)) return copyBytes(value, 0, sharedBufferLength(value), true);
+  if (is.isArrayBuffer(value)) return copyBytes(value, 0, arrayBufferLength(value), false);
+  if (sharedBufferLength && is.isSharedArrayBuffer(value)) return copyBytes(value, 0, sharedBufferLength(value), true);
   return value;
 }
 
-function copyArguments(args: ReadonlyArray<unknown>): unknown[] {
+/**
+ * A private copy of one sample argument, where the function could otherwise write into the
+ * caller's memory: typed arrays (copied as their intrinsic element kind; a Buffer as a Buffer),
+ * DataViews, ArrayBuffers and SharedArrayBuffers, of any realm. Anything else, nested objects
+ * included, is returned as it is. A detached buffer (or a view of one) holds no bytes to protect
+ * and is passed as it is; any other copy that fails throws.
+ */
+export function copyArgument(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  try {
+    return copyOf(value);
+  } catch (error) {
+    let empty = false;
+    try { empty = byteLengthOf(value) === 0; } catch { /* unreadable: not empty */ }
+    if (empty) return value;
+    throw error;
+  }
+}
+
+function copyArguments(args: ReadonlyArray<unknown>, sample: number): unknown[] {
   const copy = new Array<unknown>(args.length);
-  for (let i = 0; i < args.length; i++) copy[i] = copyArgument(args[i]);
+  for (let i = 0; i < args.length; i++) {
+    try {
+      copy[i] = copyArgument(args[i]);
+    } catch (error) {
+      throw new Error(`jitctl could not copy argument ${i + 1} of sample ${sample + 1} (${message(error)}); ` +
+        'the function was not called with it');
+    }
+  }
   return copy;
 }
 
@@ -121,39 +180,56 @@ function message(error: unknown): string {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null &&
-    typeof (value as { then?: unknown }).then === 'function';
+/** The result's `then` method, when it is a thenable. Reading it runs a getter, which may throw: then it is not observed. */
+function thenOf(value: unknown): ((onFulfilled: undefined, onRejected: (error: unknown) => void) => unknown) | undefined {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
+  try {
+    const then: unknown = (value as { then?: unknown }).then;
+    return typeof then === 'function' ? then as ReturnType<typeof thenOf> : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Calls `fn` `calls` times, cycling through `samples`, with `thisArg` as receiver. Stops at the
- * first sample call that throws. A promise a sample call returns is observed so that a rejection
- * is recorded in `record` (when given) rather than becoming an unhandled rejection.
+ * Calls `fn` `calls` times, cycling through `samples` from sample `first`, with `thisArg` as
+ * receiver. Stops at the first sample call that throws (or whose arguments jitctl cannot copy).
+ * A promise a sample call returns is observed so that a rejection is recorded in `record` (when
+ * given) rather than becoming an unhandled rejection.
  */
 export function runSamples(fn: AnyFunction, samples: ReadonlyArray<ReadonlyArray<unknown>>, calls: number,
-  thisArg: unknown, record?: FunctionRecord): SampleRun {
+  thisArg: unknown, record?: FunctionRecord, first = 0): SampleRun {
   const started = now();
   let made = 0;
   if (samples.length === 0) return { calls: 0, ms: 0 };
-  try {
-    for (; made < calls; made++) {
-      const result: unknown = Reflect.apply(fn, thisArg, copyArguments(samples[made % samples.length]));
-      if (isThenable(result)) {
-        try {
-          result.then(undefined, (error: unknown) => {
-            if (record) {
-              record.warmup.state = 'failed';
-              record.warmup.error = `a sample call rejected: ${message(error)}`;
-            }
-          });
-        } catch {
-          // A thenable whose then() throws: nothing to observe.
-        }
+  for (; made < calls; made++) {
+    const sample = (first + made) % samples.length;
+    let args: unknown[];
+    let result: unknown;
+    try {
+      args = copyArguments(samples[sample], sample);
+    } catch (error) {
+      // jitctl's own failure, said as such: the function was not called.
+      return { calls: made, ms: now() - started, error: error instanceof Error ? error.message : message(error) };
+    }
+    try {
+      result = Reflect.apply(fn, thisArg, args);
+    } catch (error) {
+      return { calls: made + 1, ms: now() - started, error: `sample call ${made + 1} threw ${message(error)}` };
+    }
+    const then = thenOf(result);
+    if (then) {
+      try {
+        Reflect.apply(then, result, [undefined, (error: unknown) => {
+          if (record) {
+            record.warmup.state = 'failed';
+            record.warmup.error = `a sample call rejected: ${message(error)}`;
+          }
+        }]);
+      } catch {
+        // A thenable whose then() throws: nothing to observe.
       }
     }
-  } catch (error) {
-    return { calls: made + 1, ms: now() - started, error: `sample call ${made + 1} threw ${message(error)}` };
   }
   return { calls: made, ms: now() - started };
 }

@@ -36,18 +36,32 @@ function optimize(fn: AnyFunction, record: FunctionRecord): 'eager' | 'next-call
   return outcome.mode ?? null;
 }
 
+// V8 compiles a function on its first call. Prepare (and every optimization request) on a
+// function that never ran would compile it inside the intrinsic, and a compile that fails there
+// (near the stack limit) aborts the process; so a focused function is prepared right after its
+// first call returns, and the guards refuse one that is not compiled (backend.NOT_COMPILED).
+
 function applyFocus(target: HintTarget): AnyFunction {
   const { fn, record, options } = target;
-  const prepared = prepareForOptimization(fn);
-  if (!prepared.ok) throw new Error(prepared.reason);
 
   if (options.samples.length > 0 && options.warmup > 0) {
     // `warmup` sample calls in all, the one that compiles on next call included; but V8 needs a
-    // few feedback calls before an optimization request takes (MIN_FEEDBACK_CALLS), so never fewer.
+    // few feedback calls after Prepare before an optimization request takes (MIN_FEEDBACK_CALLS).
     const compileCall = optimizeMode() === 'next-call' ? 1 : 0;
-    const calls = Math.max(options.warmup - compileCall, MIN_FEEDBACK_CALLS);
+    const calls = Math.max(options.warmup - compileCall - 1, MIN_FEEDBACK_CALLS);
     return scheduleWarmup(target, (thisArg) => {
-      const run = runSamples(fn, options.samples, calls, thisArg, record);
+      const first = runSamples(fn, options.samples, 1, thisArg, record);
+      recordRun(record, first);
+      if (first.error !== undefined) {
+        note(record, 'v8: not optimized: a sample call threw, so the feedback is incomplete');
+        return;
+      }
+      const prepared = prepareForOptimization(fn);
+      if (!prepared.ok) {
+        note(record, `v8: not optimized: ${prepared.reason}`);
+        return;
+      }
+      const run = runSamples(fn, options.samples, calls, thisArg, record, 1);
       recordRun(record, run);
       if (run.error !== undefined) {
         note(record, 'v8: not optimized: a sample call threw, so the feedback is incomplete');
@@ -55,7 +69,7 @@ function applyFocus(target: HintTarget): AnyFunction {
       }
       // On next call: one more sample call compiles it, so that the first real call runs optimized code.
       const mode = optimize(fn, record);
-      if (mode === 'next-call') recordRun(record, runSamples(fn, options.samples, 1, thisArg, record));
+      if (mode === 'next-call') recordRun(record, runSamples(fn, options.samples, 1, thisArg, record, 1 + calls));
       watchTier(record, fn);
       if (mode && !isOptimizedTier(record.observedTier)) {
         // V8 may decline (a function too big to optimize, a sample that deopted it at once).
@@ -64,15 +78,25 @@ function applyFocus(target: HintTarget): AnyFunction {
     });
   }
 
-  // No samples (or warmup: 0): the first real calls give the feedback, then it is optimized, so
-  // that the call after them runs optimized code (compiled at once where V8 compiles eagerly,
-  // by that call itself otherwise).
+  // No samples (or warmup: 0): the first real calls give the feedback (Prepare after the first
+  // one), then it is optimized, so that the call after them runs optimized code (compiled at once
+  // where V8 compiles eagerly, by that call itself otherwise).
   let remaining = options.samples.length > 0 ? MIN_FEEDBACK_CALLS : Math.max(options.warmup, MIN_FEEDBACK_CALLS);
+  let prepared = false;
   const state: GateState = {
     fn,
     gated: true,
     before(): void { /* feedback comes from the call itself */ },
     after(): void {
+      if (!prepared) {
+        prepared = true;
+        const outcome = prepareForOptimization(fn);
+        if (!outcome.ok) {
+          state.gated = false;
+          note(record, `v8: not optimized: ${outcome.reason}`);
+          return;
+        }
+      }
       if (--remaining > 0) return;
       state.gated = false;
       optimize(fn, record);
