@@ -15,11 +15,11 @@
 //   - never CompileBaseline (nothing needs it, and it aborts under --jitless).
 // These checks hold on their own: nothing relaxes V8's fatal checks behind them (docs/decisions.md).
 
-import { addonStatus } from './addon.js';
+import { addonBinding, addonStatus } from './addon.js';
 import { getConfig } from './config.js';
 import {
   loadIntrinsics, layoutFromProbe, startupFlagIsSet, statusBit,
-  type Intrinsics, type IntrinsicsLoad, type NativesSyntax, type StatusLayout,
+  type Intrinsics, type IntrinsicsLoad, type NativesSyntax, type NativesSyntaxCompiler, type NativesSyntaxWindow, type StatusLayout,
 } from './compat.js';
 import { isProxy, sourceText, tools } from './inspect.js';
 import { mayBeNeverOptimized, recordNeverOptimized } from './never-optimized.js';
@@ -34,6 +34,8 @@ export interface Detection {
   nodeVersion: string | null;
   v8Version: string | null;
   nativesSyntax: NativesSyntax;
+  /** How jitctl's window with natives syntax on was made (lib/compat.ts): 'addon' is the one nothing can interrupt. */
+  nativesSyntaxWindow: NativesSyntaxWindow;
   /** Every intrinsic probed, by name, and whether it compiled. */
   intrinsics: Record<string, boolean>;
   maglev: boolean | null;
@@ -98,6 +100,23 @@ function detectAddon(runtime: Detection['runtime']): Detection['addon'] {
   }
 }
 
+/**
+ * The addon's uninterruptible, process-wide critical section for compiling intrinsic wrappers,
+ * when the addon loads (lib/compat.ts says why it matters). Loading the addon here costs a few
+ * milliseconds at import, which buys a natives-syntax window that no worker termination and no
+ * concurrent import can break.
+ */
+function nativesSyntaxCompiler(): NativesSyntaxCompiler | undefined {
+  try {
+    const binding = addonBinding() as { compileWithNativesSyntax?: unknown } | undefined;
+    const compile = binding?.compileWithNativesSyntax;
+    if (typeof compile !== 'function') return undefined;
+    return (probe, sources) => Reflect.apply(compile, binding, [probe, sources]) as ReturnType<NativesSyntaxCompiler>;
+  } catch {
+    return undefined;
+  }
+}
+
 function callQuery(fn: (() => unknown) | undefined): boolean | null {
   if (!fn) return null;
   try {
@@ -130,6 +149,7 @@ function runDetection(): Detection {
     nodeVersion: null,
     v8Version: null,
     nativesSyntax: 'unavailable',
+    nativesSyntaxWindow: 'none',
     intrinsics: {},
     maglev: null,
     turbofan: null,
@@ -153,8 +173,9 @@ function runDetection(): Detection {
         errors.push(`cannot load node:v8: ${String(error)}`);
       }
       if (v8Module) {
-        loaded = loadIntrinsics(v8Module);
+        loaded = loadIntrinsics(v8Module, nativesSyntaxCompiler());
         detection.nativesSyntax = loaded.nativesSyntax;
+        detection.nativesSyntaxWindow = loaded.window;
         detection.intrinsics = { ...loaded.probed };
         if (loaded.error) errors.push(loaded.error);
         detection.maglev = callQuery(loaded.intrinsics.IsMaglevEnabled);
@@ -163,8 +184,14 @@ function runDetection(): Detection {
       }
       // %IsTurbofanEnabled() is reliable for --jitless, also when it came through NODE_OPTIONS, which
       // process.execArgv does not show. Without intrinsics, the flags are all there is.
-      detection.jitless = startupFlagIsSet('jitless') ||
-        (detection.turbofan === false && detection.maglev !== true);
+      if (startupFlagIsSet('jitless')) {
+        // V8's --jitless implies --no-turbofan and --no-maglev; no intrinsic was compiled to ask.
+        detection.jitless = true;
+        detection.turbofan = false;
+        detection.maglev = false;
+      } else {
+        detection.jitless = detection.turbofan === false && detection.maglev !== true;
+      }
       if (!detection.jitless && loaded) {
         if (detection.turbofan && loaded.intrinsics.OptimizeTurbofanEager) detection.optimizeMode = 'eager';
         else if (!detection.turbofan && detection.maglev && loaded.intrinsics.OptimizeMaglevEager) detection.optimizeMode = 'eager';

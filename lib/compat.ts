@@ -44,14 +44,23 @@ export type Intrinsics = { [K in FunctionIntrinsic]?: (fn: AnyFunction) => unkno
 
 export type NativesSyntax = 'enabled-by-jitctl' | 'already-enabled' | 'unavailable';
 
+/**
+ * How the window with natives syntax on was made: 'addon' (one C++ call under a process-wide lock,
+ * which nothing can interrupt), 'javascript' (the addon was not available: a worker terminated
+ * inside the window, or another thread importing jitctl at the same moment, can still disturb it),
+ * or 'none' (no window was needed or possible).
+ */
+export type NativesSyntaxWindow = 'addon' | 'javascript' | 'none';
+
 export interface IntrinsicsLoad {
   nativesSyntax: NativesSyntax;
+  window: NativesSyntaxWindow;
   /** Whether V8's flags may be changed at run time (false under --freeze-flags-after-init). */
   flagsWritable: boolean;
   intrinsics: Intrinsics;
   /** Every intrinsic probed, by name, and whether it compiled. */
   probed: Record<string, boolean>;
-  /** Why natives syntax is unavailable, when it is. */
+  /** Why natives syntax is unavailable, when it is; or what went wrong with the addon's window. */
   error?: string;
 }
 
@@ -59,14 +68,23 @@ interface V8Module {
   setFlagsFromString(flags: string): void;
 }
 
+/** The addon's critical section (native/src/natives_syntax.h). */
+export type NativesSyntaxCompiler = (probe: string, sources: string[]) => { alreadyOn: boolean; compiled: unknown[] };
+
 // A marker in every compiled source keeps V8's compilation cache from handing jitctl's wrappers to
 // user code that happens to compile the same text later with the flag off (and the reverse).
-const MARK = '/* jitctl */';
+function marker(): string {
+  return `/* jitctl ${Math.random().toString(36).slice(2)} */`;
+}
+
+function probeSource(): string {
+  return `(function () { return %IsTurbofanEnabled(); }) ${marker()}`;
+}
 
 function compileProbe(): boolean {
   try {
     // A fresh source each time, for the same cache reason.
-    new Function(`return %IsTurbofanEnabled() /* jitctl probe ${Math.random()} */`);
+    new Function(probeSource());
     return true;
   } catch {
     return false;
@@ -96,62 +114,110 @@ export function startupFlagIsSet(name: string): boolean {
   return false;
 }
 
-/**
- * Compiles one wrapper per intrinsic. Never throws. `v8` is Node's `v8` module; the caller only
- * passes it on a V8 runtime.
- */
-export function loadIntrinsics(v8: V8Module): IntrinsicsLoad {
+const WRAPPED = [...FUNCTION_INTRINSICS, ...QUERY_INTRINSICS] as const;
+
+/** A script whose completion value is the wrapper of intrinsic `name`. */
+function wrapperScript(name: (typeof WRAPPED)[number], mark: string): string {
+  const takesFunction = (FUNCTION_INTRINSICS as readonly string[]).includes(name);
+  return takesFunction
+    ? `(function (f) { return %${name}(f); }) ${mark}`
+    : `(function () { return %${name}(); }) ${mark}`;
+}
+
+function collect(compiled: ReadonlyArray<unknown>): { intrinsics: Intrinsics; probed: Record<string, boolean> } {
   const intrinsics: Intrinsics = {};
   const probed: Record<string, boolean> = {};
-  // Under --freeze-flags-after-init, v8.setFlagsFromString aborts the process (a V8 CHECK), so it
-  // must never be called; natives syntax is then usable only if it was on from the start.
+  WRAPPED.forEach((name, i) => {
+    const wrapper = compiled[i];
+    probed[name] = typeof wrapper === 'function';
+    if (typeof wrapper === 'function') (intrinsics as Record<string, unknown>)[name] = wrapper;
+  });
+  return { intrinsics, probed };
+}
+
+/** Compiles each script in this thread, with whatever the flag is now; null where it does not compile. */
+function compileHere(scripts: readonly string[]): unknown[] {
+  return scripts.map((script) => {
+    try {
+      // `new Function` takes a body: return the script's completion value.
+      return (new Function(`return ${script}`) as () => unknown)();
+    } catch {
+      return null;
+    }
+  });
+}
+
+/**
+ * Compiles one wrapper per intrinsic. Never throws. `v8` is Node's `v8` module; the caller only
+ * passes it on a V8 runtime. `native` is the addon's critical section, when the addon loaded.
+ * Under --jitless nothing is compiled: there is no optimizing compiler to control, and setting
+ * any V8 flag then makes V8 print a warning about conflicting flags.
+ */
+export function loadIntrinsics(v8: V8Module, native?: NativesSyntaxCompiler): IntrinsicsLoad {
+  // Under --freeze-flags-after-init, setting a V8 flag aborts the process (a V8 CHECK), so it
+  // must never be done; natives syntax is then usable only if it was on from the start.
   const flagsWritable = !startupFlagIsSet('freeze_flags_after_init');
+  const none = (error: string): IntrinsicsLoad =>
+    ({ nativesSyntax: 'unavailable', window: 'none', flagsWritable, intrinsics: {}, probed: {}, error });
+  if (startupFlagIsSet('jitless')) return none('--jitless: no optimizing compiler to control');
+  const mark = marker();
+  const scripts = WRAPPED.map((name) => wrapperScript(name, mark));
+  let nativeError: string | undefined;
+  if (native && flagsWritable) {
+    try {
+      const { alreadyOn, compiled } = native(probeSource(), scripts);
+      if (!alreadyOn && compiled.every((c) => c === null)) {
+        return none('natives syntax could not be compiled (code generation from strings disallowed?)');
+      }
+      return { nativesSyntax: alreadyOn ? 'already-enabled' : 'enabled-by-jitctl', window: 'addon', flagsWritable, ...collect(compiled) };
+    } catch (error) {
+      nativeError = `the addon could not compile the intrinsic wrappers (${String(error)}); compiled from JavaScript instead`;
+    }
+  }
+  return loadInJavaScript(v8, scripts, flagsWritable, nativeError);
+}
+
+// The fallback window, in JavaScript. Another thread doing the same at the same moment may switch
+// the flag off half-way through: what failed to compile is tried once more with the flag on again
+// (an intrinsic this V8 does not have fails both times).
+function loadInJavaScript(v8: V8Module, scripts: readonly string[], flagsWritable: boolean, note?: string): IntrinsicsLoad {
   const already = compileProbe();
   let nativesSyntax: NativesSyntax = already ? 'already-enabled' : 'unavailable';
-  if (!already) {
-    if (!flagsWritable) {
-      return { nativesSyntax, flagsWritable, intrinsics, probed, error: 'V8 flags are frozen (--freeze-flags-after-init)' };
-    }
+  const result = (compiled: unknown[], error?: string): IntrinsicsLoad => {
+    const load: IntrinsicsLoad = { nativesSyntax, window: already ? 'none' : 'javascript', flagsWritable, ...collect(compiled) };
+    const message = [error, note].filter(Boolean).join('; ');
+    if (message) load.error = message;
+    return load;
+  };
+  if (already) return result(compileHere(scripts));
+  if (!flagsWritable) return { ...result([], 'V8 flags are frozen (--freeze-flags-after-init)'), probed: {} };
+  const compiled: unknown[] = [];
+  for (let attempt = 0; attempt < 2; attempt++) {
     try {
       v8.setFlagsFromString('--allow-natives-syntax');
     } catch (error) {
-      return { nativesSyntax, flagsWritable, intrinsics, probed, error: `v8.setFlagsFromString failed: ${String(error)}` };
+      return { ...result([], `v8.setFlagsFromString failed: ${String(error)}`), probed: {} };
     }
-    if (!compileProbe()) {
-      // Code generation from strings may be disallowed (--disallow-code-generation-from-strings).
-      try { v8.setFlagsFromString('--no-allow-natives-syntax'); } catch { /* nothing more to do */ }
-      return { nativesSyntax, flagsWritable, intrinsics, probed, error: 'natives syntax could not be compiled (code generation from strings disallowed?)' };
-    }
-    nativesSyntax = 'enabled-by-jitctl';
-  }
-  try {
-    for (const name of FUNCTION_INTRINSICS) {
-      try {
-        intrinsics[name] = new Function('f', `return %${name}(f) ${MARK}`) as (fn: AnyFunction) => unknown;
-        probed[name] = true;
-      } catch {
-        probed[name] = false;
+    try {
+      if (!compileProbe()) {
+        // Code generation from strings may be disallowed (--disallow-code-generation-from-strings).
+        return { ...result([], 'natives syntax could not be compiled (code generation from strings disallowed?)'), probed: {} };
       }
-    }
-    for (const name of QUERY_INTRINSICS) {
-      try {
-        intrinsics[name] = new Function(`return %${name}() ${MARK}`) as () => unknown;
-        probed[name] = true;
-      } catch {
-        probed[name] = false;
-      }
-    }
-  } finally {
-    // The flag is process-wide (eval, vm, workers): leave it as the user had it.
-    if (nativesSyntax === 'enabled-by-jitctl') {
+      nativesSyntax = 'enabled-by-jitctl';
+      const missingAt = scripts.map((_, i) => i).filter((i) => typeof compiled[i] !== 'function');
+      const fresh = compileHere(missingAt.map((i) => scripts[i]));
+      missingAt.forEach((i, k) => { compiled[i] = fresh[k]; });
+    } finally {
+      // The flag is process-wide (eval, vm, workers): leave it as the user had it.
       try {
         v8.setFlagsFromString('--no-allow-natives-syntax');
       } catch {
         // Nothing more can be done; the flag stays on.
       }
     }
+    if (scripts.every((_, i) => typeof compiled[i] === 'function')) break;
   }
-  return { nativesSyntax, flagsWritable, intrinsics, probed };
+  return result(compiled);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "jitctl/jitctl.h"
+#include "natives_syntax.h"
 
 #ifndef JITCTL_SOURCE_DIGEST
 #define JITCTL_SOURCE_DIGEST "unknown"
@@ -323,6 +324,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("config", Napi::Function::New<Config>(env, "config"));
   exports.Set("configure", Napi::Function::New<Configure>(env, "configure"));
   exports.Set("uops", Napi::Function::New<Uops>(env, "uops"));
+  exports.Set("compileWithNativesSyntax",
+              Napi::Function::New<natives_syntax::CompileWithNativesSyntax>(env, "compileWithNativesSyntax"));
   exports.Set("arch", Napi::String::New(env, Engine::architecture()));
   exports.Set("supported", Napi::Boolean::New(env, Engine::supported()));
   exports.Set("sourceDigest", Napi::String::New(env, JITCTL_SOURCE_DIGEST));
