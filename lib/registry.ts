@@ -17,9 +17,19 @@ const SWEEP_SLACK = Math.ceil(MAX_RECORDS / 4);
 
 interface Entry {
   record: FunctionRecord;
-  /** The function the user holds (the hint's result); unset until attachFunction(). */
-  fn?: WeakRef<object>;
+  /** Set once the function the user holds (the hint's result) has been garbage collected. */
+  collected: boolean;
 }
+
+// Told when a hinted function is collected. Not a WeakRef per record: a WeakRef keeps its target
+// alive until the end of the current job, so a synchronous loop hinting fresh functions would keep
+// every one of them until the loop ends.
+const collection = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<number>((id) => {
+    const entry = entries.get(id);
+    if (entry) entry.collected = true;
+  })
+  : undefined;
 
 let nextId = 1;
 const entries = new Map<number, Entry>();
@@ -33,6 +43,8 @@ export function onRecordDropped(listener: (record: FunctionRecord) => void): voi
 
 function drop(id: number, entry: Entry): void {
   entries.delete(id);
+  // Each registration holds a cell until its callback has run; a dropped record needs none.
+  collection?.unregister(entry);
   dropped++;
   for (const listener of dropListeners) listener(entry.record);
 }
@@ -48,14 +60,10 @@ function freshRecord(id: number, name: string, hint: Hint): FunctionRecord {
   };
 }
 
-function isCollected(entry: Entry): boolean {
-  return entry.fn !== undefined && entry.fn.deref() === undefined;
-}
-
 function enforceBound(): void {
   if (entries.size <= MAX_RECORDS + SWEEP_SLACK) return;
   for (const [id, entry] of entries) {
-    if (isCollected(entry)) drop(id, entry);
+    if (entry.collected) drop(id, entry);
   }
   for (const [id, entry] of entries) {
     if (entries.size <= MAX_RECORDS) break;
@@ -66,15 +74,15 @@ function enforceBound(): void {
 /** A fresh record, tier 'noop' until the router decides; listed by allRecords(). */
 export function createRecord(name: string, hint: Hint): FunctionRecord {
   const record = freshRecord(nextId++, name, hint);
-  entries.set(record.id, { record });
+  entries.set(record.id, { record, collected: false });
   enforceBound();
   return record;
 }
 
-/** Remembers (weakly) the function a record belongs to, so that its record can go first once it is collected. */
+/** Watches (weakly) the function a record belongs to, so that its record can go first once it is collected. */
 export function attachFunction(record: FunctionRecord, fn: object): void {
   const entry = entries.get(record.id);
-  if (entry && typeof WeakRef === 'function') entry.fn = new WeakRef(fn);
+  if (entry) collection?.register(fn, record.id, entry);
 }
 
 /** The live records, oldest first. */
