@@ -49,12 +49,12 @@ export interface ChildResult { status: number | null; signal: NodeJS.Signals | n
  * Runs `code` (CommonJS; INDEX and BACKEND are defined in it) in a fresh Node process of the same
  * version as this one. An abort shows as a signal (SIGTRAP, SIGSEGV, SIGILL, SIGABRT) or status 133+.
  */
-export function runChild(code: string, options: { execArgv?: string[]; env?: Record<string, string | undefined> } = {}): ChildResult {
+export function runChild(code: string, options: { execArgv?: string[]; env?: Record<string, string | undefined>; timeout?: number } = {}): ChildResult {
   const prelude = `const INDEX = ${JSON.stringify(INDEX)}; const BACKEND = ${JSON.stringify(BACKEND)};\n`;
   const env: Record<string, string | undefined> = { ...process.env, JITCTL: undefined, JITCTL_PROFILE: undefined, NODE_OPTIONS: undefined, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const result = spawnSync(process.execPath, [...(options.execArgv ?? []), '-e', prelude + code], {
-    env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 60000,
+    env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: options.timeout ?? 60000,
   });
   return { status: result.status, signal: result.signal, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
