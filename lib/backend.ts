@@ -2,7 +2,7 @@
 // detects once, at import, and then answers getStrategy(hint, fn, options) for every hint.
 //
 // It also owns the guarded entry points to V8's intrinsics (the V8Control below). An intrinsic
-// called on the wrong kind of function aborts the whole process, uncatchably (REFERENCE.md lists
+// called on the wrong kind of function aborts the whole process, uncatchably (docs/v8.md lists
 // the cases), so every call goes through checks that keep those cases out of reach:
 //   - only real user functions: not native, bound, Proxy (all "[native code]" to a Function.prototype
 //     toString taken from a fresh realm at import, plus util.types.isProxy; lib/inspect.ts), not class

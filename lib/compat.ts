@@ -1,13 +1,14 @@
 // Version shims for V8's natives syntax. V8 exposes its per-function controls (%PrepareFunction...,
 // %OptimizeFunctionOnNextCall, ...) only to code compiled while --allow-natives-syntax is on. This
-// module switches the flag on for the few microseconds it takes to compile one small wrapper per
-// intrinsic with `new Function`, then switches it back off (only if jitctl switched it on), so that
-// no user code is ever compiled with natives syntax because of jitctl. Each wrapper is compiled in
-// its own try/catch: a name that a V8 version does not know is a SyntaxError, and that intrinsic is
-// simply reported missing.
+// module compiles one small wrapper per intrinsic in the one window where the flag is on because
+// of jitctl: inside the addon's uninterruptible critical section where it loads, or from
+// JavaScript otherwise (docs/v8.md, "Getting the intrinsics"). The flag is switched back off only
+// if jitctl switched it on, so that no user code is ever compiled with natives syntax because of
+// jitctl. A name that a V8 version does not know does not compile, and that intrinsic is simply
+// reported missing.
 //
 // Nothing here decides anything; lib/backend.ts reads what this module found. The wrappers are
-// raw: calling one on the wrong kind of function can abort the process (see REFERENCE.md), so only
+// raw: calling one on the wrong kind of function can abort the process (docs/v8.md), so only
 // the guarded entry points in lib/backend.ts and the strategies may call them.
 
 import type { AnyFunction } from './types.js';
@@ -221,7 +222,7 @@ function loadInJavaScript(v8: V8Module, scripts: readonly string[], flagsWritabl
 }
 
 // ---------------------------------------------------------------------------------------------
-// %GetOptimizationStatus bit layouts (REFERENCE.md). Layout B (V8 14.x) dropped AlwaysOptimize, so
+// %GetOptimizationStatus bit layouts (docs/v8.md). Layout B (V8 14.x) dropped AlwaysOptimize, so
 // every bit from 3 up moved down by one. Which one a V8 uses is found by probing an interpreted
 // function: 129 (bits 0 and 7) in A, 65 (bits 0 and 6) in B.
 

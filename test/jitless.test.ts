@@ -38,3 +38,21 @@ describe('jitless', function () {
     });
   }
 });
+
+describe('jitless: importing jitctl', function () {
+  this.timeout(30000);
+
+  // Node 20 and 22 print a warning of their own under --jitless, whatever the program: compare
+  // with an empty program's output rather than with nothing.
+  const ways: Array<[string, { execArgv?: string[]; env?: Record<string, string> }]> = [
+    ['--jitless on the command line', { execArgv: ['--jitless'] }],
+    ['--jitless through NODE_OPTIONS', { env: { NODE_OPTIONS: '--jitless' } }],
+  ];
+  for (const [how, options] of ways) {
+    it(`prints nothing that an empty program does not print (${how})`, () => {
+      const empty = runChild('', options);
+      const importing = runChild('require(INDEX); require(BACKEND).detect();', options);
+      assert.deepEqual([importing.stdout, importing.stderr], [empty.stdout, empty.stderr]);
+    });
+  }
+});

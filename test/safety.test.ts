@@ -1,4 +1,4 @@
-// No user input may reach one of V8's intrinsic misuses that abort the process (REFERENCE.md). Each
+// No user input may reach one of V8's intrinsic misuses that abort the process (docs/v8.md). Each
 // case runs in its own child process, so that an abort fails one test instead of killing mocha.
 // The case hints the function with all three hints through the public surface and then calls it.
 

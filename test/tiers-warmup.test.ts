@@ -160,3 +160,62 @@ describe('warm-up argument copies', () => {
     assert.equal(copyArgument(o), o);
   });
 });
+
+describe('warm-up copies buffers made in another realm', () => {
+  const vm = require('node:vm') as typeof import('node:vm');
+  const types = (require('node:util') as typeof import('node:util')).types;
+
+  /** Warms `fn` up with `sample` as its only argument, on the warmup tier, and returns the record. */
+  function warmWith(name: string, sample: unknown, fn: (arg: never) => unknown) {
+    Object.defineProperty(fn, 'name', { value: name });
+    jitFocus(fn, { samples: [[sample]], warmup: 3, tier: 'warmup' });
+    return recordOf(name);
+  }
+
+  for (const [kind, make] of [
+    ['an ArrayBuffer', 'new ArrayBuffer(8)'],
+    ['a SharedArrayBuffer', 'new SharedArrayBuffer(8)'],
+  ] as const) {
+    it(`never writes into ${kind} made by vm.runInNewContext`, () => {
+      const foreign = vm.runInNewContext(make) as ArrayBufferLike;
+      warmWith(`writesForeign${kind.length}`, foreign, (buffer: never) => { new Uint8Array(buffer as ArrayBufferLike).fill(7); });
+      assert.deepEqual(Array.from(new Uint8Array(foreign)), [0, 0, 0, 0, 0, 0, 0, 0]);
+    });
+  }
+
+  it('copies a DataView over a foreign SharedArrayBuffer as a DataView over a SharedArrayBuffer', () => {
+    const view = vm.runInNewContext('new DataView(new SharedArrayBuffer(8))') as DataView;
+    const seen: boolean[] = [];
+    warmWith('seesSharedView', view, (v: never) => { seen.push(types.isSharedArrayBuffer((v as DataView).buffer) && v !== view); });
+    assert.deepEqual(seen, [true, true, true]);
+  });
+
+  it('never writes into a typed array made by vm.runInNewContext', () => {
+    const foreign = vm.runInNewContext('new Float64Array(2)') as Float64Array;
+    warmWith('writesForeignFloats', foreign, (xs: never) => { (xs as Float64Array)[0] = 1; });
+    assert.deepEqual(Array.from(foreign), [0, 0]);
+  });
+});
+
+describe('warm-up failures say whose they are', () => {
+  it('passes a detached buffer as it is (nothing in it to protect) and completes the warm-up', () => {
+    const buffer = new ArrayBuffer(8);
+    structuredClone(buffer, { transfer: [buffer] });
+    const lengths: number[] = [];
+    const fn = function takesDetached(b: ArrayBuffer) { lengths.push(b.byteLength); };
+    jitFocus(fn, { samples: [[buffer]], warmup: 2, tier: 'warmup' });
+    assert.deepEqual([recordOf('takesDetached').warmup.state, lengths], ['done', [0, 0]]);
+  });
+
+  it('does not blame the function when reading its result\'s then getter throws', () => {
+    const fn = function thenGetterThrows() { return { get then(): never { throw new Error('no then'); } }; };
+    jitFocus(fn, { samples: [[]], warmup: 2, tier: 'warmup' });
+    assert.equal(recordOf('thenGetterThrows').warmup.state, 'done');
+  });
+
+  it('names the sample call that threw and what it threw', () => {
+    const fn = function throwsOnTwo(x: number) { if (x === 2) throw new RangeError('two'); return x; };
+    jitFocus(fn, { samples: [[1], [2]], warmup: 4, tier: 'warmup' });
+    assert.equal(recordOf('throwsOnTwo').warmup.error, 'sample call 2 threw RangeError: two');
+  });
+});

@@ -1,9 +1,9 @@
 // The v8 tier: V8's own per-function controls, through the guarded entry points in lib/backend.ts
 // (which also pick eager or on-next-call optimization for the running V8; nothing here looks at
-// versions). Every intrinsic call is made there, after checks that keep REFERENCE.md's aborting
-// cases out of reach, and is re-checked at the moment it is made.
+// versions). Every intrinsic call is made there, after checks that keep the aborting cases of
+// docs/v8.md out of reach, and is re-checked at the moment it is made.
 //
-//   jitFocus  Prepare, real feedback (the samples, or the first real calls), then optimize, so that
+//   jitFocus  a first call, Prepare, more feedback (the samples, or the first real calls), then optimize, so that
 //             the first real call after warm-up runs TurboFan code. With samples run at decoration
 //             or by warmup(), the function itself is returned: nothing runs per call.
 //   jitIgnore NeverOptimize + Deoptimize; the function itself is returned.
