@@ -16,7 +16,7 @@
 // These checks hold on their own: nothing relaxes V8's fatal checks behind them (docs/decisions.md).
 
 import { addonBinding, addonStatus } from './addon.js';
-import { getConfig } from './config.js';
+import { getConfig, trustNativesSyntax } from './config.js';
 import {
   loadIntrinsics, layoutFromProbe, startupFlagIsSet, statusBit,
   type Intrinsics, type IntrinsicsLoad, type NativesSyntax, type NativesSyntaxCompiler, type NativesSyntaxWindow, type StatusLayout,
@@ -31,6 +31,9 @@ import type { AnyFunction, Hint, NormalizedOptions, ObservedTier, Strategy, Tier
 
 export interface Detection {
   runtime: 'node' | 'bun' | 'deno' | 'other';
+  /** Deno's or Bun's own version; null on Node (see nodeVersion). */
+  runtimeVersion: string | null;
+  /** Node's version, or the Node version Deno and Bun say they are compatible with. */
   nodeVersion: string | null;
   v8Version: string | null;
   nativesSyntax: NativesSyntax;
@@ -71,6 +74,20 @@ function clockMs(): number {
 let v8Module: V8Module | null = null;
 let loaded: IntrinsicsLoad | null = null;
 
+/** How to switch the v8 tier on in Deno (what `jitctl info` and the tier's refusal say). */
+export const DENO_NATIVES_SYNTAX = 'Deno ignores v8.setFlagsFromString: start it with --v8-flags=--allow-natives-syntax ' +
+  '(and JITCTL_TRUST_NATIVES_SYNTAX=1 for jitFocus, see docs/v8.md) to use the v8 tier';
+
+function runtimeVersionOf(runtime: 'deno' | 'bun'): string | null {
+  try {
+    const g = globalThis as { Deno?: { version?: { deno?: unknown } }; Bun?: { version?: unknown } };
+    const version = runtime === 'deno' ? g.Deno?.version?.deno : g.Bun?.version;
+    return typeof version === 'string' ? version : null;
+  } catch {
+    return null;
+  }
+}
+
 function detectRuntime(): Detection['runtime'] {
   const g = globalThis as { Bun?: unknown; Deno?: unknown; process?: NodeJS.Process };
   if (typeof g.Bun !== 'undefined') return 'bun';
@@ -85,10 +102,12 @@ function detectRuntime(): Detection['runtime'] {
   return 'other';
 }
 
-/** The native addon's status, from lib/addon.ts (the engine's loader, which never throws). */
-function detectAddon(runtime: Detection['runtime']): Detection['addon'] {
+/**
+ * The native addon's status, from lib/addon.ts (the engine's loader, which never throws). It is a
+ * Node-API addon: Deno and Bun load it too.
+ */
+function detectAddon(): Detection['addon'] {
   const arch = typeof process === 'object' && typeof process.arch === 'string' ? process.arch : 'unknown';
-  if (runtime !== 'node') return { loaded: false, arch, error: `not loaded on ${runtime}` };
   try {
     const status = addonStatus();
     const result: Detection['addon'] = { loaded: status.loaded === true, arch: status.arch || arch, supported: status.supported === true };
@@ -146,6 +165,7 @@ function runDetection(): Detection {
   const runtime = detectRuntime();
   const detection: Detection = {
     runtime,
+    runtimeVersion: null,
     nodeVersion: null,
     v8Version: null,
     nativesSyntax: 'unavailable',
@@ -163,7 +183,11 @@ function runDetection(): Detection {
     errors,
   };
   try {
-    if (runtime === 'node') {
+    if (runtime === 'deno' || runtime === 'bun') detection.runtimeVersion = runtimeVersionOf(runtime);
+    // Deno runs V8: the same intrinsics, guards and status layouts as Node, but its
+    // v8.setFlagsFromString does nothing, so natives syntax is there only when Deno was started
+    // with --v8-flags=--allow-natives-syntax.
+    if (runtime === 'node' || runtime === 'deno') {
       detection.nodeVersion = process.versions.node ?? null;
       detection.v8Version = process.versions.v8 ?? null;
       try {
@@ -173,7 +197,8 @@ function runDetection(): Detection {
         errors.push(`cannot load node:v8: ${String(error)}`);
       }
       if (v8Module) {
-        loaded = loadIntrinsics(v8Module, nativesSyntaxCompiler());
+        loaded = runtime === 'node' ? loadIntrinsics(v8Module, nativesSyntaxCompiler()) : loadIntrinsics(null);
+        if (runtime === 'deno' && loaded.nativesSyntax === 'unavailable') loaded.error = DENO_NATIVES_SYNTAX;
         detection.nativesSyntax = loaded.nativesSyntax;
         detection.nativesSyntaxWindow = loaded.window;
         detection.intrinsics = { ...loaded.probed };
@@ -218,7 +243,7 @@ let complete: Detection | null = null;
 export function detect(): Detection {
   if (!complete) {
     const started = clockMs();
-    const addon = detectAddon(detection.runtime);
+    const addon = detectAddon();
     complete = Object.freeze({
       ...detection,
       addon,
@@ -286,7 +311,8 @@ const NO_WASM_CHECK = 'V8 intrinsic %IsWasmCode is not available, so asm.js expo
  * function, V8 offers no way to read that mark back, and optimizing a marked function aborts.
  */
 export const FOREIGN_NATIVES_SYNTAX = 'V8 natives syntax was already on when jitctl loaded (--allow-natives-syntax), so code ' +
-  'outside jitctl may have never-optimized it, which V8 cannot report; optimizing such a function would abort the process';
+  'outside jitctl may have never-optimized it, which V8 cannot report; optimizing such a function would abort the process ' +
+  '(set JITCTL_TRUST_NATIVES_SYNTAX=1 if no code of yours calls %NeverOptimizeFunction)';
 
 /** Why V8's intrinsics may not be used on `fn` for `hint`, or null when they may. */
 export function v8Refusal(hint: Hint, fn: unknown): string | null {
@@ -297,7 +323,7 @@ export function v8Refusal(hint: Hint, fn: unknown): string | null {
     return 'its code is shared with a function jitctl never-optimized (a sibling closure or identical source); ' +
       'optimizing it would abort the process';
   }
-  if (hint === 'focus' && detection.nativesSyntax === 'already-enabled') return FOREIGN_NATIVES_SYNTAX;
+  if (hint === 'focus' && detection.nativesSyntax === 'already-enabled' && !trustNativesSyntax) return FOREIGN_NATIVES_SYNTAX;
   return null;
 }
 
@@ -510,13 +536,22 @@ const NEEDED_INTRINSICS: Record<Hint, readonly string[]> = {
 };
 
 function runtimeLabel(): string {
-  if (detection.runtime === 'node') return `Node ${detection.nodeVersion} (V8 ${detection.v8Version})`;
-  return detection.runtime === 'other' ? 'a runtime jitctl does not know' : detection.runtime;
+  switch (detection.runtime) {
+    case 'node': return `Node ${detection.nodeVersion} (V8 ${detection.v8Version})`;
+    case 'deno': return `Deno ${detection.runtimeVersion ?? ''} (V8 ${detection.v8Version})`.replace('  ', ' ');
+    case 'bun': return `Bun ${detection.runtimeVersion ?? ''}`.trimEnd();
+    case 'other': return 'a runtime jitctl does not know';
+  }
+}
+
+/** Node and Deno run V8, with a JIT that intrinsics or warm-up can steer. */
+function runsV8(): boolean {
+  return (detection.runtime === 'node' || detection.runtime === 'deno') && detection.v8Version !== null;
 }
 
 /** Why the v8 tier cannot serve `hint` on this runtime (independent of the function), or null. */
 function v8RuntimeRefusal(hint: Hint): string | null {
-  if (detection.runtime !== 'node') return `not V8 (${runtimeLabel()})`;
+  if (!runsV8()) return `not V8 (${runtimeLabel()})`;
   if (detection.jitless) return 'no optimizing JIT (--jitless or TurboFan and Maglev off)';
   if (detection.nativesSyntax === 'unavailable') return `V8 natives syntax unavailable (${detection.errors[0] ?? 'unknown reason'})`;
   const absent = NEEDED_INTRINSICS[hint].filter((name) => !detection.intrinsics[name]);
@@ -558,7 +593,7 @@ function availability(tier: Tier, hint: Hint, fn: AnyFunction | null, options: N
       if (hint === 'ignore') return { ok: false, reason: 'warm-up cannot keep a function from being optimized' };
       if (fn && inspectFunction(fn).kind === 'class') return { ok: false, reason: KIND_REASONS.class };
       if (options && options.samples.length === 0) return { ok: false, reason: 'no samples to warm up with' };
-      if (!forced && detection.runtime !== 'node') return { ok: false, reason: `not V8 (${runtimeLabel()})` };
+      if (!forced && !runsV8()) return { ok: false, reason: `not V8 (${runtimeLabel()})` };
       // Decided by measurement (docs/decisions.md): without a JIT, warm-up calls cost time and buy nothing.
       if (!forced && detection.jitless) return { ok: false, reason: 'no JIT to warm up (--jitless)' };
       return { ok: true, reason: options ? `${options.samples.length} sample(s), ${options.warmup} call(s) at ${options.when}` : 'sample calls' };
@@ -593,7 +628,8 @@ function route(hint: Hint, fn: AnyFunction | null, options: NormalizedOptions | 
     }
     const a = availability(tier, hint, fn, options, false);
     if (a.ok) return { tier, reason: a.reason, fallbacks };
-    if (tier === 'v8' && !v8RuntimeRefusal(hint)) functionRefusal = a.reason;
+    // A function the v8 tier refuses, or a V8 whose intrinsics are off (Deno without its flag).
+    if (tier === 'v8' && runsV8() && !detection.jitless) functionRefusal = a.reason;
     fallbacks.push(`${tier}: ${a.reason}`);
   }
   return { tier: 'noop', reason: 'no other tier applies', fallbacks };

@@ -149,15 +149,16 @@ function compileHere(scripts: readonly string[]): unknown[] {
 }
 
 /**
- * Compiles one wrapper per intrinsic. Never throws. `v8` is Node's `v8` module; the caller only
- * passes it on a V8 runtime. `native` is the addon's critical section, when the addon loaded.
+ * Compiles one wrapper per intrinsic. Never throws. `v8` is Node's `v8` module, or null where
+ * V8's flags cannot be set at run time (Deno): then natives syntax is used only if it is on
+ * already. `native` is the addon's critical section, when the addon loaded.
  * Under --jitless nothing is compiled: there is no optimizing compiler to control, and setting
  * any V8 flag then makes V8 print a warning about conflicting flags.
  */
-export function loadIntrinsics(v8: V8Module, native?: NativesSyntaxCompiler): IntrinsicsLoad {
+export function loadIntrinsics(v8: V8Module | null, native?: NativesSyntaxCompiler): IntrinsicsLoad {
   // Under --freeze-flags-after-init, setting a V8 flag aborts the process (a V8 CHECK), so it
   // must never be done; natives syntax is then usable only if it was on from the start.
-  const flagsWritable = !startupFlagIsSet('freeze_flags_after_init');
+  const flagsWritable = v8 !== null && !startupFlagIsSet('freeze_flags_after_init');
   const none = (error: string): IntrinsicsLoad =>
     ({ nativesSyntax: 'unavailable', window: 'none', flagsWritable, intrinsics: {}, probed: {}, error });
   if (startupFlagIsSet('jitless')) return none('--jitless: no optimizing compiler to control');
@@ -181,7 +182,7 @@ export function loadIntrinsics(v8: V8Module, native?: NativesSyntaxCompiler): In
 // The fallback window, in JavaScript. Another thread doing the same at the same moment may switch
 // the flag off half-way through: what failed to compile is tried once more with the flag on again
 // (an intrinsic this V8 does not have fails both times).
-function loadInJavaScript(v8: V8Module, scripts: readonly string[], flagsWritable: boolean, note?: string): IntrinsicsLoad {
+function loadInJavaScript(v8: V8Module | null, scripts: readonly string[], flagsWritable: boolean, note?: string): IntrinsicsLoad {
   const already = compileProbe();
   let nativesSyntax: NativesSyntax = already ? 'already-enabled' : 'unavailable';
   const result = (compiled: unknown[], error?: string): IntrinsicsLoad => {
@@ -191,7 +192,10 @@ function loadInJavaScript(v8: V8Module, scripts: readonly string[], flagsWritabl
     return load;
   };
   if (already) return result(compileHere(scripts));
-  if (!flagsWritable) return { ...result([], 'V8 flags are frozen (--freeze-flags-after-init)'), probed: {} };
+  if (!flagsWritable || v8 === null) {
+    const why = v8 === null ? 'V8 flags cannot be changed at run time here' : 'V8 flags are frozen (--freeze-flags-after-init)';
+    return { ...result([], why), probed: {} };
+  }
   const compiled: unknown[] = [];
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

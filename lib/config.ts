@@ -53,6 +53,15 @@ export function configFromEnv(env: { JITCTL?: string; JITCTL_PROFILE?: string })
   return { mode: modeFromEnv(env.JITCTL), profile: profileFromEnv(env.JITCTL_PROFILE) };
 }
 
+/**
+ * JITCTL_TRUST_NATIVES_SYNTAX=1: natives syntax was on before jitctl loaded (Node's
+ * --allow-natives-syntax, Deno's --v8-flags=--allow-natives-syntax), and the program promises that
+ * no code of its own calls %NeverOptimizeFunction on a function it also hints with jitFocus. V8
+ * cannot report that mark, and optimizing a marked function aborts, so without this promise
+ * jitFocus does not optimize through intrinsics then (docs/v8.md). Read once, at import.
+ */
+export const trustNativesSyntax: boolean = ['1', 'true', 'on'].includes((envVar('JITCTL_TRUST_NATIVES_SYNTAX') ?? '').trim().toLowerCase());
+
 let current: Readonly<Config> = Object.freeze(
   configFromEnv({ JITCTL: envVar('JITCTL'), JITCTL_PROFILE: envVar('JITCTL_PROFILE') }),
 );
