@@ -8,10 +8,13 @@
 //     toString taken from a fresh realm at import, plus util.types.isProxy; lib/inspect.ts), not class
 //     constructors, not asm.js modules, and not functions exported by a validated asm.js module (V8
 //     runs those as WebAssembly: %IsWasmCode, asked only once the checks before proved a JS function);
-//   - Prepare always right before any Optimize (eager or on next call);
-//   - never Prepare or Optimize code that may have been NeverOptimized: jitctl keeps a registry of the
-//     functions it NeverOptimized and of a hash of their source text, because sibling closures and
-//     identical `new Function` sources share code with them;
+//   - Prepare always right before any Optimize (eager or on next call), and only on a function V8
+//     has compiled (Prepare compiles a lazy function itself, and a failed compile there aborts);
+//   - never Prepare or Optimize code that may have been NeverOptimized: one registry per isolate,
+//     shared by every copy of jitctl, keeps the functions marked and their source texts, because
+//     sibling closures and identical `new Function` sources share code with them
+//     (lib/never-optimized.ts); and none at all when natives syntax was on before jitctl, unless
+//     the user vouches for it (JITCTL_TRUST_NATIVES_SYNTAX=1);
 //   - never CompileBaseline (nothing needs it, and it aborts under --jitless).
 // These checks hold on their own: nothing relaxes V8's fatal checks behind them (docs/decisions.md).
 

@@ -39,8 +39,6 @@ export interface InspectionTools {
   isClassSource(source: string): boolean;
   /** An asm.js module (its body says "use asm"). */
   isAsmModuleSource(source: string): boolean;
-  /** A fixed-size hash of `source` (two 32-bit FNV-1a values and the length), as a short string key. */
-  hashSource(source: string): string;
   /** A registry of functions and source texts in bounded memory, with no false negatives. */
   newSourceRegistry(): SourceRegistry;
   newWeakMap<K extends object, V>(): WeakMap<K, V>;
@@ -195,10 +193,6 @@ function inspectionTools(): InspectionTools {
     isNativeSource,
     isClassSource,
     isAsmModuleSource,
-    hashSource(source: string): string {
-      hashPair(source);
-      return `${source.length}:${pair[0]}:${pair[1]}`;
-    },
     newSourceRegistry,
     newWeakMap: () => new RealmWeakMap(),
     ownValue(holder: object, key: symbol): unknown {

@@ -38,9 +38,10 @@ function sharedRegistry(): { registry: SourceRegistry; shared: boolean } {
   } catch {
     // An exotic holder (a Proxy in a sandbox): keep a registry of this copy's own.
   }
+  // Defining fails when the key holds something else or the holder is frozen: then this copy keeps
+  // a registry of its own, which still covers every mark it makes.
   const registry = tools.newSourceRegistry();
-  if (tools.defineConstant(target, REGISTRY_KEY, registry)) return { registry, shared: false };
-  // Another copy (or anything else) holds the key but not as a registry, or the holder is frozen.
+  tools.defineConstant(target, REGISTRY_KEY, registry);
   return { registry, shared: false };
 }
 
