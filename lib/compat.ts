@@ -125,13 +125,52 @@ function wrapperScript(name: (typeof WRAPPED)[number], mark: string): string {
     : `(function () { return %${name}(); }) ${mark}`;
 }
 
-function collect(compiled: ReadonlyArray<unknown>): { intrinsics: Intrinsics; probed: Record<string, boolean> } {
+type Wrapper = (...args: unknown[]) => unknown;
+type Recompile = (script: string) => unknown;
+
+const RealmSyntaxError = SyntaxError;
+
+/**
+ * A wrapper that survives V8 flushing its bytecode. V8 drops the bytecode of functions that have
+ * not run for a while and compiles them again from source on their next call; with natives syntax
+ * off by then, that compile is a SyntaxError thrown by the call, before the intrinsic runs. The
+ * wrapper is then compiled again in a new window (the same one the first compile used) and the
+ * call made once more. Errors of any other kind pass through.
+ */
+function selfHealing(name: (typeof WRAPPED)[number], first: Wrapper, recompile: Recompile): Wrapper {
+  let current = first;
+  const heal = (error: unknown): Wrapper => {
+    if (!(error instanceof RealmSyntaxError)) throw error;
+    const fresh = recompile(wrapperScript(name, marker()));
+    if (typeof fresh !== 'function') throw error;
+    current = fresh as Wrapper;
+    return current;
+  };
+  if ((FUNCTION_INTRINSICS as readonly string[]).includes(name)) {
+    return (f: unknown) => {
+      try {
+        return current(f);
+      } catch (error) {
+        return heal(error)(f);
+      }
+    };
+  }
+  return () => {
+    try {
+      return current();
+    } catch (error) {
+      return heal(error)();
+    }
+  };
+}
+
+function collect(compiled: ReadonlyArray<unknown>, recompile: Recompile): { intrinsics: Intrinsics; probed: Record<string, boolean> } {
   const intrinsics: Intrinsics = {};
   const probed: Record<string, boolean> = {};
   WRAPPED.forEach((name, i) => {
     const wrapper = compiled[i];
     probed[name] = typeof wrapper === 'function';
-    if (typeof wrapper === 'function') (intrinsics as Record<string, unknown>)[name] = wrapper;
+    if (typeof wrapper === 'function') (intrinsics as Record<string, unknown>)[name] = selfHealing(name, wrapper as Wrapper, recompile);
   });
   return { intrinsics, probed };
 }
@@ -171,13 +210,29 @@ export function loadIntrinsics(v8: V8Module | null, native?: NativesSyntaxCompil
       if (!alreadyOn && compiled.every((c) => c === null)) {
         return none('natives syntax could not be compiled (code generation from strings disallowed?)');
       }
-      return { nativesSyntax: alreadyOn ? 'already-enabled' : 'enabled-by-jitctl', window: 'addon', flagsWritable, ...collect(compiled) };
+      const recompile: Recompile = (script) => native(probeSource(), [script]).compiled[0];
+      return { nativesSyntax: alreadyOn ? 'already-enabled' : 'enabled-by-jitctl', window: 'addon', flagsWritable, ...collect(compiled, recompile) };
     } catch (error) {
       nativeError = `the addon could not compile the intrinsic wrappers (${String(error)}); compiled from JavaScript instead`;
     }
   }
   return loadInJavaScript(v8, scripts, flagsWritable, nativeError);
 }
+
+/** One script compiled in a JavaScript window (natives syntax switched on only if it is off). */
+function recompileHere(script: string): unknown {
+  if (compileProbe()) return compileHere([script])[0];
+  if (!jsWindowModule) return null;
+  try {
+    jsWindowModule.setFlagsFromString('--allow-natives-syntax');
+    return compileHere([script])[0];
+  } finally {
+    try { jsWindowModule.setFlagsFromString('--no-allow-natives-syntax'); } catch { /* the flag stays on */ }
+  }
+}
+
+// The node:v8 module the JavaScript window was opened with, when it was; null where none may be.
+let jsWindowModule: V8Module | null = null;
 
 // The fallback window, in JavaScript. Another thread doing the same at the same moment may switch
 // the flag off half-way through: what failed to compile is tried once more with the flag on again
@@ -186,16 +241,18 @@ function loadInJavaScript(v8: V8Module | null, scripts: readonly string[], flags
   const already = compileProbe();
   let nativesSyntax: NativesSyntax = already ? 'already-enabled' : 'unavailable';
   const result = (compiled: unknown[], error?: string): IntrinsicsLoad => {
-    const load: IntrinsicsLoad = { nativesSyntax, window: already ? 'none' : 'javascript', flagsWritable, ...collect(compiled) };
+    const load: IntrinsicsLoad = { nativesSyntax, window: already ? 'none' : 'javascript', flagsWritable, ...collect(compiled, recompileHere) };
     const message = [error, note].filter(Boolean).join('; ');
     if (message) load.error = message;
     return load;
   };
-  if (already) return result(compileHere(scripts));
   if (!flagsWritable || v8 === null) {
+    if (already) return result(compileHere(scripts));
     const why = v8 === null ? 'V8 flags cannot be changed at run time here' : 'V8 flags are frozen (--freeze-flags-after-init)';
     return { ...result([], why), probed: {} };
   }
+  jsWindowModule = v8;
+  if (already) return result(compileHere(scripts));
   const compiled: unknown[] = [];
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

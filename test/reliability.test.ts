@@ -288,3 +288,25 @@ describe('reliability: what stats() says when a function cannot be optimized', (
     });
   }
 });
+
+describe('reliability: V8 flushing the bytecode of jitctl\'s own wrappers', function () {
+  this.timeout(60000);
+
+  // V8 drops the bytecode of functions that have not run for a while and recompiles them on their
+  // next call; --stress-flush-code makes that happen at every full GC. jitctl's intrinsic wrappers
+  // only compile with natives syntax on, so they must be compiled again in a new window.
+  for (const [how, env] of [['the addon\'s window', {}], ['the JavaScript window (JITCTL_NATIVE=off)', { JITCTL_NATIVE: 'off' }]] as const) {
+    it(`still optimizes, and leaves natives syntax off, through ${how}`, () => {
+      const r = report<{ tiers: string[]; off: boolean }>(runChild(`
+        const { jitFocus, stats } = require(INDEX);
+        jitFocus(function before(x) { return x + 1; }, { samples: [[1], [2]] });
+        for (let i = 0; i < 30; i++) global.gc();
+        jitFocus(function after(x) { return x + 2; }, { samples: [[1], [2]] });
+        let off = true;
+        try { new Function('return %IsTurbofanEnabled() /* ' + Math.random() + ' */'); off = false; } catch {}
+        console.log(JSON.stringify({ tiers: stats().map((s) => s.tier + ' ' + s.observedTier), off }));`,
+      { execArgv: ['--expose-gc', '--stress-flush-code', '--flush-bytecode'], env }));
+      assert.deepEqual(r, { tiers: ['v8 turbofan', 'v8 turbofan'], off: true });
+    });
+  }
+});
