@@ -8,7 +8,7 @@ export type AnyFunction = (...args: any[]) => any;
 /** The three hints. */
 export type Hint = 'focus' | 'ignore' | 'once';
 
-/** The tiers the router can pick (see DESIGN.md). */
+/** The tiers the router can pick (README.md, "Tiers"). */
 export type Tier = 'native' | 'v8' | 'warmup' | 'noop';
 
 /** What a user may ask for: a specific tier, or the router's choice. */
