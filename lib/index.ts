@@ -17,10 +17,12 @@ export function warmup(): WarmupReport {
   return runPendingWarmups();
 }
 
-export { stats, formatStats } from './stats.js';
+export { stats } from './stats.js';
+export { formatStats } from './format.js';
 export { configure } from './config.js';
 
-export type { FunctionStats } from './stats.js';
+export type { FlatFunctionStats, FunctionStats, StatsOptions } from './stats.js';
+export type { FormatStatsOptions } from './format.js';
 export type { Config, Mode } from './config.js';
 export type { JitHint, HintMethodDecorator } from './hints.js';
 export type { WarmupReport } from './warmup.js';
