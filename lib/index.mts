@@ -6,6 +6,6 @@ import jitctl from './index.js';
 export const { jitFocus, jitIgnore, jitOnce, warmup, stats, formatStats, configure } = jitctl;
 
 export type {
-  Config, FlatFunctionStats, FormatStatsOptions, FunctionStats, Hint, HintMethodDecorator, HintOptions, JitHint, Mode, ObservedTier, SourceAnalysis,
+  Config, FlatFunctionStats, OptionsArgument, FormatStatsOptions, FunctionStats, Hint, HintMethodDecorator, HintOptions, JitHint, JitOnceOptions, Mode, OptionsOf, ObservedTier, SourceAnalysis,
   SourceFinding, Tier, StatsOptions, TierChange, TierChoice, WarmupReport, WarmupResult, WarmupWhen,
 } from './index.js';

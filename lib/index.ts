@@ -24,8 +24,8 @@ export { configure } from './config.js';
 export type { FlatFunctionStats, FunctionStats, StatsOptions } from './stats.js';
 export type { FormatStatsOptions } from './format.js';
 export type { Config, Mode } from './config.js';
-export type { JitHint, HintMethodDecorator } from './hints.js';
+export type { OptionsArgument, JitHint, HintMethodDecorator, OptionsOf } from './hints.js';
 export type { WarmupReport } from './warmup.js';
 export type {
-  Hint, HintOptions, ObservedTier, SourceAnalysis, SourceFinding, Tier, TierChange, TierChoice, WarmupResult, WarmupWhen,
+  Hint, HintOptions, JitOnceOptions, ObservedTier, SourceAnalysis, SourceFinding, Tier, TierChange, TierChoice, WarmupResult, WarmupWhen,
 } from './types.js';

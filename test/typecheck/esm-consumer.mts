@@ -2,7 +2,7 @@
 import { jitFocus, jitOnce, stats } from '../../dist/lib/index.mjs';
 import type { FunctionStats, HintOptions } from '../../dist/lib/index.mjs';
 
-const options: HintOptions = { samples: [[1, 2]], warmup: 3 };
+const options: HintOptions<[number, number]> = { samples: [[1, 2]], warmup: 3 };
 export const add: (a: number, b: number) => number = jitFocus((a: number, b: number) => a + b, options);
 export const records: FunctionStats[] = stats();
 

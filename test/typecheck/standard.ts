@@ -53,3 +53,41 @@ jitFocus(add, { warmup: 'many' });
 jitFocus(add, { tier: 'fast' });
 // @ts-expect-error extra argument
 jitFocus(add, {}, 3);
+
+// maxDeopts is jitOnce's option only.
+jitOnce(add, { maxDeopts: 2 });
+// @ts-expect-error maxDeopts on jitFocus
+jitFocus(add, { maxDeopts: 2 });
+// @ts-expect-error maxDeopts on jitIgnore
+jitIgnore(add, { maxDeopts: 2 });
+export class MaxDeoptsOnDecorators {
+  @jitOnce({ maxDeopts: 2 }) once(): void {}
+  // @ts-expect-error maxDeopts on the jitFocus factory
+  @jitFocus({ maxDeopts: 2 }) focus(): void {}
+  // @ts-expect-error maxDeopts on the jitIgnore factory
+  @jitIgnore({ maxDeopts: 2 }) ignore(): void {}
+}
+
+// Samples are checked against the parameters of a plain function.
+const scale = (xs: Float64Array, factor: number, label?: string): number => xs.length * factor + (label?.length ?? 0);
+jitFocus(scale, { samples: [[new Float64Array(4), 2], [new Float64Array(4), 2, 'x']] });
+jitFocus(scale, { samples: [[new Float64Array(4), 2]] as const });
+jitOnce(scale, { samples: [[new Float64Array(4), 2]], maxDeopts: 1 });
+// @ts-expect-error a sample argument of the wrong type
+jitFocus(scale, { samples: [[new Float64Array(4), '2']] });
+// @ts-expect-error a sample with too few arguments
+jitFocus(scale, { samples: [[new Float64Array(4)]] });
+// @ts-expect-error a sample with too many arguments
+jitFocus(add, { samples: [[1, 2, 3]] });
+// @ts-expect-error a sample that is not an argument list
+jitFocus(add, { samples: [1, 2] });
+// @ts-expect-error the samples of jitOnce are checked too
+jitOnce(add, { samples: [['1', 2]] });
+
+// name: the name stats() shows.
+export const named = jitFocus((x: number) => x, { name: 'identity' });
+// @ts-expect-error a name is a string
+jitFocus(add, { name: 42 });
+export class NamedMethod {
+  @jitFocus({ name: 'fast path' }) method(): void {}
+}
