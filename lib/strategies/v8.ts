@@ -15,7 +15,7 @@ import {
   prepareForOptimization, requestOptimization,
 } from '../backend.js';
 import { isOptimizedTier, recordTier, watchTier } from '../tierwatch.js';
-import { recordRun, runSamples } from '../warmup.js';
+import { recordRun, runSampleSlices, runSamples } from '../warmup.js';
 import { scheduleWarmup } from './warmup.js';
 import { copyIdentity, forward } from '../forwarding.js';
 import { compileWrapper, gatedWrapper, type GateState } from './wrapper.js';
@@ -46,8 +46,8 @@ function applyFocus(target: HintTarget): AnyFunction {
     // few feedback calls before an optimization request takes (MIN_FEEDBACK_CALLS), so never fewer.
     const compileCall = optimizeMode() === 'next-call' ? 1 : 0;
     const calls = Math.max(options.warmup - compileCall, MIN_FEEDBACK_CALLS);
-    return scheduleWarmup(target, (thisArg) => {
-      const run = runSamples(fn, options.samples, calls, thisArg, record);
+    return scheduleWarmup(target, function* (thisArg) {
+      const run = yield* runSampleSlices(fn, options.samples, calls, thisArg, record);
       recordRun(record, run);
       if (run.error !== undefined) {
         note(record, 'v8: not optimized: a sample call threw, so the feedback is incomplete');
@@ -237,8 +237,8 @@ function applyOnce(target: HintTarget): AnyFunction {
   const result = copyIdentity(once, fn);
   if (options.samples.length === 0 || options.warmup === 0) return result;
   // Samples give feedback only: V8 optimizes when it sees fit, and the wrapper counts from there.
-  return scheduleWarmup({ ...target, fn: result }, (thisArg) => {
-    recordRun(record, runSamples(fn, options.samples, options.warmup, thisArg, record));
+  return scheduleWarmup({ ...target, fn: result }, function* (thisArg) {
+    recordRun(record, yield* runSampleSlices(fn, options.samples, options.warmup, thisArg, record));
   });
 }
 
