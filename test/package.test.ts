@@ -176,9 +176,15 @@ describe('the package as users get it (clean checkout of HEAD, npm pack, install
         assert.equal(Number(node(['-e', script], app())), Math.SQRT2);
       });
 
+      const installedVersion = (): string =>
+        (JSON.parse(fs.readFileSync(path.join(app(), 'node_modules', 'jitctl', 'package.json'), 'utf8')) as { version: string }).version;
+
       it('npx jitctl info runs and names the installed version', () => {
-        const version = (JSON.parse(fs.readFileSync(path.join(app(), 'node_modules', 'jitctl', 'package.json'), 'utf8')) as { version: string }).version;
-        assert.match(npm(['exec', '--offline', '--', 'jitctl', 'info'], app()), new RegExp(`^jitctl +${version.replace(/\./g, '\\.')}$`, 'm'));
+        assert.match(run('npx', ['--offline', 'jitctl', 'info'], app()), new RegExp(`^jitctl +${installedVersion().replace(/\./g, '\\.')}$`, 'm'));
+      });
+
+      it('npx jitctl --version prints the installed version', () => {
+        assert.equal(run('npx', ['--offline', 'jitctl', '--version'], app()), `${installedVersion()}\n`);
       });
     });
   }

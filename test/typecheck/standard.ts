@@ -1,6 +1,7 @@
 // Typings under TC39 standard decorators: every supported form compiles, every unsupported one is
 // rejected (each @ts-expect-error must be needed, or tsc fails with TS2578).
-import { jitFocus, jitIgnore, jitOnce } from '../../dist/lib/index.js';
+import { formatStats, jitFocus, jitIgnore, jitOnce, stats, warmup, warmupAsync } from '../../dist/lib/index.js';
+import type { FlatFunctionStats, FunctionStats, WarmupReport } from '../../dist/lib/index.js';
 
 const add = (a: number, b: number): number => a + b;
 export const focused: (a: number, b: number) => number = jitFocus(add);
@@ -91,3 +92,19 @@ jitFocus(add, { name: 42 });
 export class NamedMethod {
   @jitFocus({ name: 'fast path' }) method(): void {}
 }
+
+// stats(), formatStats(), warmup() and warmupAsync() options.
+export const flatRows: FlatFunctionStats[] = stats({ flat: true });
+export const fullRecords: FunctionStats[] = stats();
+export const table: string = formatStats(stats().filter((s) => s.deopts > 0), { details: true });
+export const everything: string = formatStats({ details: true });
+export const report: WarmupReport = warmup({ budgetMs: 100, onProgress: (p) => { void p.function.name; } });
+export const later: Promise<WarmupReport> = warmupAsync({ budgetMs: 100, sliceMs: 5, onProgress: ({ done, total }) => { void (done / total); } });
+// @ts-expect-error flat rows are not full records
+export const notFull: FunctionStats[] = stats({ flat: true });
+// @ts-expect-error sliceMs is warmupAsync's: warmup() runs each function in one go
+warmup({ sliceMs: 5 });
+// @ts-expect-error the budget is a number of milliseconds
+warmup({ budgetMs: '100' });
+// @ts-expect-error formatStats takes records or options, then options
+formatStats({ details: true }, { details: true });
