@@ -34,17 +34,29 @@ export type OptionsOf<H extends Hint, Args extends readonly unknown[] = readonly
  */
 export type OptionsArgument<O> = O & { readonly call?: never; readonly addInitializer?: never };
 
-/** jitFocus, jitIgnore and jitOnce: a plain wrapper, a method decorator and a decorator factory in one. */
-export interface JitHint<H extends Hint = 'focus'> extends HintMethodDecorator {
-  /** Hints a plain function; returns what replaces it (the function itself where nothing runs per call). The samples must match its parameters. */
-  <F extends AnyFunction>(fn: F, options?: OptionsArgument<OptionsOf<H, Parameters<F>>>): F;
+/**
+ * jitFocus, jitIgnore and jitOnce: a plain wrapper, a method decorator and a decorator factory in
+ * one. Three signatures, so that a misuse of the plain wrapper (a bad option, a sample that does
+ * not match the parameters) is one error on the offending property rather than one per signature:
+ * the plain wrapper and the TC39 decorator share the first, the only one TypeScript tries with two
+ * arguments.
+ */
+export interface JitHint<H extends Hint = 'focus'> {
   /**
-   * A decorator with options: `@jitFocus({ ... })` or `@jitFocus()`. The `never[]` rest parameter
-   * matters: TypeScript calls a standard decorator with as many arguments as the signature has
-   * parameters (at most two), so without it `@jitFocus` on a field would resolve here as
-   * `jitFocus(undefined)`.
+   * `hint(fn, options?)`: hints a plain function and returns what replaces it (the function itself
+   * where nothing runs per call); the samples must match its parameters. Also `@hint` on a method
+   * with TC39 standard decorators, which TypeScript calls with the method and its context.
    */
-  (options?: OptionsArgument<OptionsOf<H>>, ...notADecoratorUse: never[]): HintMethodDecorator;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  <F extends AnyFunction>(fn: F, optionsOrContext?: OptionsArgument<OptionsOf<H, Parameters<F>>> | ClassMethodDecoratorContext<any, F>): F;
+  /** `@hint` on a method under experimentalDecorators. */
+  <F extends AnyFunction>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<F>): TypedPropertyDescriptor<F>;
+  /**
+   * `@hint(options)` or `@hint()`: a method decorator with options. (`@hint` on a field resolves
+   * here too, with the field's undefined value, and is rejected: a method decorator is not a
+   * field initializer.)
+   */
+  (options?: OptionsArgument<OptionsOf<H>>): HintMethodDecorator;
 }
 
 type Site = HintTarget['site'];
