@@ -2,8 +2,8 @@
 // Everything not exported here is internal and may change.
 
 import { createHint } from './hints.js';
-import { runPendingWarmups, runPendingWarmupsAsync } from './warmup.js';
-import type { WarmupAsyncOptions, WarmupOptions, WarmupReport } from './warmup.js';
+import { runPendingWarmups, runPendingWarmupsAsync } from './warmup-queue.js';
+import type { WarmupAsyncOptions, WarmupOptions, WarmupReport } from './warmup-queue.js';
 
 /** Hot code: compile it early and as well as possible. */
 export const jitFocus = createHint('focus');
@@ -36,7 +36,7 @@ export type { FlatFunctionStats, FunctionStats, StatsOptions } from './stats.js'
 export type { FormatStatsOptions } from './format.js';
 export type { Config, Mode } from './config.js';
 export type { OptionsArgument, JitHint, HintMethodDecorator, OptionsOf } from './hints.js';
-export type { WarmupAsyncOptions, WarmupOptions, WarmupPendingEntry, WarmupProgress, WarmupReport, WarmupReportEntry } from './warmup.js';
+export type { WarmupAsyncOptions, WarmupOptions, WarmupPendingEntry, WarmupProgress, WarmupReport, WarmupReportEntry } from './warmup-queue.js';
 export type {
   Hint, HintOptions, JitOnceOptions, ObservedTier, SourceAnalysis, SourceFinding, Tier, TierChange, TierChoice, WarmupResult, WarmupWhen,
 } from './types.js';

@@ -15,7 +15,8 @@ import {
   prepareForOptimization, requestOptimization,
 } from '../backend.js';
 import { isOptimizedTier, recordTier, watchTier } from '../tierwatch.js';
-import { recordRun, runSampleSlices, runSamples } from '../warmup.js';
+import { recordRun, runSamples } from '../warmup.js';
+import { runSampleSlices } from '../warmup-queue.js';
 import { scheduleWarmup } from './warmup.js';
 import { copyIdentity, forward } from '../forwarding.js';
 import { compileWrapper, gatedWrapper, type GateState } from './wrapper.js';

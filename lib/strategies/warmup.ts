@@ -3,7 +3,8 @@
 // the function runs as V8 sees fit afterwards. At decoration and 'manual', the function itself is
 // returned; 'first-call' needs a thin wrapper that runs the warm-up once, just before the first call.
 
-import { recordRun, runSampleSlices, runToEnd, scheduleManual, type WarmupSteps } from '../warmup.js';
+import { recordRun } from '../warmup.js';
+import { runSampleSlices, runToEnd, scheduleManual, type WarmupSteps } from '../warmup-queue.js';
 import { gatedWrapper, type GateState } from './wrapper.js';
 import type { AnyFunction, HintTarget, Strategy } from '../types.js';
 
