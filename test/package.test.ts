@@ -15,7 +15,11 @@ const ROOT = path.join(__dirname, '..', '..');
 const PINNED_TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** The TypeScript 7 release these tests install from the registry (skipped when it cannot be reached). */
 const TYPESCRIPT_7 = '7.0.2';
-const NPM_ENV = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', npm_config_loglevel: 'error' };
+// Everything but TypeScript 7 comes from the npm cache; a registry that does not answer fails fast rather than after npm's retries.
+const NPM_ENV = {
+  ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', npm_config_loglevel: 'error',
+  npm_config_fetch_retries: '1', npm_config_fetch_timeout: '20000',
+};
 
 function run(file: string, args: readonly string[], cwd: string): string {
   return execFileSync(file, args, { cwd, encoding: 'utf8', env: NPM_ENV, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
