@@ -204,6 +204,13 @@ describe('formatStats() fits 120 columns', () => {
     assert.deepEqual([widest(text), text.split('\n')[2].startsWith('nnn')], [120, true]);
   });
 
+  it('with a hinted function whose own name has 100,000 characters', () => {
+    const fn = fresh('hugeName');
+    Object.defineProperty(fn, 'name', { value: 'h'.repeat(100_000) });
+    jitIgnore(fn, { tier: 'noop' });
+    assert.ok(widest(formatStats({ details: true })) <= 120);
+  });
+
   it('puts a name with line breaks on one line', () => {
     const lines = formatStats([{ ...wordy, name: 'two\nlines' }]).split('\n');
     assert.match(lines[2], /^two lines /);
