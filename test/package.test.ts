@@ -217,12 +217,16 @@ describe('the package as users get it (clean checkout of HEAD, npm pack, install
       assert.equal(built.status, 0, built.output);
     });
 
-    for (const [format, file] of [['CommonJS', 'quick-start.js'], ['ESM', 'quick-start.mjs']] as const) {
-      it(`runs as ${format} and prints the stats table`, () => {
-        const app = apps['with scripts'];
-        const output = node([path.join(app, 'out-readme', file)], app);
-        assert.match(output, /^name +hint +tier/m, output);
-      });
+    for (const kind of ['with scripts', 'without scripts'] as const) {
+      for (const [format, file] of [['CommonJS', 'quick-start.js'], ['ESM', 'quick-start.mjs']] as const) {
+        it(`runs as ${format}, installed ${kind}, and prints the stats table`, () => {
+          // Compiled once (above, in the app with scripts); run where each app resolves 'jitctl' to its own install.
+          const compiled = path.join(apps[kind], `run-${file}`);
+          fs.copyFileSync(path.join(apps['with scripts'], 'out-readme', file), compiled);
+          const output = node([compiled], apps[kind]);
+          assert.match(output, /^name +hint +tier/m, output);
+        });
+      }
     }
   });
 
