@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npx jitctl info`: what the router detected on this runtime and what each hint would get.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { detect, tierForHint } from './backend.js';
 import type { Detection } from './backend.js';
 import { getConfig } from './config.js';
@@ -12,11 +14,24 @@ const USAGE = `Usage: jitctl <command>
 Commands:
   info          what jitctl detected on this runtime and the tier each hint would get
   info --json   the same, as JSON
+  version       jitctl's version (also --version, -v)
   help          this text (also --help, -h)
 
 Environment:
   JITCTL=off|warmup|v8|native|auto   force or disable tiers (default auto)
-  JITCTL_PROFILE=1                   profile every hinted function`;
+  JITCTL_PROFILE=1                   profile every hinted function
+  JITCTL_NATIVE=off                  do not load the native addon
+  JITCTL_ADDON=path                  load this build of the addon instead of build/ or prebuilds/`;
+
+/** The version in jitctl's own package.json (dist/lib/cli.js is two levels below it). */
+function packageVersion(): string {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 const HINTS: readonly Hint[] = ['focus', 'ignore', 'once'];
 
@@ -32,6 +47,7 @@ function optimizeMode(detection: Detection): string {
 function infoReport(detection: Detection): Record<string, unknown> {
   const config = getConfig();
   return {
+    jitctl: packageVersion(),
     runtime: detection.runtime,
     node: detection.nodeVersion,
     v8: detection.v8Version,
@@ -48,6 +64,7 @@ function infoText(detection: Detection): string {
   const available = Object.entries(detection.intrinsics).filter(([, ok]) => ok).map(([name]) => name);
   const missing = Object.entries(detection.intrinsics).filter(([, ok]) => !ok).map(([name]) => name);
   const rows: Array<[string, string]> = [
+    ['jitctl', packageVersion()],
     ['runtime', detection.runtime],
     ['node', detection.nodeVersion ?? '-'],
     ['v8', detection.v8Version ?? '-'],
@@ -83,6 +100,10 @@ export function main(argv: readonly string[], out: (text: string) => void, err: 
   }
   if (command === 'help' || command === '--help' || command === '-h') {
     out(USAGE);
+    return 0;
+  }
+  if (command === 'version' || command === '--version' || command === '-v') {
+    out(packageVersion());
     return 0;
   }
   if (command === 'info') {

@@ -11,7 +11,7 @@ import { analyze, isClass } from './introspect.js';
 import { describeValue, hintName, normalizeOptions } from './options.js';
 import { profileFunction } from './profiler.js';
 import { attachFunction, createRecord } from './registry.js';
-import type { AnyFunction, FunctionRecord, Hint, HintOptions, HintTarget, NormalizedOptions } from './types.js';
+import type { AnyFunction, FunctionRecord, Hint, HintOptions, HintTarget, JitOnceOptions, NormalizedOptions } from './types.js';
 
 /** What `hint(options)` returns: a method decorator, TC39 standard (static, instance, #private) or legacy. */
 export interface HintMethodDecorator {
@@ -22,17 +22,41 @@ export interface HintMethodDecorator {
   <F extends AnyFunction>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<F>): TypedPropertyDescriptor<F>;
 }
 
-/** jitFocus, jitIgnore and jitOnce: a plain wrapper, a method decorator and a decorator factory in one. */
-export interface JitHint extends HintMethodDecorator {
-  /** Hints a plain function; returns what replaces it (the function itself where nothing runs per call). */
-  <F extends AnyFunction>(fn: F, options?: HintOptions): F;
+/** The options a hint takes for a function with parameters `Args`: jitOnce's add `maxDeopts`. */
+export type OptionsOf<H extends Hint, Args extends readonly unknown[] = readonly unknown[]> =
+  H extends 'once' ? JitOnceOptions<Args> : HintOptions<Args>;
+
+/**
+ * An options argument as the signatures take it. Options have a `name`, and so do functions and
+ * decorator contexts: without the `never` members, TypeScript would take a getter (a function) for
+ * the factory's options, and a getter's context for a plain wrapper's options, and accept
+ * `@jitFocus` on a getter.
+ */
+export type OptionsArgument<O> = O & { readonly call?: never; readonly addInitializer?: never };
+
+/**
+ * jitFocus, jitIgnore and jitOnce: a plain wrapper, a method decorator and a decorator factory in
+ * one. Three signatures, so that a misuse of the plain wrapper (a bad option, a sample that does
+ * not match the parameters) is one error on the offending property rather than one per signature:
+ * the plain wrapper and the TC39 decorator share the first, the only one TypeScript tries with two
+ * arguments.
+ */
+export interface JitHint<H extends Hint = 'focus'> {
   /**
-   * A decorator with options: `@jitFocus({ ... })` or `@jitFocus()`. The `never[]` rest parameter
-   * matters: TypeScript calls a standard decorator with as many arguments as the signature has
-   * parameters (at most two), so without it `@jitFocus` on a field would resolve here as
-   * `jitFocus(undefined)`.
+   * `hint(fn, options?)`: hints a plain function and returns what replaces it (the function itself
+   * where nothing runs per call); the samples must match its parameters. Also `@hint` on a method
+   * with TC39 standard decorators, which TypeScript calls with the method and its context.
    */
-  (options?: HintOptions, ...notADecoratorUse: never[]): HintMethodDecorator;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  <F extends AnyFunction>(fn: F, optionsOrContext?: OptionsArgument<OptionsOf<H, Parameters<F>>> | ClassMethodDecoratorContext<any, F>): F;
+  /** `@hint` on a method under experimentalDecorators. */
+  <F extends AnyFunction>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<F>): TypedPropertyDescriptor<F>;
+  /**
+   * `@hint(options)` or `@hint()`: a method decorator with options. (`@hint` on a field resolves
+   * here too, with the field's undefined value, and is rejected: a method decorator is not a
+   * field initializer.)
+   */
+  (options?: OptionsArgument<OptionsOf<H>>): HintMethodDecorator;
 }
 
 type Site = HintTarget['site'];
@@ -45,7 +69,7 @@ function addWarning(record: FunctionRecord, warning: string): void {
 
 /** The glue every call form ends in: record, analysis, router, strategy, profiler. */
 function applyHint(hint: Hint, fn: AnyFunction, options: NormalizedOptions, name: string, site: Site): { result: AnyFunction; record: FunctionRecord } {
-  const record = createRecord(name, hint);
+  const record = createRecord(options.name ?? name, hint);
   record.analysis = analyze(fn);
   record.warmup = { state: 'none', when: options.when, calls: 0, ms: 0 };
   // Set before apply so that a strategy knows the profiler will count the calls.
@@ -123,6 +147,21 @@ function wrapPlain(hint: Hint, fn: AnyFunction, options: NormalizedOptions): Any
   return applyHint(hint, fn, options, nameOf(fn), 'function').result;
 }
 
+/** The name of the class whose prototype, on `instance`'s chain, holds `method` as `key`; undefined if none does. */
+function classHolding(instance: unknown, key: string | symbol, method: AnyFunction): string | undefined {
+  try {
+    for (let proto = Object.getPrototypeOf(instance) as object | null; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
+      // A subclass may override the method: look further up for the prototype holding this one.
+      if (Object.getOwnPropertyDescriptor(proto, key)?.value !== method) continue;
+      const owner = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as { name?: unknown } | undefined;
+      return typeof owner?.name === 'string' && owner.name ? owner.name : undefined;
+    }
+  } catch {
+    // A Proxy on the chain whose traps throw: keep the bare name.
+  }
+  return undefined;
+}
+
 function decorateTc39(hint: Hint, value: unknown, context: DecoratorContext, options: NormalizedOptions): AnyFunction {
   const label = context.name === undefined ? '' : ` '${keyName(context.name)}'`;
   if (context.kind !== 'method') {
@@ -132,12 +171,25 @@ function decorateTc39(hint: Hint, value: unknown, context: DecoratorContext, opt
   const method = context as ClassMethodDecoratorContext;
   const key = keyName(method.name);
   const { result, record } = applyHint(hint, value as AnyFunction, options, key, method.static ? 'static-method' : 'method');
+  // The class is not in the context; its initializers see it. A `name` option is the name as given.
+  if (options.name !== undefined) return result;
   if (method.static) {
-    // Static initializers run once, at class definition, with `this` bound to the class. (Instance
-    // initializers would run on every construction, so instance methods keep the bare method name.)
+    // Static initializers run once, at class definition, with `this` bound to the class.
     method.addInitializer(function (this: unknown) {
       const className: unknown = typeof this === 'function' ? this.name : undefined;
       if (typeof className === 'string' && className) record.name = `${className}.${key}`;
+    });
+  } else if (!method.private) {
+    // Instance initializers run on every construction: this one names the record on the first and
+    // then returns at once. The class is the one whose prototype holds the method, not the
+    // constructed object's class, which may be a subclass. (A #private method is on no prototype:
+    // it keeps its bare name.)
+    let named = false;
+    method.addInitializer(function (this: unknown) {
+      if (named) return;
+      named = true;
+      const className = classHolding(this, method.name, result);
+      if (className) record.name = `${className}.${key}`;
     });
   }
   return result;
@@ -175,7 +227,7 @@ function decorate(hint: Hint, args: readonly unknown[], options: NormalizedOptio
 }
 
 /** Builds the public function for one hint. */
-export function createHint(hint: Hint): JitHint {
+export function createHint<H extends Hint>(hint: H): JitHint<H> {
   const name = hintName(hint);
   const factory = (options: NormalizedOptions): HintMethodDecorator => {
     const decorator = function (...args: unknown[]): unknown {
@@ -208,5 +260,5 @@ export function createHint(hint: Hint): JitHint {
     }
   };
   Object.defineProperty(hintFunction, 'name', { value: name });
-  return hintFunction as JitHint;
+  return hintFunction as JitHint<H>;
 }

@@ -3,9 +3,10 @@
 
 import jitctl from './index.js';
 
-export const { jitFocus, jitIgnore, jitOnce, warmup, stats, formatStats, configure } = jitctl;
+export const { jitFocus, jitIgnore, jitOnce, warmup, warmupAsync, stats, formatStats, configure } = jitctl;
 
 export type {
-  Config, FunctionStats, Hint, HintMethodDecorator, HintOptions, JitHint, Mode, ObservedTier, SourceAnalysis,
-  SourceFinding, Tier, TierChange, TierChoice, WarmupReport, WarmupResult, WarmupWhen,
+  Config, FlatFunctionStats, OptionsArgument, FormatStatsOptions, FunctionStats, Hint, HintMethodDecorator, HintOptions, JitHint, JitOnceOptions, Mode, OptionsOf, ObservedTier, SourceAnalysis,
+  SourceFinding, Tier, StatsOptions, TierChange, TierChoice, WarmupAsyncOptions, WarmupOptions, WarmupPendingEntry, WarmupProgress, WarmupReport, WarmupReportEntry,
+  WarmupResult, WarmupWhen,
 } from './index.js';

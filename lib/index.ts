@@ -2,8 +2,8 @@
 // Everything not exported here is internal and may change.
 
 import { createHint } from './hints.js';
-import { runPendingWarmups } from './warmup.js';
-import type { WarmupReport } from './warmup.js';
+import { runPendingWarmups, runPendingWarmupsAsync } from './warmup-queue.js';
+import type { WarmupAsyncOptions, WarmupOptions, WarmupReport } from './warmup-queue.js';
 
 /** Hot code: compile it early and as well as possible. */
 export const jitFocus = createHint('focus');
@@ -12,18 +12,31 @@ export const jitIgnore = createHint('ignore');
 /** Polymorphic code: optimize it, but stop re-specializing after `maxDeopts` deopts. */
 export const jitOnce = createHint('once');
 
-/** Runs every pending `when: 'manual'` warm-up (call it before a service takes traffic) and reports what ran. */
-export function warmup(): WarmupReport {
-  return runPendingWarmups();
+/**
+ * Runs every pending `when: 'manual'` warm-up (call it before a service takes traffic) and reports
+ * what ran. With `budgetMs`, no warm-up starts past the budget; the rest stay pending (`report.pending`).
+ */
+export function warmup(options?: WarmupOptions): WarmupReport {
+  return runPendingWarmups(options);
 }
 
-export { stats, formatStats } from './stats.js';
+/**
+ * warmup() without blocking the event loop: yields to it before each function and between slices
+ * of one function's sample calls (`sliceMs`, 10 by default); `onProgress` after each function.
+ */
+export function warmupAsync(options?: WarmupAsyncOptions): Promise<WarmupReport> {
+  return runPendingWarmupsAsync(options);
+}
+
+export { stats } from './stats.js';
+export { formatStats } from './format.js';
 export { configure } from './config.js';
 
-export type { FunctionStats } from './stats.js';
+export type { FlatFunctionStats, FunctionStats, StatsOptions } from './stats.js';
+export type { FormatStatsOptions } from './format.js';
 export type { Config, Mode } from './config.js';
-export type { JitHint, HintMethodDecorator } from './hints.js';
-export type { WarmupReport } from './warmup.js';
+export type { OptionsArgument, JitHint, HintMethodDecorator, OptionsOf } from './hints.js';
+export type { WarmupAsyncOptions, WarmupOptions, WarmupPendingEntry, WarmupProgress, WarmupReport, WarmupReportEntry } from './warmup-queue.js';
 export type {
-  Hint, HintOptions, ObservedTier, SourceAnalysis, SourceFinding, Tier, TierChange, TierChoice, WarmupResult, WarmupWhen,
+  Hint, HintOptions, JitOnceOptions, ObservedTier, SourceAnalysis, SourceFinding, Tier, TierChange, TierChoice, WarmupResult, WarmupWhen,
 } from './types.js';

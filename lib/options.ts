@@ -2,7 +2,7 @@
 // decorator's error surfaces at class definition, far from where a reader would look for it.
 
 import { getConfig } from './config.js';
-import type { Hint, HintOptions, NormalizedOptions, TierChoice, WarmupWhen } from './types.js';
+import type { Hint, JitOnceOptions, NormalizedOptions, TierChoice, WarmupWhen } from './types.js';
 
 /** Warm-up calls when `warmup` is not given (see docs/decisions.md). */
 export const DEFAULT_WARMUP_CALLS = 20;
@@ -22,7 +22,9 @@ export function hintName(hint: Hint): string {
 
 const WHENS: readonly WarmupWhen[] = ['decoration', 'first-call', 'manual'];
 const TIERS: readonly TierChoice[] = ['auto', 'native', 'v8', 'warmup', 'noop'];
-const OPTION_KEYS: readonly (keyof HintOptions)[] = ['samples', 'warmup', 'when', 'maxDeopts', 'profile', 'tier', 'thisArg'];
+const OPTION_KEYS: readonly (keyof JitOnceOptions)[] = ['samples', 'warmup', 'when', 'maxDeopts', 'profile', 'tier', 'thisArg', 'name'];
+/** Longest `name` option: a name is for reading in a report. */
+export const MAX_NAME_LENGTH = 200;
 
 /** A short description of a value for error messages. */
 export function describeValue(value: unknown): string {
@@ -103,6 +105,14 @@ function checkSamples(prefix: string, value: unknown): ReadonlyArray<ReadonlyArr
   return Object.freeze(samples);
 }
 
+function checkName(prefix: string, value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError(`${prefix}: option 'name' must be a string, got ${describeValue(value)}`);
+  if (value.trim() === '' || value.length > MAX_NAME_LENGTH) {
+    throw new RangeError(`${prefix}: option 'name' must have 1 to ${MAX_NAME_LENGTH} characters, not only spaces; got ${value.length} characters`);
+  }
+  return value;
+}
+
 /**
  * Validates a hint's options and fills in the defaults. Throws a TypeError (wrong type, unknown
  * key) or RangeError (value out of range) that names the hint and the option.
@@ -119,7 +129,7 @@ export function normalizeOptions(hint: Hint, options: unknown): NormalizedOption
     throw new TypeError(`${prefix}: unknown option '${key}'${guess ? ` (did you mean '${guess}'?)` : ''}; ` +
       `known options: ${OPTION_KEYS.join(', ')}`);
   }
-  const given = options as HintOptions;
+  const given = options as JitOnceOptions;
   const samples = given.samples === undefined ? Object.freeze([]) : checkSamples(prefix, given.samples);
   const warmup = given.warmup === undefined ? DEFAULT_WARMUP_CALLS : checkCount(prefix, 'warmup', given.warmup, MAX_WARMUP_CALLS);
   const when = given.when === undefined
@@ -142,5 +152,6 @@ export function normalizeOptions(hint: Hint, options: unknown): NormalizedOption
     profile = given.profile;
   }
   const tier = given.tier === undefined ? 'auto' : checkOneOf(prefix, 'tier', given.tier, TIERS);
-  return Object.freeze({ samples, warmup, when, maxDeopts, profile, tier, thisArg: given.thisArg });
+  const name = given.name === undefined ? undefined : checkName(prefix, given.name);
+  return Object.freeze({ samples, warmup, when, maxDeopts, profile, tier, thisArg: given.thisArg, name });
 }

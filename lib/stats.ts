@@ -1,8 +1,9 @@
 // stats() hands out snapshots of the registry's records: deep copies, so that a caller may keep,
-// sort or mutate them without touching what jitctl keeps. formatStats() renders them as a table.
+// sort or mutate them without touching what jitctl keeps. stats({ flat: true }) gives the same
+// records with only scalar fields, for console.table. formatStats() (format.ts) renders them as text.
 
-import { hintName } from './options.js';
-import { allRecords, droppedRecords, MAX_RECORDS } from './registry.js';
+import { describeValue, hintName } from './options.js';
+import { allRecords } from './registry.js';
 import type { FunctionRecord, ObservedTier, SourceAnalysis, Tier, TierChange, WarmupResult } from './types.js';
 
 /** What stats() reports for one hinted function. */
@@ -71,74 +72,89 @@ function snapshot(record: FunctionRecord): FunctionStats {
 }
 
 /**
- * One record per hinted function, oldest first. Records stay after their function is garbage
- * collected, up to a bound (MAX_RECORDS, oldest and collected ones dropped first), so a hint
- * applied in a loop cannot grow memory without limit.
+ * stats({ flat: true }): one row per hinted function with scalar fields only (counts instead of
+ * lists, the warm-up's state instead of its object), so that console.table shows every cell.
  */
-export function stats(): FunctionStats[] {
-  return allRecords().map(snapshot);
+export interface FlatFunctionStats {
+  id: number;
+  name: string;
+  hint: FunctionStats['hint'];
+  tier: Tier;
+  calls: number;
+  /** Timed (sampled) calls and their times in nanoseconds; null when not profiled or not yet called. */
+  timedCalls: number | null;
+  minNs: number | null;
+  avgNs: number | null;
+  maxNs: number | null;
+  observedTier: ObservedTier;
+  tierChanges: number;
+  deopts: number;
+  compiles: number;
+  pinned: boolean;
+  warmup: WarmupResult['state'];
+  warmupCalls: number;
+  warmupMs: number;
+  fallbacks: number;
+  warnings: number;
 }
 
-function formatNs(ns: number): string {
-  if (ns < 1_000) return `${ns.toFixed(0)} ns`;
-  if (ns < 1_000_000) return `${(ns / 1_000).toFixed(1)} us`;
-  if (ns < 1_000_000_000) return `${(ns / 1_000_000).toFixed(2)} ms`;
-  return `${(ns / 1_000_000_000).toFixed(2)} s`;
+/** What stats() accepts. */
+export interface StatsOptions {
+  /** Scalar fields only (FlatFunctionStats), for `console.table(stats({ flat: true }))`. */
+  flat?: boolean;
 }
 
-function warmupCell(warmup: WarmupResult): string {
-  switch (warmup.state) {
-    case 'none': return '-';
-    case 'pending': return `pending (${warmup.when})`;
-    case 'done': return `${warmup.calls} calls, ${warmup.ms.toFixed(1)} ms`;
-    case 'failed': return 'failed';
+/** The flat row of one stats() record. */
+export function flatten(s: FunctionStats): FlatFunctionStats {
+  return {
+    id: s.id,
+    name: s.name,
+    hint: s.hint,
+    tier: s.tier,
+    calls: s.calls,
+    timedCalls: s.time ? s.time.timedCalls : null,
+    minNs: s.time ? s.time.minNs : null,
+    avgNs: s.time ? s.time.avgNs : null,
+    maxNs: s.time ? s.time.maxNs : null,
+    observedTier: s.observedTier,
+    tierChanges: s.tierChanges.length,
+    deopts: s.deopts,
+    compiles: s.compiles,
+    pinned: s.pinned,
+    warmup: s.warmup.state,
+    warmupCalls: s.warmup.calls,
+    warmupMs: s.warmup.ms,
+    fallbacks: s.fallbacks.length,
+    warnings: s.warnings.length,
+  };
+}
+
+function checkStatsOptions(options: unknown): boolean {
+  if (options === undefined) return false;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`stats: options must be an object like { flat: true }, got ${describeValue(options)}`);
   }
+  for (const key of Object.keys(options)) {
+    if (key !== 'flat') throw new TypeError(`stats: unknown option '${key}'; known options: flat`);
+  }
+  const { flat } = options as StatsOptions;
+  if (flat !== undefined && typeof flat !== 'boolean') {
+    throw new TypeError(`stats: option 'flat' must be true or false, got ${describeValue(flat)}`);
+  }
+  return flat === true;
 }
-
-function notesCell(s: FunctionStats): string {
-  const notes = [s.reason, ...s.fallbacks.map((f) => `fallback ${f}`), ...s.warnings];
-  if (s.warmup.state === 'failed' && s.warmup.error) notes.push(`warm-up failed: ${s.warmup.error}`);
-  if (s.pinned) notes.push('pinned');
-  return notes.filter(Boolean).join('; ');
-}
-
-interface Column { title: string; right?: boolean; cell(s: FunctionStats): string }
-
-const COLUMNS: readonly Column[] = [
-  { title: 'name', cell: (s) => s.name },
-  { title: 'hint', cell: (s) => s.hint },
-  { title: 'tier', cell: (s) => s.tier },
-  { title: 'calls', right: true, cell: (s) => (s.profiled || s.calls > 0 ? String(s.calls) : '-') },
-  { title: 'min', right: true, cell: (s) => (s.time ? formatNs(s.time.minNs) : '-') },
-  { title: 'avg', right: true, cell: (s) => (s.time ? formatNs(s.time.avgNs) : '-') },
-  { title: 'max', right: true, cell: (s) => (s.time ? formatNs(s.time.maxNs) : '-') },
-  { title: 'observed', cell: (s) => s.observedTier },
-  { title: 'changes', right: true, cell: (s) => String(s.tierChanges.length) },
-  { title: 'deopts', right: true, cell: (s) => String(s.deopts) },
-  { title: 'compiles', right: true, cell: (s) => String(s.compiles) },
-  { title: 'warm-up', cell: (s) => warmupCell(s.warmup) },
-  { title: 'notes', cell: notesCell },
-];
 
 /**
- * A readable, aligned text table of stats(): a header line, a rule, then one line per function.
- * Times are over the sampled (timed) calls; '-' means not measured.
+ * One record per hinted function, oldest first. Records stay after their function is garbage
+ * collected, up to a bound (MAX_RECORDS, oldest and collected ones dropped first), so a hint
+ * applied in a loop cannot grow memory without limit. With `{ flat: true }`, scalar rows for console.table.
  */
-export function formatStats(records?: readonly FunctionStats[]): string {
-  const listed = records ?? stats();
-  const rows = listed.map((s) => COLUMNS.map((column) => column.cell(s).replace(/\s*\n\s*/g, ' ')));
-  const widths = COLUMNS.map((column, i) => Math.max(column.title.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: readonly string[]): string => cells
-    .map((cell, i) => {
-      if (i === cells.length - 1) return cell;
-      return COLUMNS[i].right ? cell.padStart(widths[i]) : cell.padEnd(widths[i]);
-    })
-    .join('  ')
-    .trimEnd();
-  const out = [line(COLUMNS.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w)))];
-  for (const row of rows) out.push(line(row));
-  if (rows.length === 0) out.push('(no hinted functions)');
-  const dropped = records === undefined ? droppedRecords() : 0;
-  if (dropped > 0) out.push(`(${dropped} older records dropped; at most ${MAX_RECORDS} are kept)`);
-  return out.join('\n');
+export function stats(options: StatsOptions & { flat: true }): FlatFunctionStats[];
+export function stats(options?: StatsOptions & { flat?: false }): FunctionStats[];
+export function stats(options: StatsOptions): FunctionStats[] | FlatFunctionStats[];
+export function stats(options?: StatsOptions): FunctionStats[] | FlatFunctionStats[] {
+  const flat = checkStatsOptions(options);
+  const records = allRecords().map(snapshot);
+  return flat ? records.map(flatten) : records;
 }
+

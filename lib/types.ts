@@ -8,7 +8,7 @@ export type AnyFunction = (...args: any[]) => any;
 /** The three hints. */
 export type Hint = 'focus' | 'ignore' | 'once';
 
-/** The tiers the router can pick (README, "Tiers"). */
+/** The tiers the router can pick (README.md, "Tiers"). */
 export type Tier = 'native' | 'v8' | 'warmup' | 'noop';
 
 /** What a user may ask for: a specific tier, or the router's choice. */
@@ -17,25 +17,34 @@ export type TierChoice = Tier | 'auto';
 /** When the warm-up of a hinted function runs. */
 export type WarmupWhen = 'decoration' | 'first-call' | 'manual';
 
-/** Options accepted by every hint (as `jitFocus(fn, options)` or `@jitFocus(options)`). */
-export interface HintOptions {
+/**
+ * Options of every hint (as `jitFocus(fn, options)` or `@jitFocus(options)`). `Args` is the hinted
+ * function's parameter list, which the samples must match; a plain wrapper infers it.
+ */
+export interface HintOptions<Args extends readonly unknown[] = readonly unknown[]> {
   /**
    * Argument tuples used for warm-up calls. Top-level typed arrays, DataViews and (Shared)ArrayBuffers
    * are copied for each call; nested objects are passed as they are.
    */
-  samples?: ReadonlyArray<ReadonlyArray<unknown>>;
+  samples?: ReadonlyArray<Readonly<Args>>;
   /** Number of warm-up calls in all (spread over the samples; at least 2 feedback calls on the v8 tier). */
   warmup?: number;
   /** When warm-up runs: at decoration, on the first call, or on `warmup()`. */
   when?: WarmupWhen;
-  /** jitOnce only: deopts tolerated before the function is pinned. */
-  maxDeopts?: number;
   /** Count and time calls, track tier changes (also `JITCTL_PROFILE=1`). */
   profile?: boolean;
   /** Force a tier for this function instead of the router's choice. */
   tier?: TierChoice;
   /** Receiver for warm-up calls of methods that use `this` (never a real call's receiver). */
   thisArg?: unknown;
+  /** The name stats() shows, instead of the function's own (for anonymous functions) or Class.method. */
+  name?: string;
+}
+
+/** jitOnce's options: every hint's, and `maxDeopts`. */
+export interface JitOnceOptions<Args extends readonly unknown[] = readonly unknown[]> extends HintOptions<Args> {
+  /** Deopts tolerated before the function is pinned (never optimized again). */
+  maxDeopts?: number;
 }
 
 /** Options after validation, with defaults filled in. */
@@ -47,6 +56,8 @@ export interface NormalizedOptions {
   profile: boolean;
   tier: TierChoice;
   thisArg: unknown;
+  /** The `name` option, when given. */
+  name: string | undefined;
 }
 
 /** V8 execution tier of a function as observed through intrinsics. */

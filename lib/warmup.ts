@@ -6,27 +6,9 @@
 // async one that rejects) marks the warm-up failed with the message; it never propagates.
 //
 // When it runs is the `when` option: at decoration, on the first real call (the strategy's
-// wrapper calls runSamples), or 'manual', queued here until warmup() runs the queue.
+// wrapper calls runSamples), or 'manual', queued by warmup-queue.ts until warmup() runs the queue.
 
-import { onRecordDropped } from './registry.js';
 import type { AnyFunction, FunctionRecord } from './types.js';
-
-export interface WarmupReportEntry {
-  id: number;
-  name: string;
-  state: FunctionRecord['warmup']['state'];
-  calls: number;
-  ms: number;
-  error?: string;
-}
-
-/** What warmup() did: one entry per function whose manual warm-up ran. */
-export interface WarmupReport {
-  functions: WarmupReportEntry[];
-  calls: number;
-  ms: number;
-  failed: number;
-}
 
 export interface SampleRun {
   calls: number;
@@ -171,7 +153,8 @@ function copyArguments(args: ReadonlyArray<unknown>, sample: number): unknown[] 
   return copy;
 }
 
-function message(error: unknown): string {
+/** An error (or any thrown value) as one line of text. */
+export function message(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   try {
     return String(error);
@@ -245,59 +228,4 @@ export function recordRun(record: FunctionRecord, run: SampleRun): void {
   } else if (w.state !== 'failed') {
     w.state = 'done';
   }
-}
-
-interface ManualJob {
-  record: FunctionRecord;
-  run: () => void;
-}
-
-// By record id, in hinting order. A job holds its function and samples (buffers included), so the
-// queue is bounded with the registry: when the registry drops a record, its job goes too.
-let queue = new Map<number, ManualJob>();
-
-/** What a dropped record says about the manual warm-up it never got. */
-export const DROPPED_WARMUP = 'manual warm-up dropped: its record was dropped to keep the registry bounded before warmup() ran';
-
-onRecordDropped((record) => {
-  if (!queue.delete(record.id)) return;
-  record.warmup.state = 'failed';
-  record.warmup.error = DROPPED_WARMUP;
-});
-
-/** Queues a `when: 'manual'` warm-up until warmup() runs it; marks the record pending. */
-export function scheduleManual(record: FunctionRecord, run: () => void): void {
-  record.warmup.state = 'pending';
-  queue.set(record.id, { record, run });
-}
-
-/** Runs every queued manual warm-up once, in hinting order, and reports what ran. Never throws. */
-export function runPendingWarmups(): WarmupReport {
-  const jobs = queue.values();
-  queue = new Map();
-  const report: WarmupReport = { functions: [], calls: 0, ms: 0, failed: 0 };
-  for (const job of jobs) {
-    const before = { calls: job.record.warmup.calls, ms: job.record.warmup.ms };
-    try {
-      job.run();
-    } catch (error) {
-      job.record.warmup.state = 'failed';
-      job.record.warmup.error = message(error);
-    }
-    const w = job.record.warmup;
-    if (w.state === 'pending') w.state = 'done';
-    const entry: WarmupReportEntry = {
-      id: job.record.id,
-      name: job.record.name,
-      state: w.state,
-      calls: w.calls - before.calls,
-      ms: w.ms - before.ms,
-    };
-    if (w.error !== undefined) entry.error = w.error;
-    report.functions.push(entry);
-    report.calls += entry.calls;
-    report.ms += entry.ms;
-    if (w.state === 'failed') report.failed++;
-  }
-  return report;
 }

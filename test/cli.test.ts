@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const CLI = path.join(__dirname, '..', 'lib', 'cli.js');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 function jitctl(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, JITCTL: '', JITCTL_PROFILE: '' } });
@@ -23,7 +24,11 @@ describe('jitctl CLI', () => {
 
     it('exits 0', () => assert.equal(info.status, 0, info.stderr));
 
-    const facts = ['runtime', 'node', 'v8', 'natives syntax', 'intrinsics', 'turbofan', 'maglev', 'jitless',
+    it("starts with jitctl's own version", () => {
+      assert.match(info.stdout.split('\n')[0], new RegExp(`^jitctl +${VERSION.replace(/\./g, '\\.')}$`));
+    });
+
+    const facts = ['jitctl', 'runtime', 'node', 'v8', 'natives syntax', 'intrinsics', 'turbofan', 'maglev', 'jitless',
       'status-bit layout', 'addon', 'arch', 'native tier', 'JITCTL', 'JITCTL_PROFILE'];
     for (const fact of facts) {
       it(`prints a '${fact}' line`, () => assert.match(info.stdout, new RegExp(`^${fact} +\\S`, 'm')));
@@ -50,6 +55,19 @@ describe('jitctl CLI', () => {
       const parsed = JSON.parse(run.stdout) as { node: string; hints: Record<string, { tier: string }> };
       assert.deepEqual([parsed.node, Object.keys(parsed.hints)], [process.versions.node, ['jitFocus', 'jitIgnore', 'jitOnce']]);
     });
+
+    it("names jitctl's version", () => {
+      assert.equal((JSON.parse(jitctl('info', '--json').stdout) as { jitctl: string }).jitctl, VERSION);
+    });
+  });
+
+  describe('version', () => {
+    for (const flag of ['--version', '-v', 'version']) {
+      it(`jitctl ${flag} prints the version in package.json alone and exits 0`, () => {
+        const run = jitctl(flag);
+        assert.deepEqual([run.status, run.stdout], [0, `${VERSION}\n`]);
+      });
+    }
   });
 
   describe('help', () => {
@@ -58,6 +76,14 @@ describe('jitctl CLI', () => {
         const run = jitctl(flag);
         assert.deepEqual([run.status, run.stdout.startsWith('Usage: jitctl <command>')], [0, true]);
       });
+    }
+
+    const usage = (): string => jitctl('--help').stdout;
+    for (const command of ['info', 'info --json', 'version', 'help']) {
+      it(`lists the command '${command}'`, () => assert.match(usage(), new RegExp(`^  ${command} {2,}\\S`, 'm')));
+    }
+    for (const variable of ['JITCTL', 'JITCTL_PROFILE', 'JITCTL_NATIVE', 'JITCTL_ADDON']) {
+      it(`lists the environment variable ${variable}`, () => assert.match(usage(), new RegExp(`^  ${variable}=\\S+ +\\S`, 'm')));
     }
   });
 

@@ -44,16 +44,16 @@ describe('TC39 decorators: supported forms', () => {
   it('a generator method keeps working', () => assert.deepEqual([...meter.tc39Generator(3)], [0, 2, 4]));
   it('a symbol-named method keeps working', () => assert.equal(meter[TC39_SYMBOL](), 'symbol'));
 
-  it('records an instance method by its name', () => assert.equal(recordNamed('tc39FocusPlain').hint, 'jitFocus'));
+  it('records an instance method as Class.method', () => assert.equal(recordNamed('Meter.tc39FocusPlain').hint, 'jitFocus'));
   it('records a static method as Class.method', () => assert.equal(recordNamed('Meter.tc39Static').hint, 'jitFocus'));
   it('records a #private method as #name', () => assert.equal(recordNamed('#tc39Private').hint, 'jitFocus'));
-  it('records a symbol-named method as [description]', () => assert.equal(recordNamed('[tc39Symbol]').hint, 'jitFocus'));
-  it('records the options given to the decorator factory', () => assert.equal(recordNamed('tc39FocusOptions').profiled, true));
-  it('records jitOnce for @jitOnce', () => assert.equal(recordNamed('tc39OnceOptions').hint, 'jitOnce'));
+  it('records a symbol-named method as Class.[description]', () => assert.equal(recordNamed('Meter.[tc39Symbol]').hint, 'jitFocus'));
+  it('records the options given to the decorator factory', () => assert.equal(recordNamed('Meter.tc39FocusOptions').profiled, true));
+  it('records jitOnce for @jitOnce', () => assert.equal(recordNamed('Meter.tc39OnceOptions').hint, 'jitOnce'));
 
   it('applies the hint once per class definition, not per instance', () => {
     new Meter(3);
-    assert.equal(countNamed('tc39IgnorePlain'), 1);
+    assert.equal(countNamed('Meter.tc39IgnorePlain'), 1);
   });
 
   it("returns the method itself on the 'noop' tier", () => {
@@ -67,6 +67,54 @@ describe('TC39 decorators: supported forms', () => {
     class Holder { @spy tc39Noop(): number { return 1; } }
     void Holder;
     assert.equal(seen, true);
+  });
+});
+
+describe('TC39 decorators: the names in stats()', () => {
+  it('names an instance method by its bare name until the class is first constructed, then Class.method', () => {
+    class Lazy { @jitFocus tc39LazyName(): number { return 1; } }
+    const before = countNamed('tc39LazyName');
+    new Lazy();
+    assert.deepEqual([before, countNamed('tc39LazyName'), countNamed('Lazy.tc39LazyName')], [1, 0, 1]);
+  });
+
+  it('names an instance method after the class that declares it, even when a subclass is constructed first', () => {
+    class Base { @jitOnce tc39Inherited(): number { return 1; } }
+    class Derived extends Base {}
+    new Derived();
+    new Base();
+    assert.deepEqual([countNamed('Base.tc39Inherited'), countNamed('Derived.tc39Inherited')], [1, 0]);
+  });
+
+  it('tells apart same-named methods of two classes', () => {
+    class Left { @jitIgnore tc39SameName(): number { return 1; } }
+    class Right { @jitIgnore tc39SameName(): number { return 2; } }
+    new Left();
+    new Right();
+    assert.deepEqual([countNamed('Left.tc39SameName'), countNamed('Right.tc39SameName')], [1, 1]);
+  });
+
+  it('keeps an overriding method apart from the method it overrides', () => {
+    class Animal { @jitFocus tc39Speak(): string { return '...'; } }
+    class Dog extends Animal { @jitFocus override tc39Speak(): string { return 'woof'; } }
+    new Dog();
+    new Animal();
+    assert.deepEqual([countNamed('Animal.tc39Speak'), countNamed('Dog.tc39Speak'), new Dog().tc39Speak()], [1, 1, 'woof']);
+  });
+
+  it('names the record on the first construction only: later ones cost one check and change nothing', () => {
+    class Counted { @jitFocus tc39Counted(): number { return 1; } }
+    new Counted();
+    const record = recordNamed('Counted.tc39Counted');
+    Object.defineProperty(Counted, 'name', { value: 'Renamed' });
+    new Counted();
+    assert.deepEqual([recordNamed('Counted.tc39Counted').id, countNamed('Renamed.tc39Counted')], [record.id, 0]);
+  });
+
+  it('uses the name option as it is, without the class', () => {
+    class Named { @jitFocus({ name: 'tc39 custom name' }) method(): number { return 1; } @jitFocus({ name: 'tc39 static name' }) static other(): void {} }
+    new Named();
+    assert.deepEqual([countNamed('tc39 custom name'), countNamed('tc39 static name'), countNamed('Named.method')], [1, 1, 0]);
   });
 });
 

@@ -3,9 +3,11 @@
 
 import * as assert from 'node:assert/strict';
 import { configure, jitFocus, jitIgnore, jitOnce } from '../lib/index.js';
+import type { Hint, JitHint } from '../lib/index.js';
 import { countNamed, recordNamed } from './helpers/records.js';
 
-const HINTS = { jitFocus, jitIgnore, jitOnce } as const;
+// Typed as any hint: a union of the three hint types has no common call signature for TypeScript.
+const HINTS: Readonly<Record<'jitFocus' | 'jitIgnore' | 'jitOnce', JitHint<Hint>>> = { jitFocus, jitIgnore, jitOnce };
 
 // A fresh function with its own source text per call, so that no two tests share V8 code.
 let serial = 0;
@@ -58,6 +60,26 @@ describe('hints as plain wrappers', () => {
       });
     });
   }
+});
+
+describe('the name option names the record', () => {
+  it('of an anonymous function, which is otherwise anonymous', () => {
+    const before = countNamed('anonymous');
+    jitFocus((x: number) => x, { name: 'plainNamedArrow', tier: 'noop' });
+    jitIgnore((x: number) => x, { tier: 'noop' });
+    assert.deepEqual([countNamed('plainNamedArrow'), countNamed('anonymous') - before], [1, 1]);
+  });
+
+  it("instead of the function's own name", () => {
+    jitOnce(freshAdd('plainOwnName'), { name: 'plainGivenName' });
+    assert.deepEqual([countNamed('plainGivenName'), countNamed('plainOwnName')], [1, 0]);
+  });
+
+  it('without changing the function', () => {
+    const fn = freshAdd('plainKeepsName');
+    const hinted = jitFocus(fn, { name: 'plainOtherName', tier: 'noop' });
+    assert.deepEqual([hinted, hinted.name], [fn, 'plainKeepsName']);
+  });
 });
 
 describe('jitIgnore returns the function itself', () => {

@@ -21,7 +21,7 @@ function rejects(options: unknown, errorClass: typeof TypeError | typeof RangeEr
 }
 
 describe('options: accepted values', () => {
-  const good: Array<[string, HintOptions]> = [
+  const good: Array<[string, HintOptions<[x: number]>]> = [
     ['no options', {}],
     ['samples', { samples: [[1], [2]] }],
     ['empty samples', { samples: [] }],
@@ -32,7 +32,7 @@ describe('options: accepted values', () => {
     ["when 'manual' with samples", { samples: [[1]], when: 'manual' }],
     ['profile true', { profile: true }],
     ['profile false', { profile: false }],
-    ...(['auto', 'native', 'v8', 'warmup', 'noop'] as const).map((tier): [string, HintOptions] => [`tier '${tier}'`, { tier }]),
+    ...(['auto', 'native', 'v8', 'warmup', 'noop'] as const).map((tier): [string, HintOptions<[x: number]>] => [`tier '${tier}'`, { tier }]),
     ['thisArg of any kind', { thisArg: 42 }],
   ];
   for (const [label, options] of good) {
@@ -50,7 +50,7 @@ describe('options: accepted values', () => {
   });
 
   it('accepts an options object without a prototype', () => {
-    const options = Object.assign(Object.create(null) as object, { profile: true }) as HintOptions;
+    const options = Object.assign(Object.create(null) as object, { profile: true }) as HintOptions<[x: number]>;
     assert.equal(jitFocus(fresh('nullProto'), options)(1), 1);
   });
 });
@@ -68,7 +68,7 @@ describe('options: defaults and copies', () => {
 
   it('runs decoration warm-up with the samples as given at hint time, not as changed later', () => {
     const seen: number[] = [];
-    const sample = [1];
+    const sample: [number] = [1];
     const fn = function samplesCopied(x: number): number { seen.push(x); return x; };
     jitFocus(fn, { samples: [sample], warmup: 1, when: 'manual', tier: 'warmup' });
     sample[0] = 99;
@@ -101,8 +101,12 @@ describe('options: rejected values', () => {
     ['a misspelt key', { sample: [[1]] }, TypeError, /^jitFocus: unknown option 'sample' \(did you mean 'samples'\?\)/],
     ['a wrongly cased key', { maxdeopts: 1 }, TypeError, /^jitFocus: unknown option 'maxdeopts' \(did you mean 'maxDeopts'\?\)/],
     ['a key with a typo', { profle: true }, TypeError, /^jitFocus: unknown option 'profle' \(did you mean 'profile'\?\)/],
-    ['an unrelated key', { color: 'red' }, TypeError, /^jitFocus: unknown option 'color'; known options: samples, warmup, when, maxDeopts, profile, tier, thisArg$/],
+    ['an unrelated key', { color: 'red' }, TypeError, /^jitFocus: unknown option 'color'; known options: samples, warmup, when, maxDeopts, profile, tier, thisArg, name$/],
     ['a key named like a decorator context', { kind: 'method' }, TypeError, /^jitFocus: unknown option 'kind'/],
+    ['a non-string name', { name: 42 }, TypeError, /^jitFocus: option 'name' must be a string, got number 42$/],
+    ['an empty name', { name: '' }, RangeError, /^jitFocus: option 'name' must have 1 to 200 characters, not only spaces; got 0 characters$/],
+    ['a name of spaces only', { name: '   ' }, RangeError, /^jitFocus: option 'name' must have 1 to 200 characters/],
+    ['a name of 201 characters', { name: 'n'.repeat(201) }, RangeError, /^jitFocus: option 'name' must have 1 to 200 characters, not only spaces; got 201 characters$/],
   ];
   for (const [label, options, errorClass, message] of bad) {
     it(`rejects ${label} with a ${errorClass.name}`, () => rejects(options, errorClass, message));

@@ -3,12 +3,13 @@
 
 import { strict as assert } from 'node:assert';
 import { configure, jitFocus, jitIgnore, jitOnce, stats } from '../lib/index.js';
+import type { Hint, JitHint } from '../lib/index.js';
 import { describeChild, runChild } from './helpers/natives.js';
 
 describe('noop tier', () => {
   afterEach(() => configure({ mode: 'auto' }));
 
-  const hints = { jitFocus, jitIgnore, jitOnce };
+  const hints: Record<string, JitHint<Hint>> = { jitFocus, jitIgnore, jitOnce };
   for (const [name, hint] of Object.entries(hints)) {
     it(`${name} returns the identical function with tier: 'noop'`, () => {
       const fn = (x: number) => x + 1;

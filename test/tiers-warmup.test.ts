@@ -108,7 +108,7 @@ describe('warmup tier', () => {
   });
 
   it('marks the warm-up failed with the message when a sample call throws, and does not throw', () => {
-    const fn = function throwingWarm(): never { throw new RangeError('bad sample'); };
+    const fn = function throwingWarm(_x: number): never { throw new RangeError('bad sample'); };
     jitFocus(fn, { samples: [[1]], tier: 'warmup' });
     const w = recordOf('throwingWarm').warmup;
     assert.deepEqual([w.state, w.error], ['failed', 'sample call 1 threw RangeError: bad sample']);
@@ -119,7 +119,7 @@ describe('warmup tier', () => {
     const onUnhandled = (): void => { unhandled++; };
     process.on('unhandledRejection', onUnhandled);
     try {
-      jitFocus(async function rejectingWarm(): Promise<never> { throw new Error('async no'); }, { samples: [[1]], warmup: 2, tier: 'warmup' });
+      jitFocus(async function rejectingWarm(_x: number): Promise<never> { throw new Error('async no'); }, { samples: [[1]], warmup: 2, tier: 'warmup' });
       await new Promise((resolve) => setTimeout(resolve, 10));
     } finally {
       process.off('unhandledRejection', onUnhandled);
@@ -168,7 +168,7 @@ describe('warm-up copies buffers made in another realm', () => {
   /** Warms `fn` up with `sample` as its only argument, on the warmup tier, and returns the record. */
   function warmWith(name: string, sample: unknown, fn: (arg: never) => unknown) {
     Object.defineProperty(fn, 'name', { value: name });
-    jitFocus(fn, { samples: [[sample]], warmup: 3, tier: 'warmup' });
+    jitFocus(fn as (arg: unknown) => unknown, { samples: [[sample]], warmup: 3, tier: 'warmup' });
     return recordOf(name);
   }
 

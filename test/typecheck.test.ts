@@ -4,6 +4,7 @@
 
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -31,5 +32,29 @@ describe('typings (pinned tsc on test/typecheck/)', function () {
     const run = tsc('tsconfig.negative.json');
     assert.deepEqual([run.status, /negative-control\.ts\(\d+,\d+\): error TS2578: Unused '@ts-expect-error' directive/.test(run.output)],
       [2, true], run.output);
+  });
+
+  describe('a misuse of the plain wrapper is one error, on its line, saying what is wrong (test/typecheck/misuse.ts)', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'test', 'typecheck', 'misuse.ts'), 'utf8').split('\n');
+    const expected = source.flatMap((line, i) => {
+      const marked = / \/\/ error: (.+)$/.exec(line);
+      return marked ? [{ line: i + 1, code: line.slice(0, marked.index), says: marked[1] }] : [];
+    });
+    let output = '';
+    before(() => { output = tsc('tsconfig.misuse.json').output; });
+
+    it('never as a list of overloads', () => assert.doesNotMatch(output, /No overload matches this call/));
+
+    it('with exactly one error per misuse', () => {
+      const lines = Array.from(output.matchAll(/misuse\.ts\((\d+),\d+\): error/g), (m) => Number(m[1]));
+      assert.deepEqual(lines, expected.map((e) => e.line), output);
+    });
+
+    for (const { line, code, says } of expected) {
+      it(`${code.trim()}: ${says}`, () => {
+        const header = output.split('\n').find((l) => l.includes(`misuse.ts(${line},`)) ?? '(no error on that line)';
+        assert.ok(header.includes(says), header);
+      });
+    }
   });
 });

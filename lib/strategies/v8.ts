@@ -16,6 +16,7 @@ import {
 } from '../backend.js';
 import { isOptimizedTier, recordTier, watchTier } from '../tierwatch.js';
 import { recordRun, runSamples } from '../warmup.js';
+import { runSampleSlices } from '../warmup-queue.js';
 import { scheduleWarmup } from './warmup.js';
 import { copyIdentity, forward } from '../forwarding.js';
 import { compileWrapper, gatedWrapper, type GateState } from './wrapper.js';
@@ -49,7 +50,7 @@ function applyFocus(target: HintTarget): AnyFunction {
     // few feedback calls after Prepare before an optimization request takes (MIN_FEEDBACK_CALLS).
     const compileCall = optimizeMode() === 'next-call' ? 1 : 0;
     const calls = Math.max(options.warmup - compileCall - 1, MIN_FEEDBACK_CALLS);
-    return scheduleWarmup(target, (thisArg) => {
+    return scheduleWarmup(target, function* (thisArg) {
       const first = runSamples(fn, options.samples, 1, thisArg, record);
       recordRun(record, first);
       if (first.error !== undefined) {
@@ -61,7 +62,7 @@ function applyFocus(target: HintTarget): AnyFunction {
         note(record, `v8: not optimized: ${prepared.reason}`);
         return;
       }
-      const run = runSamples(fn, options.samples, calls, thisArg, record, 1);
+      const run = yield* runSampleSlices(fn, options.samples, calls, thisArg, record, 1);
       recordRun(record, run);
       if (run.error !== undefined) {
         note(record, 'v8: not optimized: a sample call threw, so the feedback is incomplete');
@@ -261,8 +262,8 @@ function applyOnce(target: HintTarget): AnyFunction {
   const result = copyIdentity(once, fn);
   if (options.samples.length === 0 || options.warmup === 0) return result;
   // Samples give feedback only: V8 optimizes when it sees fit, and the wrapper counts from there.
-  return scheduleWarmup({ ...target, fn: result }, (thisArg) => {
-    recordRun(record, runSamples(fn, options.samples, options.warmup, thisArg, record));
+  return scheduleWarmup({ ...target, fn: result }, function* (thisArg) {
+    recordRun(record, yield* runSampleSlices(fn, options.samples, options.warmup, thisArg, record));
   });
 }
 

@@ -3,7 +3,8 @@
 // the function runs as V8 sees fit afterwards. At decoration and 'manual', the function itself is
 // returned; 'first-call' needs a thin wrapper that runs the warm-up once, just before the first call.
 
-import { recordRun, runSamples, scheduleManual } from '../warmup.js';
+import { recordRun } from '../warmup.js';
+import { runSampleSlices, runToEnd, scheduleManual, type WarmupSteps } from '../warmup-queue.js';
 import { gatedWrapper, type GateState } from './wrapper.js';
 import type { AnyFunction, HintTarget, Strategy } from '../types.js';
 
@@ -23,23 +24,25 @@ export function beforeFirstCall(fn: AnyFunction, once: () => void): AnyFunction 
 }
 
 /**
- * Schedules `warm` as the `when` option says and returns what replaces the function. Warm-up calls
+ * Schedules `warm` as the `when` option says and returns what replaces the function. `warm` is a
+ * generator (it yields between slices of sample calls, for warmupAsync()); at decoration and on
+ * the first call it runs to its end at once. Warm-up calls
  * always get options.thisArg (undefined unless given) as their receiver, never the receiver of a
  * real call: sample calls must not run on, and change, the user's own objects.
  */
-export function scheduleWarmup(target: HintTarget, warm: (thisArg: unknown) => void): AnyFunction {
+export function scheduleWarmup(target: HintTarget, warm: (thisArg: unknown) => WarmupSteps): AnyFunction {
   const { fn, record, options } = target;
   record.warmup.when = options.when;
   switch (options.when) {
     case 'decoration':
-      warm(options.thisArg);
+      runToEnd(warm(options.thisArg));
       return fn;
     case 'manual':
       scheduleManual(record, () => warm(options.thisArg));
       return fn;
     case 'first-call':
       record.warmup.state = 'pending';
-      return beforeFirstCall(fn, () => warm(options.thisArg));
+      return beforeFirstCall(fn, () => runToEnd(warm(options.thisArg)));
   }
 }
 
@@ -48,8 +51,8 @@ export const warmupStrategy: Strategy = Object.freeze({
   apply(target: HintTarget): AnyFunction {
     const { fn, record, options } = target;
     if (options.samples.length === 0 || options.warmup === 0) return fn;
-    return scheduleWarmup(target, (thisArg) => {
-      recordRun(record, runSamples(fn, options.samples, options.warmup, thisArg, record));
+    return scheduleWarmup(target, function* (thisArg) {
+      recordRun(record, yield* runSampleSlices(fn, options.samples, options.warmup, thisArg, record));
     });
   },
 });

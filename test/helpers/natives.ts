@@ -22,7 +22,28 @@ function compile(): Record<string, Probe> {
   return probes;
 }
 
-const probes = compile();
+const compiled = compile();
+
+/**
+ * Calls a probe. V8 may flush the bytecode of a function that has not run for a while, and then
+ * compiles it again on its next call: with natives syntax off by then, that is a SyntaxError, so
+ * the call is retried with the syntax on for the recompilation.
+ */
+function callProbe(name: string, fn: unknown): unknown {
+  try {
+    return compiled[name](fn);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    v8.setFlagsFromString('--allow-natives-syntax');
+    try {
+      return compiled[name](fn);
+    } finally {
+      v8.setFlagsFromString('--no-allow-natives-syntax');
+    }
+  }
+}
+
+const probes: Record<string, Probe> = Object.fromEntries(Object.keys(compiled).map((name) => [name, (fn: unknown) => callProbe(name, fn)]));
 
 /** True when `fn` runs TurboFan code now. */
 export function isTurbofan(fn: (...args: never[]) => unknown): boolean {

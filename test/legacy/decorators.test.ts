@@ -51,6 +51,14 @@ describe('legacy decorators: supported forms', () => {
   });
 });
 
+describe('legacy decorators: the name option', () => {
+  it('names the record as given, without the class', () => {
+    class LegacyNamed { @jitFocus({ name: 'legacy custom name' }) method(): number { return 1; } }
+    new LegacyNamed();
+    assert.deepEqual([countNamed('legacy custom name'), countNamed('LegacyNamed.method')], [1, 0]);
+  });
+});
+
 describe('legacy decorators: unsupported uses throw a TypeError at class definition', () => {
   it('on a field', () => {
     assert.throws(() => {

@@ -1,8 +1,8 @@
 // The ESM typings (index.d.mts) give ESM users the same contract as the CommonJS ones.
-import { jitFocus, jitOnce, stats } from '../../dist/lib/index.mjs';
-import type { FunctionStats, HintOptions } from '../../dist/lib/index.mjs';
+import { formatStats, jitFocus, jitOnce, stats, warmupAsync } from '../../dist/lib/index.mjs';
+import type { FlatFunctionStats, FunctionStats, HintOptions, WarmupReport } from '../../dist/lib/index.mjs';
 
-const options: HintOptions = { samples: [[1, 2]], warmup: 3 };
+const options: HintOptions<[number, number]> = { samples: [[1, 2]], warmup: 3 };
 export const add: (a: number, b: number) => number = jitFocus((a: number, b: number) => a + b, options);
 export const records: FunctionStats[] = stats();
 
@@ -20,3 +20,10 @@ export class EsmRejected {
 
 // @ts-expect-error unknown option
 jitFocus(add, { sample: [] });
+
+// The functions added since: the same typings through the ESM entry.
+export const flatEsm: FlatFunctionStats[] = stats({ flat: true });
+export const reportEsm: Promise<WarmupReport> = warmupAsync({ budgetMs: 50 });
+export const tableEsm: string = formatStats({ details: true });
+// @ts-expect-error maxDeopts is jitOnce's only, through the ESM entry too
+jitFocus(add, { maxDeopts: 1 });

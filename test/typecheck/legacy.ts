@@ -30,3 +30,9 @@ export class Rejected {
 // @ts-expect-error a class is not a method
 @jitFocus class RejectedClass {}
 void RejectedClass;
+
+export class LegacyMaxDeopts {
+  @jitOnce({ maxDeopts: 2 }) once(): void {}
+  // @ts-expect-error maxDeopts on the jitFocus factory
+  @jitFocus({ maxDeopts: 2 }) focus(): void {}
+}

@@ -1,6 +1,7 @@
 // Typings under TC39 standard decorators: every supported form compiles, every unsupported one is
 // rejected (each @ts-expect-error must be needed, or tsc fails with TS2578).
-import { jitFocus, jitIgnore, jitOnce } from '../../dist/lib/index.js';
+import { formatStats, jitFocus, jitIgnore, jitOnce, stats, warmup, warmupAsync } from '../../dist/lib/index.js';
+import type { FlatFunctionStats, FunctionStats, WarmupReport } from '../../dist/lib/index.js';
 
 const add = (a: number, b: number): number => a + b;
 export const focused: (a: number, b: number) => number = jitFocus(add);
@@ -53,3 +54,57 @@ jitFocus(add, { warmup: 'many' });
 jitFocus(add, { tier: 'fast' });
 // @ts-expect-error extra argument
 jitFocus(add, {}, 3);
+
+// maxDeopts is jitOnce's option only.
+jitOnce(add, { maxDeopts: 2 });
+// @ts-expect-error maxDeopts on jitFocus
+jitFocus(add, { maxDeopts: 2 });
+// @ts-expect-error maxDeopts on jitIgnore
+jitIgnore(add, { maxDeopts: 2 });
+export class MaxDeoptsOnDecorators {
+  @jitOnce({ maxDeopts: 2 }) once(): void {}
+  // @ts-expect-error maxDeopts on the jitFocus factory
+  @jitFocus({ maxDeopts: 2 }) focus(): void {}
+  // @ts-expect-error maxDeopts on the jitIgnore factory
+  @jitIgnore({ maxDeopts: 2 }) ignore(): void {}
+}
+
+// Samples are checked against the parameters of a plain function.
+const scale = (xs: Float64Array, factor: number, label?: string): number => xs.length * factor + (label?.length ?? 0);
+jitFocus(scale, { samples: [[new Float64Array(4), 2], [new Float64Array(4), 2, 'x']] });
+jitFocus(scale, { samples: [[new Float64Array(4), 2]] as const });
+jitOnce(scale, { samples: [[new Float64Array(4), 2]], maxDeopts: 1 });
+// @ts-expect-error a sample argument of the wrong type
+jitFocus(scale, { samples: [[new Float64Array(4), '2']] });
+// @ts-expect-error a sample with too few arguments
+jitFocus(scale, { samples: [[new Float64Array(4)]] });
+// @ts-expect-error a sample with too many arguments
+jitFocus(add, { samples: [[1, 2, 3]] });
+// @ts-expect-error a sample that is not an argument list
+jitFocus(add, { samples: [1, 2] });
+// @ts-expect-error the samples of jitOnce are checked too
+jitOnce(add, { samples: [['1', 2]] });
+
+// name: the name stats() shows.
+export const named = jitFocus((x: number) => x, { name: 'identity' });
+// @ts-expect-error a name is a string
+jitFocus(add, { name: 42 });
+export class NamedMethod {
+  @jitFocus({ name: 'fast path' }) method(): void {}
+}
+
+// stats(), formatStats(), warmup() and warmupAsync() options.
+export const flatRows: FlatFunctionStats[] = stats({ flat: true });
+export const fullRecords: FunctionStats[] = stats();
+export const table: string = formatStats(stats().filter((s) => s.deopts > 0), { details: true });
+export const everything: string = formatStats({ details: true });
+export const report: WarmupReport = warmup({ budgetMs: 100, onProgress: (p) => { void p.function.name; } });
+export const later: Promise<WarmupReport> = warmupAsync({ budgetMs: 100, sliceMs: 5, onProgress: ({ done, total }) => { void (done / total); } });
+// @ts-expect-error flat rows are not full records
+export const notFull: FunctionStats[] = stats({ flat: true });
+// @ts-expect-error sliceMs is warmupAsync's: warmup() runs each function in one go
+warmup({ sliceMs: 5 });
+// @ts-expect-error the budget is a number of milliseconds
+warmup({ budgetMs: '100' });
+// @ts-expect-error formatStats takes records or options, then options
+formatStats({ details: true }, { details: true });
