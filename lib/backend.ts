@@ -570,7 +570,7 @@ function v8Reason(hint: Hint): string {
   switch (hint) {
     case 'focus': {
       const target = detection.turbofan ? 'TurboFan' : 'Maglev';
-      return `${v}: prepare, feedback, then ${detection.optimizeMode === 'eager' ? 'eager' : 'on-next-call'} ${target}`;
+      return `${v}: first call, prepare, feedback, then ${detection.optimizeMode === 'eager' ? 'eager' : 'on-next-call'} ${target}`;
     }
     case 'ignore': return `${v}: never optimized (NeverOptimize + Deoptimize)`;
     case 'once': return `${v}: deopts counted, pinned after maxDeopts`;

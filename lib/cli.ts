@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detect, tierForHint } from './backend.js';
 import type { Detection } from './backend.js';
-import { getConfig } from './config.js';
+import { getConfig, trustNativesSyntax } from './config.js';
 import { hintName } from './options.js';
 import type { Hint } from './types.js';
 
@@ -21,7 +21,9 @@ Environment:
   JITCTL=off|warmup|v8|native|auto   force or disable tiers (default auto)
   JITCTL_PROFILE=1                   profile every hinted function
   JITCTL_NATIVE=off                  do not load the native addon
-  JITCTL_ADDON=path                  load this build of the addon instead of build/ or prebuilds/`;
+  JITCTL_ADDON=path                  load this build of the addon instead of build/ or prebuilds/
+  JITCTL_TRUST_NATIVES_SYNTAX=1      natives syntax was on before jitctl and no code of yours calls
+                                     %NeverOptimizeFunction: jitFocus may use the v8 tier`;
 
 /** The version in jitctl's own package.json (dist/lib/cli.js is two levels below it). */
 function packageVersion(): string {
@@ -65,10 +67,11 @@ function infoText(detection: Detection): string {
   const missing = Object.entries(detection.intrinsics).filter(([, ok]) => !ok).map(([name]) => name);
   const rows: Array<[string, string]> = [
     ['jitctl', packageVersion()],
-    ['runtime', detection.runtime],
+    ['runtime', detection.runtimeVersion ? `${detection.runtime} ${detection.runtimeVersion}` : detection.runtime],
     ['node', detection.nodeVersion ?? '-'],
     ['v8', detection.v8Version ?? '-'],
     ['natives syntax', detection.nativesSyntax],
+    ['natives syntax window', detection.nativesSyntaxWindow],
     ['intrinsics', available.length ? available.join(', ') : 'none'],
     ['missing intrinsics', missing.length ? missing.join(', ') : 'none'],
     ['turbofan', yesNo(detection.turbofan)],
@@ -81,7 +84,10 @@ function infoText(detection: Detection): string {
     ['native tier', detection.native.available ? 'available' : `not available: ${detection.native.reason}`],
     ['JITCTL', config.mode],
     ['JITCTL_PROFILE', config.profile ? '1' : '0'],
+    ['JITCTL_TRUST_NATIVES_SYNTAX', trustNativesSyntax ? '1' : '0'],
   ];
+  // What detection could not do, and how to fix it where there is a way (Deno's flag, for one).
+  for (const problem of detection.errors) rows.push(['note', problem]);
   for (const hint of HINTS) {
     const { tier, reason } = tierForHint(hint);
     rows.push([hintName(hint), `${tier} (${reason})`]);
@@ -120,6 +126,23 @@ export function main(argv: readonly string[], out: (text: string) => void, err: 
   return 2;
 }
 
+/**
+ * `bun x jitctl` runs this file with Node (its first line names node), so what it would report is
+ * Node's. Started that way (bun x sets npm_lifecycle_event and npm_execpath), it runs itself again
+ * with the Bun that started it and returns its exit code; null when it was not started by bun x.
+ */
+function rerunUnderBun(argv: readonly string[]): number | null {
+  const env = process.env;
+  const bun = env.npm_execpath;
+  if (env.npm_lifecycle_event !== 'bunx' || !bun || path.basename(bun) !== 'bun' || env.JITCTL_CLI_RERUN === '1') return null;
+  if (typeof (process.versions as { bun?: string }).bun === 'string') return null;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const run = spawnSync(bun, [__filename, ...argv], { stdio: 'inherit', env: { ...env, JITCTL_CLI_RERUN: '1' } });
+  return run.error ? null : run.status ?? 1;
+}
+
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), (text) => console.log(text), (text) => console.error(text));
+  const argv = process.argv.slice(2);
+  process.exitCode = rerunUnderBun(argv) ?? main(argv, (text) => console.log(text), (text) => console.error(text));
 }

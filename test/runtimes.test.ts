@@ -127,3 +127,17 @@ describe('runtimes: Bun (JavaScriptCore underneath)', function () {
   it('loads the native addon and runs a kernel', () => assert.deepEqual([r.addonLoaded, r.kernel], [true, Math.SQRT2]));
   it('computes what the plain functions compute', () => assert.deepEqual(r.results, [6, 4, 2]));
 });
+
+describe('runtimes: the CLI started by bun x', function () {
+  this.timeout(60000);
+  before(function () { if (!existsSync(BUN)) this.skip(); });
+
+  // bun x runs a bin whose first line names node with Node; it says so in the environment.
+  it('reports Bun, not the Node that bun x started it with', () => {
+    const cli = path.join(path.dirname(INDEX), 'cli.js');
+    const r = spawnSync(process.execPath, [cli, 'info', '--json'], {
+      encoding: 'utf8', timeout: 60000, env: { ...process.env, npm_lifecycle_event: 'bunx', npm_execpath: BUN },
+    });
+    assert.equal((JSON.parse(r.stdout) as { runtime: string }).runtime, 'bun');
+  });
+});
