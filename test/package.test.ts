@@ -193,6 +193,38 @@ describe('the package as users get it (clean checkout of HEAD, npm pack, install
     });
   }
 
+  // Deno and Bun users import the same installed package (tools/runtimes.sh fetches the binaries).
+  describe('installed, used from Deno and Bun', () => {
+    const deno = path.join(ROOT, '.cache', 'runtimes', 'deno-linux-x64-glibc-2.9.6', 'deno');
+    const bun = path.join(ROOT, '.cache', 'runtimes', 'oven-bun-linux-x64-1.4.5', 'bin', 'bun');
+    const SAME_INSTANCE = `
+      import { jitFocus, stats } from 'jitctl';
+      import { createRequire } from 'node:module';
+      const viaRequire = createRequire(import.meta.url)('jitctl');
+      const f = jitFocus((x) => x * 2, { samples: [[1]] });
+      console.log(JSON.stringify({ result: f(21), same: viaRequire.stats === stats && stats().length === 1 }));`;
+
+    it("Deno imports 'jitctl', 'npm:jitctl' and require('jitctl') as one instance, from node_modules", function () {
+      if (!fs.existsSync(deno)) this.skip();
+      fs.writeFileSync(path.join(apps['without scripts'], 'deno.mjs'),
+        `import * as viaNpm from 'npm:jitctl';\n${SAME_INSTANCE.replace('same: ', 'same: viaNpm.stats === stats && ')}`);
+      const out = run(deno, ['run', '-A', 'deno.mjs'], apps['without scripts']);
+      assert.deepEqual(JSON.parse(out.trim().split('\n').pop() ?? '{}'), { result: 42, same: true });
+    });
+
+    it("Bun imports 'jitctl' and require('jitctl') as one instance", function () {
+      if (!fs.existsSync(bun)) this.skip();
+      fs.writeFileSync(path.join(apps['without scripts'], 'bun.mjs'), SAME_INSTANCE);
+      const out = run(bun, ['bun.mjs'], apps['without scripts']);
+      assert.deepEqual(JSON.parse(out.trim().split('\n').pop() ?? '{}'), { result: 42, same: true });
+    });
+
+    it('bun x jitctl info reports Bun', function () {
+      if (!fs.existsSync(bun)) this.skip();
+      assert.match(run(bun, ['x', 'jitctl', 'info'], apps['without scripts']), /^runtime +bun \d/m);
+    });
+  });
+
   describe("the README's quick start, as it is printed", () => {
     let quickStart = '';
     before(() => {
