@@ -3,6 +3,7 @@
 
 import { hintName } from './options.js';
 import { allRecords, droppedRecords, MAX_RECORDS } from './registry.js';
+import { observeRecord } from './tierwatch.js';
 import type { FunctionRecord, ObservedTier, SourceAnalysis, Tier, TierChange, WarmupResult } from './types.js';
 
 /** What stats() reports for one hinted function. */
@@ -41,6 +42,7 @@ function copyAnalysis(analysis: SourceAnalysis | null): SourceAnalysis | null {
 }
 
 function snapshot(record: FunctionRecord): FunctionStats {
+  observeRecord(record);
   const time = record.time && record.time.samples > 0
     ? {
       timedCalls: record.time.samples,

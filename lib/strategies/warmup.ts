@@ -5,10 +5,10 @@
 
 import { recordRun, runSamples, scheduleManual } from '../warmup.js';
 import { gatedWrapper, type GateState } from './wrapper.js';
-import type { AnyFunction, HintTarget, Strategy } from '../types.js';
+import type { AnyFunction, HintTarget, SourceAnalysis, Strategy } from '../types.js';
 
 /** A wrapper that runs `once()` just before the first call, then only forwards. */
-export function beforeFirstCall(fn: AnyFunction, once: () => void): AnyFunction {
+export function beforeFirstCall(fn: AnyFunction, once: () => void, analysis: SourceAnalysis | null = null): AnyFunction {
   const state: GateState = {
     fn,
     gated: true,
@@ -19,7 +19,7 @@ export function beforeFirstCall(fn: AnyFunction, once: () => void): AnyFunction 
     },
     after(): void { /* nothing after */ },
   };
-  return gatedWrapper(state);
+  return gatedWrapper(state, analysis);
 }
 
 /**
@@ -39,7 +39,7 @@ export function scheduleWarmup(target: HintTarget, warm: (thisArg: unknown) => v
       return fn;
     case 'first-call':
       record.warmup.state = 'pending';
-      return beforeFirstCall(fn, () => warm(options.thisArg));
+      return beforeFirstCall(fn, () => warm(options.thisArg), record.analysis);
   }
 }
 
