@@ -1,6 +1,6 @@
 // What jitFocus buys end to end: a realistic request handler (parse a query string and a JSON
 // body, compute a price with a discount ladder, format a response line), hinted with jitFocus and
-// one sample request each, against the same code unhinted. Each variant runs in a fresh process:
+// one sample request each and with samples covering the traffic, against the same code unhinted. Each variant runs in a fresh process:
 // the time of the first 1,000 and the first 10,000 requests (the warm-up at decoration is timed
 // separately and counted in "first 1,000 incl. hinting"), then steady-state throughput over
 // 200,000 more. Requests arrive in batches of 100 per event-loop turn, so that jitctl's
@@ -69,21 +69,27 @@ function handle(req: Request, p: typeof parts): string {
 
 const parts = { parseQuery, priceOrder, formatResponse, discount };
 
-function hinted(): typeof parts {
-  const sample = makeRequest(1);
-  const order = JSON.parse(sample.body) as { items: Item[]; coupon: string | null };
+/** One sample per function (what a user writes first), or samples covering the traffic's branches. */
+function hinted(covering: boolean): typeof parts {
+  const requests = covering ? [0, 1, 2, 5, 10] .map((i) => makeRequest(100_000 + i)) : [makeRequest(1)];
+  const orders = requests.map((r) => JSON.parse(r.body) as { items: Item[]; coupon: string | null });
+  const tiers = covering ? ['gold', 'silver', 'basic'] : ['silver'];
   return {
-    parseQuery: jitFocus(parseQuery, { samples: [[sample.query]] }),
-    discount: jitFocus(discount, { samples: [[42.5, 'gold', null]] }),
-    priceOrder: jitFocus(priceOrder, { samples: [[order, 'silver']] }),
-    formatResponse: jitFocus(formatResponse, { samples: [[1, 'u1', 12.5, 'USD']] }),
+    parseQuery: jitFocus(parseQuery, { samples: requests.map((r) => [r.query]) }),
+    discount: jitFocus(discount, {
+      samples: covering ? [[42.5, 'gold', null], [12.25, 'silver', 'SAVE10'], [150.5, 'basic', null], [20, 'basic', 'SAVE10']] : [[42.5, 'gold', null]],
+    }),
+    priceOrder: jitFocus(priceOrder, { samples: orders.map((o, i) => [o, tiers[i % tiers.length]]) }),
+    formatResponse: jitFocus(formatResponse, {
+      samples: covering ? [[1, 'u1', 12.5, 'USD'], [2, 'u2', 7.25, 'EUR']] : [[1, 'u1', 12.5, 'USD']],
+    }),
   };
 }
 
 async function child(variant: string): Promise<void> {
   const requests = Array.from({ length: 1000 }, (_, i) => makeRequest(i + 2));
   const t0 = now();
-  const p = variant === 'jitFocus' ? hinted() : parts;
+  const p = variant === 'unhinted' ? parts : hinted(variant !== 'jitFocus');
   const hintMs = now() - t0;
   let sink = 0;
   const t1 = now();
@@ -113,19 +119,23 @@ function runChild(variant: string): Run {
 }
 
 function main(): void {
-  const runs: Record<string, Run[]> = { unhinted: [], jitFocus: [] };
-  // Interleaved, so that both variants see the same machine load.
-  for (let i = 0; i < RUNS; i++) for (const v of ['unhinted', 'jitFocus']) runs[v].push(runChild(v));
+  const VARIANTS = ['unhinted', 'jitFocus', 'jitFocus, covering samples'];
+  const runs: Record<string, Run[]> = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  // Interleaved, so that every variant sees the same machine load.
+  for (let i = 0; i < RUNS; i++) for (const v of VARIANTS) runs[v].push(runChild(v));
   const m = (v: string, k: keyof Run) => median(runs[v].map((r) => r[k]));
-  const rows = ['unhinted', 'jitFocus'].map((v) => [
+  const rows = VARIANTS.map((v) => [
     v, m(v, 'hintMs').toFixed(2), m(v, 'first1k').toFixed(1), (m(v, 'hintMs') + m(v, 'first1k')).toFixed(1),
     m(v, 'first10k').toFixed(1), Math.round(m(v, 'perSecond')).toLocaleString('en-US'),
   ]);
-  const ratio = (k: keyof Run) => (m('jitFocus', k) / m('unhinted', k)).toFixed(2);
+  const ratio = (v: string, k: keyof Run) => (m(v, k) / m('unhinted', k)).toFixed(2);
+  const ratios = VARIANTS.slice(1).map((v) => `${v} / unhinted: first 1,000 ${ratio(v, 'first1k')}x ` +
+    `(${((m(v, 'hintMs') + m(v, 'first1k')) / m('unhinted', 'first1k')).toFixed(2)}x incl. hinting), first 10,000 ` +
+    `${ratio(v, 'first10k')}x, steady throughput ${ratio(v, 'perSecond')}x`);
   console.log([`### handler: ${runtimeLabel()}`, '',
     `Median of ${RUNS} runs per variant (fresh process each, interleaved); times in ms.`, '',
     table(['variant', 'hinting', 'first 1,000', 'first 1,000 incl. hinting', 'first 10,000', 'steady req/s'], rows), '',
-    `jitFocus / unhinted: first 1,000 ${ratio('first1k')}x, first 10,000 ${ratio('first10k')}x, steady throughput ${ratio('perSecond')}x`,
+    ...ratios,
   ].join('\n'));
 }
 

@@ -575,3 +575,44 @@ export function tierForHint(hint: Hint): { tier: Tier; reason: string } {
     return { tier: 'noop', reason: `routing failed: ${String(error)}` };
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Concurrent re-optimization (added for the v8 strategy's watch, lib/strategies/watch.ts): after a
+// deopt on real calls, jitFocus asks V8 to re-optimize on a background thread rather than compile
+// on the main thread in the middle of a service's requests. Compiled once, here at import, the way
+// compat.ts compiles the others (natives syntax switched on for the compile, then off again).
+
+function compileConcurrentRequest(): ((fn: AnyFunction) => unknown) | null {
+  const load = loaded as IntrinsicsLoad | null;
+  const v8 = v8Module as V8Module | null;
+  if (!load || !v8 || detection.jitless || !detection.turbofan || !load.intrinsics.OptimizeFunctionOnNextCall) return null;
+  const enabledByUs = load.nativesSyntax === 'enabled-by-jitctl';
+  try {
+    if (enabledByUs) v8.setFlagsFromString('--allow-natives-syntax');
+    return new Function('f', 'return %OptimizeFunctionOnNextCall(f, "concurrent") /* jitctl concurrent */') as (fn: AnyFunction) => unknown;
+  } catch {
+    return null;
+  } finally {
+    if (enabledByUs) {
+      try { v8.setFlagsFromString('--no-allow-natives-syntax'); } catch { /* the flag stays on */ }
+    }
+  }
+}
+
+const concurrentRequest = compileConcurrentRequest();
+
+/**
+ * Prepare + %OptimizeFunctionOnNextCall(fn, "concurrent"): the next call starts a TurboFan job on a
+ * background thread and V8 installs its code when it is done (a few calls later). The same checks
+ * as requestOptimization, in the same guarded step. Where it is not available, requestOptimization.
+ */
+export function requestConcurrentOptimization(fn: AnyFunction): Outcome & { mode?: 'eager' | 'next-call' | 'concurrent' } {
+  const prepare = loaded?.intrinsics.PrepareFunctionForOptimization;
+  const request = concurrentRequest;
+  if (!prepare || !request) return requestOptimization(fn);
+  const outcome = guarded('focus', fn, () => {
+    prepare(fn);
+    request(fn);
+  });
+  return outcome.ok ? { ok: true, mode: 'concurrent' } : outcome;
+}

@@ -131,6 +131,51 @@ describe('v8 tier: jitFocus', () => {
   });
 });
 
+describe('v8 tier: jitFocus after its warm-up (watched between turns, no wrapper)', function () {
+  this.timeout(20000);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const LADDER = "if (s >= 90) return 'A'; if (s >= 80) return 'B'; if (s >= 70) return 'C'; return 'F'";
+
+  it("stats() shows the tier V8 runs when asked: not TurboFan after a real call deopted it, with calls: 0", () => {
+    const fn = named(fresh<(s: number) => string>('s', LADDER), 'askedLadder');
+    jitFocus(fn, { samples: [[95]] });
+    const before = recordOf('askedLadder').observedTier;
+    fn(55);
+    const after = recordOf('askedLadder');
+    assert.deepEqual([before, after.observedTier !== 'turbofan', isTurbofan(fn), after.deopts, after.calls], ['turbofan', true, false, 1, 0]);
+  });
+
+  it('re-optimizes a function its first real call deopted, once later calls widened its feedback', async () => {
+    const fn = named(fresh<(s: number) => string>('s', LADDER), 'reoptimizedLadder');
+    jitFocus(fn, { samples: [[95]] });
+    fn(55);
+    for (let turn = 0; turn < 200 && !isTurbofan(fn); turn++) {
+      fn(60 + (turn % 40));
+      await sleep(2);
+    }
+    assert.deepEqual([isTurbofan(fn), recordOf('reoptimizedLadder').compiles >= 2], [true, true]);
+  });
+
+  it('says in stats() warnings that the samples did not cover what real calls do', async () => {
+    const fn = named(fresh<(s: number) => string>('s', LADDER), 'warnedLadder');
+    jitFocus(fn, { samples: [[95]] });
+    fn(55);
+    await sleep(20);
+    assert.ok(recordOf('warnedLadder').warnings.some((w) => /a branch or a type the samples did not/.test(w)));
+  });
+
+  it('leaves a function whose real calls stay within the samples alone: one compile, no warning', async () => {
+    const fn = named(fresh<(s: number) => string>('s', LADDER), 'coveredLadder');
+    jitFocus(fn, { samples: [[95], [85], [75], [55]] });
+    for (let i = 0; i < 50; i++) {
+      fn(50 + i);
+      if (i % 10 === 0) await sleep(2);
+    }
+    const s = recordOf('coveredLadder');
+    assert.deepEqual([isTurbofan(fn), s.compiles, s.deopts, s.warnings], [true, 1, 0, []]);
+  });
+});
+
 describe('v8 tier: jitIgnore', () => {
   it('returns the function itself', () => {
     const fn = fresh<(a: number) => number>('a', 'return a + 1');

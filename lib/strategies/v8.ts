@@ -13,7 +13,8 @@
 //             watched between turns, and pinned (NeverOptimize + Deoptimize) after maxDeopts deopts.
 
 import {
-  MIN_FEEDBACK_CALLS, makeTierProbe, neverOptimize, observeTier, optimizeMode, prepareForOptimization, requestOptimization,
+  MIN_FEEDBACK_CALLS, makeTierProbe, neverOptimize, observeTier, optimizeMode, prepareForOptimization, requestConcurrentOptimization,
+  requestOptimization,
 } from '../backend.js';
 import { isOptimizedTier, recordTier, trackFunction, watchTier } from '../tierwatch.js';
 import { recordRun, runSamples } from '../warmup.js';
@@ -126,14 +127,49 @@ function watchFocus(fn: AnyFunction, record: FunctionRecord): void {
       }
       reoptimized++;
       warn(record, UNCOVERED_WARNING);
-      if (!optimize(target, record)) return false;
-      // Eager: compiled now. On next call: the next real call compiles it (and the next look sees it).
+      // On a background thread: the next real call starts the job, V8 installs the code a few calls
+      // later, and no request pays for a compile on the main thread (bench/handler.ts).
+      const outcome = requestConcurrentOptimization(target);
+      if (!outcome.ok) {
+        note(record, `v8: not re-optimized: ${outcome.reason}`);
+        return false;
+      }
+      record.compiles++;
       const now = observeTier(target);
       recordTier(record, now);
       wasTurbofan = now === 'turbofan';
       return true;
     },
   });
+}
+
+// Captured at import: widening never calls a method user code may have replaced since.
+const stringSlice = Function.prototype.call.bind(String.prototype.slice) as (s: string, start: number, end?: number) => string;
+
+/**
+ * A string with the contents of `s` that V8 has not internalized. String literals in samples are
+ * internalized strings, and TurboFan compiles `s === 'gold'` against them as a pointer compare
+ * guarded by an instance-type check; a string a real call built (parsed, sliced, decoded,
+ * concatenated) fails that check and deopts ("wrong instance type", bench/handler.ts). Called once
+ * with such a copy, each comparison records "any string" instead. Equal contents, so the call
+ * means the same: JS cannot tell two equal strings apart.
+ */
+function uninternalized(s: string): string {
+  return s.length < 2 ? s : stringSlice(`${s}\u0000`, 0, -1);
+}
+
+/**
+ * The samples, plus for every sample with a string argument (top-level only) the same sample
+ * with each string replaced by an uninternalized copy: warm-up then covers the strings real calls
+ * pass, not only literals. Every sample gets its twin, since each one reaches its own comparisons.
+ */
+export function widenSamples(samples: ReadonlyArray<ReadonlyArray<unknown>>): ReadonlyArray<ReadonlyArray<unknown>> {
+  const out = samples.slice();
+  for (const sample of samples) {
+    if (!sample.some((a) => typeof a === 'string' && a.length > 1)) continue;
+    out.push(sample.map((a) => (typeof a === 'string' ? uninternalized(a) : a)));
+  }
+  return out;
 }
 
 function applyFocus(target: HintTarget): AnyFunction {
@@ -145,11 +181,13 @@ function applyFocus(target: HintTarget): AnyFunction {
   if (options.samples.length > 0 && options.warmup > 0) {
     // `warmup` sample calls in all, the one that compiles on next call included; but V8 needs a
     // few feedback calls before an optimization request takes (MIN_FEEDBACK_CALLS), so never fewer.
+    // String samples also run as uninternalized copies (widenSamples), at least once each.
+    const samples = widenSamples(options.samples);
     const compileCall = optimizeMode() === 'next-call' ? 1 : 0;
-    const calls = Math.max(options.warmup - compileCall, MIN_FEEDBACK_CALLS);
+    const calls = Math.max(options.warmup - compileCall, MIN_FEEDBACK_CALLS, samples.length > options.samples.length ? samples.length : 0);
     return scheduleWarmup(target, (thisArg) => {
-      if (!sampleCalls(fn, record, options.samples, calls, thisArg)) return;
-      const reached = optimizeWarm(fn, record, options.samples, thisArg);
+      if (!sampleCalls(fn, record, samples, calls, thisArg)) return;
+      const reached = optimizeWarm(fn, record, samples, thisArg);
       watchTier(record, fn);
       if (record.compiles > 0 && !reached) {
         // V8 may decline (a function too big to optimize, a sample that deopts it every time).
@@ -235,8 +273,9 @@ function applyOnce(target: HintTarget): AnyFunction {
   if (!prepared.ok) throw new Error(prepared.reason);
   return scheduleWarmup(target, (thisArg) => {
     // Every sample at least once: the feedback must hold every type before the one compile.
-    const calls = Math.max(options.warmup, options.samples.length, MIN_FEEDBACK_CALLS);
-    if (sampleCalls(fn, record, options.samples, calls, thisArg)) optimizeWarm(fn, record, options.samples, thisArg);
+    const samples = widenSamples(options.samples);
+    const calls = Math.max(options.warmup, samples.length, MIN_FEEDBACK_CALLS);
+    if (sampleCalls(fn, record, samples, calls, thisArg)) optimizeWarm(fn, record, samples, thisArg);
     watchTier(record, fn);
     watchOnce(fn, record, maxDeopts);
   });
