@@ -126,7 +126,6 @@ function watchFocus(fn: AnyFunction, record: FunctionRecord): void {
         return false;
       }
       reoptimized++;
-      warn(record, UNCOVERED_WARNING);
       // On a background thread: the next real call starts the job, V8 installs the code a few calls
       // later, and no request pays for a compile on the main thread (bench/handler.ts).
       const outcome = requestConcurrentOptimization(target);
@@ -134,6 +133,7 @@ function watchFocus(fn: AnyFunction, record: FunctionRecord): void {
         note(record, `v8: not re-optimized: ${outcome.reason}`);
         return false;
       }
+      warn(record, UNCOVERED_WARNING);
       record.compiles++;
       const now = observeTier(target);
       recordTier(record, now);

@@ -14,16 +14,27 @@ import type { AnyFunction, FunctionRecord, ObservedTier } from '../types.js';
 
 /**
  * Delays between looks, in milliseconds: the first look comes on the next turn, later ones further
- * apart; after the last, `forever` watchers keep looking once a second (a few %ActiveTierIs*
- * checks: tens of nanoseconds a second per function) for as long as the function lives.
+ * apart; after the last, `forever` watchers keep looking once a second for a minute, then every
+ * SLOW_DELAY ms for as long as the function lives (a look is a few %ActiveTierIs* checks and a
+ * timer callback: about a microsecond).
  */
 export const WATCH_DELAYS: readonly number[] = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+/** Looks at WATCH_DELAYS' last interval (1 s) after the schedule, before slowing to SLOW_DELAY. */
+export const STEADY_LOOKS = 60;
+/** The interval from then on: a process with 10,000 watched functions spends about 1 ms a second on them. */
+export const SLOW_DELAY = 10_000;
+
+function delayOf(step: number): number {
+  if (step < WATCH_DELAYS.length) return WATCH_DELAYS[step];
+  return step < WATCH_DELAYS.length + STEADY_LOOKS ? WATCH_DELAYS[WATCH_DELAYS.length - 1] : SLOW_DELAY;
+}
 
 export interface Watch {
   record: FunctionRecord;
   /** Called on each look with the tier seen and whether it was a deopt; false stops the watch. */
   onLook: (fn: AnyFunction, tier: ObservedTier, deopt: boolean) => boolean;
-  /** Keep looking every WATCH_DELAYS[last] ms after the schedule ends (jitOnce) instead of stopping. */
+  /** Keep looking (every second, then every SLOW_DELAY ms) after the schedule ends instead of stopping. */
   forever: boolean;
 }
 
@@ -46,7 +57,7 @@ export function watchFunction(fn: AnyFunction, watch: Watch): void {
     if (!keep) return;
     step++;
     if (step >= WATCH_DELAYS.length && !watch.forever) return;
-    schedule(WATCH_DELAYS[Math.min(step, WATCH_DELAYS.length - 1)]);
+    schedule(delayOf(step));
   };
   const schedule = (ms: number): void => {
     const timer = setTimeout(look, ms) as { unref?: () => void };
