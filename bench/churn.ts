@@ -54,7 +54,7 @@ const WORKLOADS: Workload[] = [
 const VARIANTS = ['unhinted', 'jitOnce', 'jitOnce + samples of every phase', 'jitOnce maxDeopts 1', 'jitOnce maxDeopts 8'];
 const ROUNDS = 3;
 const TURN_CALLS = 2_000;
-const TIMING_RUNS = 5;
+const TIMING_RUNS = 7;
 
 async function child(workloadIndex: number, variant: string): Promise<void> {
   const w = WORKLOADS[workloadIndex];
@@ -94,27 +94,29 @@ function runChild(workloadIndex: number, variant: string, trace: boolean): { ms:
   const mine = lines.filter((l) => l.includes('churnKernel'));
   return {
     ms: result.ms,
-    // One 'completed optimizing' line per finished compile (TurboFan or Maglev); one 'bailout ... begin'
+    // One 'completed compiling' line per finished compile (TurboFan or Maglev, synchronous ones such
+    // as jitctl's included: 'completed optimizing' is printed only for concurrent ones); one 'bailout ... begin'
     // line per eager or lazy deopt, plus 'marking dependent code' lines for code thrown away when
     // an assumption it relied on broke.
-    compiles: mine.filter((l) => l.includes('completed optimizing')).length,
+    compiles: mine.filter((l) => l.includes('completed compiling')).length,
     deopts: mine.filter((l) => (l.includes('bailout') && l.includes('begin')) || l.includes('marking dependent code')).length,
   };
 }
 
 function main(): void {
   const out = [`### churn: ${runtimeLabel()}`, '',
-    `Each workload: ${ROUNDS} rounds over its phases; time is the median of ${TIMING_RUNS} untraced runs;`,
+    `Each workload: ${ROUNDS} rounds over its phases; time is the median of ${TIMING_RUNS} untraced runs, interleaved;`,
     'compiles and deopts are the lines --trace-opt / --trace-deopt print for the function.', ''];
   WORKLOADS.forEach((w, index) => {
-    const rows: Array<Array<string | number>> = [];
-    let base = NaN;
-    for (const variant of VARIANTS) {
-      const counted = runChild(index, variant, true);
-      const ms = median(Array.from({ length: TIMING_RUNS }, () => runChild(index, variant, false).ms));
-      if (variant === 'unhinted') base = ms;
-      rows.push([variant, ms.toFixed(1), `${(ms / base).toFixed(2)}x`, counted.compiles, counted.deopts]);
-    }
+    const counted = VARIANTS.map((variant) => runChild(index, variant, true));
+    // Timing runs interleaved (every variant once per round), so that all see the same machine load.
+    const times: number[][] = VARIANTS.map(() => []);
+    for (let run = 0; run < TIMING_RUNS; run++) VARIANTS.forEach((variant, v) => times[v].push(runChild(index, variant, false).ms));
+    const base = median(times[0]);
+    const rows = VARIANTS.map((variant, v) => {
+      const ms = median(times[v]);
+      return [variant, ms.toFixed(1), `${(ms / base).toFixed(2)}x`, counted[v].compiles, counted[v].deopts];
+    });
     out.push(`${w.name}, ${w.phases.length} phases x ${w.callsPerPhase.toLocaleString('en-US')} calls:`, '',
       table(['variant', 'total ms', 'vs unhinted', 'compiles', 'deopts'], rows), '');
   });

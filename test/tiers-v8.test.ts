@@ -164,6 +164,14 @@ describe('v8 tier: jitFocus after its warm-up (watched between turns, no wrapper
     assert.ok(recordOf('warnedLadder').warnings.some((w) => /a branch or a type the samples did not/.test(w)));
   });
 
+  it('keeps string comparisons in TurboFan when real calls pass strings built at run time (the samples are literals)', () => {
+    const fn = fresh<(t: string) => number>('t', "if (t === 'gold') return 1; if (t === 'silver') return 2; return 3");
+    jitFocus(fn, { samples: [['gold'], ['silver'], ['basic']] });
+    const parsed = 'tier=gold&tier=silver&tier=basic'.split('&').map((p) => decodeURIComponent(p.slice(5)));
+    for (const t of parsed) fn(t);
+    assert.equal(isTurbofan(fn), true);
+  });
+
   it('leaves a function whose real calls stay within the samples alone: one compile, no warning', async () => {
     const fn = named(fresh<(s: number) => string>('s', LADDER), 'coveredLadder');
     jitFocus(fn, { samples: [[95], [85], [75], [55]] });
