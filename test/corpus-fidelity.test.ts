@@ -59,16 +59,20 @@ describe(`jitFocus on the corpus of ${SHAPES.length} service shapes (one sample 
         for (const h of hinted) realCall(h.shape, h.focused, h.receiver, i);
         await turn();
       }
-      // One look after the last calls: a function the last calls deopted gets re-optimized.
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      for (const h of hinted) realCall(h.shape, h.focused, h.receiver, 100);
+      // Then up to 30 more requests 20 ms apart, while any shape is out of TurboFan: a re-optimization
+      // asked for at a look runs on a background thread and lands a call or two later, and a shape
+      // with one deopt per elements-kind transition (mapFilter) needs up to 4 of them.
+      for (let k = 0; k < 30 && hinted.some((h) => !isTurbofan(h.fn)); k++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        for (const h of hinted) realCall(h.shape, h.focused, h.receiver, 100 + k);
+      }
     });
 
-    it('has at least 11 of the shapes in TurboFan after 100 calls (the rest are said in stats() warnings)', () => {
+    it('has at least 12 of the shapes in TurboFan after 100 to 130 calls (the rest are said in stats() warnings)', () => {
       const inTurbofan = hinted.filter((h) => isTurbofan(h.fn));
       const unexplained = hinted.filter((h) => !isTurbofan(h.fn) && recordOf(h).warnings.length === 0);
-      assert.deepEqual([inTurbofan.length >= 11, names(unexplained)], [true, 'none'],
-        `in TurboFan: ${names(inTurbofan)}`);
+      assert.deepEqual([inTurbofan.length >= 12, names(unexplained)], [true, 'none'],
+        `not in TurboFan: ${names(hinted.filter((h) => !isTurbofan(h.fn)))}`);
     });
 
     it('re-optimized the shapes their first real call deopted, a bounded number of times', () => {
