@@ -51,24 +51,31 @@ const WORKLOADS: Workload[] = [
   },
 ];
 
-const VARIANTS = ['unhinted', 'jitOnce maxDeopts 1', 'jitOnce maxDeopts 2', 'jitOnce maxDeopts 4', 'jitOnce maxDeopts 8', 'jitOnce maxDeopts 16'];
+const VARIANTS = ['unhinted', 'jitOnce', 'jitOnce + samples of every phase', 'jitOnce maxDeopts 1', 'jitOnce maxDeopts 8'];
 const ROUNDS = 3;
-const TIMING_RUNS = 5;
+const TURN_CALLS = 2_000;
+const TIMING_RUNS = 7;
 
-function child(workloadIndex: number, variant: string): void {
+async function child(workloadIndex: number, variant: string): Promise<void> {
   const w = WORKLOADS[workloadIndex];
   const kernel = new Function(`return ${w.source}`)() as (...args: unknown[]) => unknown;
   const maxDeopts = /maxDeopts (\d+)/.exec(variant);
-  const fn = maxDeopts ? jitOnce(kernel, { maxDeopts: Number(maxDeopts[1]) }) : kernel;
   // Inputs are made before timing, so that only the calls are timed.
   const inputs = w.phases.map((phase) => Array.from({ length: 64 }, (_, i) => phase(i)));
+  const fn = variant === 'unhinted' ? kernel
+    : jitOnce(kernel, {
+      ...(maxDeopts ? { maxDeopts: Number(maxDeopts[1]) } : {}),
+      ...(variant.includes('samples') ? { samples: inputs.map((phase) => phase[1]) } : {}),
+    });
   let sink = 0;
   const t0 = now();
   for (let round = 0; round < ROUNDS; round++) {
     for (const phase of inputs) {
+      // As a service runs: a turn of the event loop every TURN_CALLS calls (jitOnce watches between turns).
       for (let i = 0; i < w.callsPerPhase; i++) {
         const r = fn(...phase[i & 63]);
         if (typeof r === 'number') sink += r;
+        if ((i + 1) % TURN_CALLS === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     }
   }
@@ -87,32 +94,34 @@ function runChild(workloadIndex: number, variant: string, trace: boolean): { ms:
   const mine = lines.filter((l) => l.includes('churnKernel'));
   return {
     ms: result.ms,
-    // One 'completed optimizing' line per finished compile (TurboFan or Maglev); one 'bailout ... begin'
+    // One 'completed compiling' line per finished compile (TurboFan or Maglev, synchronous ones such
+    // as jitctl's included: 'completed optimizing' is printed only for concurrent ones); one 'bailout ... begin'
     // line per eager or lazy deopt, plus 'marking dependent code' lines for code thrown away when
     // an assumption it relied on broke.
-    compiles: mine.filter((l) => l.includes('completed optimizing')).length,
+    compiles: mine.filter((l) => l.includes('completed compiling')).length,
     deopts: mine.filter((l) => (l.includes('bailout') && l.includes('begin')) || l.includes('marking dependent code')).length,
   };
 }
 
 function main(): void {
   const out = [`### churn: ${runtimeLabel()}`, '',
-    `Each workload: ${ROUNDS} rounds over its phases; time is the median of ${TIMING_RUNS} untraced runs;`,
+    `Each workload: ${ROUNDS} rounds over its phases; time is the median of ${TIMING_RUNS} untraced runs, interleaved;`,
     'compiles and deopts are the lines --trace-opt / --trace-deopt print for the function.', ''];
   WORKLOADS.forEach((w, index) => {
-    const rows: Array<Array<string | number>> = [];
-    let base = NaN;
-    for (const variant of VARIANTS) {
-      const counted = runChild(index, variant, true);
-      const ms = median(Array.from({ length: TIMING_RUNS }, () => runChild(index, variant, false).ms));
-      if (variant === 'unhinted') base = ms;
-      rows.push([variant, ms.toFixed(1), `${(ms / base).toFixed(2)}x`, counted.compiles, counted.deopts]);
-    }
+    const counted = VARIANTS.map((variant) => runChild(index, variant, true));
+    // Timing runs interleaved (every variant once per round), so that all see the same machine load.
+    const times: number[][] = VARIANTS.map(() => []);
+    for (let run = 0; run < TIMING_RUNS; run++) VARIANTS.forEach((variant, v) => times[v].push(runChild(index, variant, false).ms));
+    const base = median(times[0]);
+    const rows = VARIANTS.map((variant, v) => {
+      const ms = median(times[v]);
+      return [variant, ms.toFixed(1), `${(ms / base).toFixed(2)}x`, counted[v].compiles, counted[v].deopts];
+    });
     out.push(`${w.name}, ${w.phases.length} phases x ${w.callsPerPhase.toLocaleString('en-US')} calls:`, '',
       table(['variant', 'total ms', 'vs unhinted', 'compiles', 'deopts'], rows), '');
   });
   console.log(out.join('\n'));
 }
 
-if (process.argv[2] === '--child') child(Number(process.argv[3]), process.argv[4]);
+if (process.argv[2] === '--child') void child(Number(process.argv[3]), process.argv[4]);
 else main();

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
-// Not benchmarks: this runner and the shared helpers.
-const HELPERS = new Set(['run.js', 'natives.js']);
+// Not benchmarks: this runner, the shared helpers and the corpus (data for fidelity.ts and the tests).
+const HELPERS = new Set(['run.js', 'natives.js', 'corpus.js']);
 const FIRST = ['tierup.js', 'overhead.js', 'churn.js'];
 const found = readdirSync(__dirname).filter((f) => f.endsWith('.js') && !HELPERS.has(f));
 const ordered = [...FIRST.filter((f) => found.includes(f)), ...found.filter((f) => !FIRST.includes(f)).sort()];

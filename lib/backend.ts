@@ -657,3 +657,25 @@ export function tierForHint(hint: Hint): { tier: Tier; reason: string } {
     return { tier: 'noop', reason: `routing failed: ${String(error)}` };
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Concurrent re-optimization (for the v8 strategy's watch, lib/strategies/watch.ts): after a deopt
+// on real calls, jitFocus asks V8 to re-optimize on a background thread rather than compile on the
+// main thread in the middle of a service's requests.
+
+/**
+ * Prepare + %OptimizeFunctionOnNextCall(fn, "concurrent"): the next call starts a TurboFan job on a
+ * background thread and V8 installs its code when it is done (a few calls later). The same checks
+ * as requestOptimization, in the same guarded step. Where it is not available, requestOptimization.
+ */
+export function requestConcurrentOptimization(fn: AnyFunction): Outcome & { mode?: 'eager' | 'next-call' | 'concurrent' } {
+  const prepare = loaded?.intrinsics.PrepareFunctionForOptimization;
+  const request = detection.turbofan && !detection.jitless ? loaded?.intrinsics.OptimizeFunctionOnNextCallConcurrent : undefined;
+  if (!prepare || !request) return requestOptimization(fn);
+  const outcome = guarded('focus', fn, () => {
+    if (!isCompiled(fn)) return { ok: false, reason: NOT_COMPILED };
+    prepare(fn);
+    request(fn);
+  });
+  return outcome.ok ? { ok: true, mode: 'concurrent' } : outcome;
+}

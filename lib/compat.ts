@@ -14,9 +14,8 @@
 import type { AnyFunction } from './types.js';
 
 /**
- * Intrinsics that take one function. %CompileBaseline and the concurrent form of
- * %OptimizeFunctionOnNextCall are deliberately absent: jitctl never needs them, and CompileBaseline
- * aborts the process under --jitless, so no wrapper for them exists to be called by mistake.
+ * Intrinsics that take one function. %CompileBaseline is deliberately absent: jitctl never needs
+ * it, and it aborts the process under --jitless, so no wrapper for it exists to be called by mistake.
  */
 export const FUNCTION_INTRINSICS = [
   'PrepareFunctionForOptimization',
@@ -34,13 +33,19 @@ export const FUNCTION_INTRINSICS = [
   'IsWasmCode',
 ] as const;
 
+/**
+ * Intrinsics compiled with a second, constant argument: the concurrent form of
+ * %OptimizeFunctionOnNextCall (the next call starts a TurboFan job on a background thread).
+ */
+export const CONCURRENT_INTRINSICS = ['OptimizeFunctionOnNextCallConcurrent'] as const;
+
 /** Intrinsics that take no argument. */
 export const QUERY_INTRINSICS = ['IsMaglevEnabled', 'IsTurbofanEnabled'] as const;
 
 export type FunctionIntrinsic = (typeof FUNCTION_INTRINSICS)[number];
 export type QueryIntrinsic = (typeof QUERY_INTRINSICS)[number];
 
-export type Intrinsics = { [K in FunctionIntrinsic]?: (fn: AnyFunction) => unknown } &
+export type Intrinsics = { [K in FunctionIntrinsic | (typeof CONCURRENT_INTRINSICS)[number]]?: (fn: AnyFunction) => unknown } &
   { [K in QueryIntrinsic]?: () => unknown };
 
 export type NativesSyntax = 'enabled-by-jitctl' | 'already-enabled' | 'unavailable';
@@ -115,10 +120,11 @@ export function startupFlagIsSet(name: string): boolean {
   return false;
 }
 
-const WRAPPED = [...FUNCTION_INTRINSICS, ...QUERY_INTRINSICS] as const;
+const WRAPPED = [...FUNCTION_INTRINSICS, ...CONCURRENT_INTRINSICS, ...QUERY_INTRINSICS] as const;
 
 /** A script whose completion value is the wrapper of intrinsic `name`. */
 function wrapperScript(name: (typeof WRAPPED)[number], mark: string): string {
+  if (name === 'OptimizeFunctionOnNextCallConcurrent') return `(function (f) { return %OptimizeFunctionOnNextCall(f, "concurrent"); }) ${mark}`;
   const takesFunction = (FUNCTION_INTRINSICS as readonly string[]).includes(name);
   return takesFunction
     ? `(function (f) { return %${name}(f); }) ${mark}`
@@ -146,7 +152,7 @@ function selfHealing(name: (typeof WRAPPED)[number], first: Wrapper, recompile: 
     current = fresh as Wrapper;
     return current;
   };
-  if ((FUNCTION_INTRINSICS as readonly string[]).includes(name)) {
+  if (!(QUERY_INTRINSICS as readonly string[]).includes(name)) {
     return (f: unknown) => {
       try {
         return current(f);

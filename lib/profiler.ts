@@ -14,8 +14,16 @@
 import { performance } from 'node:perf_hooks';
 import { makeTierProbe } from './backend.js';
 import { copyIdentity, forward } from './forwarding.js';
+import { compileWrapper, forwarding } from './strategies/wrapper.js';
 import { watchTier } from './tierwatch.js';
 import type { AnyFunction, FunctionRecord } from './types.js';
+
+interface ProfileState {
+  target: AnyFunction;
+  record: FunctionRecord;
+  mask: number;
+  timed: (self: unknown, args: unknown[], newTarget: unknown, wrapper: AnyFunction) => unknown;
+}
 
 /** One call in TIME_EVERY is timed (a power of two; 1 times every call). */
 export const TIME_EVERY = 16;
@@ -42,14 +50,10 @@ export function profileFunction(target: AnyFunction, original: AnyFunction, reco
 
   // Bound once: the safety checks on `original` run here, not on every observation.
   const probe = makeTierProbe(original);
-  const profiled = function (this: unknown, ...args: unknown[]): unknown {
-    // Calls 1, 1 + TIME_EVERY, ... are timed: even a function called once gets a time.
-    if (((++record.calls - 1) & mask) !== 0) {
-      return forward(target, this, args, new.target, profiled);
-    }
+  const timed = function (self: unknown, args: unknown[], newTarget: unknown, wrapper: AnyFunction): unknown {
     const start = performance.now();
     try {
-      return forward(target, this, args, new.target, profiled);
+      return forward(target, self, args, newTarget, wrapper);
     } finally {
       const ns = (performance.now() - start) * 1e6;
       if (time.samples === 0 || ns < time.minNs) time.minNs = ns;
@@ -59,5 +63,26 @@ export function profileFunction(target: AnyFunction, original: AnyFunction, reco
       if (probe) watchTier(record, original, probe);
     }
   };
+  const state: ProfileState = { target, record, mask, timed };
+  // Compiled per profiled function (strategies/wrapper.ts says why), with the function's own
+  // parameters where its source allows: the untimed calls cost one small frame and a counter.
+  const f = forwarding(record.analysis);
+  const args = f.params === '...args' ? 'args' : `[${f.params}]`;
+  const profiled = compileWrapper(String.raw`
+    'use strict';
+    const apply = Reflect.apply, construct = Reflect.construct;
+    const fn = s.target, record = s.record, mask = s.mask, timed = s.timed;
+    const wrapper = function (${f.params}) {
+      // Calls 1, 1 + TIME_EVERY, ... are timed: even a function called once gets a time.
+      if (((++record.calls - 1) & mask) !== 0) return new.target === undefined ? ${f.call} : ${f.construct};
+      return timed(this, ${args}, new.target, wrapper);
+    };
+    return wrapper;`, state, (s) => {
+    const shared = function (this: unknown, ...rest: unknown[]): unknown {
+      if (((++s.record.calls - 1) & s.mask) !== 0) return forward(s.target, this, rest, new.target, shared);
+      return s.timed(this, rest, new.target, shared);
+    };
+    return shared;
+  });
   return copyIdentity(profiled, original);
 }

@@ -4,6 +4,7 @@
 
 import { describeValue, hintName } from './options.js';
 import { allRecords } from './registry.js';
+import { observeRecord } from './tierwatch.js';
 import type { FunctionRecord, ObservedTier, SourceAnalysis, Tier, TierChange, WarmupResult } from './types.js';
 
 /** What stats() reports for one hinted function. */
@@ -42,6 +43,7 @@ function copyAnalysis(analysis: SourceAnalysis | null): SourceAnalysis | null {
 }
 
 function snapshot(record: FunctionRecord): FunctionStats {
+  observeRecord(record);
   const time = record.time && record.time.samples > 0
     ? {
       timedCalls: record.time.samples,

@@ -4,6 +4,7 @@
 // re-optimization in between are one change, not two.
 
 import { observeTier } from './backend.js';
+import { onRecordDropped } from './registry.js';
 import type { AnyFunction, FunctionRecord, ObservedTier } from './types.js';
 
 /** Tier changes kept per record; a function that churns forever must not grow its record forever. */
@@ -40,4 +41,35 @@ export function recordTier(record: FunctionRecord, tier: ObservedTier, byJitctl 
  */
 export function watchTier(record: FunctionRecord, fn: AnyFunction, probe?: (() => ObservedTier) | null): boolean {
   return recordTier(record, probe ? probe() : observeTier(fn));
+}
+
+// The functions whose tier stats() looks at when it is asked (observeRecord), by record id, held
+// weakly: a record never keeps its function alive. Entries go with their record or their function.
+const tracked = new Map<number, WeakRef<AnyFunction>>();
+
+onRecordDropped((record) => { tracked.delete(record.id); });
+
+/** Lets stats() observe `fn`'s tier for `record` whenever it is asked (see observeRecord). */
+export function trackFunction(record: FunctionRecord, fn: AnyFunction): void {
+  if (typeof WeakRef !== 'function') return;
+  tracked.set(record.id, new WeakRef(fn));
+}
+
+/**
+ * Observes the tier of `record`'s function now (a few %ActiveTierIs* checks), so that what stats()
+ * reports is what V8 runs at that moment, also for functions nothing wraps. Records deopts seen.
+ */
+export function observeRecord(record: FunctionRecord): void {
+  const ref = tracked.get(record.id);
+  if (!ref) return;
+  const fn = ref.deref();
+  if (!fn) {
+    tracked.delete(record.id);
+    return;
+  }
+  if (record.pinned) {
+    recordTier(record, observeTier(fn), true);
+    return;
+  }
+  recordTier(record, observeTier(fn));
 }

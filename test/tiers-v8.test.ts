@@ -131,6 +131,59 @@ describe('v8 tier: jitFocus', () => {
   });
 });
 
+describe('v8 tier: jitFocus after its warm-up (watched between turns, no wrapper)', function () {
+  this.timeout(20000);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const LADDER = "if (s >= 90) return 'A'; if (s >= 80) return 'B'; if (s >= 70) return 'C'; return 'F'";
+
+  it("stats() shows the tier V8 runs when asked: not TurboFan after a real call deopted it, with calls: 0", () => {
+    const fn = named(fresh<(s: number) => string>('s', LADDER), 'askedLadder');
+    jitFocus(fn, { samples: [[95]] });
+    const before = recordOf('askedLadder').observedTier;
+    fn(55);
+    const after = recordOf('askedLadder');
+    assert.deepEqual([before, after.observedTier !== 'turbofan', isTurbofan(fn), after.deopts, after.calls], ['turbofan', true, false, 1, 0]);
+  });
+
+  it('re-optimizes a function its first real call deopted, once later calls widened its feedback', async () => {
+    const fn = named(fresh<(s: number) => string>('s', LADDER), 'reoptimizedLadder');
+    jitFocus(fn, { samples: [[95]] });
+    fn(55);
+    for (let turn = 0; turn < 200 && !isTurbofan(fn); turn++) {
+      fn(60 + (turn % 40));
+      await sleep(2);
+    }
+    assert.deepEqual([isTurbofan(fn), recordOf('reoptimizedLadder').compiles >= 2], [true, true]);
+  });
+
+  it('says in stats() warnings that the samples did not cover what real calls do', async () => {
+    const fn = named(fresh<(s: number) => string>('s', LADDER), 'warnedLadder');
+    jitFocus(fn, { samples: [[95]] });
+    fn(55);
+    await sleep(20);
+    assert.ok(recordOf('warnedLadder').warnings.some((w) => /a branch or a type the samples did not/.test(w)));
+  });
+
+  it('keeps string comparisons in TurboFan when real calls pass strings built at run time (the samples are literals)', () => {
+    const fn = fresh<(t: string) => number>('t', "if (t === 'gold') return 1; if (t === 'silver') return 2; return 3");
+    jitFocus(fn, { samples: [['gold'], ['silver'], ['basic']] });
+    const parsed = 'tier=gold&tier=silver&tier=basic'.split('&').map((p) => decodeURIComponent(p.slice(5)));
+    for (const t of parsed) fn(t);
+    assert.equal(isTurbofan(fn), true);
+  });
+
+  it('leaves a function whose real calls stay within the samples alone: one compile, no warning', async () => {
+    const fn = named(fresh<(s: number) => string>('s', LADDER), 'coveredLadder');
+    jitFocus(fn, { samples: [[95], [85], [75], [55]] });
+    for (let i = 0; i < 50; i++) {
+      fn(50 + i);
+      if (i % 10 === 0) await sleep(2);
+    }
+    const s = recordOf('coveredLadder');
+    assert.deepEqual([isTurbofan(fn), s.compiles, s.deopts, s.warnings], [true, 1, 0, []]);
+  });
+});
+
 describe('v8 tier: jitIgnore', () => {
   it('returns the function itself', () => {
     const fn = fresh<(a: number) => number>('a', 'return a + 1');
@@ -185,7 +238,8 @@ describe('v8 tier: jitIgnore', () => {
   });
 });
 
-describe('v8 tier: jitOnce', () => {
+describe('v8 tier: jitOnce', function () {
+  this.timeout(30000);
   // Each phase feeds a different type, which deopts whatever V8 specialized for the phase before.
   const PHASES: Array<(i: number) => unknown> = [
     (i) => ({ a: i, b: 1 }),
@@ -196,6 +250,9 @@ describe('v8 tier: jitOnce', () => {
     (i) => ({ a: BigInt(i & 3), b: 1n }),
   ];
   const PHASE_CALLS = 60_000;
+  // jitOnce looks between event-loop turns, at least once a second once its first looks are done.
+  const LOOK_MS = 1100;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   function churn(once: (x: unknown) => unknown, phases: number, from = 0): void {
     for (let p = 0; p < phases; p++) {
@@ -204,18 +261,38 @@ describe('v8 tier: jitOnce', () => {
     }
   }
 
-  it('is pinned after maxDeopts deopts under type churn', () => {
+  /**
+   * A deopt as a service would see one: calls of phase p's type until V8 optimizes the function, a
+   * turn (jitOnce looks and sees it optimized), calls of the other phases' types until one deopts
+   * it, and another turn (jitOnce looks and sees it dropped).
+   */
+  async function deoptBetweenTurns(once: (x: unknown) => unknown, fn: AnyFunction, p: number): Promise<void> {
+    for (let i = 0; i < 2_000_000 && !isOptimized(fn); i++) once(PHASES[p % PHASES.length](i));
+    assert.equal(isOptimized(fn), true, 'V8 optimized it for the phase');
+    await sleep(LOOK_MS);
+    for (let q = 1; q < PHASES.length && isOptimized(fn); q++) once(PHASES[(p + q) % PHASES.length](1));
+    assert.equal(isOptimized(fn), false, 'a new type deopted it');
+    await sleep(LOOK_MS);
+  }
+
+  it('returns the function itself: nothing runs per call', () => {
+    const fn = fresh<(a: number) => number>('a', 'return a * 7 + 2');
+    assert.equal(jitOnce(fn), fn);
+  });
+
+  it('is pinned once it has seen maxDeopts deopts between turns', async () => {
     const fn = named(fresh<(x: { a: unknown; b: unknown }) => unknown>('x', 'return x.a + x.b'), 'churnPinned');
-    const once = jitOnce(fn, { maxDeopts: 2 });
-    churn(once as (x: unknown) => unknown, 6);
+    const once = jitOnce(fn, { maxDeopts: 2 }) as (x: unknown) => unknown;
+    await deoptBetweenTurns(once, fn, 0);
+    await deoptBetweenTurns(once, fn, 1);
     const s = recordOf('churnPinned');
     assert.deepEqual([s.pinned, s.deopts], [true, 2]);
   });
 
-  it('is never optimized again once pinned, whatever the churn', () => {
+  it('is never optimized again once pinned, whatever the churn', async () => {
     const fn = named(fresh<(x: { a: unknown; b: unknown }) => unknown>('x', 'return x.b + x.a'), 'churnStays');
     const once = jitOnce(fn, { maxDeopts: 1 }) as (x: unknown) => unknown;
-    churn(once, 6);
+    await deoptBetweenTurns(once, fn, 0);
     let optimizedAfterPin = 0;
     for (let p = 0; p < PHASES.length; p++) {
       churn(once, 1, p);
@@ -232,26 +309,45 @@ describe('v8 tier: jitOnce', () => {
     const r = runChild(`
       const { jitOnce, stats } = require(INDEX);
       const make = (name) => new Function('return function ' + name + '(x) { return x.a + x.b; }')();
-      const f = jitOnce(make('churnTarget'), { maxDeopts: 2 });
+      const f = jitOnce(make('churnTarget'), { maxDeopts: 1 });
       const control = make('churnControl');
       const PHASES = [(i) => ({ a: i, b: 1 }), (i) => ({ a: 's' + (i & 7), b: 't' }), (i) => ({ a: i + 0.5, b: 1.25 }),
         (i) => ({ b: [i], a: { v: i } }), (i) => ({ c: 1, a: i, b: 2 }), (i) => ({ a: BigInt(i & 3), b: 1n })];
       const pinned = () => stats().some((s) => s.name === 'churnTarget' && s.pinned);
-      for (let p = 0; p < 12 && !pinned(); p++) for (let i = 0; i < 60000; i++) f(PHASES[p % 6](i));
-      if (!pinned()) throw new Error('not pinned');
-      require('node:v8').setFlagsFromString('--trace-opt');
-      for (const g of [f, control]) for (const p of PHASES) for (let i = 0; i < 60000; i++) g(p(i));`);
+      (async () => {
+        const sleep = () => new Promise((resolve) => setTimeout(resolve, 1100));
+        for (let p = 0; p < 12 && !pinned(); p++) {
+          for (let i = 0; i < 60000; i++) f(PHASES[p % 6](i));
+          await sleep();
+          for (let q = 1; q < 6; q++) f(PHASES[(p + q) % 6](1));
+          await sleep();
+        }
+        if (!pinned()) throw new Error('not pinned');
+        require('node:v8').setFlagsFromString('--trace-opt');
+        for (const g of [f, control]) for (const p of PHASES) for (let i = 0; i < 60000; i++) g(p(i));
+      })().catch((e) => { console.error(e); process.exitCode = 1; });`);
     assert.equal(r.status, 0, describeChild(r));
     const compiled = (name: string) => r.stdout.split('\n').filter((l) => l.includes(name) && l.includes('completed optimizing')).length;
     assert.deepEqual([compiled('churnTarget'), compiled('churnControl') > 0], [0, true]);
   });
 
-  it('lets a stable function stay optimized (no deopts, not pinned)', () => {
+  it('lets a stable function stay optimized (no deopts, not pinned)', async () => {
     const fn = named(fresh<(a: number) => number>('a', 'return a * 3 + 1'), 'stableOnce');
     const once = jitOnce(fn, { maxDeopts: 1 });
     for (let i = 0; i < 200_000; i++) once(i);
+    await sleep(20);
+    for (let i = 0; i < 200_000; i++) once(i);
     const s = recordOf('stableOnce');
     assert.deepEqual([s.pinned, s.deopts], [false, 0]);
+  });
+
+  it('with samples of every type it sees, is optimized once and stays so while the types alternate', () => {
+    const fn = named(fresh<(x: { a: unknown; b: unknown }) => unknown>('x', 'return x.a + x.b'), 'polyOnce');
+    const samples = [[PHASES[0](1)], [PHASES[1](1)], [PHASES[2](1)]] as Array<[{ a: unknown; b: unknown }]>;
+    jitOnce(fn, { samples });
+    for (let i = 0; i < 30_000; i++) fn(PHASES[i % 3](i) as never);
+    const s = recordOf('polyOnce');
+    assert.deepEqual([isTurbofan(fn), s.compiles, s.deopts], [true, 1, 0]);
   });
 
   it('pins at once and returns the function itself with maxDeopts: 0', () => {
@@ -260,7 +356,7 @@ describe('v8 tier: jitOnce', () => {
     assert.deepEqual([result === fn, recordOf('pinnedAtOnce').pinned], [true, true]);
   });
 
-  it('passes this, arguments, the result and exceptions through its wrapper', () => {
+  it('passes this, arguments, the result and exceptions through', () => {
     const error = new TypeError('bad');
     const once = jitOnce(function (this: { k: number }, a: number) {
       if (a < 0) throw error;
@@ -269,12 +365,12 @@ describe('v8 tier: jitOnce', () => {
     assert.deepEqual([once.call({ k: 1 }, 2), (() => { try { once.call({ k: 1 }, -1); } catch (e) { return e; } })()], [3, error]);
   });
 
-  it('keeps the name and arity of the function on its wrapper', () => {
+  it('keeps the name and arity of the function', () => {
     const once = jitOnce(function sumThree(a: number, b: number, c: number) { return a + b + c; });
     assert.deepEqual([once.name, once.length], ['sumThree', 3]);
   });
 
-  it('constructs through its wrapper when called with new', () => {
+  it('constructs when called with new', () => {
     function Point(this: { x: number }, x: number) { this.x = x; }
     const Once = jitOnce(Point) as unknown as new (x: number) => { x: number };
     const p = new Once(4);

@@ -6,10 +6,10 @@
 import { recordRun } from '../warmup.js';
 import { runSampleSlices, runToEnd, scheduleManual, type WarmupSteps } from '../warmup-queue.js';
 import { gatedWrapper, type GateState } from './wrapper.js';
-import type { AnyFunction, HintTarget, Strategy } from '../types.js';
+import type { AnyFunction, HintTarget, SourceAnalysis, Strategy } from '../types.js';
 
 /** A wrapper that runs `once()` just before the first call, then only forwards. */
-export function beforeFirstCall(fn: AnyFunction, once: () => void): AnyFunction {
+export function beforeFirstCall(fn: AnyFunction, once: () => void, analysis: SourceAnalysis | null = null): AnyFunction {
   const state: GateState = {
     fn,
     gated: true,
@@ -20,7 +20,7 @@ export function beforeFirstCall(fn: AnyFunction, once: () => void): AnyFunction 
     },
     after(): void { /* nothing after */ },
   };
-  return gatedWrapper(state);
+  return gatedWrapper(state, analysis);
 }
 
 /**
@@ -42,7 +42,7 @@ export function scheduleWarmup(target: HintTarget, warm: (thisArg: unknown) => W
       return fn;
     case 'first-call':
       record.warmup.state = 'pending';
-      return beforeFirstCall(fn, () => runToEnd(warm(options.thisArg)));
+      return beforeFirstCall(fn, () => runToEnd(warm(options.thisArg)), record.analysis);
   }
 }
 
