@@ -254,7 +254,9 @@ function applyFocus(target: HintTarget): AnyFunction {
 function applyIgnore(target: HintTarget): AnyFunction {
   const outcome = neverOptimize(target.fn);
   if (!outcome.ok) throw new Error(outcome.reason);
-  trackFunction(target.record, target.fn);
+  // Observed once, not tracked: its tier cannot change any more, and a WeakRef to every ignored
+  // function would keep all of them alive until the end of a synchronous loop that hints many.
+  watchTier(target.record, target.fn);
   return target.fn;
 }
 
