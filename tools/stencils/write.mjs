@@ -86,7 +86,7 @@ function stencilLiteral(name, stencil) {
   return `{${partLiteral(`k${name}Code`, stencil.code)}, ${partLiteral(`k${name}Data`, stencil.data)}, ${stencil.dataAlign}}`;
 }
 
-// `models`: { shim, stencils: Map name -> model, externs: string[] }
+// `models`: { shim, poll, stencils: Map name -> model, externs: string[] }
 export function writeTargetHeader(table, target, models, digest, flags) {
   const { uops } = table;
   const codeBytes = uops.reduce((sum, u) => sum + (models.stencils.get(u.name)?.code.bytes.length ?? 0), 0);
@@ -105,11 +105,15 @@ export function writeTargetHeader(table, target, models, digest, flags) {
     `inline constexpr const char* kExterns[] = {${models.externs.map((e) => `"${e}"`).join(', ') || 'nullptr'}};`,
     `inline constexpr uint32_t kExternCount = ${models.externs.length};`,
     '',
-    '// The C-ABI entry `void shim(uint8_t* frame)`: calls the first micro-op through _JIT_CONTINUE.',
+    '// The C-ABI entry `void shim(uint8_t* frame)`: calls the micro-op the frame header names.',
   ];
   partArrays(out, 'kShimCode', models.shim.code);
   partArrays(out, 'kShimData', models.shim.data);
   out.push(`inline constexpr Stencil kShim = ${stencilLiteral('Shim', models.shim)};`, '');
+  out.push('// The interrupt check before every backward-branch target: charges operand 0 to the budget.');
+  partArrays(out, 'kPollCode', models.poll.code);
+  partArrays(out, 'kPollData', models.poll.data);
+  out.push(`inline constexpr Stencil kPoll = ${stencilLiteral('Poll', models.poll)};`, '');
   for (const uop of uops) {
     const stencil = models.stencils.get(uop.name);
     if (!stencil) continue;
