@@ -151,7 +151,12 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
     kernel_ = std::move(*kernel);
     env_ = info.Env();
     registry_ = env_.GetInstanceData<AddonData>()->registry;
-    registry_->kernels.insert(this);
+    try {
+      registry_->kernels.insert(this);
+    } catch (const std::bad_alloc&) {  // the kernel is freed with this object; say why it failed
+      throw withCode(Napi::RangeError::New(env_, "jitctl's native engine ran out of memory (std::bad_alloc)"),
+                     "ERR_JITCTL_OUT_OF_MEMORY");
+    }
     external_ = kernel_.memoryBytes();
     int64_t ignored;
     napi_adjust_external_memory(env_, static_cast<int64_t>(external_), &ignored);
