@@ -174,7 +174,8 @@ Engine::Engine(EngineConfig config) : shared_(std::make_shared<EngineShared>(con
   hostTarget();  // resolves the runtime functions once; a missing one fails here, not mid-compile
 }
 
-Engine::~Engine() = default;
+// Kernels may outlive their engine (they share its memory); the interrupt check's context may not.
+Engine::~Engine() { shared_->check = nullptr; }
 
 Kernel Engine::compile(const Trace& trace, const CompileOptions& options) {
   const TargetStencils* target = hostTarget();

@@ -79,9 +79,11 @@ bool ExecMemory::mapDual(uint64_t size, Chunk* chunk) {
     rw = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (rw != MAP_FAILED) rx = mmap(nullptr, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
   }
+  const int error = errno;  // the failed step's reason, which close and munmap must not overwrite
   close(fd);
   if (rx == MAP_FAILED) {
     if (rw != MAP_FAILED) munmap(rw, size);
+    errno = error;
     return false;
   }
   chunk->base = static_cast<uint8_t*>(rx);
