@@ -19,6 +19,8 @@ constexpr uint64_t kChunkBytes = 16 * 1024;
 // Later chunks are half of what the pool has mapped (so the tail is at most a third of the pool),
 // up to this size: the pool then needs one chunk (two mappings) per MiB.
 constexpr uint64_t kMaxGrowthChunkBytes = 1024 * 1024;
+// Flipping: the most mappings one chunk is left in before it is rewritten whole (see write()).
+constexpr uint64_t kMaxFlippedRuns = 16;
 
 uint64_t roundUp(uint64_t v, uint64_t to) { return (v + to - 1) & ~(to - 1); }
 
@@ -232,19 +234,26 @@ void ExecMemory::write(const Block& block, const uint8_t* image) {
   const uintptr_t first = reinterpret_cast<uintptr_t>(block.address) & ~(page_ - 1);
   const uintptr_t last = roundUp(reinterpret_cast<uintptr_t>(block.address) + block.size, page_);
   uint8_t* pages = reinterpret_cast<uint8_t*>(first);
-  const uint64_t length = last - first;
+  uint64_t length = last - first;
 #if defined(__linux__)
   // The pages may hold other live kernels, so they are never reopened: fresh pages get a copy of
   // them plus the new kernel, are sealed read+execute, and only then replace the old ones in one
   // mremap. Any failure leaves the old pages as they were (read+execute, every kernel intact).
   // The moved pages stay a mapping of their own: the chunk's count grows by the boundaries the
-  // move adds (its fresh mapping is counted too while it exists).
+  // move adds (its fresh mapping is counted too while it exists). When a chunk would be split into
+  // more than kMaxFlippedRuns mappings, the whole chunk is rewritten instead, which makes it one
+  // again: a copy of the chunk every so many compiles, so that mappings grow with chunks, not kernels.
   Chunk& chunk = chunkOf(block.address);
-  const uint64_t begin = static_cast<uint64_t>(pages - chunk.base), end = begin + length;
+  uint64_t begin = static_cast<uint64_t>(pages - chunk.base), end = begin + length;
   std::set<uint64_t> splits = chunk.splits;
   splits.erase(splits.upper_bound(begin), splits.lower_bound(end));
   if (begin > 0) splits.insert(begin);
   if (end < chunk.size) splits.insert(end);
+  if (1 + splits.size() > kMaxFlippedRuns) {
+    splits.clear();
+    pages = chunk.base;
+    length = chunk.size;
+  }
   const uint64_t mappingsAfter = 1 + splits.size();
   const uint64_t added = mappingsAfter > chunk.mappings ? mappingsAfter - chunk.mappings : 0;
   reserveMappings(added + 1);

@@ -68,6 +68,7 @@ class ExecMemory {
 
   uint64_t bytesMapped() const { return mapped_; }
   uint64_t mappings() const { return mappings_; }  // held against the process's MappingBudget
+  uint64_t chunks() const { return chunks_.size(); }
   uint64_t bytesUsed() const { return used_; }
   uint64_t liveBlocks() const { return live_; }
   uint64_t releasedBlocks() const { return released_; }

@@ -154,6 +154,22 @@ TEST("a flipped chunk counts a mapping for each run of pages written on its own"
   CHECK_EQ(memory.mappings(), 0u);
 }
 
+TEST("a flipped chunk written page by page is rewritten whole before it holds more than 16 mappings") {
+  ExecMemory memory(1 << 20, false);
+  const uint64_t page = memory.pageSize();
+  std::vector<uint8_t> image(page, 0xc3);
+  std::vector<ExecMemory::Block> blocks;
+  bool bounded = true;
+  for (int i = 0; i < 200; ++i) {  // the later chunks hold dozens of pages each
+    blocks.push_back(memory.allocate(static_cast<uint32_t>(page), static_cast<uint32_t>(page)));
+    if (i % 2 == 0) memory.write(blocks.back(), image.data());  // every other page: a run each
+    bounded = bounded && memory.mappings() <= 16 * memory.chunks();
+  }
+  CHECK(bounded);
+  for (size_t i = 0; i < blocks.size(); i += 2) CHECK_EQ(blocks[i].address[0], 0xc3);
+  for (const auto& b : blocks) memory.release(b);
+}
+
 TEST("alignment must be a power of two up to the page size") {
   ExecMemory memory(1 << 20);
   CHECK_THROWS(memory.allocate(16, 3), ErrorKind::Range, "power of two");

@@ -37,8 +37,9 @@ describe('memory mappings of executable memory', () => {
     `);
     const counts = JSON.parse(child.stdout || 'null') as Counts | null;
     assert.ok(counts, child.stderr);
-    // About 36 MB of kernels: 1 MiB chunks need some 80 mappings (16 KiB chunks needed 6,000).
-    assert.ok(counts.added < 300 && counts.wrong === 0, JSON.stringify(counts));
+    // About 36 MB of kernels: 1 MiB chunks need some 80 mappings dual-mapped, at most 16 per chunk
+    // flipped (AArch64); 16 KiB chunks needed 6,000. The bound is one mapping per four kernels.
+    assert.ok(counts.added < 750 && counts.wrong === 0, JSON.stringify(counts));
   });
 
   it('stay bounded with four workers each keeping 1,000 large kernels live', function () {
@@ -69,8 +70,9 @@ describe('memory mappings of executable memory', () => {
     `);
     const counts = JSON.parse(child.stdout || 'null') as Omit<Counts, 'engineMappings'> | null;
     assert.ok(counts, child.stderr);
-    // 4 x 12 MB of kernels: about 100 mappings in 1 MiB chunks (8,000 in 16 KiB chunks).
-    assert.ok(counts.added < 400 && counts.wrong === 0, JSON.stringify(counts));
+    // 4 x 12 MB of kernels: about 100 mappings in 1 MiB chunks dual-mapped, at most 16 per chunk
+    // flipped (8,000 in 16 KiB chunks). The bound is one mapping per four kernels.
+    assert.ok(counts.added < 1000 && counts.wrong === 0, JSON.stringify(counts));
   });
 
   describe('over the process-wide budget (JITCTL_MAX_MAPPINGS=40)', () => {
