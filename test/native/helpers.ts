@@ -71,7 +71,10 @@ export interface ChildOptions {
   args?: string[];
   env?: NodeJS.ProcessEnv;
   timeout?: number;
-  /** ulimit -v for the child, in KiB (not under an emulator, which needs address space of its own). */
+  /**
+   * ulimit -v for the child, in KiB. Not applied under an emulator or AddressSanitizer (preloaded
+   * by tools/test-asan.sh), which reserve address space of their own far beyond any such limit.
+   */
   addressSpaceKiB?: number;
 }
 
@@ -82,7 +85,8 @@ export interface ChildOptions {
  */
 export function runNode(script: string, options: ChildOptions = {}): ChildResult {
   const wrapper = process.env.JITCTL_EXEC_WRAPPER?.split(' ').filter(Boolean) ?? [];
-  const limit = options.addressSpaceKiB !== undefined && wrapper.length === 0
+  const sanitized = /asan/.test(process.env.LD_PRELOAD ?? '');
+  const limit = options.addressSpaceKiB !== undefined && wrapper.length === 0 && !sanitized
     ? ['/bin/sh', '-c', `ulimit -v ${options.addressSpaceKiB} && exec "$@"`, 'sh'] : [];
   const [command, ...prefix] = [...limit, ...wrapper, process.execPath];
   const child = spawnSync(command, [...prefix, ...(options.args ?? []), '-e', script], {
