@@ -10,6 +10,7 @@
         'native/src/engine.cc',
         'native/src/exec_memory.cc',
         'native/src/externs.cc',
+        'native/src/mapping_budget.cc',
         'native/src/patch_aarch64.cc',
         'native/src/patch_x86_64.cc',
         'native/src/reloc_kinds.cc',

@@ -52,7 +52,7 @@ export interface Detection {
   /** How V8 is asked to optimize a focused function now: 'eager' where V8 has %OptimizeTurbofanEager. */
   optimizeMode: 'eager' | 'next-call' | null;
   /** The native addon (lib/addon.ts): loaded, process arch, the engine's arch name, stencils for it. */
-  addon: { loaded: boolean; arch: string; nativeArch?: string; supported?: boolean; error?: string };
+  addon: { loaded: boolean; arch: string; nativeArch?: string; supported?: boolean; error?: string; jitless?: boolean };
   native: { available: boolean; reason: string };
   /** Milliseconds detection took at import (runtime, flags, intrinsics, layout). */
   detectMs: number;
@@ -113,7 +113,9 @@ function detectAddon(): Detection['addon'] {
   const arch = typeof process === 'object' && typeof process.arch === 'string' ? process.arch : 'unknown';
   try {
     const status = addonStatus();
-    const result: Detection['addon'] = { loaded: status.loaded === true, arch: status.arch || arch, supported: status.supported === true };
+    const result: Detection['addon'] = {
+      loaded: status.loaded === true, arch: status.arch || arch, supported: status.supported === true, jitless: status.jitless === true,
+    };
     if (status.nativeArch) result.nativeArch = status.nativeArch;
     if (!result.loaded) result.error = status.error ?? 'native engine not built';
     return result;

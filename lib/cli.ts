@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detect, tierForHint } from './backend.js';
+import { engineStatus } from './engine.js';
 import type { Detection } from './backend.js';
 import { getConfig, trustNativesSyntax } from './config.js';
 import { hintName } from './options.js';
@@ -46,6 +47,13 @@ function optimizeMode(detection: Detection): string {
   return detection.optimizeMode ?? 'none';
 }
 
+/** Whether jitctl/engine compiles here, and why not (under --jitless it maps no executable memory unless allowed). */
+function nativeEngine(detection: Detection): string {
+  if (!detection.addon.loaded) return 'not loaded';
+  const refusal = engineStatus().refusal;
+  return refusal ? `refuses to compile: ${refusal}` : 'compiles';
+}
+
 function infoReport(detection: Detection): Record<string, unknown> {
   const config = getConfig();
   return {
@@ -57,6 +65,7 @@ function infoReport(detection: Detection): Record<string, unknown> {
     platform: process.platform,
     config: { mode: config.mode, profile: config.profile },
     detection,
+    nativeEngine: nativeEngine(detection),
     hints: Object.fromEntries(HINTS.map((hint) => [hintName(hint), tierForHint(hint)])),
   };
 }
@@ -80,6 +89,7 @@ function infoText(detection: Detection): string {
     ['status-bit layout', detection.statusLayout ?? 'unknown'],
     ['optimize mode', optimizeMode(detection)],
     ['addon', detection.addon.loaded ? `loaded (${detection.addon.arch})` : `not loaded${detection.addon.error ? `: ${detection.addon.error}` : ''}`],
+    ['native engine', nativeEngine(detection)],
     ['arch', `${process.platform}-${process.arch}`],
     ['native tier', detection.native.available ? 'available' : `not available: ${detection.native.reason}`],
     ['JITCTL', config.mode],

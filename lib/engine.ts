@@ -7,6 +7,7 @@
 //   compile(b.build()).call(2); // 1.4142135623730951
 
 import { addonBinding, addonStatus, type AddonStatus } from './addon.js';
+import { boolean, positiveInteger, positiveNumber, readOptions } from './kernel/options.js';
 import { TraceBuilder } from './kernel/trace.js';
 
 export type { AddonStatus } from './addon.js';
@@ -62,10 +63,32 @@ export interface EngineStats {
   uopsCompiled: number;
   maxExecutableBytes: number;
   pageSize: number;
+  /** Memory mappings this engine holds (its executable memory). */
+  mappings: number;
+  /** Memory mappings all engines of the process hold (main thread and workers). */
+  processMappings: number;
+  /** The most they may hold together: a quarter of vm.max_map_count, or JITCTL_MAX_MAPPINGS. */
+  mappingBudget: number;
 }
 
 export interface EngineConfig {
+  /** Cap on the executable bytes this thread's engine maps (default 64 MiB). */
   maxExecutableBytes: number;
+  /** Compile under --jitless too (default false: a process without a JIT gets no executable memory). */
+  allowJitless: boolean;
+}
+
+export interface CompileOptions {
+  /**
+   * Milliseconds a call of the kernel may run; a call that runs longer stops at a loop head with
+   * an Error of code ERR_JITCTL_TIMEOUT. Default: no limit.
+   */
+  timeout: number;
+}
+
+export interface EngineStatus extends AddonStatus {
+  /** Why compile() refuses in this process right now (e.g. --jitless), if it does. */
+  refusal?: string;
 }
 
 export interface NativeUop {
@@ -91,10 +114,10 @@ export interface EngineLimits {
 }
 
 export interface NativeBinding {
-  compile(trace: Int32Array | ArrayBuffer): Kernel;
+  compile(trace: Int32Array | ArrayBuffer, options?: Partial<CompileOptions>): Kernel;
   stats(): EngineStats;
-  config(): EngineConfig;
-  configure(config: Partial<EngineConfig>): EngineConfig;
+  config(): Pick<EngineConfig, 'maxExecutableBytes'>;
+  configure(config: Partial<Pick<EngineConfig, 'maxExecutableBytes'>>): Pick<EngineConfig, 'maxExecutableBytes'>;
   uops(): NativeUop[];
   readonly arch: string;
   readonly supported: boolean;
@@ -104,26 +127,46 @@ export interface NativeBinding {
 
 // ---- the engine --------------------------------------------------------------------------------
 
+// Per thread, like the engine itself: each worker decides for its own.
+let allowJitless = false;
+
+// Under --jitless the user asked Node for no JIT, and may rely on the process mapping no
+// executable memory (a policy, a sandbox): the engine then compiles only when told it may.
+function refusal(status: AddonStatus): string | undefined {
+  if (status.jitless && !allowJitless) {
+    return 'Node runs with --jitless, so jitctl maps no executable memory: configureEngine({ allowJitless: true }) to compile anyway';
+  }
+  return undefined;
+}
+
 function binding(): NativeBinding {
   const loaded = addonBinding();
   if (!loaded) throw new Error(`jitctl's native engine is not available: ${addonStatus().error ?? 'unknown reason'}`);
   return loaded;
 }
 
-/** Whether the addon loaded and has stencils for this architecture. */
+/** Whether the addon loaded, has stencils for this architecture, and compiles in this process. */
 export function available(): boolean {
   const status = addonStatus();
-  return status.loaded && status.supported;
+  return status.loaded && status.supported && refusal(status) === undefined;
 }
 
-export function engineStatus(): AddonStatus {
-  return addonStatus();
+export function engineStatus(): EngineStatus {
+  const status: EngineStatus = addonStatus();
+  const refused = refusal(status);
+  if (refused) status.refusal = refused;
+  return status;
 }
+
+const COMPILE_OPTIONS = { timeout: positiveNumber(9_007_199_254) };
 
 /** Compiles a trace (words, bytes, or a builder) into a kernel. */
-export function compile(trace: Int32Array | ArrayBuffer | TraceBuilder): Kernel {
+export function compile(trace: Int32Array | ArrayBuffer | TraceBuilder, options?: Partial<CompileOptions>): Kernel {
+  const checked = options === undefined ? undefined : readOptions<CompileOptions>('compile', options, COMPILE_OPTIONS);
+  const refused = refusal(addonStatus());
+  if (refused) throw Object.assign(new Error(refused), { code: 'ERR_JITCTL_JITLESS' });
   const words = trace instanceof TraceBuilder ? trace.build() : trace;
-  return binding().compile(words);
+  return checked === undefined ? binding().compile(words) : binding().compile(words, checked);
 }
 
 /** Statistics of this thread's engine (each worker thread has its own). */
@@ -132,12 +175,17 @@ export function engineStats(): EngineStats {
 }
 
 export function engineConfig(): EngineConfig {
-  return binding().config();
+  return { ...binding().config(), allowJitless };
 }
 
-/** Sets the cap on executable bytes of this thread's engine. */
+const ENGINE_OPTIONS = { maxExecutableBytes: positiveInteger(Number.MAX_SAFE_INTEGER), allowJitless: boolean };
+
+/** Configures this thread's engine: the cap on executable bytes, and whether to compile under --jitless. */
 export function configureEngine(config: Partial<EngineConfig>): EngineConfig {
-  return binding().configure(config);
+  const { allowJitless: allow, ...native } = readOptions<EngineConfig>('configureEngine', config, ENGINE_OPTIONS);
+  const result = binding().configure(native);
+  if (allow !== undefined) allowJitless = allow;
+  return { ...result, allowJitless };
 }
 
 export function engineLimits(): EngineLimits {

@@ -33,16 +33,22 @@ class Emitter {
       : t_(trace), target_(target), maxBytes_(maxBytes) {}
 
   void layout() {
+    const std::vector<uint32_t> pollWeights = backEdgeWeights();
     l_.placements.reserve(t_.codeOps + 1);
     placementOp_.reserve(t_.codeOps + 1);
     l_.labelOffsets.assign(t_.labelCount, 0);
     uint64_t code = 0;
-    addCode(-1, *target_.shim, &code);
+    addCode(kShimPlacement, *target_.shim, &code);
     placementOp_.push_back(0);
     for (size_t i = 0; i < t_.ops.size(); ++i) {
       const ValidOp& op = t_.ops[i];
       if (op.uop == Uop::LABEL) {
         l_.labelOffsets[op.label] = static_cast<uint32_t>(code);  // the next op's code (the validator guarantees one follows)
+        if (pollWeights[op.label]) {  // a loop head: every iteration passes the interrupt check
+          placementOp_.push_back(static_cast<uint32_t>(i));
+          pollWeight_[l_.placements.size()] = pollWeights[op.label];
+          addCode(kPollPlacement, *target_.poll, &code);
+        }
         continue;
       }
       if (kUopInfo[static_cast<int>(op.uop)].pseudo) continue;
@@ -115,7 +121,28 @@ class Emitter {
 
  private:
   const Stencil& stencilOf(const Placement& p) const {
-    return p.uop < 0 ? *target_.shim : target_.stencils[p.uop];
+    if (p.uop == kShimPlacement) return *target_.shim;
+    if (p.uop == kPollPlacement) return *target_.poll;
+    return target_.stencils[p.uop];
+  }
+
+  // For each label that some branch at or after it jumps back to: the length of the longest such
+  // loop in ops (what one iteration charges to the call's budget), else 0. Every cycle in a
+  // kernel's control flow contains a backward branch, so a poll at each of their targets bounds
+  // the work between two checks.
+  std::vector<uint32_t> backEdgeWeights() const {
+    std::vector<uint32_t> definedAt(t_.labelCount, UINT32_MAX), weights(t_.labelCount, 0);
+    for (size_t i = 0; i < t_.ops.size(); ++i) {
+      const ValidOp& op = t_.ops[i];
+      if (op.uop == Uop::LABEL) {
+        definedAt[op.label] = static_cast<uint32_t>(i);
+      } else if (op.label >= 0 && definedAt[op.label] != UINT32_MAX) {
+        const uint64_t length = i - definedAt[op.label];
+        const uint32_t weight = static_cast<uint32_t>(length < kMaxPollWeight ? length : kMaxPollWeight);
+        if (weight > weights[op.label]) weights[op.label] = weight;
+      }
+    }
+    return weights;
   }
 
   void addCode(int32_t uop, const Stencil& s, uint64_t* code) {
@@ -159,6 +186,10 @@ class Emitter {
         return {true, l_.labelOffsets[op->label]};
       }
       case HoleValue::Operand: {
+        if (p.uop == kPollPlacement) {
+          if (hole.index != 0) fail(ErrorKind::Trace, "the poll stencil refers to operand %u; it has one", hole.index);
+          return {false, pollWeight_.at(k)};
+        }
         const ValidOp* op = opFor(k);
         if (!op || hole.index >= op->operandCount)
           fail(ErrorKind::Trace, "stencil %s refers to operand %u, which the op does not have", name(p), hole.index);
@@ -175,7 +206,7 @@ class Emitter {
   // The op behind placement k (placement 0 is the shim, which has no operands).
   const ValidOp* opFor(size_t k) const { return k == 0 ? nullptr : &t_.ops[placementOp_[k]]; }
 
-  const char* name(const Placement& p) const { return p.uop < 0 ? "shim" : kUopInfo[p.uop].name; }
+  const char* name(const Placement& p) const { return placementName(p.uop); }
 
   void patchPart(size_t k, const StencilPart& part, uint32_t partOffset, uint8_t* image, uint64_t base) {
     for (uint32_t h = 0; h < part.holeCount; ++h) {
@@ -205,9 +236,16 @@ class Emitter {
   const uint64_t maxBytes_;
   Layout l_;
   std::vector<uint32_t> placementOp_;  // placement -> op index
+  std::unordered_map<size_t, uint32_t> pollWeight_;  // poll placement -> its loop's length in ops
 };
 
 }  // namespace
+
+const char* placementName(int32_t uop) {
+  if (uop == kShimPlacement) return "shim";
+  if (uop == kPollPlacement) return "poll";
+  return kUopInfo[uop].name;
+}
 
 EmittedKernel emitKernel(const ValidatedTrace& trace, const TargetStencils& target, ExecMemory* memory,
                          std::vector<uint8_t>* image, uint64_t imageAddress) {

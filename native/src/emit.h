@@ -3,6 +3,8 @@
 // trampolines); pass two builds the image at its final address and writes it in one go.
 //
 // Kernel layout: [shim][op 0]...[op n-1] | [data of each stencil, aligned] [GOT] [trampolines]
+// with a poll (the interrupt check, see FrameHeader in stencil.h) before every op that a backward
+// branch reaches.
 #pragma once
 
 #include <cstdint>
@@ -14,10 +16,18 @@
 
 namespace jitctl {
 
+constexpr int32_t kShimPlacement = -1;
+constexpr int32_t kPollPlacement = -2;
+// A loop's charge per iteration is its length in ops, at most this (the budget is per call slice).
+constexpr uint32_t kMaxPollWeight = 1u << 20;
+
 struct Placement {
-  int32_t uop;  // -1 for the shim
+  int32_t uop;  // a Uop, or kShimPlacement / kPollPlacement
   uint32_t codeOffset, codeSize, dataOffset, dataSize;
 };
+
+// "shim", "poll" or the micro-op's name.
+const char* placementName(int32_t uop);
 
 struct EmittedKernel {
   ExecMemory::Block block;

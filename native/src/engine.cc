@@ -1,4 +1,6 @@
 // The public C++ API: an engine owns an executable-memory pool and turns traces into kernels.
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <memory>
 
@@ -6,6 +8,8 @@
 #include "errors.h"
 #include "exec_memory.h"
 #include "jitctl/jitctl.h"
+#include "mapping_budget.h"
+#include "stencil.h"
 #include "target.h"
 #include "validate.h"
 
@@ -13,21 +17,42 @@ namespace jitctl {
 
 using KernelEntry = void (*)(uint8_t* frame);
 constexpr uint32_t kSmallFrameBytes = 1024;
+// The work a call does between two interrupt checks, in ops charged at loop heads: a few hundred
+// microseconds of a tight loop, so a stop request is seen quickly and checking costs nothing
+// measurable (one return to C++ per slice).
+constexpr int64_t kPollSlice = 1 << 18;
+
+// What an engine and its kernels share; a kernel may outlive its engine.
+struct EngineShared {
+  explicit EngineShared(uint64_t cap) : memory(cap) {}
+  ExecMemory memory;
+  std::atomic<bool> interrupted{false};
+  InterruptCheck check = nullptr;
+  void* checkContext = nullptr;
+  // One frame buffer for every call too big for the stack: kernels run on their engine's thread
+  // and never re-enter, so one suffices (one per kernel would be up to 64 KiB of heap each that
+  // no cap counts).
+  std::unique_ptr<uint8_t[]> bigFrame;
+
+  uint8_t* bigFrameBuffer() {
+    if (!bigFrame) bigFrame.reset(new uint8_t[sizeof(FrameHeader) + kMaxFrameBytes]);
+    return bigFrame.get();
+  }
+};
 
 struct KernelState {
-  std::shared_ptr<ExecMemory> memory;
+  std::shared_ptr<EngineShared> shared;
   EmittedKernel emitted;
   KernelEntry entry = nullptr;
+  void* firstOp = nullptr;  // where the shim starts a call (FrameHeader::resume)
   std::vector<ParamDescription> params;
   std::vector<uint32_t> paramOffsets;  // frame offset of each parameter's slot or view record
   ReturnType returnType = ReturnType::Void;
   uint32_t returnOffset = 0;
   uint32_t frameBytes = 0;
-  // The frame of a call too big for the stack buffer, allocated once per kernel rather than per
-  // call (a kernel runs on its engine's thread only, and kernels never re-enter).
-  std::unique_ptr<uint8_t[]> bigFrame;
+  uint64_t timeoutNanoseconds = 0;
 
-  ~KernelState() { memory->release(emitted.block); }
+  ~KernelState() { shared->memory.release(emitted.block); }
 };
 
 Kernel::Kernel(std::unique_ptr<KernelState> state) : state_(std::move(state)) {}
@@ -46,6 +71,7 @@ static const KernelState& live(const std::unique_ptr<KernelState>& state) {
 const std::vector<ParamDescription>& Kernel::params() const { return live(state_).params; }
 ReturnType Kernel::returnType() const { return live(state_).returnType; }
 uint32_t Kernel::codeSize() const { return live(state_).emitted.codeSize; }
+uint64_t Kernel::memoryBytes() const { return state_ ? state_->emitted.block.reserved : 0; }
 
 KernelInfo Kernel::inspect() const {
   const KernelState& s = live(state_);
@@ -56,23 +82,39 @@ KernelInfo Kernel::inspect() const {
   info.totalSize = s.emitted.block.size;
   info.gotEntries = s.emitted.gotEntries;
   info.trampolines = s.emitted.trampolines;
-  const std::vector<UopDescription> table = uopTable();
   for (const Placement& p : s.emitted.placements)
-    info.stencils.push_back(StencilPlacement{p.uop < 0 ? "shim" : table[p.uop].name, p.codeOffset, p.codeSize,
-                                             p.dataOffset, p.dataSize});
+    info.stencils.push_back(StencilPlacement{placementName(p.uop), p.codeOffset, p.codeSize, p.dataOffset, p.dataSize});
   info.bytes.assign(s.emitted.block.address, s.emitted.block.address + s.emitted.block.size);
   return info;
 }
 
 Value Kernel::call(const std::vector<Argument>& args) const { return call(args.data(), args.size()); }
 
+// A call that yielded at a loop head: stop it (throws) or let it go on.
+static void checkYield(const KernelState& s, std::chrono::steady_clock::time_point started) {
+  EngineShared& shared = *s.shared;
+  if (shared.interrupted.load(std::memory_order_relaxed))
+    fail(ErrorKind::Interrupted, "the kernel was interrupted (Engine::interrupt) while it ran");
+  if (shared.check)
+    if (const char* reason = shared.check(shared.checkContext)) fail(ErrorKind::Interrupted, "the kernel was interrupted: %s", reason);
+  if (s.timeoutNanoseconds) {
+    const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started);
+    if (static_cast<uint64_t>(elapsed.count()) >= s.timeoutNanoseconds)
+      fail(ErrorKind::Timeout, "the kernel ran longer than its timeout of %.3f ms and was stopped",
+           static_cast<double>(s.timeoutNanoseconds) / 1e6);
+  }
+}
+
 Value Kernel::call(const Argument* args, size_t count) const {
   const KernelState& s = live(state_);
   if (count != s.params.size())
     fail(ErrorKind::Type, "the kernel takes %zu arguments but was called with %zu", s.params.size(), count);
-  // Small frames live on the stack; bigger ones (up to kMaxFrameBytes) in the kernel's own buffer.
-  alignas(16) uint8_t small[kSmallFrameBytes];
-  uint8_t* frame = s.bigFrame ? s.bigFrame.get() : small;
+  // Small frames live on the stack; bigger ones (up to kMaxFrameBytes) in the engine's buffer.
+  // The frame header (FrameHeader) sits just below the frame.
+  alignas(16) uint8_t small[sizeof(FrameHeader) + kSmallFrameBytes];
+  uint8_t* base = s.frameBytes > kSmallFrameBytes ? s.shared->bigFrameBuffer() : small;
+  FrameHeader* header = reinterpret_cast<FrameHeader*>(base);
+  uint8_t* frame = base + sizeof(FrameHeader);
   std::memset(frame, 0, s.frameBytes);
   for (size_t i = 0; i < count; ++i) {
     const ParamDescription& p = s.params[i];
@@ -107,7 +149,15 @@ Value Kernel::call(const Argument* args, size_t count) const {
         break;
     }
   }
-  s.entry(frame);
+  const auto started = s.timeoutNanoseconds ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  header->resume = s.firstOp;
+  header->budget = kPollSlice;
+  for (;;) {
+    s.entry(frame);
+    if (!header->resume) break;  // returned (a poll that yields leaves where to go on)
+    checkYield(s, started);
+    header->budget = kPollSlice;
+  }
   Value v;
   v.type = s.returnType;
   switch (s.returnType) {
@@ -119,21 +169,31 @@ Value Kernel::call(const Argument* args, size_t count) const {
   return v;
 }
 
-Engine::Engine(EngineConfig config) : memory_(std::make_shared<ExecMemory>(config.maxExecutableBytes)) {
+Engine::Engine(EngineConfig config) : shared_(std::make_shared<EngineShared>(config.maxExecutableBytes)) {
   if (config.maxExecutableBytes == 0) fail(ErrorKind::Range, "maxExecutableBytes must be positive");
   hostTarget();  // resolves the runtime functions once; a missing one fails here, not mid-compile
 }
 
-Engine::~Engine() = default;
+// Kernels may outlive their engine (they share its memory); the interrupt check's context may not.
+Engine::~Engine() { shared_->check = nullptr; }
 
-Kernel Engine::compile(const Trace& trace) {
+Kernel Engine::compile(const Trace& trace, const CompileOptions& options) {
   const TargetStencils* target = hostTarget();
   if (!target) fail(ErrorKind::System, "jitctl has no stencils for this architecture (%s)", architecture());
   ValidatedTrace t = validateTrace(trace.words.data(), trace.words.size());
   auto state = std::make_unique<KernelState>();
-  state->memory = memory_;
-  state->emitted = emitKernel(t, *target, memory_.get());
+  state->shared = shared_;
+  ExecMemory* memory = &shared_->memory;
+  try {
+    state->emitted = emitKernel(t, *target, memory);
+  } catch (const ReclaimableError&) {
+    // Kernels that nobody can call any more may still hold the memory (their JS objects collected,
+    // their finalizers not run yet): free them and try once more.
+    if (!reclaimer_ || reclaimer_(reclaimerContext_) == 0) throw;
+    state->emitted = emitKernel(t, *target, memory);
+  }
   state->entry = reinterpret_cast<KernelEntry>(state->emitted.block.address);
+  state->firstOp = state->emitted.block.address + state->emitted.placements.at(1).codeOffset;
   state->params = std::move(t.params);
   state->paramOffsets.reserve(state->params.size());
   for (size_t i = 0; i < state->params.size(); ++i)
@@ -141,31 +201,48 @@ Kernel Engine::compile(const Trace& trace) {
   state->returnType = t.returnType;
   state->returnOffset = 8 * t.returnSlot;
   state->frameBytes = t.frameBytes();
-  if (state->frameBytes > kSmallFrameBytes) state->bigFrame.reset(new uint8_t[state->frameBytes]);
+  state->timeoutNanoseconds = options.timeoutNanoseconds;
   ++compiled_;
   uops_ += t.ops.size();
   return Kernel(std::move(state));
 }
 
 EngineStats Engine::stats() const {
+  const ExecMemory& memory = shared_->memory;
   EngineStats s;
-  s.bytesMapped = memory_->bytesMapped();
-  s.bytesUsed = memory_->bytesUsed();
+  s.bytesMapped = memory.bytesMapped();
+  s.bytesUsed = memory.bytesUsed();
   s.bytesPadding = s.bytesMapped - s.bytesUsed;
-  s.liveKernels = memory_->liveBlocks();
+  s.liveKernels = memory.liveBlocks();
   s.kernelsCompiled = compiled_;
-  s.kernelsFreed = memory_->releasedBlocks();
+  s.kernelsFreed = memory.releasedBlocks();
   s.uopsCompiled = uops_;
-  s.maxExecutableBytes = memory_->cap();
-  s.pageSize = memory_->pageSize();
+  s.maxExecutableBytes = memory.cap();
+  s.pageSize = memory.pageSize();
+  s.mappings = memory.mappings();
+  s.processMappings = MappingBudget::process().held();
+  s.mappingBudget = MappingBudget::process().limit();
   return s;
 }
 
-EngineConfig Engine::config() const { return EngineConfig{memory_->cap()}; }
+EngineConfig Engine::config() const { return EngineConfig{shared_->memory.cap()}; }
 
 void Engine::configure(const EngineConfig& config) {
   if (config.maxExecutableBytes == 0) fail(ErrorKind::Range, "maxExecutableBytes must be positive");
-  memory_->setCap(config.maxExecutableBytes);
+  shared_->memory.setCap(config.maxExecutableBytes);
+}
+
+void Engine::interrupt() { shared_->interrupted.store(true, std::memory_order_relaxed); }
+void Engine::clearInterrupt() { shared_->interrupted.store(false, std::memory_order_relaxed); }
+
+void Engine::setInterruptCheck(InterruptCheck check, void* context) {
+  shared_->check = check;
+  shared_->checkContext = context;
+}
+
+void Engine::setReclaimer(Reclaimer reclaimer, void* context) {
+  reclaimer_ = reclaimer;
+  reclaimerContext_ = context;
 }
 
 const char* Engine::architecture() {

@@ -13,10 +13,17 @@
 //    code is never made writable, and a failed step leaves the old pages untouched. A pool is
 //    still used by one thread only (an Engine is not thread-safe); the Node addon keeps one pool
 //    per Node environment.
+//
+// Mappings: chunks grow with the pool (half of what is mapped, from 16 KiB up to 1 MiB), so that
+// the number of mappings grows with the bytes mapped divided by 1 MiB, not with the number of
+// kernels. Every mapping a pool holds is counted against the process-wide MappingBudget (a chunk
+// is two when dual-mapped; a flipped chunk is one per run of pages written at once, since each
+// mremap leaves its own mapping). A compile that would exceed it is refused like one over the cap.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "jitctl/jitctl.h"
@@ -60,6 +67,8 @@ class ExecMemory {
   void discard(const Block& block) { giveBack(block, false); }
 
   uint64_t bytesMapped() const { return mapped_; }
+  uint64_t mappings() const { return mappings_; }  // held against the process's MappingBudget
+  uint64_t chunks() const { return chunks_.size(); }
   uint64_t bytesUsed() const { return used_; }
   uint64_t liveBlocks() const { return live_; }
   uint64_t releasedBlocks() const { return released_; }
@@ -76,15 +85,22 @@ class ExecMemory {
     uint64_t size;
     std::map<uint64_t, uint64_t> free;  // offset -> length, coalesced
     uint64_t freeBytes;
+    uint64_t mappings;  // counted against the budget: 2 dual-mapped, 1 + splits() when flipped
+    std::set<uint64_t> splits;  // flipping: offsets inside the chunk where one mremapped run ends and another begins
   };
   void giveBack(const Block& block, bool released);
   bool takeFrom(Chunk& chunk, uint64_t size, uint64_t align, uint64_t* offset);
   static bool fitsIn(const Chunk& chunk, uint64_t size, uint64_t align);
   uint64_t newChunkSize(uint64_t reserved) const;
   [[noreturn]] void capReached(uint64_t needed) const;
+  [[noreturn]] void mappingBudgetReached(uint64_t needed) const;
+  void reserveMappings(uint64_t count);
+  void releaseMappings(uint64_t count);
   Chunk mapChunk(uint64_t size);
+  void mapChunkPages(Chunk* chunk);
+  Chunk& chunkOf(const uint8_t* address);
   bool mapDual(uint64_t size, Chunk* chunk);
-  void unmapChunk(const Chunk& chunk);
+  void unmapChunk(Chunk& chunk);
   void protect(uint8_t* begin, uint64_t length, int prot, const char* what);
 
   std::vector<Chunk> chunks_;
@@ -92,7 +108,7 @@ class ExecMemory {
   uint64_t page_;
   uint64_t chunkSize_;
   uint64_t cap_;
-  uint64_t mapped_ = 0, used_ = 0, live_ = 0, released_ = 0;
+  uint64_t mapped_ = 0, used_ = 0, live_ = 0, released_ = 0, mappings_ = 0;
 };
 
 }  // namespace jitctl

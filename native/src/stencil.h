@@ -100,4 +100,15 @@ struct ViewRecord {
   uint64_t length;  // in elements
 };
 
+// The 16 bytes just below the frame, which the shim and the poll stencil use (prelude.h has the
+// same struct): `budget` is what is left of the current slice of a call, charged by the poll at
+// each loop head with its loop's length in ops; below zero the poll stores the address of the op
+// it guards in `resume` and returns. The shim calls `resume` (and clears it), so the runtime
+// starts a call with resume = the first op, and resumes a yielded one the same way.
+struct FrameHeader {
+  int64_t budget;
+  void* resume;
+};
+static_assert(sizeof(FrameHeader) == 16, "the stencils address the header as 16 bytes below the frame");
+
 }  // namespace jitctl

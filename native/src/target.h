@@ -13,6 +13,7 @@ namespace jitctl {
 struct TargetStencils {
   const char* arch;  // "x86_64" or "aarch64"
   const Stencil* shim;
+  const Stencil* poll;  // the interrupt check at loop heads
   const Stencil* stencils;  // indexed by Uop
   const char* const* externNames;
   const uint64_t* externs;  // run-time addresses, one per extern name

@@ -6,6 +6,7 @@
 #include "errors.h"
 #include "jitctl/jitctl.h"
 #include "uops.h"
+#include "validate.h"
 
 namespace jitctl {
 namespace {
@@ -52,10 +53,16 @@ size_t viewKindElementSize(ViewKind kind) {
   return k < 9 ? sizes[k] : 0;
 }
 
-Trace Trace::fromWords(const int32_t* words, size_t count) { return Trace{std::vector<int32_t>(words, words + count)}; }
+Trace Trace::fromWords(const int32_t* words, size_t count) {
+  checkTraceHeader(words, count);
+  return Trace{std::vector<int32_t>(words, words + count)};
+}
 
 Trace Trace::fromBytes(const void* bytes, size_t byteLength) {
   if (byteLength % 4) fail(ErrorKind::Trace, "invalid trace: %zu bytes is not a whole number of 32-bit words", byteLength);
+  int32_t header[kTraceHeaderWords] = {};
+  std::memcpy(header, bytes, byteLength < sizeof header ? byteLength : sizeof header);
+  checkTraceHeader(header, byteLength / 4);
   Trace t;
   t.words.resize(byteLength / 4);
   if (byteLength) std::memcpy(t.words.data(), bytes, byteLength);

@@ -11,7 +11,7 @@ SlotType slotTypeOf(OperandKind kind) {
 
 }  // namespace
 
-ValidatedTrace validateTrace(const int32_t* words, size_t count) {
+void checkTraceHeader(const int32_t* words, size_t count) {
   if (count < kTraceHeaderWords)
     fail(ErrorKind::Trace, "invalid trace: %zu words is shorter than the %u-word header", count, kTraceHeaderWords);
   if (static_cast<uint32_t>(words[0]) != kTraceMagic)
@@ -20,7 +20,7 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
   if (static_cast<uint32_t>(words[1]) != kTraceVersion)
     fail(ErrorKind::Trace, "invalid trace: version %d is not supported (expected %u)", words[1], kTraceVersion);
   const int32_t slotCount = words[2], viewCount = words[3], paramCount = words[4];
-  const int32_t returnType = words[5], returnSlot = words[6], opWords = words[7];
+  const int32_t opWords = words[7];
   if (slotCount < 0 || static_cast<uint32_t>(slotCount) > kMaxSlots)
     fail(ErrorKind::Range, "invalid trace: too many slots (%d, the limit is %u)", slotCount, kMaxSlots);
   if (viewCount < 0 || static_cast<uint32_t>(viewCount) > kMaxViews)
@@ -38,6 +38,12 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
   if (count != expected)
     fail(ErrorKind::Trace, "invalid trace: the header describes %llu words but the trace has %zu",
          static_cast<unsigned long long>(expected), count);
+}
+
+ValidatedTrace validateTrace(const int32_t* words, size_t count) {
+  checkTraceHeader(words, count);
+  const int32_t slotCount = words[2], viewCount = words[3], paramCount = words[4];
+  const int32_t returnType = words[5], returnSlot = words[6], opWords = words[7];
 
   ValidatedTrace t;
   const int32_t* p = words + kTraceHeaderWords;

@@ -37,5 +37,9 @@ struct ValidatedTrace {
 };
 
 ValidatedTrace validateTrace(const int32_t* words, size_t count);
+// The header alone (the first 8 words of `words`, which has `count`): magic, version, every count
+// within its limit and the total length it declares equal to `count`. Cheap, so a trace is
+// checked before it is copied: a buffer of gigabytes fails here, not in an allocation.
+void checkTraceHeader(const int32_t* words, size_t count);
 
 }  // namespace jitctl

@@ -1,6 +1,8 @@
 // The public C++ API end to end: build a trace, compile it, call it, inspect and free it.
 #include <cmath>
 #include <cstring>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "check.h"
@@ -148,6 +150,41 @@ TEST("i32 and u32 returns come back as their values") {
   const Value v = k.call({Argument::i32(-1)});
   CHECK_EQ(v.u32, 0xffffffffu);
   CHECK_EQ(v.f64, 4294967295.0);
+}
+
+// L: JUMP L
+Trace spinTrace() {
+  TraceBuilder b;
+  const uint32_t loop = b.label();
+  b.op("LABEL", {loop});
+  b.op("JUMP", {loop});
+  return b.build();
+}
+
+TEST("Engine::interrupt from another thread stops a kernel that loops forever") {
+  Engine engine;
+  Kernel k = engine.compile(spinTrace());
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    engine.interrupt();
+  });
+  CHECK_THROWS(k.call({}), ErrorKind::Interrupted, "interrupted");
+  stopper.join();
+  engine.clearInterrupt();
+  CHECK_EQ(engine.compile(addTrace()).call({Argument::f64(1), Argument::f64(2)}).f64, 3.0);
+}
+
+TEST("a kernel compiled with a timeout stops with a Timeout error") {
+  Engine engine;
+  CompileOptions options;
+  options.timeoutNanoseconds = 10'000'000;
+  CHECK_THROWS(engine.compile(spinTrace(), options).call({}), ErrorKind::Timeout, "timeout of 10.000 ms");
+}
+
+TEST("the interrupt check's reason names why a call stopped") {
+  Engine engine;
+  engine.setInterruptCheck([](void*) -> const char* { return "the host is shutting down"; }, nullptr);
+  CHECK_THROWS(engine.compile(spinTrace()).call({}), ErrorKind::Interrupted, "the host is shutting down");
 }
 
 TEST("uopByName rejects unknown names") {

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <string>
 
+#include <vector>
+
 #include "check.h"
 #include "exec_memory.h"
 #include "proc_maps.h"
@@ -101,7 +103,7 @@ TEST("a block larger than a chunk gets a mapping of its own, rounded to pages") 
 TEST("the cap on mapped bytes is a Range error naming the cap") {
   ExecMemory memory(16384);
   memory.allocate(16000, 16);
-  CHECK_THROWS(memory.allocate(1000, 16), ErrorKind::Range, "cap is 16384 bytes");
+  CHECK_THROWS(memory.allocate(1000, 16), ErrorKind::Range, "the cap of 16384 bytes");
 }
 
 TEST("checkCapacity refuses exactly what allocate would, and allocates nothing") {
@@ -110,8 +112,8 @@ TEST("checkCapacity refuses exactly what allocate would, and allocates nothing")
   CHECK_EQ(memory.bytesMapped(), 0u);
   memory.allocate(16000, 16);
   memory.checkCapacity(384, 16);  // fits in the chunk's free tail
-  CHECK_THROWS(memory.checkCapacity(1000, 16), ErrorKind::Range, "cap is 16384 bytes");
-  CHECK_THROWS(memory.checkCapacity(uint64_t{1} << 40, 16), ErrorKind::Range, "cap is 16384 bytes");
+  CHECK_THROWS(memory.checkCapacity(1000, 16), ErrorKind::Range, "the cap of 16384 bytes");
+  CHECK_THROWS(memory.checkCapacity(uint64_t{1} << 40, 16), ErrorKind::Range, "the cap of 16384 bytes");
 }
 
 TEST("a discarded block (a failed emit) frees its space but is not counted as released") {
@@ -123,6 +125,49 @@ TEST("a discarded block (a failed emit) frees its space but is not counted as re
   CHECK_EQ(memory.releasedBlocks(), 0u);
   memory.release(kept);
   CHECK_EQ(memory.releasedBlocks(), 1u);
+}
+
+TEST("chunks grow with the pool: 8 MiB of small blocks take a few dozen mappings, not one per 16 KiB") {
+  for (bool dual : {true, false}) {
+    ExecMemory memory(1ull << 30, dual);
+    std::vector<ExecMemory::Block> blocks;
+    for (int i = 0; i < 8 * 1024; ++i) blocks.push_back(memory.allocate(1024, 16));
+    CHECK(memory.mappings() < 40u);
+    for (const auto& b : blocks) memory.release(b);
+    CHECK_EQ(memory.mappings(), 0u);
+  }
+}
+
+TEST("a flipped chunk counts a mapping for each run of pages written on its own") {
+  ExecMemory memory(1 << 20, false);
+  const uint64_t page = memory.pageSize();
+  std::vector<uint8_t> image(page, 0xc3);
+  auto a = memory.allocate(static_cast<uint32_t>(page), static_cast<uint32_t>(page));
+  auto gap = memory.allocate(static_cast<uint32_t>(page), static_cast<uint32_t>(page));
+  auto c = memory.allocate(static_cast<uint32_t>(page), static_cast<uint32_t>(page));
+  memory.write(a, image.data());
+  memory.write(c, image.data());
+  CHECK_EQ(memory.mappings(), 4u);  // written, untouched, written, and the untouched rest of the chunk
+  memory.release(a);
+  memory.release(gap);
+  memory.release(c);
+  CHECK_EQ(memory.mappings(), 0u);
+}
+
+TEST("a flipped chunk written page by page is rewritten whole before it holds more than 16 mappings") {
+  ExecMemory memory(1 << 20, false);
+  const uint64_t page = memory.pageSize();
+  std::vector<uint8_t> image(page, 0xc3);
+  std::vector<ExecMemory::Block> blocks;
+  bool bounded = true;
+  for (int i = 0; i < 200; ++i) {  // the later chunks hold dozens of pages each
+    blocks.push_back(memory.allocate(static_cast<uint32_t>(page), static_cast<uint32_t>(page)));
+    if (i % 2 == 0) memory.write(blocks.back(), image.data());  // every other page: a run each
+    bounded = bounded && memory.mappings() <= 16 * memory.chunks();
+  }
+  CHECK(bounded);
+  for (size_t i = 0; i < blocks.size(); i += 2) CHECK_EQ(blocks[i].address[0], 0xc3);
+  for (const auto& b : blocks) memory.release(b);
 }
 
 TEST("alignment must be a power of two up to the page size") {

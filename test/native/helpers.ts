@@ -1,6 +1,7 @@
 // Shared helpers of the native-engine tests: edge values, bit-exact and ulp comparison, and small
 // trace shapes. Everything goes through the public surface (jitctl/engine).
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -59,4 +60,39 @@ export function show(x: unknown): string {
 /** Source files as the C++ build sees them. */
 export function readRoot(path: string): string {
   return readFileSync(join(ROOT, path), 'utf8');
+}
+
+/** The compiled engine module, for scripts run in child processes and workers. */
+export const ENGINE_MODULE = join(__dirname, '..', '..', 'lib', 'engine.js');
+
+export interface ChildResult { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+export interface ChildOptions {
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  timeout?: number;
+  /**
+   * ulimit -v for the child, in KiB. Not applied under an emulator or AddressSanitizer (preloaded
+   * by tools/test-asan.sh), which reserve address space of their own far beyond any such limit.
+   */
+  addressSpaceKiB?: number;
+}
+
+/**
+ * Runs `script` in a child Node process (so that a crash or a hang fails the test instead of
+ * taking mocha with it), killed after `timeout` ms. Under an emulator the child goes through
+ * JITCTL_EXEC_WRAPPER, as tools/test-arm64.sh sets it.
+ */
+export function runNode(script: string, options: ChildOptions = {}): ChildResult {
+  const wrapper = process.env.JITCTL_EXEC_WRAPPER?.split(' ').filter(Boolean) ?? [];
+  const sanitized = /asan/.test(process.env.LD_PRELOAD ?? '');
+  const limit = options.addressSpaceKiB !== undefined && wrapper.length === 0 && !sanitized
+    ? ['/bin/sh', '-c', `ulimit -v ${options.addressSpaceKiB} && exec "$@"`, 'sh'] : [];
+  const [command, ...prefix] = [...limit, ...wrapper, process.execPath];
+  const child = spawnSync(command, [...prefix, ...(options.args ?? []), '-e', script], {
+    encoding: 'utf8',
+    timeout: options.timeout ?? 120_000,
+    env: { ...process.env, ...options.env },
+  });
+  return { status: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr };
 }

@@ -79,18 +79,23 @@ function inputsDigest(tablePath, version) {
 async function buildTarget(table, target, inspect) {
   const real = table.uops.filter((u) => !u.pseudo);
   const shimOp = { name: 'shim', operands: [] };
+  // The interrupt check the emitter inserts before backward-branch targets; operand 0 is the
+  // loop's length in micro-ops (an i32 immediate).
+  const pollOp = { name: 'poll', operands: [{ name: 'weight', kind: 'ImmI32', written: false }] };
   const units = [
     { name: '_shim', source: readFileSync(join(TEMPLATES, 'shim.c'), 'utf8'), uop: shimOp },
+    { name: '_poll', source: readFileSync(join(TEMPLATES, 'poll.c'), 'utf8'), uop: pollOp },
     ...real.map((uop) => ({ name: uop.name, source: stencilSource(uop), uop })),
   ];
   const objects = await compileUnits(target, units, TEMPLATES, (asm, unit) => optimizeAssembly(asm, target, unit.uop), inspect);
   const externs = [];
   const shim = buildStencil(readElf('_shim.o', objects.get('_shim')), target, shimOp, externs, table.externs);
+  const poll = buildStencil(readElf('_poll.o', objects.get('_poll')), target, pollOp, externs, table.externs);
   const stencils = new Map();
   for (const uop of real) {
     stencils.set(uop.name, buildStencil(readElf(`${uop.name}.o`, objects.get(uop.name)), target, uop, externs, table.externs));
   }
-  return { shim, stencils, externs };
+  return { shim, poll, stencils, externs };
 }
 
 export async function generate(options) {

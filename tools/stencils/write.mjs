@@ -86,7 +86,7 @@ function stencilLiteral(name, stencil) {
   return `{${partLiteral(`k${name}Code`, stencil.code)}, ${partLiteral(`k${name}Data`, stencil.data)}, ${stencil.dataAlign}}`;
 }
 
-// `models`: { shim, stencils: Map name -> model, externs: string[] }
+// `models`: { shim, poll, stencils: Map name -> model, externs: string[] }
 export function writeTargetHeader(table, target, models, digest, flags) {
   const { uops } = table;
   const codeBytes = uops.reduce((sum, u) => sum + (models.stencils.get(u.name)?.code.bytes.length ?? 0), 0);
@@ -105,11 +105,15 @@ export function writeTargetHeader(table, target, models, digest, flags) {
     `inline constexpr const char* kExterns[] = {${models.externs.map((e) => `"${e}"`).join(', ') || 'nullptr'}};`,
     `inline constexpr uint32_t kExternCount = ${models.externs.length};`,
     '',
-    '// The C-ABI entry `void shim(uint8_t* frame)`: calls the first micro-op through _JIT_CONTINUE.',
+    '// The C-ABI entry `void shim(uint8_t* frame)`: calls the micro-op the frame header names.',
   ];
   partArrays(out, 'kShimCode', models.shim.code);
   partArrays(out, 'kShimData', models.shim.data);
   out.push(`inline constexpr Stencil kShim = ${stencilLiteral('Shim', models.shim)};`, '');
+  out.push('// The interrupt check before every backward-branch target: charges operand 0 to the budget.');
+  partArrays(out, 'kPollCode', models.poll.code);
+  partArrays(out, 'kPollData', models.poll.data);
+  out.push(`inline constexpr Stencil kPoll = ${stencilLiteral('Poll', models.poll)};`, '');
   for (const uop of uops) {
     const stencil = models.stencils.get(uop.name);
     if (!stencil) continue;
@@ -207,7 +211,13 @@ const DESIGN_NOTES = [
   '- Each micro-op is `__attribute__((preserve_none)) void op(uint8_t* frame)`: it works on frame',
   '  slots and ends with `musttail return _JIT_CONTINUE(frame)`, so `frame` stays in a register',
   '  (r12 on x86-64, x20 on AArch64) and stencils jump, never call. RETURN returns to the entry',
-  '  shim, a C-ABI function that called the first stencil.',
+  '  shim, a C-ABI function that calls the op the frame header names (`resume`: the first op, or',
+  '  where a poll yielded).',
+  '- Two stencils are not micro-ops: the shim (`templates/shim.c`) and the poll (`templates/poll.c`),',
+  '  which the emitter places at every label a backward branch reaches. The poll subtracts its',
+  '  loop\'s length in ops (operand 0) from `budget` in the 16-byte header below the frame; below',
+  '  zero it stores its continuation in `resume` and returns, so that the runtime can stop the call',
+  '  (interrupt, timeout) or resume it. Its address is taken PC-relative (`lea` on x86-64).',
   '- Holes are extern symbols whose address is the value: `_JIT_CONTINUE` (next op),',
   '  `_JIT_TARGET` (the op\'s label), `_JIT_OPERAND0..3` (operand i, by position), libm functions.',
   '- A final jump to `_JIT_CONTINUE` is removed: stencils fall through to the next one.',

@@ -28,6 +28,8 @@ enum class ErrorKind : uint8_t {
   Range,   // a value out of range: slot index, relocation, trace length, executable-bytes cap
   Trace,   // a malformed trace (unknown op, undefined label, falling off the end...)
   System,  // the operating system refused (mmap, mprotect): the message carries strerror
+  Interrupted,  // a call stopped at a loop head: Engine::interrupt() or the interrupt check said so
+  Timeout,      // a call ran longer than its kernel's CompileOptions::timeoutNanoseconds
 };
 
 class Error : public std::runtime_error {
@@ -181,7 +183,8 @@ class Kernel {
   ~Kernel();
 
   // Checks every argument against the trace's parameters (ErrorKind::Type on a mismatch) and runs
-  // the code. Must run on the thread that owns the engine.
+  // the code. Must run on the thread that owns the engine. A kernel that loops stops at a loop
+  // head with ErrorKind::Interrupted or ErrorKind::Timeout (see Engine::interrupt).
   Value call(const std::vector<Argument>& args) const;
   Value call(std::initializer_list<Argument> args) const { return call(std::vector<Argument>(args)); }
   // Same, without the vector: used by the Node-API binding on its hot path.
@@ -191,6 +194,8 @@ class Kernel {
   ReturnType returnType() const;
   KernelInfo inspect() const;
   uint32_t codeSize() const;
+  // Bytes of executable memory the kernel holds (its block, rounded to the pool's alignment); 0 when freed.
+  uint64_t memoryBytes() const;
   bool freed() const { return state_ == nullptr; }
   void free();
 
@@ -204,6 +209,19 @@ struct EngineConfig {
   uint64_t maxExecutableBytes = 64ull << 20;  // cap on bytes mapped executable by this engine
 };
 
+struct CompileOptions {
+  // Every call of the kernel fails with ErrorKind::Timeout once it has run this long (checked at
+  // loop heads, every few hundred microseconds of work); 0: no limit.
+  uint64_t timeoutNanoseconds = 0;
+};
+
+// Asked at loop heads (every few hundred microseconds of a long call) on the calling thread:
+// a reason to stop the call (ErrorKind::Interrupted, with that reason), or nullptr to go on.
+using InterruptCheck = const char* (*)(void* context);
+// Asked when the executable-memory cap or the mapping budget would refuse a compile: frees
+// kernels nobody can call any more and returns how many it freed (the compile is retried if any).
+using Reclaimer = uint64_t (*)(void* context);
+
 struct EngineStats {
   uint64_t bytesMapped = 0;   // bytes of executable mappings (whole pages)
   uint64_t bytesUsed = 0;     // bytes of live kernels (code + data + GOT + trampolines)
@@ -214,9 +232,13 @@ struct EngineStats {
   uint64_t uopsCompiled = 0;
   uint64_t maxExecutableBytes = 0;
   uint64_t pageSize = 0;
+  uint64_t mappings = 0;         // memory mappings this engine holds
+  uint64_t processMappings = 0;  // held by every engine in the process
+  uint64_t mappingBudget = 0;    // the most all engines together may hold (JITCTL_MAX_MAPPINGS)
 };
 
 class ExecMemory;
+struct EngineShared;
 
 // Owns one pool of executable memory. Use one engine per thread, and run its kernels on that
 // thread (the Node addon keeps one per Node environment): where the pool flips page protections
@@ -229,16 +251,26 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  Kernel compile(const Trace& trace);
+  Kernel compile(const Trace& trace, const CompileOptions& options = {});
   EngineStats stats() const;
   EngineConfig config() const;
   void configure(const EngineConfig& config);
+
+  // Thread-safe: every call of this engine's kernels that is running or starts later stops at its
+  // next loop head with ErrorKind::Interrupted, until clearInterrupt().
+  void interrupt();
+  void clearInterrupt();
+  // Both run on the engine's thread; nullptr removes them.
+  void setInterruptCheck(InterruptCheck check, void* context);
+  void setReclaimer(Reclaimer reclaimer, void* context);
 
   static const char* architecture();  // "x86_64", "aarch64" or "unsupported"
   static bool supported();
 
  private:
-  std::shared_ptr<ExecMemory> memory_;
+  std::shared_ptr<EngineShared> shared_;  // memory, interrupt state: kept alive by live kernels too
+  Reclaimer reclaimer_ = nullptr;
+  void* reclaimerContext_ = nullptr;
   uint64_t compiled_ = 0, uops_ = 0;
 };
 

@@ -19,6 +19,14 @@ typedef STENCIL_CC void Continuation(uint8_t* frame);
 extern Continuation _JIT_CONTINUE JIT_LOCAL;
 extern Continuation _JIT_TARGET JIT_LOCAL;
 
+// The 16 bytes just below the frame (jitctl::FrameHeader in native/src/stencil.h): the budget
+// the poll stencil charges loops to, and the micro-op the shim calls (where a poll yielded).
+typedef struct {
+  int64_t budget;
+  Continuation* resume;
+} FrameHeader;
+#define FRAME_HEADER(frame) ((FrameHeader*)((frame) - sizeof(FrameHeader)))
+
 // Operand holes. Default visibility on purpose: on AArch64 (-fpic) a hidden symbol would be
 // addressed PC-relative (adrp+add), which cannot express a small absolute value; a default one
 // goes through a GOT entry that the generator places in the stencil's data. On x86-64

@@ -1,0 +1,137 @@
+// A kernel that loops can always be stopped: every loop head checks whether the call must end
+// (its worker is being terminated, the process is exiting, its timeout has passed) and the call
+// then fails with a clear error. Loops that end on their own are not disturbed. Everything that
+// would hang if the check were missing runs in a child process with a bounded time.
+
+import assert from 'node:assert/strict';
+
+import { compile, TraceBuilder } from '../../lib/engine.js';
+import { ENGINE_MODULE, runNode } from './helpers.js';
+
+// `L: JUMP L`, as a script line that defines `spin` (a kernel) in a child.
+const SPIN = `
+const { compile, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
+const b = new TraceBuilder();
+const L = b.label();
+b.op('LABEL', L).op('JUMP', L);
+`;
+
+// for (i = 0; i < n; i++) s += i, in i32 (wrapping): many poll slices for large n.
+function sumBelow(): TraceBuilder {
+  const b = new TraceBuilder();
+  const i = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), s = b.slot('i32');
+  const loop = b.label(), done = b.label();
+  b.param(n).returns(s).op('CONST_I32', one, 1);
+  b.define(loop).op('BR_GE_I32', i, n, done).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one).op('JUMP', loop);
+  b.define(done).op('RETURN');
+  return b;
+}
+
+// The same sum with the i32 wrap-around of ADD_I32.
+function expectedSum(n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + i) | 0;
+  return s;
+}
+
+describe('interrupting kernels', () => {
+  describe('a worker spinning in a kernel', () => {
+    it('is terminated: worker.terminate() resolves', function () {
+      this.timeout(150_000);
+      const child = runNode(`
+        const { Worker } = require('node:worker_threads');
+        const w = new Worker(${JSON.stringify(`${SPIN}
+          require('node:worker_threads').parentPort.postMessage('spinning');
+          compile(b).call();`)}, { eval: true });
+        w.once('message', () => setTimeout(() => w.terminate().then((code) => console.log('terminated', code)), 50));
+      `, { timeout: 120_000 });
+      assert.deepEqual([child.status, child.stdout], [0, 'terminated 1\n'], child.stderr);
+    });
+
+    it('does not keep process.exit() on the main thread from returning', function () {
+      this.timeout(150_000);
+      const child = runNode(`
+        const { Worker } = require('node:worker_threads');
+        const w = new Worker(${JSON.stringify(`${SPIN}
+          require('node:worker_threads').parentPort.postMessage('spinning');
+          compile(b).call();`)}, { eval: true });
+        w.once('message', () => setTimeout(() => process.exit(7), 50));
+      `, { timeout: 120_000 });
+      assert.deepEqual([child.status, child.signal], [7, null], child.stderr);
+    });
+  });
+
+  describe('a kernel compiled with a timeout', () => {
+    it('fails a call that loops forever with ERR_JITCTL_TIMEOUT, naming the timeout', function () {
+      this.timeout(150_000);
+      const child = runNode(`${SPIN}
+        try { compile(b, { timeout: 50 }).call(); console.log('returned'); }
+        catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }
+      `, { timeout: 120_000 });
+      assert.deepEqual(JSON.parse(child.stdout), {
+        name: 'Error', code: 'ERR_JITCTL_TIMEOUT', message: 'the kernel ran longer than its timeout of 50.000 ms and was stopped',
+      }, child.stderr);
+    });
+
+    it('can be called again after a call timed out', function () {
+      this.timeout(150_000);
+      const child = runNode(`
+        const { compile, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
+        const b = new TraceBuilder();
+        const x = b.slot('f64'), L = b.label(), out = b.label();
+        b.param(x).returns(x).define(L).op('BR_TRUE_F64', x, out).op('JUMP', L).define(out).op('RETURN');
+        const k = compile(b, { timeout: 20 });
+        try { k.call(0); } catch (e) { console.log(e.code); }
+        console.log(k.call(3));
+      `, { timeout: 120_000 });
+      assert.equal(child.stdout, 'ERR_JITCTL_TIMEOUT\n3\n', child.stderr);
+    });
+
+    it('returns the result of a loop that ends within the timeout', () => {
+      assert.equal(compile(sumBelow(), { timeout: 60_000 }).call(1000), expectedSum(1000));
+    });
+  });
+
+  describe('loops that end on their own', () => {
+    it('run through many interrupt-check slices to the right result (3 * 10^6 iterations)', () => {
+      assert.equal(compile(sumBelow()).call(3_000_000), expectedSum(3_000_000));
+    });
+
+    it('nested loops give the right result (2,000 x 2,000 iterations)', () => {
+      const b = new TraceBuilder();
+      const i = b.slot('i32'), j = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), zero = b.slot('i32'), s = b.slot('i32');
+      const outer = b.label(), inner = b.label(), innerDone = b.label(), done = b.label();
+      b.param(n).returns(s).op('CONST_I32', one, 1);
+      b.define(outer).op('BR_GE_I32', i, n, done).op('MOV_I32', j, zero);
+      b.define(inner).op('BR_GE_I32', j, n, innerDone).op('ADD_I32', s, s, one).op('ADD_I32', j, j, one).op('JUMP', inner);
+      b.define(innerDone).op('ADD_I32', i, i, one).op('JUMP', outer);
+      b.define(done).op('RETURN');
+      assert.equal(compile(b).call(2000), 4_000_000);
+    });
+  });
+
+  describe('the interrupt check', () => {
+    it('is placed at each backward-branch target, and nowhere in straight-line code', () => {
+      const loop = compile(sumBelow()).inspect().stencils.map((s) => s.uop);
+      const b = new TraceBuilder();
+      const x = b.slot('f64'), done = b.label();
+      b.param(x).returns(x).op('BR_TRUE_F64', x, done).op('NEG_F64', x, x).define(done).op('RETURN');
+      const straight = compile(b).inspect().stencils.map((s) => s.uop);
+      assert.deepEqual({ loop, straight }, {
+        loop: ['shim', 'CONST_I32', 'poll', 'BR_GE_I32', 'ADD_I32', 'ADD_I32', 'JUMP', 'RETURN'],
+        straight: ['shim', 'BR_TRUE_F64', 'NEG_F64', 'RETURN'],
+      });
+    });
+  });
+
+  describe('timeout option', () => {
+    it('must be a positive number of milliseconds', () => {
+      for (const bad of [0, -1, NaN]) assert.throws(() => compile(sumBelow(), { timeout: bad }), RangeError);
+    });
+
+    it('is a TypeError when it is not a number, naming it', () => {
+      assert.throws(() => compile(sumBelow(), { timeout: '5' as unknown as number }), (e: unknown) =>
+        e instanceof TypeError && /compile\(options\): timeout must be a number/.test(e.message));
+    });
+  });
+});
