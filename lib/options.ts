@@ -21,7 +21,7 @@ export function hintName(hint: Hint): string {
 }
 
 const WHENS: readonly WarmupWhen[] = ['decoration', 'first-call', 'manual'];
-const TIERS: readonly TierChoice[] = ['auto', 'native', 'v8', 'warmup', 'noop'];
+const TIERS: readonly TierChoice[] = ['auto', 'native', 'v8', 'jsc', 'warmup', 'noop'];
 const OPTION_KEYS: readonly (keyof HintOptions)[] = ['samples', 'warmup', 'when', 'maxDeopts', 'profile', 'tier', 'thisArg'];
 
 /** A short description of a value for error messages. */
