@@ -17,6 +17,27 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type Case = (variant: string, jsc: JscCounters) => Promise<Record<string, number | string | boolean>>;
 
 const CASES: Record<string, { variants: string[]; run: Case }> = {
+  // Raw JSC: after K calls, optimizeNextInvocation (or nothing), then calls until DFG code is
+  // installed; 7 fresh functions per child, each driven by a fresh caller.
+  request: {
+    variants: ['0:none', '0:ask', '30:none', '30:ask', '40:none', '40:ask', '60:none', '60:ask'],
+    async run(variant, jsc) {
+      const [k, how] = variant.split(':');
+      const K = Number(k);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const control = require('bun:jsc') as { optimizeNextInvocation(fn: unknown): void };
+      const calls: number[] = [];
+      for (let t = 0; t < 7; t++) {
+        const f = fresh<(a: number, b: number) => number>('a, b', 'return a * b + 1');
+        const drive = fresh<(f: (a: number, b: number) => number, K: number, ask: boolean, jsc: JscCounters, c: typeof control) => number>(
+          'f, K, ask, jsc, c',
+          'for (let i = 0; i < K; i++) f(i, 2); if (ask) c.optimizeNextInvocation(f); ' +
+          'for (let i = 1; i <= 100000; i++) { f(i, 2); if (jsc.numberOfDFGCompiles(f) > 0) return K + i; } return -1');
+        calls.push(drive(f, K, how === 'ask', jsc, control));
+      }
+      return { callsToDfg: calls.join(' '), median: median(calls) };
+    },
+  },
   // jitFocus: a loop-free kernel and a loop kernel, with samples (the default warmup of 20).
   focus: {
     variants: ['plain:add', 'focus:add', 'plain:sumsq', 'focus:sumsq'],
