@@ -36,7 +36,7 @@ export interface JscModule {
 }
 
 const NEEDED: Record<Hint, ReadonlyArray<keyof JscModule>> = {
-  focus: ['optimizeNextInvocation', 'numberOfDFGCompiles'],
+  focus: ['optimizeNextInvocation', 'numberOfDFGCompiles', 'reoptimizationRetryCount'],
   ignore: ['noFTL', 'noInline'],
   once: ['noFTL', 'numberOfDFGCompiles', 'reoptimizationRetryCount'],
 };
@@ -61,6 +61,8 @@ const PAUSE_MS = 0.2;
  * from the first extra call made a focused `add` cost 6-10 ms at decoration).
  */
 const UNPAUSED_CALLS = 20;
+
+const clock = (): number => (typeof performance === 'object' ? performance.now() : Date.now());
 
 /** Blocks the thread for `ms` (Atomics.wait); a no-op where the main thread may not wait. */
 const pause: (ms: number) => void = (() => {
@@ -126,6 +128,15 @@ export function dfgCompiles(fn: AnyFunction): number {
   return typeof n === 'number' && Number.isFinite(n) ? n : 0;
 }
 
+/**
+ * Whether DFG or FTL code is installed for `fn` now: JSC's numberOfDFGCompiles counts 1 for
+ * installed optimized code plus one per reoptimization (reoptimizationRetryCount).
+ */
+export function hasOptimizedCode(fn: AnyFunction): boolean {
+  const retries = jscCall('reoptimizationRetryCount', fn);
+  return dfgCompiles(fn) - (typeof retries === 'number' && Number.isFinite(retries) ? retries : 0) > 0;
+}
+
 function note(record: FunctionRecord, text: string): void {
   if (!record.fallbacks.includes(text)) record.fallbacks.push(text);
 }
@@ -139,13 +150,15 @@ function applyFocus(target: HintTarget): AnyFunction {
       note(record, 'jsc: not optimized: a sample call threw, so the feedback is incomplete');
       return;
     }
-    const before = dfgCompiles(fn);
+    // A loop kernel may have DFG code already (entered from its loop during the feedback calls).
     let made = 0;
-    let waited = 0;
-    while (made < FOCUS_EXTRA_CALLS && dfgCompiles(fn) <= before) {
-      if (made >= UNPAUSED_CALLS && waited < FOCUS_WAIT_MS) {
-        pause(PAUSE_MS);
-        waited += PAUSE_MS;
+    let waitUntil = 0;
+    while (made < FOCUS_EXTRA_CALLS && !hasOptimizedCode(fn)) {
+      if (made >= UNPAUSED_CALLS) {
+        // The budget is wall-clock time: on a loaded machine a 0.2 ms wait lasts longer.
+        const t = clock();
+        if (made === UNPAUSED_CALLS) waitUntil = t + FOCUS_WAIT_MS;
+        if (t < waitUntil) pause(PAUSE_MS);
       }
       jscCall('optimizeNextInvocation', fn);
       const run = runSamples(fn, options.samples, 1, thisArg, record, options.warmup + made);
@@ -157,7 +170,7 @@ function applyFocus(target: HintTarget): AnyFunction {
       }
     }
     observeJsc(record, fn);
-    if (dfgCompiles(fn) <= before) {
+    if (!hasOptimizedCode(fn)) {
       note(record, `jsc: JSC installed no DFG code within ${made} more sample call(s); it tiers up on its own`);
     }
   });
