@@ -102,7 +102,7 @@ export function jscAvailability(mod: JscModule | null, hint: Hint, fn: AnyFuncti
       if (options && (options.samples.length === 0 || options.warmup === 0)) {
         return { ok: false, reason: 'no samples: JSC compiles it with DFG after about 100 calls by itself, and asking earlier would need a wrapper on every call' };
       }
-      return { ok: true, reason: 'JSC: feedback from the samples, then optimizeNextInvocation until DFG code is installed' };
+      return { ok: true, reason: 'JSC: feedback from the samples, then optimizeNextInvocation until DFG code is installed (without samples: runs unchanged)' };
     case 'ignore':
       return { ok: true, reason: 'JSC: noFTL + noInline (DFG cannot be prevented per function)' };
     case 'once':
