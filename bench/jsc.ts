@@ -6,6 +6,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { jitFocus, jitIgnore, jitOnce, stats } from '../lib/index.js';
+import { gatedWrapper } from '../lib/strategies/wrapper.js';
 
 interface JscCounters { numberOfDFGCompiles(fn: unknown): number; reoptimizationRetryCount(fn: unknown): number }
 
@@ -69,6 +70,21 @@ const CASES: Record<string, { variants: string[]; run: Case }> = {
       const steadyNs = ((now() - t2) * 1e6) / n;
       return { hintMs: +hintMs.toFixed(3), sampleCalls: how === 'focus' ? record?.warmup.calls ?? -1 : 0, dfgAtHint,
         callsToDfgAfter100: callsToDfg, first100Us: +first100Us.toFixed(1), steadyNs: +steadyNs.toFixed(2) };
+    },
+  },
+  // What a jitFocus without samples would cost if it asked for DFG from a first-calls wrapper (the
+  // v8 tier's): the wrapper once it only forwards, around a kernel called from an optimized loop.
+  wrapper: {
+    variants: ['plain', 'wrapped'],
+    async run(variant) {
+      const f = fresh<(a: number, b: number) => number>('a, b', 'return a * b + 1');
+      const g = variant === 'wrapped' ? gatedWrapper({ fn: f, gated: false, before() { /* none */ }, after() { /* none */ } }) : f;
+      const caller = fresh<(f: (a: number, b: number) => number, n: number) => number>('f, n', 'let s = 0; for (let i = 0; i < n; i++) s += f(i, 2); return s');
+      caller(g, 200_000);
+      const n = 5_000_000;
+      const t = now();
+      caller(g, n);
+      return { nsPerCall: +(((now() - t) * 1e6) / n).toFixed(2) };
     },
   },
   // jitIgnore: the function's own compiles and the cost to an optimized caller that can no longer inline it.

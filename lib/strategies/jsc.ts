@@ -44,7 +44,7 @@ const NEEDED: Record<Hint, ReadonlyArray<keyof JscModule>> = {
 /**
  * Sample calls made after the `warmup` feedback calls, at most, while asking for DFG: JSC accepts
  * the request only once baseline JIT code exists, and installs concurrently compiled DFG code on a
- * later call (measured: DFG after 41-45 calls of a loop-free function, sometimes 60 on a loaded machine).
+ * later call (measured: DFG after 36-42 sample calls of a loop-free function in all).
  */
 export const FOCUS_EXTRA_CALLS = 100;
 
