@@ -30,6 +30,7 @@ import { noopStrategy } from './strategies/noop.js';
 import { warmupStrategy } from './strategies/warmup.js';
 import { v8Strategy } from './strategies/v8.js';
 import { nativeAvailability } from './strategies/native.js';
+import { jscAvailability, jscStrategy, type JscModule } from './strategies/jsc.js';
 import type { AnyFunction, Hint, NormalizedOptions, ObservedTier, Strategy, Tier } from './types.js';
 
 export interface Detection {
@@ -75,6 +76,8 @@ function clockMs(): number {
 }
 
 let v8Module: V8Module | null = null;
+// Bun's bun:jsc (JavaScriptCore's per-function controls), loaded at detection on Bun only.
+let jsc: JscModule | null = null;
 let loaded: IntrinsicsLoad | null = null;
 
 /** How to switch the v8 tier on in Deno (what `jitctl info` and the tier's refusal say). */
@@ -228,6 +231,14 @@ function runDetection(): Detection {
         else if (loaded.intrinsics.OptimizeFunctionOnNextCall) detection.optimizeMode = 'next-call';
       }
     }
+    if (runtime === 'bun') {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        jsc = require('bun:jsc') as JscModule;
+      } catch (error) {
+        errors.push(`cannot load bun:jsc: ${String(error)}`);
+      }
+    }
   } catch (error) {
     errors.push(`detection failed: ${String(error)}`);
   }
@@ -238,6 +249,11 @@ function runDetection(): Detection {
 }
 
 const detection: Detection = runDetection();
+
+/** Bun's bun:jsc module when the runtime is Bun and it loaded (the jsc tier's controls), else null. */
+export function jscModule(): JscModule | null {
+  return jsc;
+}
 let complete: Detection | null = null;
 
 /**
@@ -528,6 +544,7 @@ const STRATEGIES: Record<Tier, Strategy> = {
   noop: noopStrategy,
   warmup: warmupStrategy,
   v8: v8Strategy,
+  jsc: jscStrategy,
   // The native tier never gets picked until its front end exists (nativeAvailability says why).
   native: noopStrategy,
 };
@@ -594,6 +611,8 @@ function availability(tier: Tier, hint: Hint, fn: AnyFunction | null, options: N
       if (refusal) return { ok: false, reason: refusal };
       return { ok: true, reason: v8Reason(hint) };
     }
+    case 'jsc':
+      return jscAvailability(jsc, hint, fn, options) as Availability;
     case 'warmup': {
       if (hint === 'ignore') return { ok: false, reason: 'warm-up cannot keep a function from being optimized' };
       if (fn && inspectFunction(fn).kind === 'class') return { ok: false, reason: KIND_REASONS.class };
@@ -606,7 +625,7 @@ function availability(tier: Tier, hint: Hint, fn: AnyFunction | null, options: N
   }
 }
 
-const AUTO_ORDER: readonly Tier[] = ['native', 'v8', 'warmup', 'noop'];
+const AUTO_ORDER: readonly Tier[] = ['native', 'v8', 'jsc', 'warmup', 'noop'];
 
 function route(hint: Hint, fn: AnyFunction | null, options: NormalizedOptions | null): { tier: Tier; reason: string; fallbacks: string[] } {
   const fallbacks: string[] = [];
@@ -633,8 +652,10 @@ function route(hint: Hint, fn: AnyFunction | null, options: NormalizedOptions | 
     }
     const a = availability(tier, hint, fn, options, false);
     if (a.ok) return { tier, reason: a.reason, fallbacks };
-    // A function the v8 tier refuses, or a V8 whose intrinsics are off (Deno without its flag).
+    // A function the v8 tier refuses, or a V8 whose intrinsics are off (Deno without its flag);
+    // on Bun, what the jsc tier refuses.
     if (tier === 'v8' && runsV8() && !detection.jitless) functionRefusal = a.reason;
+    if (tier === 'jsc' && jsc && !functionRefusal) functionRefusal = a.reason;
     fallbacks.push(`${tier}: ${a.reason}`);
   }
   return { tier: 'noop', reason: 'no other tier applies', fallbacks };

@@ -19,7 +19,7 @@ Commands:
   help          this text (also --help, -h)
 
 Environment:
-  JITCTL=off|warmup|v8|native|auto   force or disable tiers (default auto)
+  JITCTL=off|warmup|v8|jsc|native|auto  force or disable tiers (default auto)
   JITCTL_PROFILE=1                   profile every hinted function
   JITCTL_NATIVE=off                  do not load the native addon
   JITCTL_ADDON=path                  load this build of the addon instead of build/ or prebuilds/

@@ -2,7 +2,7 @@
 // the initial values, configure() changes them at run time. A change applies to hints made after it;
 // functions already hinted keep the tier and wrapper they were given.
 
-export type Mode = 'auto' | 'off' | 'warmup' | 'v8' | 'native';
+export type Mode = 'auto' | 'off' | 'warmup' | 'v8' | 'jsc' | 'native';
 
 export interface Config {
   /** The tier hints get: the router's choice (`auto`), the no-op tier (`off`), or the named tier where it works. */
@@ -11,7 +11,7 @@ export interface Config {
   profile: boolean;
 }
 
-export const MODES: readonly Mode[] = ['auto', 'off', 'warmup', 'v8', 'native'];
+export const MODES: readonly Mode[] = ['auto', 'off', 'warmup', 'v8', 'jsc', 'native'];
 
 const CONFIG_KEYS: readonly (keyof Config)[] = ['mode', 'profile'];
 

@@ -21,7 +21,7 @@ export function hintName(hint: Hint): string {
 }
 
 const WHENS: readonly WarmupWhen[] = ['decoration', 'first-call', 'manual'];
-const TIERS: readonly TierChoice[] = ['auto', 'native', 'v8', 'warmup', 'noop'];
+const TIERS: readonly TierChoice[] = ['auto', 'native', 'v8', 'jsc', 'warmup', 'noop'];
 const OPTION_KEYS: readonly (keyof JitOnceOptions)[] = ['samples', 'warmup', 'when', 'maxDeopts', 'profile', 'tier', 'thisArg', 'name'];
 /** Longest `name` option: a name is for reading in a report. */
 export const MAX_NAME_LENGTH = 200;

@@ -9,7 +9,7 @@ export type AnyFunction = (...args: any[]) => any;
 export type Hint = 'focus' | 'ignore' | 'once';
 
 /** The tiers the router can pick (README.md, "Tiers"). */
-export type Tier = 'native' | 'v8' | 'warmup' | 'noop';
+export type Tier = 'native' | 'v8' | 'jsc' | 'warmup' | 'noop';
 
 /** What a user may ask for: a specific tier, or the router's choice. */
 export type TierChoice = Tier | 'auto';

@@ -82,7 +82,7 @@ describe('configure()', () => {
     ['a non-object', 'off', TypeError, /^configure\(\) expects an object/],
     ['null', null, TypeError, /^configure\(\) expects an object.*got null/],
     ['an unknown key', { mdoe: 'off' }, TypeError, /^configure\(\): unknown key 'mdoe'/],
-    ['an unknown mode', { mode: 'fast' }, RangeError, /^configure\(\): 'mode' must be one of auto \| off \| warmup \| v8 \| native, got "fast"/],
+    ['an unknown mode', { mode: 'fast' }, RangeError, /^configure\(\): 'mode' must be one of auto \| off \| warmup \| v8 \| jsc \| native, got "fast"/],
     ['a non-string mode', { mode: 0 }, TypeError, /^configure\(\): 'mode' must be one of/],
     ['a non-boolean profile', { profile: 'yes' }, TypeError, /^configure\(\): 'profile' must be true or false, got "yes"/],
   ];

@@ -95,7 +95,7 @@ describe('options: rejected values', () => {
     ["when 'decoration' without samples", { when: 'decoration' }, TypeError, /^jitFocus: option 'when' is 'decoration', which needs 'samples'/],
     ["when 'manual' without samples", { when: 'manual' }, TypeError, /^jitFocus: option 'when' is 'manual', which needs 'samples'/],
     ['a non-boolean profile', { profile: 1 }, TypeError, /^jitFocus: option 'profile' must be true or false, got number 1/],
-    ['an unknown tier', { tier: 'fast' }, RangeError, /^jitFocus: option 'tier' must be one of 'auto' \| 'native' \| 'v8' \| 'warmup' \| 'noop', got "fast"/],
+    ['an unknown tier', { tier: 'fast' }, RangeError, /^jitFocus: option 'tier' must be one of 'auto' \| 'native' \| 'v8' \| 'jsc' \| 'warmup' \| 'noop', got "fast"/],
     ['a non-string tier', { tier: null }, TypeError, /^jitFocus: option 'tier' must be one of/],
     ['maxDeopts on jitFocus', { maxDeopts: 2 }, TypeError, /^jitFocus: option 'maxDeopts' applies to jitOnce only/],
     ['a misspelt key', { sample: [[1]] }, TypeError, /^jitFocus: unknown option 'sample' \(did you mean 'samples'\?\)/],

@@ -123,6 +123,9 @@ describe('runtimes: Bun (JavaScriptCore underneath)', function () {
   let r: Report;
   before(() => { r = run(BUN, []); });
   it('is detected as Bun', () => assert.equal(r.runtime, 'bun'));
+  it('steers JavaScriptCore: every hint with samples, and jitIgnore, on the jsc tier', () => {
+    assert.deepEqual(r.tiers, { focus: 'jsc', ignore: 'jsc', once: 'jsc' });
+  });
   it('survives the safety suite\'s abort cases', () => assert.match(spawnProgram(BUN, [], ABORT_CASES, {}, 'main.cjs'), /OK/));
   it('loads the native addon and runs a kernel', () => assert.deepEqual([r.addonLoaded, r.kernel], [true, Math.SQRT2]));
   it('computes what the plain functions compute', () => assert.deepEqual(r.results, [6, 4, 2]));

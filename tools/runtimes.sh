@@ -39,6 +39,7 @@ specs=(
   dist/test/stats.test.js dist/test/tiers-warmup.test.js dist/test/tierwatch.test.js dist/test/profiler.test.js
   dist/test/native/calls.test.js dist/test/native/control-flow.test.js dist/test/native/validator.test.js
   dist/test/native/trace-builder.test.js dist/test/native/trace-builder-errors.test.js
+  dist/test/tiers-jsc.test.js
 )
 echo "== Deno $("$deno" --version | head -n 1)"
 "$deno" run -A node_modules/mocha/bin/mocha.js --no-config --timeout 60000 "${specs[@]}"
