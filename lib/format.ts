@@ -2,7 +2,7 @@
 // what matters at a glance; everything longer (the tier's reason, fallbacks, warnings, all the
 // times, tier changes, warm-up errors) is in the details section, with { details: true }.
 
-import { describeValue } from './options.js';
+import { checkBooleanOptions, describeValue } from './options.js';
 import { droppedRecords, MAX_RECORDS } from './registry.js';
 import { stats, type FunctionStats } from './stats.js';
 import type { WarmupResult } from './types.js';
@@ -178,18 +178,7 @@ function checkRecords(records: unknown): readonly FunctionStats[] {
 }
 
 function checkOptions(options: unknown): FormatStatsOptions {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`formatStats: options must be an object like { details: true }, got ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'details') throw new TypeError(`formatStats: unknown option '${key}'; known options: details`);
-  }
-  const { details } = options as FormatStatsOptions;
-  if (details !== undefined && typeof details !== 'boolean') {
-    throw new TypeError(`formatStats: option 'details' must be true or false, got ${describeValue(details)}`);
-  }
-  return options as FormatStatsOptions;
+  return checkBooleanOptions('formatStats', options, ['details'] as const);
 }
 
 /**

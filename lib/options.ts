@@ -44,6 +44,30 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/**
+ * Checks an options object whose every option is a boolean: a plain object, only `known` keys,
+ * each true, false or undefined. Throws a TypeError that names `owner` and the option.
+ */
+export function checkBooleanOptions<K extends string>(owner: string, options: unknown, known: readonly K[]): Partial<Record<K, boolean>> {
+  if (options === undefined) return {};
+  const example = `{ ${known[0]}: true }`;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${owner}: options must be an object like ${example}, got ${describeValue(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!(known as readonly string[]).includes(key)) throw new TypeError(`${owner}: unknown option '${key}'; known options: ${known.join(', ')}`);
+  }
+  const checked: Partial<Record<K, boolean>> = {};
+  for (const key of known) {
+    const value: unknown = (options as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new TypeError(`${owner}: option '${key}' must be true or false, got ${describeValue(value)}`);
+    }
+    if (value !== undefined) checked[key] = value;
+  }
+  return checked;
+}
+
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

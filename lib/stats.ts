@@ -2,7 +2,7 @@
 // sort or mutate them without touching what jitctl keeps. stats({ flat: true }) gives the same
 // records with only scalar fields, for console.table. formatStats() (format.ts) renders them as text.
 
-import { describeValue, hintName } from './options.js';
+import { checkBooleanOptions, hintName } from './options.js';
 import { allRecords } from './registry.js';
 import { observeRecord } from './tierwatch.js';
 import type { FunctionRecord, ObservedTier, SourceAnalysis, Tier, TierChange, WarmupResult } from './types.js';
@@ -132,18 +132,7 @@ export function flatten(s: FunctionStats): FlatFunctionStats {
 }
 
 function checkStatsOptions(options: unknown): boolean {
-  if (options === undefined) return false;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`stats: options must be an object like { flat: true }, got ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'flat') throw new TypeError(`stats: unknown option '${key}'; known options: flat`);
-  }
-  const { flat } = options as StatsOptions;
-  if (flat !== undefined && typeof flat !== 'boolean') {
-    throw new TypeError(`stats: option 'flat' must be true or false, got ${describeValue(flat)}`);
-  }
-  return flat === true;
+  return checkBooleanOptions('stats', options, ['flat'] as const).flat === true;
 }
 
 /**

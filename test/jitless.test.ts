@@ -20,14 +20,15 @@ function run(options: { execArgv?: string[]; env?: Record<string, string> }) {
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { jitless: boolean; turbofan: boolean; same: boolean; tiers: string[] };
 }
 
+const WAYS: Array<[string, { execArgv?: string[]; env?: Record<string, string> }]> = [
+  ['--jitless on the command line', { execArgv: ['--jitless'] }],
+  ['--jitless through NODE_OPTIONS', { env: { NODE_OPTIONS: '--jitless' } }],
+];
+
 describe('jitless', function () {
   this.timeout(30000);
 
-  const ways: Array<[string, { execArgv?: string[]; env?: Record<string, string> }]> = [
-    ['--jitless on the command line', { execArgv: ['--jitless'] }],
-    ['--jitless through NODE_OPTIONS', { env: { NODE_OPTIONS: '--jitless' } }],
-  ];
-  for (const [how, options] of ways) {
+  for (const [how, options] of WAYS) {
     describe(how, () => {
       let result: ReturnType<typeof run>;
       before(() => { result = run(options); });
@@ -44,11 +45,7 @@ describe('jitless: importing jitctl', function () {
 
   // Node 20 and 22 print a warning of their own under --jitless, whatever the program: compare
   // with an empty program's output rather than with nothing.
-  const ways: Array<[string, { execArgv?: string[]; env?: Record<string, string> }]> = [
-    ['--jitless on the command line', { execArgv: ['--jitless'] }],
-    ['--jitless through NODE_OPTIONS', { env: { NODE_OPTIONS: '--jitless' } }],
-  ];
-  for (const [how, options] of ways) {
+  for (const [how, options] of WAYS) {
     it(`prints nothing that an empty program does not print (${how})`, () => {
       const empty = runChild('', options);
       const importing = runChild('require(INDEX); require(BACKEND).detect();', options);
