@@ -6,11 +6,11 @@
 //   b.param(x).returns(y).op('SQRT_F64', y, x).op('RETURN');
 //   compile(b.build()).call(2); // 1.4142135623730951
 
-import { addonBinding, addonStatus, type AddonStatus } from './addon.js';
+import { addonBinding, addonStatus, type AddonStatus } from './compiler/native/binding.js';
 import { boolean, positiveInteger, positiveNumber, readOptions } from './kernel/options.js';
 import { TraceBuilder } from './kernel/trace.js';
 
-export type { AddonStatus } from './addon.js';
+export type { AddonStatus } from './compiler/native/binding.js';
 export { TraceBuilder, TRACE_MAGIC, TRACE_VERSION } from './kernel/trace.js';
 export type { Label, Operand, ReturnType, Slot, SlotType, View } from './kernel/trace.js';
 export { ElementKind, UOPS } from './kernel/uops.js';

@@ -6,12 +6,12 @@
 // Anything else (fields, accessors, classes, non-functions, extra arguments) is a TypeError that
 // names the hint and what it was applied to.
 
-import { getStrategy } from './backend.js';
-import { analyze, isClass } from './introspect.js';
+import { getStrategy } from '../router/route.js';
+import { analyze, isClass } from '../source/analyze.js';
 import { describeValue, hintName, normalizeOptions } from './options.js';
-import { profileFunction } from './profiler.js';
-import { attachFunction, createRecord } from './registry.js';
-import type { AnyFunction, FunctionRecord, Hint, HintOptions, HintTarget, JitOnceOptions, NormalizedOptions } from './types.js';
+import { profileFunction } from '../runtime/profiler.js';
+import { attachFunction, createRecord } from '../runtime/registry.js';
+import type { AnyFunction, FunctionRecord, Hint, HintOptions, HintTarget, JitOnceOptions, NormalizedOptions } from '../types.js';
 
 /** What `hint(options)` returns: a method decorator, TC39 standard (static, instance, #private) or legacy. */
 export interface HintMethodDecorator {

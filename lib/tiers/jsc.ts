@@ -1,5 +1,5 @@
 // The jsc tier: JavaScriptCore's own per-function controls, from Bun's `bun:jsc` module, which the
-// router loads and hands over (backend.jscModule()); nothing here looks at runtimes. What each
+// router loads and hands over (useJscModule, at detection); nothing here looks at runtimes. What each
 // control does was measured (docs/decisions.md, "Bun: the jsc tier"; bench/jsc.ts reproduces it):
 //
 //   jitFocus  with samples: `warmup` feedback calls, then optimizeNextInvocation before each further
@@ -20,9 +20,9 @@
 // JS functions are touched (on anything else the controls silently do nothing), and every call is
 // guarded so that nothing the module does can throw into a hint or a call site.
 
-import { inspectFunction, jscModule, type FunctionKind } from '../backend.js';
-import { recordRun, runSamples } from '../warmup.js';
-import { runSampleSlices } from '../warmup-queue.js';
+import { inspectFunction, type FunctionKind } from '../v8/classify.js';
+import { recordRun, runSamples } from '../runtime/samples.js';
+import { runSampleSlices } from '../runtime/warmup-queue.js';
 import { scheduleWarmup } from './warmup.js';
 import { observeJsc, watchOnce } from './jsc-observe.js';
 import type { AnyFunction, FunctionRecord, Hint, HintTarget, NormalizedOptions, Strategy } from '../types.js';
@@ -111,9 +111,16 @@ export function jscAvailability(mod: JscModule | null, hint: Hint, fn: AnyFuncti
   }
 }
 
+let handedOver: JscModule | null = null;
+
+/** Called once by the router's detection with Bun's bun:jsc, or null elsewhere. */
+export function useJscModule(mod: JscModule | null): void {
+  handedOver = mod;
+}
+
 /** A bun:jsc call that never throws; undefined when the module or the call failed. */
 export function jscCall(name: keyof JscModule, fn: AnyFunction): unknown {
-  const mod = jscModule();
+  const mod = handedOver;
   const control = mod?.[name];
   if (typeof control !== 'function') return undefined;
   try {

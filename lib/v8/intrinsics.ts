@@ -11,7 +11,7 @@
 // raw: calling one on the wrong kind of function can abort the process (docs/v8.md), so only
 // the guarded entry points in lib/backend.ts and the strategies may call them.
 
-import type { AnyFunction } from './types.js';
+import type { AnyFunction } from '../types.js';
 
 /**
  * Intrinsics that take one function. %CompileBaseline is deliberately absent: jitctl never needs

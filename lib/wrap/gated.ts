@@ -12,7 +12,7 @@
 // the wrapper has the function's own parameters and forwards them as they are, with no rest array
 // and no Reflect.apply: a smaller frame (bench/depth.ts, docs/decisions.md).
 
-import { copyIdentity, forward } from '../forwarding.js';
+import { copyIdentity, forward } from './forwarding.js';
 import type { AnyFunction, SourceAnalysis } from '../types.js';
 
 let wrapperIds = 0;

@@ -2,7 +2,7 @@
 // profiler) needs so that the wrapper behaves like the function: calls and `new` forwarded with the
 // same receiver, arguments and new.target, and the identity code reads off a function copied over.
 
-import type { AnyFunction } from './types.js';
+import type { AnyFunction } from '../types.js';
 
 /**
  * Copies what code may read off a function onto its wrapper: name (stack traces, logs), arity and,

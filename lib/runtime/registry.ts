@@ -8,7 +8,7 @@
 // and still receive updates from their function's wrapper; they are just no longer listed. Whatever
 // else jitctl keeps per record (a pending manual warm-up) is let go with it (onRecordDropped).
 
-import type { FunctionRecord, Hint } from './types.js';
+import type { FunctionRecord, Hint } from '../types.js';
 
 /** Records kept before the oldest are dropped. */
 export const MAX_RECORDS = 10_000;

@@ -2,10 +2,10 @@
 // what matters at a glance; everything longer (the tier's reason, fallbacks, warnings, all the
 // times, tier changes, warm-up errors) is in the details section, with { details: true }.
 
-import { checkBooleanOptions, describeValue } from './options.js';
+import { checkBooleanOptions, describeValue } from '../hints/options.js';
 import { droppedRecords, MAX_RECORDS } from './registry.js';
 import { stats, type FunctionStats } from './stats.js';
-import type { WarmupResult } from './types.js';
+import type { WarmupResult } from '../types.js';
 
 /** What formatStats() accepts besides the records. */
 export interface FormatStatsOptions {

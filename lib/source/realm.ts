@@ -17,7 +17,7 @@
 // realm's builtins, captured uncurried at import: that still defeats patches made after import,
 // not those made before.
 
-import type { AnyFunction } from './types.js';
+import type { AnyFunction } from '../types.js';
 
 /** What the never-optimized registry (lib/never-optimized.ts) needs from a realm no one can patch. */
 export interface SourceRegistry {

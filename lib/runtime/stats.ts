@@ -2,10 +2,10 @@
 // sort or mutate them without touching what jitctl keeps. stats({ flat: true }) gives the same
 // records with only scalar fields, for console.table. formatStats() (format.ts) renders them as text.
 
-import { checkBooleanOptions, hintName } from './options.js';
+import { checkBooleanOptions, hintName } from '../hints/options.js';
 import { allRecords } from './registry.js';
 import { observeRecord } from './tierwatch.js';
-import type { FunctionRecord, ObservedTier, SourceAnalysis, Tier, TierChange, WarmupResult } from './types.js';
+import type { FunctionRecord, ObservedTier, SourceAnalysis, Tier, TierChange, WarmupResult } from '../types.js';
 
 /** What stats() reports for one hinted function. */
 export interface FunctionStats {

@@ -14,7 +14,7 @@
 // made in that copy's fresh realm, so patched builtins cannot answer for it. Later copies of any
 // version use the same symbol and the same two methods.
 
-import { tools, type SourceRegistry } from './inspect.js';
+import { tools, type SourceRegistry } from '../source/realm.js';
 
 /** The key every copy of jitctl uses; the protocol behind it (add, covers, sources) must never change. */
 export const REGISTRY_KEY = Symbol.for('jitctl.neverOptimized.v1');

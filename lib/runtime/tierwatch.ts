@@ -3,9 +3,9 @@
 // jitctl counts what it sees. It only sees what happens between two observations; a deopt and a
 // re-optimization in between are one change, not two.
 
-import { observeTier } from './backend.js';
+import { observeTier } from '../v8/probes.js';
 import { onRecordDropped } from './registry.js';
-import type { AnyFunction, FunctionRecord, ObservedTier } from './types.js';
+import type { AnyFunction, FunctionRecord, ObservedTier } from '../types.js';
 
 /** Tier changes kept per record; a function that churns forever must not grow its record forever. */
 export const MAX_TIER_CHANGES = 64;

@@ -18,15 +18,15 @@
 // returns, and the guards refuse one that is not compiled (backend.NOT_COMPILED).
 
 import {
-  MIN_FEEDBACK_CALLS, makeTierProbe, neverOptimize, observeTier, optimizeMode, prepareForOptimization, requestConcurrentOptimization,
-  requestOptimization,
-} from '../backend.js';
-import { isOptimizedTier, recordTier, trackFunction, watchTier } from '../tierwatch.js';
-import { recordRun, runSamples } from '../warmup.js';
-import { runSampleSlices } from '../warmup-queue.js';
+  MIN_FEEDBACK_CALLS, neverOptimize, optimizeMode, prepareForOptimization, requestConcurrentOptimization, requestOptimization,
+} from '../v8/control.js';
+import { makeTierProbe, observeTier } from '../v8/probes.js';
+import { isOptimizedTier, recordTier, trackFunction, watchTier } from '../runtime/tierwatch.js';
+import { recordRun, runSamples } from '../runtime/samples.js';
+import { runSampleSlices } from '../runtime/warmup-queue.js';
 import { scheduleWarmup } from './warmup.js';
 import { watchFunction } from './watch.js';
-import { gatedWrapper, type GateState } from './wrapper.js';
+import { gatedWrapper, type GateState } from '../wrap/gated.js';
 import type { AnyFunction, FunctionRecord, HintTarget, Strategy } from '../types.js';
 
 function note(record: FunctionRecord, text: string): void {

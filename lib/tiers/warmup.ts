@@ -3,9 +3,9 @@
 // the function runs as V8 sees fit afterwards. At decoration and 'manual', the function itself is
 // returned; 'first-call' needs a thin wrapper that runs the warm-up once, just before the first call.
 
-import { recordRun } from '../warmup.js';
-import { runSampleSlices, runToEnd, scheduleManual, type WarmupSteps } from '../warmup-queue.js';
-import { gatedWrapper, type GateState } from './wrapper.js';
+import { recordRun } from '../runtime/samples.js';
+import { runSampleSlices, runToEnd, scheduleManual, type WarmupSteps } from '../runtime/warmup-queue.js';
+import { gatedWrapper, type GateState } from '../wrap/gated.js';
 import type { AnyFunction, HintTarget, SourceAnalysis, Strategy } from '../types.js';
 
 /** A wrapper that runs `once()` just before the first call, then only forwards. */

@@ -12,11 +12,11 @@
 // would mark a rejection as handled and silence an unhandled rejection the caller should see.
 
 import { performance } from 'node:perf_hooks';
-import { makeTierProbe } from './backend.js';
-import { copyIdentity, forward } from './forwarding.js';
-import { compileWrapper, forwarding } from './strategies/wrapper.js';
+import { makeTierProbe } from '../v8/probes.js';
+import { copyIdentity, forward } from '../wrap/forwarding.js';
+import { compileWrapper, forwarding } from '../wrap/gated.js';
 import { watchTier } from './tierwatch.js';
-import type { AnyFunction, FunctionRecord } from './types.js';
+import type { AnyFunction, FunctionRecord } from '../types.js';
 
 interface ProfileState {
   target: AnyFunction;

@@ -5,7 +5,7 @@
 // v8 tier with that reason. The router asks without the addon's status so that hinting a function
 // never loads the addon for a tier that cannot be used yet.
 
-import type { Detection } from '../backend.js';
+import type { Detection } from '../router/detect.js';
 
 /** Whether the native tier can take functions now, and why not (the router says "not available: <reason>"). */
 export function nativeAvailability(addon?: Detection['addon']): { available: boolean; reason: string } {

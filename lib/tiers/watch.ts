@@ -8,8 +8,8 @@
 // synchronous burst of calls (timers run between turns). A service's requests arrive one turn at a
 // time, which is what this is for; docs/decisions.md has the measurements.
 
-import { makeTierProbe, observeTier } from '../backend.js';
-import { recordTier } from '../tierwatch.js';
+import { makeTierProbe, observeTier } from '../v8/probes.js';
+import { recordTier } from '../runtime/tierwatch.js';
 import type { AnyFunction, FunctionRecord, ObservedTier } from '../types.js';
 
 /**

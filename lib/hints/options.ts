@@ -1,8 +1,8 @@
 // Validation of the options every hint takes. Errors name the hint and the option, because a
 // decorator's error surfaces at class definition, far from where a reader would look for it.
 
-import { getConfig } from './config.js';
-import type { Hint, JitOnceOptions, NormalizedOptions, TierChoice, WarmupWhen } from './types.js';
+import { getConfig } from '../config.js';
+import type { Hint, JitOnceOptions, NormalizedOptions, TierChoice, WarmupWhen } from '../types.js';
 
 /** Warm-up calls when `warmup` is not given (see docs/decisions.md). */
 export const DEFAULT_WARMUP_CALLS = 20;

@@ -8,7 +8,7 @@
 // When it runs is the `when` option: at decoration, on the first real call (the strategy's
 // wrapper calls runSamples), or 'manual', queued by warmup-queue.ts until warmup() runs the queue.
 
-import type { AnyFunction, FunctionRecord } from './types.js';
+import type { AnyFunction, FunctionRecord } from '../types.js';
 
 export interface SampleRun {
   calls: number;

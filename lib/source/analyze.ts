@@ -7,8 +7,8 @@
 // acorn cannot parse) comes back with analyzable: false and the reason.
 
 import * as acorn from 'acorn';
-import { isProxy, sourceText, tools } from './inspect.js';
-import type { AnyFunction, SourceAnalysis, SourceFinding } from './types.js';
+import { isProxy, sourceText, tools } from './realm.js';
+import type { AnyFunction, SourceAnalysis, SourceFinding } from '../types.js';
 
 type Kind = NonNullable<SourceAnalysis['kind']>;
 // acorn's node types are a union without an index signature; the walker reads nodes generically.

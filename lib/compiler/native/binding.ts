@@ -9,8 +9,8 @@
 
 import { extname, join, resolve } from 'node:path';
 
-import { startupFlagIsSet } from './compat.js';
-import type { NativeBinding } from './engine.js';
+import { startupFlagIsSet } from '../../v8/intrinsics.js';
+import type { NativeBinding } from '../../engine.js';
 
 export interface AddonStatus {
   loaded: boolean;
@@ -76,9 +76,9 @@ function load(): Load {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-    // dist/lib/addon.js -> the package root, where binding.gyp, build/ and prebuilds/ live.
+    // dist/lib/compiler/native/binding.js -> the package root, where binding.gyp, build/ and prebuilds/ live.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    binding = explicit ? require(resolve(explicit)) : nodeGypBuild(join(__dirname, '..', '..'));
+    binding = explicit ? require(resolve(explicit)) : nodeGypBuild(join(__dirname, '..', '..', '..', '..'));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown } | null)?.code;
