@@ -8,8 +8,7 @@ import { tierForHint } from './router/route.js';
 import { engineStatus } from './engine.js';
 import type { Detection } from './router/detect.js';
 import { getConfig, trustNativesSyntax } from './config.js';
-import { hintName } from './hints/options.js';
-import type { Hint } from './types.js';
+import { hintName, type Hint } from './types.js';
 
 const USAGE = `Usage: jitctl <command>
 

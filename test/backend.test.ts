@@ -6,7 +6,7 @@ import { detect } from '../lib/router/detect.js';
 import { getStrategy, tierForHint } from '../lib/router/route.js';
 import { inspectFunction } from '../lib/v8/classify.js';
 import { observeTier } from '../lib/v8/probes.js';
-import { decodeStatus, INTERPRETED_STATUS, layoutFromProbe, statusBit } from '../lib/v8/intrinsics.js';
+import { decodeStatus, INTERPRETED_STATUS, layoutFromProbe, statusBit } from '../lib/v8/status.js';
 import { normalizeOptions } from '../lib/hints/options.js';
 import type { AnyFunction, Hint } from '../lib/types.js';
 import { describeChild, runChild, status } from './helpers/natives.js';

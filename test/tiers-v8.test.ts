@@ -7,7 +7,7 @@ import { configure, jitFocus, jitIgnore, jitOnce, stats, warmup } from '../lib/i
 import type { AnyFunction } from '../lib/types.js';
 import { detect } from '../lib/router/detect.js';
 import { optimizationStatus } from '../lib/v8/probes.js';
-import { decodeStatus } from '../lib/v8/intrinsics.js';
+import { decodeStatus } from '../lib/v8/status.js';
 import { describeChild, isOptimized, isTurbofan, runChild } from './helpers/natives.js';
 
 // Fresh source per function: V8 shares code between identical sources, and these tests must not

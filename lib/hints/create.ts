@@ -8,10 +8,11 @@
 
 import { getStrategy } from '../router/route.js';
 import { analyze, isClass } from '../source/analyze.js';
-import { describeValue, hintName, normalizeOptions } from './options.js';
+import { describeValue } from '../describe.js';
+import { normalizeOptions } from './options.js';
 import { profileFunction } from '../runtime/profiler.js';
 import { attachFunction, createRecord } from '../runtime/registry.js';
-import type { AnyFunction, FunctionRecord, Hint, HintOptions, HintTarget, JitOnceOptions, NormalizedOptions } from '../types.js';
+import { hintName, type AnyFunction, type FunctionRecord, type Hint, type HintOptions, type HintTarget, type JitOnceOptions, type NormalizedOptions } from '../types.js';
 
 /** What `hint(options)` returns: a method decorator, TC39 standard (static, instance, #private) or legacy. */
 export interface HintMethodDecorator {

@@ -2,6 +2,8 @@
 // decorator's error surfaces at class definition, far from where a reader would look for it.
 
 import { getConfig } from '../config.js';
+import { describeValue } from '../describe.js';
+import { hintName } from '../types.js';
 import type { Hint, JitOnceOptions, NormalizedOptions, TierChoice, WarmupWhen } from '../types.js';
 
 /** Warm-up calls when `warmup` is not given (see docs/decisions.md). */
@@ -13,60 +15,11 @@ export const MAX_WARMUP_CALLS = 1_000_000;
 /** Upper bound on `maxDeopts`: HotSpot stops recompiling at 400, Truffle at 100. */
 export const MAX_MAX_DEOPTS = 10_000;
 
-const HINT_NAMES: Record<Hint, string> = { focus: 'jitFocus', ignore: 'jitIgnore', once: 'jitOnce' };
-
-/** The public name of a hint, as users write it. */
-export function hintName(hint: Hint): string {
-  return HINT_NAMES[hint];
-}
-
 const WHENS: readonly WarmupWhen[] = ['decoration', 'first-call', 'manual'];
 const TIERS: readonly TierChoice[] = ['auto', 'native', 'v8', 'jsc', 'warmup', 'noop'];
 const OPTION_KEYS: readonly (keyof JitOnceOptions)[] = ['samples', 'warmup', 'when', 'maxDeopts', 'profile', 'tier', 'thisArg', 'name'];
 /** Longest `name` option: a name is for reading in a report. */
 export const MAX_NAME_LENGTH = 200;
-
-/** A short description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string': return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-    case 'number': case 'boolean': case 'bigint': return `${typeof value} ${String(value)}`;
-    case 'symbol': return value.toString();
-    case 'function': {
-      let name: unknown;
-      try { name = value.name; } catch { name = undefined; } // a Proxy's trap may throw
-      return typeof name === 'string' && name ? `function ${name}` : 'an anonymous function';
-    }
-    default: return 'an object';
-  }
-}
-
-/**
- * Checks an options object whose every option is a boolean: a plain object, only `known` keys,
- * each true, false or undefined. Throws a TypeError that names `owner` and the option.
- */
-export function checkBooleanOptions<K extends string>(owner: string, options: unknown, known: readonly K[]): Partial<Record<K, boolean>> {
-  if (options === undefined) return {};
-  const example = `{ ${known[0]}: true }`;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${owner}: options must be an object like ${example}, got ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!(known as readonly string[]).includes(key)) throw new TypeError(`${owner}: unknown option '${key}'; known options: ${known.join(', ')}`);
-  }
-  const checked: Partial<Record<K, boolean>> = {};
-  for (const key of known) {
-    const value: unknown = (options as Record<string, unknown>)[key];
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw new TypeError(`${owner}: option '${key}' must be true or false, got ${describeValue(value)}`);
-    }
-    if (value !== undefined) checked[key] = value;
-  }
-  return checked;
-}
 
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -4,13 +4,14 @@
 // Detection (what `jitctl info` prints).
 
 import { addonBinding, addonStatus } from '../compiler/native/binding.js';
+import { startupFlagIsSet } from '../startup-flags.js';
 import {
-  loadIntrinsics, layoutFromProbe, startupFlagIsSet,
-  type Intrinsics, type IntrinsicsLoad, type NativesSyntax, type NativesSyntaxCompiler, type NativesSyntaxWindow, type StatusLayout,
+  loadIntrinsics, type Intrinsics, type IntrinsicsLoad, type NativesSyntax, type NativesSyntaxCompiler, type NativesSyntaxWindow,
 } from '../v8/intrinsics.js';
+import { layoutFromProbe, type StatusLayout } from '../v8/status.js';
 import { installV8State } from '../v8/state.js';
 import { nativeAvailability } from '../tiers/native.js';
-import { useJscModule, type JscModule } from '../tiers/jsc.js';
+import { useJscModule, type JscModule } from '../tiers/jsc-controls.js';
 import type { AnyFunction } from '../types.js';
 
 export interface Detection {

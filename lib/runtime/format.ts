@@ -2,7 +2,7 @@
 // what matters at a glance; everything longer (the tier's reason, fallbacks, warnings, all the
 // times, tier changes, warm-up errors) is in the details section, with { details: true }.
 
-import { checkBooleanOptions, describeValue } from '../hints/options.js';
+import { checkBooleanOptions, describeValue } from '../describe.js';
 import { droppedRecords, MAX_RECORDS } from './registry.js';
 import { stats, type FunctionStats } from './stats.js';
 import type { WarmupResult } from '../types.js';

@@ -2,10 +2,11 @@
 // sort or mutate them without touching what jitctl keeps. stats({ flat: true }) gives the same
 // records with only scalar fields, for console.table. formatStats() (format.ts) renders them as text.
 
-import { checkBooleanOptions, hintName } from '../hints/options.js';
+import { checkBooleanOptions } from '../describe.js';
+import { copyAnalysis } from '../source/analyze.js';
 import { allRecords } from './registry.js';
 import { observeRecord } from './tierwatch.js';
-import type { FunctionRecord, ObservedTier, SourceAnalysis, Tier, TierChange, WarmupResult } from '../types.js';
+import { hintName, type FunctionRecord, type ObservedTier, type SourceAnalysis, type Tier, type TierChange, type WarmupResult } from '../types.js';
 
 /** What stats() reports for one hinted function. */
 export interface FunctionStats {
@@ -37,11 +38,6 @@ export interface FunctionStats {
   warnings: string[];
 }
 
-function copyAnalysis(analysis: SourceAnalysis | null): SourceAnalysis | null {
-  if (!analysis) return null;
-  return { ...analysis, params: analysis.params.slice(), defeats: analysis.defeats.map((d) => ({ ...d })) };
-}
-
 function snapshot(record: FunctionRecord): FunctionStats {
   observeRecord(record);
   const time = record.time && record.time.samples > 0
@@ -68,7 +64,7 @@ function snapshot(record: FunctionRecord): FunctionStats {
     compiles: record.compiles,
     pinned: record.pinned,
     warmup: { ...record.warmup },
-    analysis: copyAnalysis(record.analysis),
+    analysis: record.analysis ? copyAnalysis(record.analysis) : null,
     warnings: record.warnings.slice(),
   };
 }

@@ -7,7 +7,7 @@
 // (runSampleSlices). Outside warmupAsync() a slice is the whole run, so a warm-up at decoration or
 // on the first call, driven by runToEnd, makes exactly the calls runSamples would.
 
-import { describeValue } from '../hints/options.js';
+import { describeValue } from '../describe.js';
 import { onRecordDropped } from './registry.js';
 import { message, runSamples, type SampleRun } from './samples.js';
 import type { AnyFunction, FunctionRecord } from '../types.js';

@@ -187,7 +187,8 @@ function analyzeSource(source: string): SourceAnalysis {
 const CACHE_LIMIT = 256;
 const cache = new Map<string, SourceAnalysis>();
 
-function copyAnalysis(analysis: SourceAnalysis): SourceAnalysis {
+/** A deep copy of an analysis: what jitctl keeps never leaves through a caller's hands. */
+export function copyAnalysis(analysis: SourceAnalysis): SourceAnalysis {
   return { ...analysis, params: analysis.params.slice(), defeats: analysis.defeats.map((d) => ({ ...d })) };
 }
 

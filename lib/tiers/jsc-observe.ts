@@ -9,7 +9,7 @@
 // jitOnce function is also polled by one unref'd timer, so that noFTL is applied once its
 // reoptimizations reach maxDeopts without a wrapper on its calls.
 
-import { jscCall } from './jsc.js';
+import { jscCall } from './jsc-controls.js';
 import type { AnyFunction, FunctionRecord } from '../types.js';
 
 /** How often jitOnce functions are polled (milliseconds). */

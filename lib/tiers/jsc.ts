@@ -24,17 +24,9 @@ import { inspectFunction, type FunctionKind } from '../v8/classify.js';
 import { recordRun, runSamples } from '../runtime/samples.js';
 import { runSampleSlices } from '../runtime/warmup-queue.js';
 import { scheduleWarmup } from './warmup.js';
+import { jscCall, type JscModule } from './jsc-controls.js';
 import { observeJsc, watchOnce } from './jsc-observe.js';
 import type { AnyFunction, FunctionRecord, Hint, HintTarget, NormalizedOptions, Strategy } from '../types.js';
-
-/** The part of Bun's `bun:jsc` the jsc tier uses. */
-export interface JscModule {
-  optimizeNextInvocation(fn: unknown): unknown;
-  noInline(fn: unknown): unknown;
-  noFTL(fn: unknown): unknown;
-  numberOfDFGCompiles(fn: unknown): unknown;
-  reoptimizationRetryCount(fn: unknown): unknown;
-}
 
 const NEEDED: Record<Hint, ReadonlyArray<keyof JscModule>> = {
   focus: ['optimizeNextInvocation', 'numberOfDFGCompiles', 'reoptimizationRetryCount'],
@@ -108,25 +100,6 @@ export function jscAvailability(mod: JscModule | null, hint: Hint, fn: AnyFuncti
       return { ok: true, reason: 'JSC: noFTL + noInline (DFG cannot be prevented per function)' };
     case 'once':
       return { ok: true, reason: 'JSC: reoptimizations counted, noFTL after maxDeopts (DFG recompiles cannot be stopped)' };
-  }
-}
-
-let handedOver: JscModule | null = null;
-
-/** Called once by the router's detection with Bun's bun:jsc, or null elsewhere. */
-export function useJscModule(mod: JscModule | null): void {
-  handedOver = mod;
-}
-
-/** A bun:jsc call that never throws; undefined when the module or the call failed. */
-export function jscCall(name: keyof JscModule, fn: AnyFunction): unknown {
-  const mod = handedOver;
-  const control = mod?.[name];
-  if (typeof control !== 'function') return undefined;
-  try {
-    return Reflect.apply(control, mod, [fn]);
-  } catch {
-    return undefined;
   }
 }
 

@@ -12,7 +12,7 @@
 //   - never CompileBaseline (nothing needs it, and it aborts under --jitless).
 // These checks hold on their own: nothing relaxes V8's fatal checks behind them (docs/decisions.md).
 
-import { statusBit } from './intrinsics.js';
+import { statusBit } from './status.js';
 import { inspectFunction, v8Refusal } from './classify.js';
 import { isObservable } from './probes.js';
 import { recordNeverOptimized } from './never-optimized.js';

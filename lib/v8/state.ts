@@ -4,7 +4,8 @@
 // before any hint can run. Until then (a v8/ module imported on its own) nothing is available and
 // every guarded call refuses.
 
-import type { Intrinsics, NativesSyntax, StatusLayout } from './intrinsics.js';
+import type { Intrinsics, NativesSyntax } from './intrinsics.js';
+import type { StatusLayout } from './status.js';
 
 export interface V8State {
   /** Whether intrinsic wrappers were compiled at all (natives syntax usable at import). */

@@ -9,7 +9,7 @@
 
 import { extname, join, resolve } from 'node:path';
 
-import { startupFlagIsSet } from '../../v8/intrinsics.js';
+import { startupFlagIsSet } from '../../startup-flags.js';
 import type { NativeBinding } from '../../engine.js';
 
 export interface AddonStatus {
