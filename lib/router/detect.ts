@@ -22,7 +22,7 @@ export interface Detection {
   nodeVersion: string | null;
   v8Version: string | null;
   nativesSyntax: NativesSyntax;
-  /** How jitctl's window with natives syntax on was made (lib/compat.ts): 'addon' is the one nothing can interrupt. */
+  /** How jitctl's window with natives syntax on was made (lib/v8/intrinsics.ts): 'addon' is the one nothing can interrupt. */
   nativesSyntaxWindow: NativesSyntaxWindow;
   /** Every intrinsic probed, by name, and whether it compiled. */
   intrinsics: Record<string, boolean>;
@@ -33,7 +33,7 @@ export interface Detection {
   statusLayout: StatusLayout | null;
   /** How V8 is asked to optimize a focused function now: 'eager' where V8 has %OptimizeTurbofanEager. */
   optimizeMode: 'eager' | 'next-call' | null;
-  /** The native addon (lib/addon.ts): loaded, process arch, the engine's arch name, stencils for it. */
+  /** The native addon (lib/compiler/native/binding.ts): loaded, process arch, the engine's arch name, stencils for it. */
   addon: { loaded: boolean; arch: string; nativeArch?: string; supported?: boolean; error?: string; jitless?: boolean };
   native: { available: boolean; reason: string };
   /** Milliseconds detection took at import (runtime, flags, intrinsics, layout). */
@@ -90,7 +90,7 @@ function detectRuntime(): Detection['runtime'] {
 }
 
 /**
- * The native addon's status, from lib/addon.ts (the engine's loader, which never throws). It is a
+ * The native addon's status, from lib/compiler/native/binding.ts (the engine's loader, which never throws). It is a
  * Node-API addon: Deno and Bun load it too.
  */
 function detectAddon(): Detection['addon'] {
@@ -110,7 +110,7 @@ function detectAddon(): Detection['addon'] {
 
 /**
  * The addon's uninterruptible, process-wide critical section for compiling intrinsic wrappers,
- * when the addon loads (lib/compat.ts says why it matters). Loading the addon here costs a few
+ * when the addon loads (lib/v8/intrinsics.ts says why it matters). Loading the addon here costs a few
  * milliseconds at import, which buys a natives-syntax window that no worker termination and no
  * concurrent import can break.
  */
@@ -253,7 +253,7 @@ let complete: Detection | null = null;
 /**
  * What the router found at import (cached; never throws). The addon's status is added on the
  * first call: loading it costs a few milliseconds that hinting does not need to pay while the
- * native tier cannot take functions (see strategies/native.ts).
+ * native tier cannot take functions (see tiers/native.ts).
  */
 export function detect(): Detection {
   if (!complete) {

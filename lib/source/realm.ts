@@ -1,4 +1,4 @@
-// Function inspection that user code cannot tamper with. jitctl's guards (lib/backend.ts) decide
+// Function inspection that user code cannot tamper with. jitctl's guards (lib/v8/) decide
 // from a function's source text whether V8's intrinsics may touch it; a wrong answer aborts the
 // process. The builtins those checks use (Function.prototype.toString, String.prototype methods,
 // Set/WeakSet/WeakMap methods) can be replaced by any library, before jitctl is imported or after.
@@ -6,7 +6,7 @@
 // unpatched, and unreachable from user code, and its Function.prototype.toString works on
 // functions of every realm. Even the tools' own source text is read with the fresh realm's
 // toString, never with this realm's (a patch that edits source text could otherwise edit the
-// checks themselves). Both lib/backend.ts and lib/introspect.ts classify functions here, so there
+// checks themselves). Both the guards (lib/v8/classify.ts) and the analysis (lib/source/analyze.ts) classify functions here, so there
 // is one definition of "native", "class" and "asm.js module".
 //
 // The checks are linear scans, not regular expressions: a backtracking pattern over a hostile
@@ -19,7 +19,7 @@
 
 import type { AnyFunction } from '../types.js';
 
-/** What the never-optimized registry (lib/never-optimized.ts) needs from a realm no one can patch. */
+/** What the never-optimized registry (lib/v8/never-optimized.ts) needs from a realm no one can patch. */
 export interface SourceRegistry {
   /** Records `fn` and its source text; afterwards covers() is true for both, forever. */
   add(fn: object, source: string): void;

@@ -129,7 +129,7 @@ export function deoptimize(fn: AnyFunction): Outcome {
 }
 
 
-// Concurrent re-optimization (for the v8 strategy's watch, lib/strategies/watch.ts): after a deopt
+// Concurrent re-optimization (for the v8 strategy's watch, lib/tiers/watch.ts): after a deopt
 // on real calls, jitFocus asks V8 to re-optimize on a background thread rather than compile on the
 // main thread in the middle of a service's requests.
 

@@ -7,9 +7,9 @@
 // jitctl. A name that a V8 version does not know does not compile, and that intrinsic is simply
 // reported missing.
 //
-// Nothing here decides anything; lib/backend.ts reads what this module found. The wrappers are
+// Nothing here decides anything; lib/router/detect.ts reads what this module found. The wrappers are
 // raw: calling one on the wrong kind of function can abort the process (docs/v8.md), so only
-// the guarded entry points in lib/backend.ts and the strategies may call them.
+// the guarded entry points in lib/v8/control.ts and the probes in lib/v8/probes.ts may call them.
 
 import { startupFlagIsSet } from '../startup-flags.js';
 import type { AnyFunction } from '../types.js';
