@@ -25,7 +25,10 @@ function depths(): Record<string, number> {
       }
       return best;
     }
+    const same = (hint) => { const f = function probe(x) { return x; }; return hint(f) === f ? 1 : 0; };
     const out = {
+      focusSamplesSame: same((f) => jitFocus(f, { samples: [[3]] })),
+      onceSame: same((f) => jitOnce(f)),
       plain: depthOf((f) => f),
       focusSamples: depthOf((f) => jitFocus(f, { samples: [[3]] })),
       once: depthOf((f) => jitOnce(f)),
@@ -43,9 +46,12 @@ describe('maximum recursion depth, hinted against unhinted (child process)', fun
   let d: Record<string, number> = {};
   before(() => { d = depths(); });
 
+  // No wrapper: the hint returns the function itself, so a call is exactly a plain call. The depth
+  // still varies with the tier V8 runs the frames in (TurboFan frames, with or without the inlined
+  // getter, are smaller than Maglev's): 0.89x of plain was measured on Node 26 under load.
   for (const [key, label] of [['focusSamples', 'jitFocus with samples'], ['once', 'jitOnce']]) {
-    it(`${label} (no wrapper) keeps at least 0.9x the plain depth`, () => {
-      assert.ok(d[key] >= 0.9 * d.plain, `${d[key]} vs plain ${d.plain}`);
+    it(`${label} returns the function itself and keeps at least 0.8x the plain depth`, () => {
+      assert.ok(d[`${key}Same`] === 1 && d[key] >= 0.8 * d.plain, `same: ${d[`${key}Same`]}, ${d[key]} vs plain ${d.plain}`);
     });
   }
 
