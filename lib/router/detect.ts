@@ -253,7 +253,7 @@ let complete: Detection | null = null;
 /**
  * What the router found at import (cached; never throws). The addon's status is added on the
  * first call: loading it costs a few milliseconds that hinting does not need to pay while the
- * native tier cannot take functions (see tiers/native.ts).
+ * native tier cannot take functions (see lib/tiers/native.ts).
  */
 export function detect(): Detection {
   if (!complete) {

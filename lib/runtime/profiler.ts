@@ -64,7 +64,7 @@ export function profileFunction(target: AnyFunction, original: AnyFunction, reco
     }
   };
   const state: ProfileState = { target, record, mask, timed };
-  // Compiled per profiled function (wrap/gated.ts says why), with the function's own
+  // Compiled per profiled function (lib/wrap/gated.ts says why), with the function's own
   // parameters where its source allows: the untimed calls cost one small frame and a counter.
   const f = forwarding(record.analysis);
   const args = f.params === '...args' ? 'args' : `[${f.params}]`;

@@ -37,7 +37,7 @@ export function recordTier(record: FunctionRecord, tier: ObservedTier, byJitctl 
 /**
  * Observes `fn`'s tier (cheap %ActiveTierIs* checks, never %GetOptimizationStatus) and updates
  * record.observedTier, tierChanges and deopts. Returns true when this observation saw a deopt.
- * `probe` is a pre-checked tier probe for hot paths (v8/probes.ts makeTierProbe).
+ * `probe` is a pre-checked tier probe for hot paths (makeTierProbe in lib/v8/probes.ts).
  */
 export function watchTier(record: FunctionRecord, fn: AnyFunction, probe?: (() => ObservedTier) | null): boolean {
   return recordTier(record, probe ? probe() : observeTier(fn));

@@ -6,7 +6,7 @@
 //   jitFocus  a first call, Prepare, more feedback (the samples, or the first real calls), then
 //             optimize, so that the first real call after warm-up runs TurboFan code. With samples
 //             run at decoration or by warmup(), the function itself is returned: nothing runs per call.
-//             After warm-up it is watched between event-loop turns (tiers/watch.ts, no wrapper):
+//             After warm-up it is watched between event-loop turns (lib/tiers/watch.ts, no wrapper):
 //             a deopt on real calls is followed by a re-optimization, at most MAX_REOPTIMIZATIONS.
 //   jitIgnore NeverOptimize + Deoptimize; the function itself is returned.
 //   jitOnce   the function itself: with samples, optimized once on feedback from all of them; then
@@ -15,7 +15,7 @@
 // V8 compiles a function on its first call. Prepare (and every optimization request) on a
 // function that never ran would compile it inside the intrinsic, and a compile that fails there
 // (near the stack limit) aborts the process; so a function is prepared right after its first call
-// returns, and the guards refuse one that is not compiled (v8/control.ts NOT_COMPILED).
+// returns, and the guards refuse one that is not compiled (NOT_COMPILED in lib/v8/control.ts).
 
 import {
   MIN_FEEDBACK_CALLS, neverOptimize, optimizeMode, prepareForOptimization, requestConcurrentOptimization, requestOptimization,
@@ -274,7 +274,7 @@ function pin(fn: AnyFunction, record: FunctionRecord): void {
  * jitOnce: no wrapper. With samples, the function is prepared, called with every sample (feedback
  * covering all the types it will see: polymorphic, not specialized on the first) and optimized
  * once, so that the optimized code does not deopt when the types alternate. With or without
- * samples, it is then watched between event-loop turns (tiers/watch.ts), and pinned
+ * samples, it is then watched between event-loop turns (lib/tiers/watch.ts), and pinned
  * (NeverOptimize + Deoptimize) once maxDeopts deopts have been seen. A synchronous burst of calls
  * runs exactly as unhinted: nothing runs per call (docs/decisions.md has the measurements).
  */

@@ -3,10 +3,10 @@
 // cases), so every call goes through checks that keep those cases out of reach, made again at the
 // moment of the call (a function may have become unsafe since it was hinted: a sibling was
 // jitIgnore'd in between):
-//   - only real user functions (v8/classify.ts);
+//   - only real user functions (lib/v8/classify.ts);
 //   - Prepare always right before any Optimize (eager or on next call), and only on a function V8
 //     has compiled (Prepare compiles a lazy function itself, and a failed compile there aborts);
-//   - never Prepare or Optimize code that may have been NeverOptimized (v8/never-optimized.ts), and
+//   - never Prepare or Optimize code that may have been NeverOptimized (lib/v8/never-optimized.ts), and
 //     none at all when natives syntax was on before jitctl, unless the user vouches for it
 //     (JITCTL_TRUST_NATIVES_SYNTAX=1);
 //   - never CompileBaseline (nothing needs it, and it aborts under --jitless).
