@@ -7,13 +7,13 @@
 //   compile(b.build()).call(2); // 1.4142135623730951
 
 import { addonBinding, addonStatus, type AddonStatus } from './addon.js';
-import { boolean, positiveInteger, positiveNumber, readOptions } from './kernel/options.js';
-import { TraceBuilder } from './kernel/trace.js';
+import { boolean, positiveInteger, positiveNumber, readOptions } from './compiler/trace/options.js';
+import { TraceBuilder } from './compiler/trace/trace.js';
 
 export type { AddonStatus } from './addon.js';
-export { TraceBuilder, TRACE_MAGIC, TRACE_VERSION } from './kernel/trace.js';
-export type { Label, Operand, ReturnType, Slot, SlotType, View } from './kernel/trace.js';
-export { ElementKind, UOPS } from './kernel/uops.js';
+export { TraceBuilder, TRACE_MAGIC, TRACE_VERSION } from './compiler/trace/trace.js';
+export type { Label, Operand, ReturnType, Slot, SlotType, View } from './compiler/trace/trace.js';
+export { ElementKind, UOPS } from './compiler/trace/uops.js';
 
 // ---- the shape of the native binding (native/src/addon.cc) ----------------------------------
 

@@ -5,8 +5,8 @@
 // (a written slot, a view, a label) and the table's `pseudo`/`ends` flags, so ops appended to the
 // table are interpreted without touching this file.
 
-import { ELEMENT_KIND_ARRAYS, OperandKind, UOPS, type UopDef } from '../../lib/kernel/uops.js';
-import { TRACE_HEADER_WORDS, TRACE_MAGIC, TRACE_VERSION, TraceBuilder } from '../../lib/kernel/trace.js';
+import { ELEMENT_KIND_ARRAYS, OperandKind, UOPS, type UopDef } from '../../lib/compiler/trace/uops.js';
+import { TRACE_HEADER_WORDS, TRACE_MAGIC, TRACE_VERSION, TraceBuilder } from '../../lib/compiler/trace/trace.js';
 
 /** The documented limits of the format (docs/trace-format.md); the engine reports the same in engineLimits(). */
 export const TRACE_LIMITS = {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 
 import { compile, TraceBuilder, UOPS, type Kernel, type Operand } from '../../lib/engine.js';
-import { OperandKind, type UopDef } from '../../lib/kernel/uops.js';
+import { OperandKind, type UopDef } from '../../lib/compiler/trace/uops.js';
 import { F64_EDGES, I32_EDGES, TYPED_ARRAYS, U32_EDGES, show, ulpDistance } from './helpers.js';
 import { isApproximate, ulpBound } from './reference-interpreter.js';
 

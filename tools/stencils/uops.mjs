@@ -1,5 +1,5 @@
 // The micro-op table: the ONE source of truth. generate.mjs derives from it the C stencil
-// sources, native/src/uops.h, the per-target stencil headers, lib/kernel/uops.ts and
+// sources, native/generated/uops.h, the per-target stencil headers, lib/compiler/trace/uops.ts and
 // docs/uops.md. Append new ops at the end of a family or of the list (opcodes are positions; the
 // runtime reads the tables and never hard-codes a number, but stable numbers keep diffs small).
 //
