@@ -4,9 +4,9 @@
 #include <cstring>
 
 #include "core/errors.h"
-#include "jitctl/jitctl.h"
-#include "generated/uops.h"
 #include "core/validate.h"
+#include "generated/uops.h"
+#include "jitctl/jitctl.h"
 
 namespace jitctl {
 namespace {
@@ -31,26 +31,37 @@ int32_t checkedWord(int64_t v, const char* what) {
 
 }  // namespace
 
+// The public header spells the trace format's constants and codes for users; they must be the
+// generated ones (tools/stencils/trace-format.mjs and the micro-op table's element kinds).
+static_assert(kTraceMagic == kFormatMagic && kTraceVersion == kFormatVersion && kTraceHeaderWords == kFormatHeaderWords,
+              "jitctl.h's trace constants differ from the generated ones");
+#define JITCTL_TIE(Enum, Name, code) \
+  static_assert(static_cast<int32_t>(Enum::Name) == (code), "jitctl.h: " #Enum "::" #Name " is not the generated code");
+#define JITCTL_TIE_SLOT(Name, code, text) JITCTL_TIE(SlotType, Name, code)
+#define JITCTL_TIE_RETURN(Name, code, text) JITCTL_TIE(ReturnType, Name, code)
+#define JITCTL_TIE_VIEW(Name, code, bytes) JITCTL_TIE(ViewKind, Name, code) JITCTL_TIE(ElementKind, Name, code)
+JITCTL_SLOT_TYPES(JITCTL_TIE_SLOT)
+JITCTL_RETURN_TYPES(JITCTL_TIE_RETURN)
+JITCTL_ELEMENT_KINDS(JITCTL_TIE_VIEW)
+#undef JITCTL_TIE_VIEW
+#undef JITCTL_TIE_RETURN
+#undef JITCTL_TIE_SLOT
+#undef JITCTL_TIE
+
 const char* viewKindName(ViewKind kind) {
-  static const char* const names[] = {"Int8",   "Uint8",  "Uint8Clamped", "Int16",  "Uint16",
-                                      "Int32",  "Uint32", "Float32",      "Float64"};
   const unsigned k = static_cast<unsigned>(kind);
-  return k < 9 ? names[k] : "unknown";
+  return k < kElementKindCount ? kElementKinds[k].name : "unknown";
 }
 
 const char* slotTypeName(SlotType type) {
-  switch (type) {
-    case SlotType::F64: return "f64";
-    case SlotType::I32: return "i32";
-    case SlotType::U32: return "u32";
-  }
+  for (const TypeCode& t : kSlotTypeCodes)
+    if (t.code == static_cast<int32_t>(type)) return t.name;
   return "unknown";
 }
 
 size_t viewKindElementSize(ViewKind kind) {
-  static const uint8_t sizes[] = {1, 1, 1, 2, 2, 4, 4, 4, 8};
   const unsigned k = static_cast<unsigned>(kind);
-  return k < 9 ? sizes[k] : 0;
+  return k < kElementKindCount ? kElementKinds[k].bytes : 0;
 }
 
 Trace Trace::fromWords(const int32_t* words, size_t count) {

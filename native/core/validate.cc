@@ -9,6 +9,14 @@ SlotType slotTypeOf(OperandKind kind) {
   return kind == OperandKind::F64 ? SlotType::F64 : kind == OperandKind::I32 ? SlotType::I32 : SlotType::U32;
 }
 
+// Whether `code` is one of the generated codes (native/generated/uops.h).
+template <size_t N>
+bool isCode(const TypeCode (&codes)[N], int32_t code) {
+  for (const TypeCode& t : codes)
+    if (t.code == code) return true;
+  return false;
+}
+
 }  // namespace
 
 void checkTraceHeader(const int32_t* words, size_t count) {
@@ -49,12 +57,13 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
   const int32_t* p = words + kTraceHeaderWords;
   t.slotTypes.reserve(slotCount);
   for (int32_t i = 0; i < slotCount; ++i, ++p) {
-    if (*p < 1 || *p > 3) fail(ErrorKind::Trace, "invalid trace: slot %d has unknown type %d (1 f64, 2 i32, 3 u32)", i, *p);
+    if (!isCode(kSlotTypeCodes, *p)) fail(ErrorKind::Trace, "invalid trace: slot %d has unknown type %d (%s)", i, *p, kSlotTypeCodeList);
     t.slotTypes.push_back(static_cast<SlotType>(*p));
   }
   t.viewKinds.reserve(viewCount);
   for (int32_t i = 0; i < viewCount; ++i, ++p) {
-    if (*p < 0 || *p > 8) fail(ErrorKind::Trace, "invalid trace: view %d has unknown element kind %d (0..8)", i, *p);
+    if (*p < 0 || static_cast<uint32_t>(*p) >= kElementKindCount)
+      fail(ErrorKind::Trace, "invalid trace: view %d has unknown element kind %d (0..%u)", i, *p, kElementKindCount - 1);
     t.viewKinds.push_back(static_cast<ViewKind>(*p));
   }
   std::vector<uint8_t> slotIsParam(slotCount, 0), viewIsParam(viewCount, 0);
@@ -77,10 +86,10 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
   }
   for (int32_t v = 0; v < viewCount; ++v)
     if (!viewIsParam[v]) fail(ErrorKind::Trace, "invalid trace: view %d is not bound by a parameter", v);
-  if (returnType < 0 || returnType > 3)
-    fail(ErrorKind::Trace, "invalid trace: unknown return type %d (0 void, 1 f64, 2 i32, 3 u32)", returnType);
+  if (!isCode(kReturnTypeCodes, returnType))
+    fail(ErrorKind::Trace, "invalid trace: unknown return type %d (%s)", returnType, kReturnTypeCodeList);
   t.returnType = static_cast<ReturnType>(returnType);
-  if (returnType != 0) {
+  if (t.returnType != ReturnType::Void) {
     if (returnSlot < 0 || returnSlot >= slotCount)
       fail(ErrorKind::Range, "invalid trace: return slot %d is out of range (the trace has %d slots)", returnSlot, slotCount);
     if (static_cast<int32_t>(t.slotTypes[returnSlot]) != returnType)

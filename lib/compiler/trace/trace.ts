@@ -2,17 +2,27 @@
 // every operand against the micro-op table as it goes so that a front-end bug is reported at the
 // op that caused it. The C++ validator checks everything again: this is for good errors, not safety.
 
-import { ELEMENT_KIND_ARRAYS, ElementKind, OPCODES, OperandKind, UOPS, type UopDef } from './uops.js';
+import {
+  ELEMENT_KIND_ARRAYS,
+  ElementKind,
+  OPCODES,
+  OperandKind,
+  RETURN_TYPE_CODES,
+  SLOT_TYPE_CODES,
+  TRACE_HEADER_WORDS,
+  TRACE_MAGIC,
+  TRACE_VERSION,
+  UOPS,
+  type UopDef,
+} from './uops.js';
 
-export const TRACE_MAGIC = 0x3143544a; // 'JTC1' as little-endian bytes
-export const TRACE_VERSION = 1;
-export const TRACE_HEADER_WORDS = 8;
+// The format's constants and codes are generated with the micro-op table (uops.ts), as the C++
+// validator's are.
+export { TRACE_HEADER_WORDS, TRACE_MAGIC, TRACE_VERSION };
 
-export type SlotType = 'f64' | 'i32' | 'u32';
-export type ReturnType = 'void' | SlotType;
+export type SlotType = keyof typeof SLOT_TYPE_CODES;
+export type ReturnType = keyof typeof RETURN_TYPE_CODES;
 
-const SLOT_TYPE_CODES: Record<SlotType, number> = { f64: 1, i32: 2, u32: 3 };
-const RETURN_TYPE_CODES: Record<ReturnType, number> = { void: 0, f64: 1, i32: 2, u32: 3 };
 const SLOT_KIND_TYPES: Partial<Record<OperandKind, SlotType>> = {
   [OperandKind.F64]: 'f64',
   [OperandKind.I32]: 'i32',
