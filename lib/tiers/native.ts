@@ -1,6 +1,6 @@
 // The native tier's slot in the router. jitctl's own copy-and-patch compiler will turn eligible
 // numeric kernels into machine code here. It needs two things: the addon (lib/compiler/native/binding.ts) and the
-// kernel front end that turns a JS function into a uop trace (lib/kernel/, a later issue). Until
+// kernel front end that turns a JS function into a uop trace (lib/compiler/, a later issue). Until
 // the front end exists the slot reports why it is not available, and the router falls back to the
 // v8 tier with that reason. The router asks without the addon's status so that hinting a function
 // never loads the addon for a tier that cannot be used yet.

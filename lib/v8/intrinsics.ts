@@ -75,7 +75,7 @@ interface V8Module {
   setFlagsFromString(flags: string): void;
 }
 
-/** The addon's critical section (native/src/natives_syntax.h). */
+/** The addon's critical section (native/node/natives_syntax.h). */
 export type NativesSyntaxCompiler = (probe: string, sources: string[]) => { alreadyOn: boolean; compiled: unknown[] };
 
 // A marker in every compiled source keeps V8's compilation cache from handing jitctl's wrappers to
