@@ -6,7 +6,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { jitFocus, jitIgnore, jitOnce, stats } from '../lib/index.js';
-import { gatedWrapper } from '../lib/strategies/wrapper.js';
+import { gatedWrapper } from '../lib/wrap/gated.js';
 
 interface JscCounters { numberOfDFGCompiles(fn: unknown): number; reoptimizationRetryCount(fn: unknown): number }
 

@@ -6,8 +6,8 @@
 
 import { performance } from 'node:perf_hooks';
 import { configure, jitFocus, jitIgnore, jitOnce, stats } from '../lib/index.js';
-import { profileFunction, TIME_EVERY } from '../lib/profiler.js';
-import { createRecord } from '../lib/registry.js';
+import { profileFunction, TIME_EVERY } from '../lib/runtime/profiler.js';
+import { createRecord } from '../lib/runtime/registry.js';
 import type { AnyFunction } from '../lib/types.js';
 
 const CALLS = 2_000_000;

@@ -4,7 +4,7 @@
 // Under --jitless it measures instead what a warm-up buys without a JIT.
 
 import { configure, jitFocus } from '../lib/index.js';
-import { detect } from '../lib/backend.js';
+import { detect } from '../lib/router/detect.js';
 import { median, natives, now, runtimeLabel, table, isTurbofan } from './natives.js';
 
 type Args = unknown[];

@@ -3,12 +3,12 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detect, tierForHint } from './backend.js';
+import { detect } from './router/detect.js';
+import { tierForHint } from './router/route.js';
 import { engineStatus } from './engine.js';
-import type { Detection } from './backend.js';
+import type { Detection } from './router/detect.js';
 import { getConfig, trustNativesSyntax } from './config.js';
-import { hintName } from './options.js';
-import type { Hint } from './types.js';
+import { hintName, type Hint } from './types.js';
 
 const USAGE = `Usage: jitctl <command>
 

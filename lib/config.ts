@@ -2,6 +2,8 @@
 // the initial values, configure() changes them at run time. A change applies to hints made after it;
 // functions already hinted keep the tier and wrapper they were given.
 
+import { describeValue } from './describe.js';
+
 export type Mode = 'auto' | 'off' | 'warmup' | 'v8' | 'jsc' | 'native';
 
 export interface Config {
@@ -70,20 +72,13 @@ export function getConfig(): Readonly<Config> {
   return current;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return typeof value === 'object' || typeof value === 'function' ? `a ${typeof value}` : `${typeof value} ${String(value)}`;
-}
-
 /**
  * Changes the global configuration for hints made from now on and returns the new configuration.
  * `configure()` with no argument only returns it.
  */
 export function configure(patch: Partial<Config> = {}): Readonly<Config> {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
-    throw new TypeError(`configure() expects an object like { mode: 'auto', profile: false }, got ${describe(patch)}`);
+    throw new TypeError(`configure() expects an object like { mode: 'auto', profile: false }, got ${describeValue(patch)}`);
   }
   for (const key of Object.keys(patch)) {
     if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
@@ -93,16 +88,16 @@ export function configure(patch: Partial<Config> = {}): Readonly<Config> {
   const next: Config = { ...current };
   if ('mode' in patch && patch.mode !== undefined) {
     if (typeof patch.mode !== 'string') {
-      throw new TypeError(`configure(): 'mode' must be one of ${MODES.join(' | ')}, got ${describe(patch.mode)}`);
+      throw new TypeError(`configure(): 'mode' must be one of ${MODES.join(' | ')}, got ${describeValue(patch.mode)}`);
     }
     if (!isMode(patch.mode)) {
-      throw new RangeError(`configure(): 'mode' must be one of ${MODES.join(' | ')}, got ${describe(patch.mode)}`);
+      throw new RangeError(`configure(): 'mode' must be one of ${MODES.join(' | ')}, got ${describeValue(patch.mode)}`);
     }
     next.mode = patch.mode;
   }
   if ('profile' in patch && patch.profile !== undefined) {
     if (typeof patch.profile !== 'boolean') {
-      throw new TypeError(`configure(): 'profile' must be true or false, got ${describe(patch.profile)}`);
+      throw new TypeError(`configure(): 'profile' must be true or false, got ${describeValue(patch.profile)}`);
     }
     next.profile = patch.profile;
   }

@@ -6,16 +6,16 @@
 //   b.param(x).returns(y).op('SQRT_F64', y, x).op('RETURN');
 //   compile(b.build()).call(2); // 1.4142135623730951
 
-import { addonBinding, addonStatus, type AddonStatus } from './addon.js';
-import { boolean, positiveInteger, positiveNumber, readOptions } from './kernel/options.js';
-import { TraceBuilder } from './kernel/trace.js';
+import { addonBinding, addonStatus, type AddonStatus } from './compiler/native/binding.js';
+import { boolean, positiveInteger, positiveNumber, readOptions } from './compiler/trace/options.js';
+import { TraceBuilder } from './compiler/trace/trace.js';
 
-export type { AddonStatus } from './addon.js';
-export { TraceBuilder, TRACE_MAGIC, TRACE_VERSION } from './kernel/trace.js';
-export type { Label, Operand, ReturnType, Slot, SlotType, View } from './kernel/trace.js';
-export { ElementKind, UOPS } from './kernel/uops.js';
+export type { AddonStatus } from './compiler/native/binding.js';
+export { TraceBuilder, TRACE_MAGIC, TRACE_VERSION } from './compiler/trace/trace.js';
+export type { Label, Operand, ReturnType, Slot, SlotType, View } from './compiler/trace/trace.js';
+export { ElementKind, UOPS } from './compiler/trace/uops.js';
 
-// ---- the shape of the native binding (native/src/addon.cc) ----------------------------------
+// ---- the shape of the native binding (native/node/addon.cc) ----------------------------------
 
 export interface KernelStencil {
   uop: string;
@@ -192,7 +192,7 @@ export function engineLimits(): EngineLimits {
   return binding().limits;
 }
 
-/** Digest of the native sources compiled into the loaded addon (see native/src/source-digest.js). */
+/** Digest of the native sources compiled into the loaded addon (see native/source-digest.js). */
 export function nativeSourceDigest(): string {
   return binding().sourceDigest;
 }

@@ -1,9 +1,9 @@
 // jitctl's public surface: three hints, warm-up, statistics and the global switches.
 // Everything not exported here is internal and may change.
 
-import { createHint } from './hints.js';
-import { runPendingWarmups, runPendingWarmupsAsync } from './warmup-queue.js';
-import type { WarmupAsyncOptions, WarmupOptions, WarmupReport } from './warmup-queue.js';
+import { createHint } from './hints/create.js';
+import { runPendingWarmups, runPendingWarmupsAsync } from './runtime/warmup-queue.js';
+import type { WarmupAsyncOptions, WarmupOptions, WarmupReport } from './runtime/warmup-queue.js';
 
 /** Hot code: compile it early and as well as possible. */
 export const jitFocus = createHint('focus');
@@ -28,15 +28,15 @@ export function warmupAsync(options?: WarmupAsyncOptions): Promise<WarmupReport>
   return runPendingWarmupsAsync(options);
 }
 
-export { stats } from './stats.js';
-export { formatStats } from './format.js';
+export { stats } from './runtime/stats.js';
+export { formatStats } from './runtime/format.js';
 export { configure } from './config.js';
 
-export type { FlatFunctionStats, FunctionStats, StatsOptions } from './stats.js';
-export type { FormatStatsOptions } from './format.js';
+export type { FlatFunctionStats, FunctionStats, StatsOptions } from './runtime/stats.js';
+export type { FormatStatsOptions } from './runtime/format.js';
 export type { Config, Mode } from './config.js';
-export type { OptionsArgument, JitHint, HintMethodDecorator, OptionsOf } from './hints.js';
-export type { WarmupAsyncOptions, WarmupOptions, WarmupPendingEntry, WarmupProgress, WarmupReport, WarmupReportEntry } from './warmup-queue.js';
+export type { OptionsArgument, JitHint, HintMethodDecorator, OptionsOf } from './hints/create.js';
+export type { WarmupAsyncOptions, WarmupOptions, WarmupPendingEntry, WarmupProgress, WarmupReport, WarmupReportEntry } from './runtime/warmup-queue.js';
 export type {
   Hint, HintOptions, JitOnceOptions, ObservedTier, SourceAnalysis, SourceFinding, Tier, TierChange, TierChoice, WarmupResult, WarmupWhen,
 } from './types.js';

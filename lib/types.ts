@@ -149,3 +149,10 @@ export interface Strategy {
    */
   apply(target: HintTarget): AnyFunction;
 }
+
+const HINT_NAMES: Record<Hint, string> = { focus: 'jitFocus', ignore: 'jitIgnore', once: 'jitOnce' };
+
+/** The public name of a hint, as users write it. */
+export function hintName(hint: Hint): string {
+  return HINT_NAMES[hint];
+}

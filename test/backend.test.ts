@@ -2,9 +2,12 @@
 
 import { strict as assert } from 'node:assert';
 import { configure } from '../lib/index.js';
-import { detect, getStrategy, inspectFunction, observeTier, tierForHint } from '../lib/backend.js';
-import { decodeStatus, INTERPRETED_STATUS, layoutFromProbe, statusBit } from '../lib/compat.js';
-import { normalizeOptions } from '../lib/options.js';
+import { detect } from '../lib/router/detect.js';
+import { getStrategy, tierForHint } from '../lib/router/route.js';
+import { inspectFunction } from '../lib/v8/classify.js';
+import { observeTier } from '../lib/v8/probes.js';
+import { decodeStatus, INTERPRETED_STATUS, layoutFromProbe, statusBit } from '../lib/v8/status.js';
+import { normalizeOptions } from '../lib/hints/options.js';
 import type { AnyFunction, Hint } from '../lib/types.js';
 import { describeChild, runChild, status } from './helpers/natives.js';
 
@@ -176,20 +179,20 @@ describe('backend: detection in other processes', function () {
 
   it('leaves natives syntax on when it was on from the command line', () => {
     const r = runChild(`
-      const { detect } = require(BACKEND);
+      const { detect } = require(DETECT);
       new Function('return %IsTurbofanEnabled() /* after */');
       console.log(detect().nativesSyntax);`, { execArgv: ['--allow-natives-syntax'] });
     assert.equal(r.stdout.trim(), 'already-enabled', describeChild(r));
   });
   it('gives every hint the noop tier with JITCTL=off', () => {
     const r = runChild(`
-      const { tierForHint } = require(BACKEND);
+      const { tierForHint } = require(ROUTE);
       console.log(['focus', 'ignore', 'once'].map((h) => tierForHint(h).tier).join(','));`, { env: { JITCTL: 'off' } });
     assert.equal(r.stdout.trim(), 'noop,noop,noop', describeChild(r));
   });
   it('never changes V8 flags when they are frozen, and reports why natives syntax is unavailable', () => {
     const r = runChild(`
-      const { detect } = require(BACKEND);
+      const { detect } = require(DETECT);
       console.log(detect().nativesSyntax + ' ' + detect().errors.join(';'));`, { execArgv: ['--freeze-flags-after-init'] });
     assert.match(r.stdout, /^unavailable .*frozen/, describeChild(r));
   });
@@ -200,7 +203,7 @@ describe('backend: detection in other processes', function () {
       const load = Module._load;
       const loaded = [];
       Module._load = function (request, ...rest) { loaded.push(request); return load.call(this, request, ...rest); };
-      const { detect, tierForHint } = require(BACKEND);
+      const { detect } = require(DETECT); const { tierForHint } = require(ROUTE);
       const d = detect();
       console.log([d.runtime, d.nativesSyntax, tierForHint('focus').tier, loaded.some((m) => /^(node:)?v8$/.test(m))].join(','));`);
     assert.equal(r.stdout.trim(), 'bun,unavailable,noop,false', describeChild(r));
@@ -209,7 +212,7 @@ describe('backend: detection in other processes', function () {
     // The real Deno binary is tested in test/runtimes.test.ts; this fakes one on Node.
     const r = runChild(`
       globalThis.Deno = { version: { deno: '2.0.0' } };
-      const { detect, tierForHint } = require(BACKEND);
+      const { detect } = require(DETECT); const { tierForHint } = require(ROUTE);
       const d = detect();
       console.log([d.runtime, d.runtimeVersion, d.nativesSyntax, tierForHint('once').tier].join(','));`);
     assert.equal(r.stdout.trim(), 'deno,2.0.0,unavailable,warmup', describeChild(r));

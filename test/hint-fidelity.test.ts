@@ -165,7 +165,7 @@ describe('the manual warm-up queue is bounded with the registry', function () {
   it('warmup() runs no more warm-ups than stats() lists records, however many were queued', () => {
     const result = runChild(`
       const { jitFocus, stats, warmup } = require(INDEX);
-      const { MAX_RECORDS } = require(INDEX.replace(/index\\.js$/, 'registry.js'));
+      const { MAX_RECORDS } = require(INDEX.replace(/index\\.js$/, 'runtime/registry.js'));
       for (let i = 0; i < MAX_RECORDS * 1.3; i++) {
         jitFocus((a) => a[0], { samples: [[new Float64Array(4)]], when: 'manual', tier: 'warmup' });
       }

@@ -4,7 +4,7 @@
 
 import * as assert from 'node:assert/strict';
 import { jitFocus } from '../lib/index.js';
-import { analyze } from '../lib/introspect.js';
+import { analyze } from '../lib/source/analyze.js';
 import { recordNamed } from './helpers/records.js';
 
 /* eslint-disable prefer-rest-params, no-debugger, no-with, @typescript-eslint/no-implied-eval, no-eval */

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { describeChild, runChild } from './helpers/natives.js';
 
 const PROBE = `
-  const { detect } = require(BACKEND);
+  const { detect } = require(DETECT);
   const { jitFocus, jitIgnore, jitOnce, stats } = require(INDEX);
   const f = function (x) { return x * 2; };
   const same = [jitFocus(f, { samples: [[1], [2]] }), jitIgnore(f), jitOnce(f)].every((g) => g === f);
@@ -48,7 +48,7 @@ describe('jitless: importing jitctl', function () {
   for (const [how, options] of WAYS) {
     it(`prints nothing that an empty program does not print (${how})`, () => {
       const empty = runChild('', options);
-      const importing = runChild('require(INDEX); require(BACKEND).detect();', options);
+      const importing = runChild('require(INDEX); require(DETECT).detect();', options);
       assert.deepEqual([importing.stdout, importing.stderr], [empty.stdout, empty.stderr]);
     });
   }

@@ -152,7 +152,7 @@ describe('the package as users get it (clean checkout of HEAD, npm pack, install
       const missing: string[] = [];
       for (const declaration of packed.filter((file) => /\.d\.m?ts$/.test(file))) {
         const text = fs.readFileSync(path.join(apps['without scripts'], 'node_modules', 'jitctl', declaration), 'utf8');
-        // A name is of the package root (docs/decisions.md, lib/addon.ts) or of the declaration's source folder.
+        // A name is of the package root (docs/decisions.md, lib/compiler/native/binding.ts) or of the declaration's source folder.
         const sourceDir = path.posix.dirname(declaration).replace(/^dist\//, '');
         for (const [named] of text.matchAll(/\b[\w./-]+\.(?:md|ts|mts|cc|h)\b/g)) {
           if (named === path.posix.basename(declaration)) continue;

@@ -209,7 +209,7 @@ describe('reliability: natives syntax is never left on', function () {
     // The workers meet at a barrier (Atomics on shared memory) and then all import at once.
     const r = report<{ odd: string[]; reports: number }>(runChild(`
       const { Worker } = require('node:worker_threads');
-      const backend = require('node:path').join(${LIB}, 'backend.js');
+      const backend = require('node:path').join(${LIB}, 'router', 'detect.js');
       const main = require(backend).detect();
       const expected = JSON.stringify({ nativesSyntax: main.nativesSyntax, intrinsics: main.intrinsics });
       const code = 'const { parentPort, workerData } = require("node:worker_threads");' +
@@ -243,7 +243,7 @@ describe('reliability: natives syntax is never left on', function () {
 
   it('is reported as compiled in the uninterruptible addon window', () => {
     const r = report<{ window: string }>(runChild(`
-      const d = require(require('node:path').join(${LIB}, 'backend.js')).detect();
+      const d = require(require('node:path').join(${LIB}, 'router', 'detect.js')).detect();
       console.log(JSON.stringify({ window: d.nativesSyntaxWindow }));`));
     assert.equal(r.window, 'addon');
   });

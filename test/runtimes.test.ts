@@ -13,7 +13,7 @@ import { INDEX } from './helpers/natives.js';
 const ROOT = path.join(__dirname, '..', '..');
 const DENO = path.join(ROOT, '.cache', 'runtimes', 'deno-linux-x64-glibc-2.9.6', 'deno');
 const BUN = path.join(ROOT, '.cache', 'runtimes', 'oven-bun-linux-x64-1.4.5', 'bin', 'bun');
-const BACKEND = path.join(path.dirname(INDEX), 'backend.js');
+const BACKEND = path.join(path.dirname(INDEX), 'router', 'detect.js');
 
 interface Report {
   runtime: string;

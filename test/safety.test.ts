@@ -22,7 +22,7 @@ function expectSurvives(code: string, options: { execArgv?: string[]; env?: Reco
 }
 
 // Builtins the guards rely on, replaced by a library before jitctl is imported or after it: the
-// guards must not see through the replacements (they use a fresh realm's tools, lib/inspect.ts).
+// guards must not see through the replacements (they use a fresh realm's tools, lib/source/realm.ts).
 const PATCHED: Record<string, { before?: string; after?: string }> = {
   'Function.prototype.toString hiding "[native code]", patched before import': {
     before: `

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { jitFocus, jitIgnore, jitOnce, stats, warmup } from '../lib/index.js';
-import { pollOnce } from '../lib/strategies/jsc-observe.js';
+import { pollOnce } from '../lib/tiers/jsc-observe.js';
 import type { AnyFunction } from '../lib/types.js';
 
 interface Jsc {

@@ -5,8 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { configure, jitFocus, jitIgnore, jitOnce, stats, warmup } from '../lib/index.js';
 import type { AnyFunction } from '../lib/types.js';
-import { detect, optimizationStatus } from '../lib/backend.js';
-import { decodeStatus } from '../lib/compat.js';
+import { detect } from '../lib/router/detect.js';
+import { optimizationStatus } from '../lib/v8/probes.js';
+import { decodeStatus } from '../lib/v8/status.js';
 import { describeChild, isOptimized, isTurbofan, runChild } from './helpers/natives.js';
 
 // Fresh source per function: V8 shares code between identical sources, and these tests must not

@@ -4,7 +4,7 @@
 
 import { strict as assert } from 'node:assert';
 import { jitFocus, jitOnce, stats, warmup } from '../lib/index.js';
-import { copyArgument } from '../lib/warmup.js';
+import { copyArgument } from '../lib/runtime/samples.js';
 
 function recordOf(name: string) {
   const all = stats().filter((s) => s.name === name);

@@ -1,8 +1,8 @@
 // Turning observed tiers into tier changes and deopts (what jitOnce and the profiler record).
 
 import { strict as assert } from 'node:assert';
-import { createRecord } from '../lib/registry.js';
-import { MAX_TIER_CHANGES, recordTier, watchTier } from '../lib/tierwatch.js';
+import { createRecord } from '../lib/runtime/registry.js';
+import { MAX_TIER_CHANGES, recordTier, watchTier } from '../lib/runtime/tierwatch.js';
 import type { ObservedTier } from '../lib/types.js';
 
 function recordAfter(...tiers: ObservedTier[]) {

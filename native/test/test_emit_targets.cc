@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "check.h"
-#include "emit.h"
-#include "externs.h"
-#include "target.h"
-#include "uops.h"
-#include "validate.h"
+#include "core/emit.h"
+#include "core/externs.h"
+#include "core/target.h"
+#include "generated/uops.h"
+#include "core/validate.h"
 
 using namespace jitctl;
 

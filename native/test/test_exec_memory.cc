@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "check.h"
-#include "exec_memory.h"
+#include "core/exec_memory.h"
 #include "proc_maps.h"
 
 using jitctl::ErrorKind;

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "check.h"
-#include "exec_memory.h"
+#include "core/exec_memory.h"
 #include "proc_maps.h"
 
 namespace {

@@ -2,7 +2,7 @@
 #include <cstring>
 
 #include "check.h"
-#include "patch.h"
+#include "core/patch/patch.h"
 
 using jitctl::ErrorKind;
 using jitctl::PatchSite;

@@ -62,16 +62,18 @@ export function status(fn: (...args: never[]) => unknown): number {
 
 /** The compiled public entry point, for child processes. */
 export const INDEX = path.join(__dirname, '..', '..', 'lib', 'index.js');
-export const BACKEND = path.join(__dirname, '..', '..', 'lib', 'backend.js');
+/** The router's detection and routing, for child processes (detect() and tierForHint()). */
+export const DETECT = path.join(__dirname, '..', '..', 'lib', 'router', 'detect.js');
+export const ROUTE = path.join(__dirname, '..', '..', 'lib', 'router', 'route.js');
 
 export interface ChildResult { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
 /**
- * Runs `code` (CommonJS; INDEX and BACKEND are defined in it) in a fresh Node process of the same
+ * Runs `code` (CommonJS; INDEX, DETECT and ROUTE are defined in it) in a fresh Node process of the same
  * version as this one. An abort shows as a signal (SIGTRAP, SIGSEGV, SIGILL, SIGABRT) or status 133+.
  */
 export function runChild(code: string, options: { execArgv?: string[]; env?: Record<string, string | undefined>; timeout?: number } = {}): ChildResult {
-  const prelude = `const INDEX = ${JSON.stringify(INDEX)}; const BACKEND = ${JSON.stringify(BACKEND)};\n`;
+  const prelude = `const INDEX = ${JSON.stringify(INDEX)}; const DETECT = ${JSON.stringify(DETECT)}; const ROUTE = ${JSON.stringify(ROUTE)};\n`;
   const env: Record<string, string | undefined> = { ...process.env, JITCTL: undefined, JITCTL_PROFILE: undefined, NODE_OPTIONS: undefined, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const result = spawnSync(process.execPath, [...(options.execArgv ?? []), '-e', prelude + code], {

@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 import { engineStatus, nativeSourceDigest } from '../../lib/engine.js';
 import { ROOT, readRoot } from './helpers.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { sourceDigest } = require(join(ROOT, 'native', 'src', 'source-digest.js')) as { sourceDigest(root: string): string };
+const { sourceDigest } = require(join(ROOT, 'native', 'source-digest.js')) as { sourceDigest(root: string): string };
 
 // The dynamic symbols an addon defines (binutils nm reads both x86-64 and AArch64 ELF).
 function exportedSymbols(path: string): string[] {
@@ -23,10 +23,16 @@ const NODE_API_ENTRY_POINTS = ['napi_register_module_v1', 'node_api_module_get_a
 describe('native build', () => {
   const digest = sourceDigest(ROOT);
 
-  it('binding.gyp compiles every .cc file of native/src (CMakeLists.txt globs them)', () => {
+  // Every .cc file of native/ but the C++ tests: native/core (CMakeLists.txt globs it for the
+  // engine library) and native/node (the binding, which CMakeLists.txt adds for cmake-js).
+  it('binding.gyp compiles every .cc file of native/ outside native/test (CMakeLists.txt globs them)', () => {
     const gyp = readRoot('binding.gyp');
-    const listed = [...gyp.matchAll(/'native\/src\/([\w-]+\.cc)'/g)].map((m) => m[1]).sort();
-    const present = readdirSync(join(ROOT, 'native', 'src')).filter((f) => f.endsWith('.cc')).sort();
+    const listed = [...gyp.matchAll(/'(native\/[\w/-]+\.cc)'/g)].map((m) => m[1]).sort();
+    const present = (readdirSync(join(ROOT, 'native'), { recursive: true }) as string[])
+      .map((f) => f.split(sep).join('/'))
+      .filter((f) => f.endsWith('.cc') && !f.startsWith('test/'))
+      .map((f) => `native/${f}`)
+      .sort();
     assert.deepEqual(listed, present);
   });
 

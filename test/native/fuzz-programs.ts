@@ -14,7 +14,7 @@
 import { writeSync } from 'node:fs';
 
 import { compile, TraceBuilder, UOPS, type Kernel, type Label, type Operand, type Slot, type SlotType, type View } from '../../lib/engine.js';
-import { ELEMENT_KIND_ARRAYS, OperandKind, type ElementKind, type UopDef } from '../../lib/kernel/uops.js';
+import { ELEMENT_KIND_ARRAYS, OperandKind, type ElementKind, type UopDef } from '../../lib/compiler/trace/uops.js';
 import { F64_EDGES, I32_EDGES, U32_EDGES, show, ulpDistance } from './helpers.js';
 import {
   BEHAVIOURS,

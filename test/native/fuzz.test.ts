@@ -1,5 +1,5 @@
 // Differential fuzzing of the native engine against a plain-JS reference interpreter that runs
-// every micro-op through its `js` oracle (lib/kernel/uops.ts). First the reference itself is
+// every micro-op through its `js` oracle (lib/compiler/trace/uops.ts). First the reference itself is
 // checked against hand-written JS; then random valid programs must give bit-identical results
 // (return value with Object.is, every typed-array argument byte for byte), approximate ops within
 // the ulps their docs promise on this architecture (ULP_TOLERANCE), and mutated traces must be rejected

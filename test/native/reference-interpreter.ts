@@ -1,12 +1,12 @@
 // A plain-JS interpreter of micro-op traces: the oracle of the differential fuzzer. It reads the
 // same 32-bit words the native engine compiles (docs/trace-format.md), validates them by the
-// documented rules, and runs every micro-op through the `js` field of lib/kernel/uops.ts. Nothing
+// documented rules, and runs every micro-op through the `js` field of lib/compiler/trace/uops.ts. Nothing
 // here knows op names: what an op does to control flow and memory follows from its operand kinds
 // (a written slot, a view, a label) and the table's `pseudo`/`ends` flags, so ops appended to the
 // table are interpreted without touching this file.
 
-import { ELEMENT_KIND_ARRAYS, OperandKind, UOPS, type UopDef } from '../../lib/kernel/uops.js';
-import { TRACE_HEADER_WORDS, TRACE_MAGIC, TRACE_VERSION, TraceBuilder } from '../../lib/kernel/trace.js';
+import { ELEMENT_KIND_ARRAYS, OperandKind, UOPS, type UopDef } from '../../lib/compiler/trace/uops.js';
+import { TRACE_HEADER_WORDS, TRACE_MAGIC, TRACE_VERSION, TraceBuilder } from '../../lib/compiler/trace/trace.js';
 
 /** The documented limits of the format (docs/trace-format.md); the engine reports the same in engineLimits(). */
 export const TRACE_LIMITS = {

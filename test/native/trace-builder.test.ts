@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 
 import { ElementKind, TRACE_MAGIC, TraceBuilder } from '../../lib/engine.js';
-import { OPCODES } from '../../lib/kernel/uops.js';
+import { OPCODES } from '../../lib/compiler/trace/uops.js';
 
 describe('TraceBuilder', () => {
   it('writes the header, declarations, parameters and ops in order', () => {

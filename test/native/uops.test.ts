@@ -1,4 +1,4 @@
-// Every micro-op against its JS oracle (the `js` field of lib/kernel/uops.ts) on edge values,
+// Every micro-op against its JS oracle (the `js` field of lib/compiler/trace/uops.ts) on edge values,
 // compared bit for bit with Object.is (which tells -0 from 0 and NaN from everything else); the
 // ops whose docs promise only some ulps (pow everywhere; on AArch64 the Math functions that
 // Node's GCC-built V8 fuses differently) within those ulps.
@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 
 import { compile, TraceBuilder, UOPS, type Kernel, type Operand } from '../../lib/engine.js';
-import { OperandKind, type UopDef } from '../../lib/kernel/uops.js';
+import { OperandKind, type UopDef } from '../../lib/compiler/trace/uops.js';
 import { F64_EDGES, I32_EDGES, TYPED_ARRAYS, U32_EDGES, show, ulpDistance } from './helpers.js';
 import { isApproximate, ulpBound } from './reference-interpreter.js';
 

@@ -5,7 +5,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ElementKind, ELEMENT_KIND_ARRAYS, OPCODES, OperandKind, UOPS } from '../../lib/kernel/uops.js';
+import { ElementKind, ELEMENT_KIND_ARRAYS, OPCODES, OperandKind, UOPS } from '../../lib/compiler/trace/uops.js';
 
 const REPO = resolve(__dirname, '../../..');
 const GENERATOR = join(REPO, 'tools/stencils/generate.mjs');
@@ -40,10 +40,10 @@ describe('stencil generator (tools/stencils/generate.mjs)', function () {
       const root = mkdtempSync(join(tmpdir(), 'jitctl-golden-'));
       try {
         cpSync(GOLDEN, root, { recursive: true });
-        const header = join(root, 'native/src/stencils/aarch64.h');
+        const header = join(root, 'native/generated/stencils/aarch64.h');
         writeFileSync(header, readFileSync(header, 'utf8').replace('0x', '0X'));
         const run = generator('--table', join(FIXTURES, 'toy-uops.mjs'), '--root', root, '--check');
-        assert.deepEqual([run.status, /native\/src\/stencils\/aarch64\.h: differs/.test(run.stderr)], [1, true], run.stderr);
+        assert.deepEqual([run.status, /native\/generated\/stencils\/aarch64\.h: differs/.test(run.stderr)], [1, true], run.stderr);
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
@@ -74,7 +74,7 @@ describe('stencil generator (tools/stencils/generate.mjs)', function () {
   });
 });
 
-describe('micro-op table (lib/kernel/uops.ts)', function () {
+describe('micro-op table (lib/compiler/trace/uops.ts)', function () {
   it('numbers opcodes by position', function () {
     assert.deepEqual(UOPS.map((uop) => uop.opcode), UOPS.map((_, index) => index));
   });

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // jitctl stencil generator: tools/stencils/uops.mjs (the micro-op table) + templates/*.h
 //   -> clang-19 objects per target (compile.mjs) -> ELF (elf.mjs) -> stencil model (holes.mjs)
-//   -> native/src/uops.h, native/src/stencils/{x86_64,aarch64}.h, lib/kernel/uops.ts,
-//      docs/uops.md (write.mjs).
+//   -> native/generated/uops.h, native/generated/stencils/{x86_64,aarch64}.h,
+//      lib/compiler/trace/uops.ts, docs/uops.md (write.mjs).
 //
 // Usage: node tools/stencils/generate.mjs [--check] [--table <module>] [--root <dir>]
 //   --check  regenerate in memory and exit 1 (with a summary) if a committed output differs.
@@ -44,10 +44,10 @@ const REPO = resolve(HERE, '../..');
 const TEMPLATES = join(HERE, 'templates');
 
 export const OUTPUTS = {
-  uopsHeader: 'native/src/uops.h',
-  x86_64: 'native/src/stencils/x86_64.h',
-  aarch64: 'native/src/stencils/aarch64.h',
-  uopsTs: 'lib/kernel/uops.ts',
+  uopsHeader: 'native/generated/uops.h',
+  x86_64: 'native/generated/stencils/x86_64.h',
+  aarch64: 'native/generated/stencils/aarch64.h',
+  uopsTs: 'lib/compiler/trace/uops.ts',
   uopsDoc: 'docs/uops.md',
 };
 

@@ -1,5 +1,5 @@
 // Stage 2: the model of a stencil. Turns one compiled object into { code, data } parts with
-// holes, in the vocabulary of native/src/stencil.h. Every relocation is either understood here
+// holes, in the vocabulary of native/core/stencil.h. Every relocation is either understood here
 // or generation fails: nothing is silently skipped.
 
 import { EM_AARCH64, EM_X86_64, SHF_ALLOC, SHF_EXECINSTR, SHN_UNDEF } from './elf.mjs';

@@ -1,5 +1,5 @@
 // The micro-op table: the ONE source of truth. generate.mjs derives from it the C stencil
-// sources, native/src/uops.h, the per-target stencil headers, lib/kernel/uops.ts and
+// sources, native/generated/uops.h, the per-target stencil headers, lib/compiler/trace/uops.ts and
 // docs/uops.md. Append new ops at the end of a family or of the list (opcodes are positions; the
 // runtime reads the tables and never hard-codes a number, but stable numbers keep diffs small).
 //
@@ -12,16 +12,17 @@
 
 export const OPERAND_KINDS = ['F64', 'I32', 'U32', 'View', 'Label', 'ImmI32', 'ImmF64'];
 
+// The trace format's view (element) kinds; a kind's code in a trace is its position here.
 export const ELEMENT_KINDS = [
-  { name: 'Int8', array: 'Int8Array', c: 'int8_t', integer: true },
-  { name: 'Uint8', array: 'Uint8Array', c: 'uint8_t', integer: true },
-  { name: 'Uint8Clamped', array: 'Uint8ClampedArray', c: 'uint8_t', integer: true },
-  { name: 'Int16', array: 'Int16Array', c: 'int16_t', integer: true },
-  { name: 'Uint16', array: 'Uint16Array', c: 'uint16_t', integer: true },
-  { name: 'Int32', array: 'Int32Array', c: 'int32_t', integer: true },
-  { name: 'Uint32', array: 'Uint32Array', c: 'uint32_t', integer: true },
-  { name: 'Float32', array: 'Float32Array', c: 'float', integer: false },
-  { name: 'Float64', array: 'Float64Array', c: 'double', integer: false },
+  { name: 'Int8', array: 'Int8Array', c: 'int8_t', bytes: 1, integer: true },
+  { name: 'Uint8', array: 'Uint8Array', c: 'uint8_t', bytes: 1, integer: true },
+  { name: 'Uint8Clamped', array: 'Uint8ClampedArray', c: 'uint8_t', bytes: 1, integer: true },
+  { name: 'Int16', array: 'Int16Array', c: 'int16_t', bytes: 2, integer: true },
+  { name: 'Uint16', array: 'Uint16Array', c: 'uint16_t', bytes: 2, integer: true },
+  { name: 'Int32', array: 'Int32Array', c: 'int32_t', bytes: 4, integer: true },
+  { name: 'Uint32', array: 'Uint32Array', c: 'uint32_t', bytes: 4, integer: true },
+  { name: 'Float32', array: 'Float32Array', c: 'float', bytes: 4, integer: false },
+  { name: 'Float64', array: 'Float64Array', c: 'double', bytes: 8, integer: false },
 ];
 
 const uops = [];

@@ -2,6 +2,8 @@
 // into the text of one committed output file. Pure functions of their inputs: no clock, no
 // paths, so that `--check` can compare byte for byte.
 
+import { RETURN_TYPES, SLOT_TYPES, TRACE_FORMAT } from './trace-format.mjs';
+
 const OPERAND_KIND_DOC = {
   F64: 'f64 slot (byte offset of the slot in the frame)',
   I32: 'i32 slot (byte offset)',
@@ -32,6 +34,7 @@ export function writeUopsHeader(table, digest) {
   out.push('};', '');
   out.push(`enum class OperandKind : uint8_t { ${operandKinds.join(', ')} };`, '');
   out.push(`enum class ElementKind : uint8_t { ${elementKinds.map((k, i) => `${k.name} = ${i}`).join(', ')} };`, '');
+  out.push(...traceFormatCpp(elementKinds));
   out.push('struct UopInfo {');
   out.push('  const char* name;');
   out.push('  uint8_t operandCount;');
@@ -50,6 +53,62 @@ export function writeUopsHeader(table, digest) {
   }
   out.push('};', '', '}  // namespace jitctl', '');
   return out.join('\n');
+}
+
+const hex32 = (n) => `0x${n.toString(16).padStart(8, '0')}`;
+const codeList = (types) => types.map((t) => `${t.code} ${t.ts}`).join(', ');
+
+// The trace format's constants (trace-format.mjs) for C++: the values, X-macros over every slot
+// type, return type and element kind (X(Name, code, ...)) so that native/core/trace.cc can tie the
+// public header's enums to them, and the tables the validator and the name functions read.
+function traceFormatCpp(elementKinds) {
+  const x = (types) => types.map((t) => `X(${t.name}, ${t.code}, "${t.ts}")`).join(' ');
+  const codes = (types) => types.map((t) => `{${t.code}, "${t.ts}"}`).join(', ');
+  return [
+    '// The trace format (docs/trace-format.md; tools/stencils/trace-format.mjs).',
+    `inline constexpr uint32_t kFormatMagic = ${hex32(TRACE_FORMAT.magic)};  // 'JTC1' as little-endian bytes`,
+    `inline constexpr uint32_t kFormatVersion = ${TRACE_FORMAT.version};`,
+    `inline constexpr uint32_t kFormatHeaderWords = ${TRACE_FORMAT.headerWords};`,
+    '',
+    '// X(Name, code, "name") per slot type and per return type; X(Name, code, bytes) per element kind.',
+    `#define JITCTL_SLOT_TYPES(X) ${x(SLOT_TYPES)}`,
+    `#define JITCTL_RETURN_TYPES(X) ${x(RETURN_TYPES)}`,
+    `#define JITCTL_ELEMENT_KINDS(X) ${elementKinds.map((k, i) => `X(${k.name}, ${i}, ${k.bytes})`).join(' ')}`,
+    '',
+    'struct TypeCode {',
+    '  int32_t code;',
+    '  const char* name;',
+    '};',
+    `inline constexpr TypeCode kSlotTypeCodes[${SLOT_TYPES.length}] = {${codes(SLOT_TYPES)}};`,
+    `inline constexpr TypeCode kReturnTypeCodes[${RETURN_TYPES.length}] = {${codes(RETURN_TYPES)}};`,
+    `inline constexpr const char* kSlotTypeCodeList = "${codeList(SLOT_TYPES)}";`,
+    `inline constexpr const char* kReturnTypeCodeList = "${codeList(RETURN_TYPES)}";`,
+    '',
+    'struct ElementKindInfo {',
+    '  const char* name;',
+    '  uint8_t bytes;',
+    '};',
+    `inline constexpr uint32_t kElementKindCount = ${elementKinds.length};`,
+    `inline constexpr ElementKindInfo kElementKinds[kElementKindCount] = {${elementKinds.map((k) => `{"${k.name}", ${k.bytes}}`).join(', ')}};`,
+    '',
+  ];
+}
+
+// The same constants for TypeScript (the trace builder writes them).
+function traceFormatTs() {
+  const record = (types) => `{ ${types.map((t) => `${t.ts}: ${t.code}`).join(', ')} }`;
+  return [
+    '/** The trace format (docs/trace-format.md). */',
+    `export const TRACE_MAGIC = ${hex32(TRACE_FORMAT.magic)}; // 'JTC1' as little-endian bytes`,
+    `export const TRACE_VERSION = ${TRACE_FORMAT.version};`,
+    `export const TRACE_HEADER_WORDS = ${TRACE_FORMAT.headerWords};`,
+    '',
+    `/** The code of each slot type in a trace's slot list (${codeList(SLOT_TYPES)}). */`,
+    `export const SLOT_TYPE_CODES = ${record(SLOT_TYPES)} as const;`,
+    `/** The code of each return type in a trace's header (${codeList(RETURN_TYPES)}). */`,
+    `export const RETURN_TYPE_CODES = ${record(RETURN_TYPES)} as const;`,
+    '',
+  ];
 }
 
 function byteLines(bytes, indent) {
@@ -97,8 +156,8 @@ export function writeTargetHeader(table, target, models, digest, flags) {
     `// ${real} stencils, ${codeBytes} code bytes (${(codeBytes / real).toFixed(1)} per stencil on average).`,
     '#pragma once',
     '',
-    '#include "../stencil.h"',
-    '#include "../uops.h"',
+    '#include "core/stencil.h"',
+    '#include "generated/uops.h"',
     '',
     `namespace jitctl::stencils::${target} {`,
     '',
@@ -138,6 +197,7 @@ export function writeUopsTs(table, digest) {
   out.push('export type ElementKind = (typeof ElementKind)[keyof typeof ElementKind];', '');
   out.push('/** TypedArray constructor name per ElementKind. */');
   out.push(`export const ELEMENT_KIND_ARRAYS: readonly string[] = [${elementKinds.map((k) => `'${k.array}'`).join(', ')}];`, '');
+  out.push(...traceFormatTs());
   out.push('export interface UopOperand {');
   out.push('  readonly name: string;');
   out.push('  readonly kind: OperandKind;');

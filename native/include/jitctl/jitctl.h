@@ -41,7 +41,9 @@ class Error : public std::runtime_error {
   ErrorKind kind_;
 };
 
-// Slot types and typed-array element kinds, with the numbering used in the trace format.
+// Slot types and typed-array element kinds, with the numbering used in the trace format. The
+// codes and the constants below are generated from one table (tools/stencils/trace-format.mjs
+// and the micro-op table's element kinds); static_asserts in native/core/trace.cc tie these to it.
 enum class SlotType : uint8_t { F64 = 1, I32 = 2, U32 = 3 };
 enum class ReturnType : uint8_t { Void = 0, F64 = 1, I32 = 2, U32 = 3 };
 enum class ViewKind : uint8_t {

@@ -19,7 +19,7 @@ typedef STENCIL_CC void Continuation(uint8_t* frame);
 extern Continuation _JIT_CONTINUE JIT_LOCAL;
 extern Continuation _JIT_TARGET JIT_LOCAL;
 
-// The 16 bytes just below the frame (jitctl::FrameHeader in native/src/stencil.h): the budget
+// The 16 bytes just below the frame (jitctl::FrameHeader in native/core/stencil.h): the budget
 // the poll stencil charges loops to, and the micro-op the shim calls (where a poll yielded).
 typedef struct {
   int64_t budget;

@@ -1,0 +1,223 @@
+// Source analysis of a hinted function with a real JavaScript parser (acorn): its kind, its
+// parameters, and the constructs that stop V8 from optimizing it, each with its position. Line and
+// column are 1-based and relative to the function's own source text (Function.prototype.toString),
+// since that is all a function object knows about where it came from.
+//
+// analyze() never throws: what it cannot analyze (native and bound functions, Proxies, source
+// acorn cannot parse) comes back with analyzable: false and the reason.
+
+import * as acorn from 'acorn';
+import { isProxy, sourceText, tools } from './realm.js';
+import type { AnyFunction, SourceAnalysis, SourceFinding } from '../types.js';
+
+type Kind = NonNullable<SourceAnalysis['kind']>;
+// acorn's node types are a union without an index signature; the walker reads nodes generically.
+type AnyNode = acorn.AnyNode & Record<string, unknown>;
+
+// Function.prototype.toString gives a method without its object or class, so the same text is
+// tried in the contexts where it is valid. A prefix never contains a newline, so only columns on
+// the first line shift.
+const WRAPPERS: ReadonlyArray<{ prefix: string; suffix: string }> = [
+  { prefix: '(', suffix: '\n)' },          // function, arrow, class, async/generator functions
+  { prefix: '({', suffix: '\n})' },        // methods, getters, setters, async and generator methods
+  { prefix: '(class{', suffix: '\n})' },   // static and #private methods
+];
+
+const PARSE_OPTIONS: acorn.Options = {
+  ecmaVersion: 'latest',
+  sourceType: 'script',
+  locations: true,
+  // A method alone refers to private names declared in its class, which the wrapper cannot know.
+  checkPrivateFields: false,
+};
+
+interface Root { kind: Kind; fn?: AnyNode; cls?: AnyNode }
+
+function isNode(value: unknown): value is AnyNode {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+function rootOf(program: acorn.Program, wrapper: number): Root | undefined {
+  const statement = program.body[0];
+  if (program.body.length !== 1 || statement.type !== 'ExpressionStatement') return undefined;
+  const expression = statement.expression as AnyNode;
+  if (wrapper === 0) {
+    if (expression.type === 'FunctionExpression') return { kind: 'function', fn: expression };
+    if (expression.type === 'ArrowFunctionExpression') return { kind: 'arrow', fn: expression };
+    if (expression.type === 'ClassExpression') return { kind: 'class', cls: expression };
+    return undefined;
+  }
+  let member: AnyNode | undefined;
+  if (wrapper === 1 && expression.type === 'ObjectExpression') member = (expression.properties as AnyNode[])[0];
+  if (wrapper === 2 && expression.type === 'ClassExpression') member = ((expression.body as AnyNode).body as AnyNode[])[0];
+  if (!member || !isNode(member.value) || member.value.type !== 'FunctionExpression') return undefined;
+  const kind: Kind = member.kind === 'get' ? 'getter' : member.kind === 'set' ? 'setter' : 'method';
+  return { kind, fn: member.value };
+}
+
+/** Collects defeating constructs under `node`, staying inside the function that owns them. */
+function collect(node: unknown, findings: Array<SourceFinding & { offset: number }>): void {
+  if (Array.isArray(node)) {
+    for (const child of node) collect(child, findings);
+    return;
+  }
+  if (!isNode(node)) return;
+  const found = (construct: string, at: acorn.Node = node): void => {
+    findings.push({ construct, line: at.loc!.start.line, column: at.loc!.start.column + 1, offset: at.start });
+  };
+  switch (node.type) {
+    // Nested functions and classes have their own `arguments` and their own optimization fate.
+    case 'FunctionExpression': case 'FunctionDeclaration':
+      return;
+    case 'ClassExpression': case 'ClassDeclaration':
+      collect(node.superClass, findings);
+      return;
+    case 'Identifier':
+      if (node.name === 'arguments') found('arguments');
+      return;
+    case 'WithStatement':
+      found('with');
+      break;
+    case 'DebuggerStatement':
+      found('debugger');
+      return;
+    case 'CallExpression': {
+      const callee = node.callee as AnyNode;
+      if (callee.type === 'Identifier' && callee.name === 'eval') found('eval');
+      if (callee.type === 'Identifier' && callee.name === 'Function') found('Function()');
+      break;
+    }
+    case 'NewExpression': {
+      const callee = node.callee as AnyNode;
+      if (callee.type === 'Identifier' && callee.name === 'Function') found('new Function');
+      break;
+    }
+    case 'MemberExpression':
+      collect(node.object, findings);
+      if (node.computed) collect(node.property, findings);
+      return;
+    case 'Property':
+      if (node.computed) collect(node.key, findings);
+      collect(node.value, findings);
+      return;
+    case 'LabeledStatement':
+      collect(node.body, findings);
+      return;
+    case 'BreakStatement': case 'ContinueStatement': case 'MetaProperty':
+      return;
+  }
+  for (const key of Object.keys(node)) {
+    if (key === 'loc' || key === 'type') continue;
+    const child = node[key];
+    if (typeof child === 'object' && child !== null) collect(child, findings);
+  }
+}
+
+function paramName(param: AnyNode, source: string): string {
+  if (param.type === 'Identifier') return param.name as string;
+  if (param.type === 'AssignmentPattern' && (param.left as AnyNode).type === 'Identifier') return (param.left as AnyNode).name as string;
+  if (param.type === 'RestElement' && (param.argument as AnyNode).type === 'Identifier') return `...${(param.argument as AnyNode).name as string}`;
+  return source.slice(param.start, param.end);
+}
+
+function analyzeRoot(root: Root, text: string, prefixLength: number): SourceAnalysis {
+  const findings: Array<SourceFinding & { offset: number }> = [];
+  let params: string[] = [];
+  let fnNode = root.fn;
+  if (root.cls) {
+    for (const member of ((root.cls.body as AnyNode).body as AnyNode[])) {
+      if (member.type === 'MethodDefinition') {
+        const value = member.value as AnyNode;
+        if (member.kind === 'constructor') params = (value.params as AnyNode[]).map((p) => paramName(p, text));
+        if (member.computed) collect(member.key, findings);
+        collect(value.params, findings);
+        collect(value.body, findings);
+      } else {
+        collect(member, findings);
+      }
+    }
+    collect(root.cls.superClass, findings);
+    fnNode = undefined;
+  }
+  if (fnNode) {
+    params = (fnNode.params as AnyNode[]).map((p) => paramName(p, text));
+    collect(fnNode.params, findings);
+    collect(fnNode.body, findings);
+  }
+  findings.sort((a, b) => a.offset - b.offset);
+  return {
+    analyzable: true,
+    kind: root.kind,
+    async: fnNode ? Boolean(fnNode.async) : false,
+    generator: fnNode ? Boolean(fnNode.generator) : false,
+    params,
+    defeats: findings.map(({ construct, line, column }) => ({
+      construct,
+      line,
+      // Undo the wrapper's prefix, which only shifts the first line.
+      column: line === 1 ? column - prefixLength : column,
+    })),
+  };
+}
+
+function notAnalyzable(reason: string): SourceAnalysis {
+  return { analyzable: false, reason, params: [], defeats: [] };
+}
+
+function analyzeSource(source: string): SourceAnalysis {
+  let firstError: unknown;
+  for (let i = 0; i < WRAPPERS.length; i++) {
+    const { prefix, suffix } = WRAPPERS[i];
+    const text = prefix + source + suffix;
+    let program: acorn.Program;
+    try {
+      program = acorn.parse(text, PARSE_OPTIONS);
+    } catch (error) {
+      firstError ??= error;
+      continue;
+    }
+    const root = rootOf(program, i);
+    if (root) return analyzeRoot(root, text, prefix.length);
+  }
+  const message = firstError instanceof Error ? firstError.message : 'unrecognised function source';
+  return notAnalyzable(`source could not be parsed: ${message}`);
+}
+
+// A hint applied in a loop analyzes the same source again and again; parse each text once.
+const CACHE_LIMIT = 256;
+const cache = new Map<string, SourceAnalysis>();
+
+/** A deep copy of an analysis: what jitctl keeps never leaves through a caller's hands. */
+export function copyAnalysis(analysis: SourceAnalysis): SourceAnalysis {
+  return { ...analysis, params: analysis.params.slice(), defeats: analysis.defeats.map((d) => ({ ...d })) };
+}
+
+/** True for class constructors, which a hint must not wrap. */
+export function isClass(fn: unknown): boolean {
+  if (typeof fn !== 'function' || isProxy(fn)) return false;
+  const source = sourceText(fn);
+  return source !== undefined && tools.isClassSource(source);
+}
+
+/** Analyzes a function's source; never throws. */
+export function analyze(fn: unknown): SourceAnalysis {
+  try {
+    if (typeof fn !== 'function') return notAnalyzable(`not a function (${fn === null ? 'null' : typeof fn})`);
+    if (isProxy(fn)) return notAnalyzable('Proxy: its target is hidden');
+    const source = sourceText(fn);
+    if (source === undefined) return notAnalyzable('no source text');
+    if (tools.isNativeSource(source)) {
+      const name = typeof fn.name === 'string' ? fn.name : '';
+      return notAnalyzable(name.startsWith('bound ') ? 'bound function: no source' : 'native function: no source');
+    }
+    let analysis = cache.get(source);
+    if (!analysis) {
+      analysis = analyzeSource(source);
+      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+      cache.set(source, analysis);
+    }
+    return copyAnalysis(analysis);
+  } catch (error) {
+    return notAnalyzable(`analysis failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

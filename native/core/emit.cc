@@ -1,0 +1,283 @@
+#include "core/emit.h"
+
+#include <cstring>
+#include <unordered_map>
+
+#include "core/errors.h"
+
+namespace jitctl {
+namespace {
+
+uint64_t alignUp(uint64_t v, uint64_t to) { return (v + to - 1) & ~(to - 1); }
+
+// A hole's value before the kernel has an address: kernel-relative (code, data, labels) or absolute
+// (operands, runtime functions).
+struct Resolved {
+  bool relative;
+  uint64_t value;
+};
+
+struct Layout {
+  std::vector<Placement> placements;        // shim first, then one per code op
+  std::vector<uint32_t> labelOffsets;       // code offset of each label
+  uint32_t codeSize = 0, dataEnd = 0, gotOffset = 0, trampolineOffset = 0, totalSize = 0, align = 16;
+  std::unordered_map<uint64_t, uint32_t> gotAbsolute, gotRelative, trampolineTargets;
+};
+
+class Emitter {
+ public:
+  // `maxBytes`: the most the kernel may take (the per-kernel limit, or the engine's cap when lower).
+  // Sizes are summed in 64 bits and checked as they grow, so an oversized trace fails while it is
+  // laid out, before any image buffer or executable memory is allocated.
+  Emitter(const ValidatedTrace& trace, const TargetStencils& target, uint64_t maxBytes)
+      : t_(trace), target_(target), maxBytes_(maxBytes) {}
+
+  void layout() {
+    const std::vector<uint32_t> pollWeights = backEdgeWeights();
+    l_.placements.reserve(t_.codeOps + 1);
+    placementOp_.reserve(t_.codeOps + 1);
+    l_.labelOffsets.assign(t_.labelCount, 0);
+    uint64_t code = 0;
+    addCode(kShimPlacement, *target_.shim, &code);
+    placementOp_.push_back(0);
+    for (size_t i = 0; i < t_.ops.size(); ++i) {
+      const ValidOp& op = t_.ops[i];
+      if (op.uop == Uop::LABEL) {
+        l_.labelOffsets[op.label] = static_cast<uint32_t>(code);  // the next op's code (the validator guarantees one follows)
+        if (pollWeights[op.label]) {  // a loop head: every iteration passes the interrupt check
+          placementOp_.push_back(static_cast<uint32_t>(i));
+          pollWeight_[l_.placements.size()] = pollWeights[op.label];
+          addCode(kPollPlacement, *target_.poll, &code);
+        }
+        continue;
+      }
+      if (kUopInfo[static_cast<int>(op.uop)].pseudo) continue;
+      placementOp_.push_back(static_cast<uint32_t>(i));
+      addCode(static_cast<int32_t>(op.uop), target_.stencils[static_cast<int>(op.uop)], &code);
+    }
+    l_.codeSize = static_cast<uint32_t>(code);
+    uint64_t data = code;
+    for (Placement& p : l_.placements) {
+      const Stencil& s = stencilOf(p);
+      if (s.data.size == 0) continue;
+      const uint32_t align = s.dataAlign ? s.dataAlign : 1;
+      if (align > l_.align) l_.align = align;
+      data = alignUp(data, align);
+      p.dataOffset = static_cast<uint32_t>(data);
+      data += s.data.size;
+      checkSize(data);
+    }
+    l_.dataEnd = static_cast<uint32_t>(data);
+    // GOT entries, one per distinct value; trampolines, one per distinct target (value + addend:
+    // the patchers branch to exactly that address).
+    for (size_t k = 0; k < l_.placements.size(); ++k) {
+      const Stencil& s = stencilOf(l_.placements[k]);
+      for (const StencilPart* part : {&s.code, &s.data})
+        for (uint32_t h = 0; h < part->holeCount; ++h) {
+          const Hole& hole = part->holes[h];
+          if (relocNeedsGot(hole.kind)) {
+            const Resolved r = resolve(k, hole);
+            auto& map = r.relative ? l_.gotRelative : l_.gotAbsolute;
+            map.emplace(r.value, static_cast<uint32_t>(l_.gotAbsolute.size() + l_.gotRelative.size()));
+          } else if (relocMayNeedTrampoline(hole.kind)) {
+            const Resolved r = resolve(k, hole);
+            if (!r.relative)
+              l_.trampolineTargets.emplace(trampolineTarget(r, hole), static_cast<uint32_t>(l_.trampolineTargets.size()));
+          }
+        }
+    }
+    const uint64_t gotOffset = alignUp(l_.dataEnd, 8);
+    const uint64_t gotEntries = l_.gotAbsolute.size() + l_.gotRelative.size();
+    const uint64_t trampolineOffset = alignUp(gotOffset + 8 * gotEntries, 16);
+    const uint64_t total = trampolineOffset + uint64_t{kTrampolineSize} * l_.trampolineTargets.size();
+    checkSize(total);
+    l_.gotOffset = static_cast<uint32_t>(gotOffset);
+    l_.trampolineOffset = static_cast<uint32_t>(trampolineOffset);
+    l_.totalSize = static_cast<uint32_t>(total);
+  }
+
+  void build(uint8_t* image, uint64_t base) {
+    std::memset(image, 0, l_.totalSize);
+    for (size_t k = 0; k < l_.placements.size(); ++k) {
+      const Placement& p = l_.placements[k];
+      const Stencil& s = stencilOf(p);
+      std::memcpy(image + p.codeOffset, s.code.bytes, s.code.size);
+      if (s.data.size) std::memcpy(image + p.dataOffset, s.data.bytes, s.data.size);
+    }
+    for (const auto& [value, index] : l_.gotAbsolute) std::memcpy(image + l_.gotOffset + 8 * index, &value, 8);
+    for (const auto& [value, index] : l_.gotRelative) {
+      const uint64_t address = base + value;
+      std::memcpy(image + l_.gotOffset + 8 * index, &address, 8);
+    }
+    for (size_t k = 0; k < l_.placements.size(); ++k) {
+      const Placement& p = l_.placements[k];
+      const Stencil& s = stencilOf(p);
+      patchPart(k, s.code, p.codeOffset, image, base);
+      patchPart(k, s.data, p.dataOffset, image, base);
+    }
+  }
+
+  Layout& result() { return l_; }
+
+ private:
+  const Stencil& stencilOf(const Placement& p) const {
+    if (p.uop == kShimPlacement) return *target_.shim;
+    if (p.uop == kPollPlacement) return *target_.poll;
+    return target_.stencils[p.uop];
+  }
+
+  // For each label that some branch at or after it jumps back to: the length of the longest such
+  // loop in ops (what one iteration charges to the call's budget), else 0. Every cycle in a
+  // kernel's control flow contains a backward branch, so a poll at each of their targets bounds
+  // the work between two checks.
+  std::vector<uint32_t> backEdgeWeights() const {
+    std::vector<uint32_t> definedAt(t_.labelCount, UINT32_MAX), weights(t_.labelCount, 0);
+    for (size_t i = 0; i < t_.ops.size(); ++i) {
+      const ValidOp& op = t_.ops[i];
+      if (op.uop == Uop::LABEL) {
+        definedAt[op.label] = static_cast<uint32_t>(i);
+      } else if (op.label >= 0 && definedAt[op.label] != UINT32_MAX) {
+        const uint64_t length = i - definedAt[op.label];
+        const uint32_t weight = static_cast<uint32_t>(length < kMaxPollWeight ? length : kMaxPollWeight);
+        if (weight > weights[op.label]) weights[op.label] = weight;
+      }
+    }
+    return weights;
+  }
+
+  void addCode(int32_t uop, const Stencil& s, uint64_t* code) {
+    if (s.code.size == 0 && uop >= 0)
+      fail(ErrorKind::Trace, "micro-op %s has no stencil for %s", kUopInfo[uop].name, target_.arch);
+    l_.placements.push_back(Placement{uop, static_cast<uint32_t>(*code), s.code.size, 0, s.data.size});
+    *code += s.code.size;
+    checkSize(*code);
+  }
+
+  void checkSize(uint64_t bytes) const {
+    if (bytes <= maxBytes_) return;
+    if (maxBytes_ < kMaxKernelBytes)
+      fail(ErrorKind::Range,
+           "kernel too large: it needs more than the executable memory cap of %llu bytes "
+           "(raise it with configure({ maxExecutableBytes }))",
+           static_cast<unsigned long long>(maxBytes_));
+    fail(ErrorKind::Range, "kernel too large: it needs more than %llu bytes, the limit for one kernel (maxKernelBytes)",
+         static_cast<unsigned long long>(kMaxKernelBytes));
+  }
+
+  // The address a trampoline jumps to: a patcher writes S + A into it, so two holes share one only
+  // when both agree.
+  static uint64_t trampolineTarget(const Resolved& r, const Hole& hole) {
+    return r.value + static_cast<uint64_t>(hole.addend);
+  }
+
+  Resolved resolve(size_t k, const Hole& hole) const {
+    const Placement& p = l_.placements[k];
+    switch (hole.value) {
+      case HoleValue::Code:
+        return {true, p.codeOffset};
+      case HoleValue::Data:
+        return {true, p.dataOffset};
+      case HoleValue::Continue:
+        return {true, k + 1 < l_.placements.size() ? l_.placements[k + 1].codeOffset : l_.codeSize};
+      case HoleValue::Target: {
+        const ValidOp* op = opFor(k);
+        if (!op || op->label < 0)
+          fail(ErrorKind::Trace, "stencil %s refers to a branch target but the op has no label operand", name(p));
+        return {true, l_.labelOffsets[op->label]};
+      }
+      case HoleValue::Operand: {
+        if (p.uop == kPollPlacement) {
+          if (hole.index != 0) fail(ErrorKind::Trace, "the poll stencil refers to operand %u; it has one", hole.index);
+          return {false, pollWeight_.at(k)};
+        }
+        const ValidOp* op = opFor(k);
+        if (!op || hole.index >= op->operandCount)
+          fail(ErrorKind::Trace, "stencil %s refers to operand %u, which the op does not have", name(p), hole.index);
+        return {false, t_.operands[op->firstOperand + hole.index]};
+      }
+      case HoleValue::Extern:
+        if (hole.index >= target_.externCount)
+          fail(ErrorKind::Trace, "stencil %s refers to unknown runtime function %u", name(p), hole.index);
+        return {false, target_.externs[hole.index]};
+    }
+    fail(ErrorKind::Trace, "stencil %s has a hole of unknown kind", name(p));
+  }
+
+  // The op behind placement k (placement 0 is the shim, which has no operands).
+  const ValidOp* opFor(size_t k) const { return k == 0 ? nullptr : &t_.ops[placementOp_[k]]; }
+
+  const char* name(const Placement& p) const { return placementName(p.uop); }
+
+  void patchPart(size_t k, const StencilPart& part, uint32_t partOffset, uint8_t* image, uint64_t base) {
+    for (uint32_t h = 0; h < part.holeCount; ++h) {
+      const Hole& hole = part.holes[h];
+      const Resolved r = resolve(k, hole);
+      PatchSite site{};
+      site.at = image + partOffset + hole.offset;
+      site.offsetInPart = hole.offset;
+      site.place = base + partOffset + hole.offset;
+      site.value = r.relative ? base + r.value : r.value;
+      site.addend = hole.addend;
+      if (relocNeedsGot(hole.kind)) {
+        const auto& map = r.relative ? l_.gotRelative : l_.gotAbsolute;
+        site.gotEntry = base + l_.gotOffset + 8 * map.at(r.value);
+      } else if (relocMayNeedTrampoline(hole.kind) && !r.relative) {
+        const uint32_t offset =
+            l_.trampolineOffset + kTrampolineSize * l_.trampolineTargets.at(trampolineTarget(r, hole));
+        site.trampoline = base + offset;
+        site.trampolineAt = image + offset;
+      }
+      target_.patch(hole.kind, site);
+    }
+  }
+
+  const ValidatedTrace& t_;
+  const TargetStencils& target_;
+  const uint64_t maxBytes_;
+  Layout l_;
+  std::vector<uint32_t> placementOp_;  // placement -> op index
+  std::unordered_map<size_t, uint32_t> pollWeight_;  // poll placement -> its loop's length in ops
+};
+
+}  // namespace
+
+const char* placementName(int32_t uop) {
+  if (uop == kShimPlacement) return "shim";
+  if (uop == kPollPlacement) return "poll";
+  return kUopInfo[uop].name;
+}
+
+EmittedKernel emitKernel(const ValidatedTrace& trace, const TargetStencils& target, ExecMemory* memory,
+                         std::vector<uint8_t>* image, uint64_t imageAddress) {
+  const uint64_t maxBytes = memory && memory->cap() < kMaxKernelBytes ? memory->cap() : kMaxKernelBytes;
+  Emitter emitter(trace, target, maxBytes);
+  emitter.layout();
+  Layout& l = emitter.result();
+  // Before the image buffer: a kernel that cannot get executable memory under the cap allocates nothing.
+  if (memory) memory->checkCapacity(l.totalSize, l.align);
+  EmittedKernel out;
+  out.codeSize = l.codeSize;
+  out.dataSize = l.totalSize - l.codeSize;
+  out.gotEntries = static_cast<uint32_t>(l.gotAbsolute.size() + l.gotRelative.size());
+  out.trampolines = static_cast<uint32_t>(l.trampolineTargets.size());
+  std::vector<uint8_t> local;
+  std::vector<uint8_t>& buffer = image ? *image : local;
+  buffer.resize(l.totalSize);
+  if (!memory) {
+    emitter.build(buffer.data(), imageAddress);
+    out.placements = std::move(l.placements);
+    return out;
+  }
+  out.block = memory->allocate(l.totalSize, l.align);
+  try {
+    emitter.build(buffer.data(), reinterpret_cast<uint64_t>(out.block.address));
+    memory->write(out.block, buffer.data());
+  } catch (...) {
+    memory->discard(out.block);  // no kernel was made: stats count neither a compile nor a free
+    throw;
+  }
+  out.placements = std::move(l.placements);
+  return out;
+}
+
+}  // namespace jitctl

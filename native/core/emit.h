@@ -1,0 +1,46 @@
+// The emitter: copies the stencils of a validated trace back to back into executable memory and
+// patches every hole. Pass one lays the kernel out (code offsets, label addresses, data, GOT and
+// trampolines); pass two builds the image at its final address and writes it in one go.
+//
+// Kernel layout: [shim][op 0]...[op n-1] | [data of each stencil, aligned] [GOT] [trampolines]
+// with a poll (the interrupt check, see FrameHeader in stencil.h) before every op that a backward
+// branch reaches.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/exec_memory.h"
+#include "core/target.h"
+#include "core/validate.h"
+
+namespace jitctl {
+
+constexpr int32_t kShimPlacement = -1;
+constexpr int32_t kPollPlacement = -2;
+// A loop's charge per iteration is its length in ops, at most this (the budget is per call slice).
+constexpr uint32_t kMaxPollWeight = 1u << 20;
+
+struct Placement {
+  int32_t uop;  // a Uop, or kShimPlacement / kPollPlacement
+  uint32_t codeOffset, codeSize, dataOffset, dataSize;
+};
+
+// "shim", "poll" or the micro-op's name.
+const char* placementName(int32_t uop);
+
+struct EmittedKernel {
+  ExecMemory::Block block;
+  uint32_t codeSize = 0;
+  uint32_t dataSize = 0;
+  uint32_t gotEntries = 0;
+  uint32_t trampolines = 0;
+  std::vector<Placement> placements;
+};
+
+// Lays out and patches the kernel; when `memory` is null only the image is built (for tests of a
+// target that cannot run here), at address `imageAddress`, into `image`.
+EmittedKernel emitKernel(const ValidatedTrace& trace, const TargetStencils& target, ExecMemory* memory,
+                         std::vector<uint8_t>* image = nullptr, uint64_t imageAddress = 0);
+
+}  // namespace jitctl
