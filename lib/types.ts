@@ -140,9 +140,37 @@ export interface HintTarget {
   site: 'function' | 'method' | 'static-method';
 }
 
-/** A tier implementation. */
+/** Whether a tier can serve a hint for a function, and why (or why not). */
+export type Availability = { ok: true; reason: string } | { ok: false; reason: string };
+
+/** What the router found about the runtime, as the tiers need it to decide (lib/router/detect.ts). */
+export interface RuntimeFacts {
+  /** The runtime as a reader knows it: 'Node 20.20.2 (V8 11.3...)', 'Deno 2.9.6 (V8 15.0...)', 'Bun 1.4.5'. */
+  label: string;
+  /** Node or Deno: V8, with a JIT that intrinsics or warm-up can steer. */
+  runsV8: boolean;
+  /** No optimizing JIT (--jitless, or TurboFan and Maglev off). */
+  jitless: boolean;
+}
+
+/**
+ * What the router asks a tier: the hint, the function (null for "a plain function with default
+ * options", what `jitctl info` prints), its options (null likewise), and whether the user forced
+ * this tier (option `tier`, or the global mode).
+ */
+export interface AvailabilityQuery {
+  hint: Hint;
+  fn: AnyFunction | null;
+  options: NormalizedOptions | null;
+  forced: boolean;
+  runtime: RuntimeFacts;
+}
+
+/** A tier implementation: it says what it needs (availability) and applies the hint. */
 export interface Strategy {
   readonly tier: Tier;
+  /** Whether this tier can serve the query; never throws. */
+  availability(query: AvailabilityQuery): Availability;
   /**
    * Applies the hint and returns what replaces `target.fn`: `fn` itself wherever nothing has to
    * run per call (noop, jitIgnore), otherwise a thin wrapper.

@@ -233,6 +233,7 @@ const detection: Detection = runDetection();
 const compiled = loaded as IntrinsicsLoad | null;  // set inside runDetection
 installV8State({
   available: compiled !== null, intrinsics: compiled?.intrinsics ?? {}, nativesSyntax: detection.nativesSyntax,
+  nativesSyntaxError: detection.errors[0] ?? null,
   maglev: detection.maglev, turbofan: detection.turbofan, jitless: detection.jitless, statusLayout: detection.statusLayout,
   optimizeMode: detection.optimizeMode, v8Version: detection.v8Version,
 });

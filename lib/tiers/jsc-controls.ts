@@ -19,6 +19,11 @@ export function useJscModule(mod: JscModule | null): void {
   handedOver = mod;
 }
 
+/** The module the router handed over (null but on Bun). */
+export function handedOverModule(): JscModule | null {
+  return handedOver;
+}
+
 /** A bun:jsc call that never throws; undefined when the module or the call failed. */
 export function jscCall(name: keyof JscModule, fn: AnyFunction): unknown {
   const mod = handedOver;

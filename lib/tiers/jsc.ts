@@ -24,9 +24,9 @@ import { inspectFunction, type FunctionKind } from '../v8/classify.js';
 import { recordRun, runSamples } from '../runtime/samples.js';
 import { runSampleSlices } from '../runtime/warmup-queue.js';
 import { scheduleWarmup } from './warmup.js';
-import { jscCall, type JscModule } from './jsc-controls.js';
+import { handedOverModule, jscCall, type JscModule } from './jsc-controls.js';
 import { observeJsc, watchOnce } from './jsc-observe.js';
-import type { AnyFunction, FunctionRecord, Hint, HintTarget, NormalizedOptions, Strategy } from '../types.js';
+import type { Availability, AvailabilityQuery, AnyFunction, FunctionRecord, Hint, HintTarget, NormalizedOptions, Strategy } from '../types.js';
 
 const NEEDED: Record<Hint, ReadonlyArray<keyof JscModule>> = {
   focus: ['optimizeNextInvocation', 'numberOfDFGCompiles', 'reoptimizationRetryCount'],
@@ -185,6 +185,8 @@ function applyOnce(target: HintTarget): AnyFunction {
 
 export const jscStrategy: Strategy = Object.freeze({
   tier: 'jsc' as const,
+  availability: ({ hint, fn, options }: AvailabilityQuery): Availability =>
+    jscAvailability(handedOverModule(), hint, fn, options) as Availability,
   apply(target: HintTarget): AnyFunction {
     switch (target.record.hint) {
       case 'focus': return applyFocus(target);

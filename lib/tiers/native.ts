@@ -6,6 +6,7 @@
 // never loads the addon for a tier that cannot be used yet.
 
 import type { Detection } from '../router/detect.js';
+import type { AnyFunction, Availability, AvailabilityQuery, HintTarget, Strategy } from '../types.js';
 
 /** Whether the native tier can take functions now, and why not (the router says "not available: <reason>"). */
 export function nativeAvailability(addon?: Detection['addon']): { available: boolean; reason: string } {
@@ -14,3 +15,16 @@ export function nativeAvailability(addon?: Detection['addon']): { available: boo
   else if (addon && addon.supported === false) reason += ` (and the addon has no stencils for ${addon.nativeArch ?? addon.arch})`;
   return { available: false, reason };
 }
+
+export const nativeStrategy: Strategy = Object.freeze({
+  tier: 'native' as const,
+  availability({ hint }: AvailabilityQuery): Availability {
+    if (hint !== 'focus') return { ok: false, reason: 'the native tier compiles jitFocus kernels only' };
+    const { available, reason } = nativeAvailability();
+    return available ? { ok: true, reason } : { ok: false, reason: `not available: ${reason}` };
+  },
+  // Never chosen until the front end exists: availability says so.
+  apply(target: HintTarget): AnyFunction {
+    return target.fn;
+  },
+});

@@ -21,13 +21,15 @@ import {
   MIN_FEEDBACK_CALLS, neverOptimize, optimizeMode, prepareForOptimization, requestConcurrentOptimization, requestOptimization,
 } from '../v8/control.js';
 import { makeTierProbe, observeTier } from '../v8/probes.js';
+import { v8Refusal } from '../v8/classify.js';
+import { v8 } from '../v8/state.js';
 import { isOptimizedTier, recordTier, trackFunction, watchTier } from '../runtime/tierwatch.js';
 import { recordRun, runSamples } from '../runtime/samples.js';
 import { runSampleSlices } from '../runtime/warmup-queue.js';
 import { scheduleWarmup } from './warmup.js';
 import { watchFunction } from './watch.js';
 import { gatedWrapper, type GateState } from '../wrap/gated.js';
-import type { AnyFunction, FunctionRecord, HintTarget, Strategy } from '../types.js';
+import type { AnyFunction, Availability, AvailabilityQuery, FunctionRecord, Hint, HintTarget, RuntimeFacts, Strategy } from '../types.js';
 
 function note(record: FunctionRecord, text: string): void {
   if (!record.fallbacks.includes(text)) record.fallbacks.push(text);
@@ -319,8 +321,48 @@ function applyOnce(target: HintTarget): AnyFunction {
   });
 }
 
+const NEEDED_INTRINSICS: Record<Hint, readonly string[]> = {
+  // %IsWasmCode for every hint: without it, asm.js exports cannot be kept out of the intrinsics' reach.
+  // %GetOptimizationStatus for focus: a function is prepared only once it is compiled (isCompiled).
+  focus: ['IsWasmCode', 'GetOptimizationStatus', 'PrepareFunctionForOptimization', 'ActiveTierIsTurbofan', 'ActiveTierIsIgnition'],
+  ignore: ['IsWasmCode', 'NeverOptimizeFunction', 'DeoptimizeFunction'],
+  once: ['IsWasmCode', 'NeverOptimizeFunction', 'DeoptimizeFunction', 'ActiveTierIsTurbofan', 'ActiveTierIsIgnition'],
+};
+
+/** Why this tier cannot serve `hint` on this runtime (independent of the function), or null. */
+function runtimeRefusal(hint: Hint, runtime: RuntimeFacts): string | null {
+  const state = v8();
+  if (!runtime.runsV8) return `not V8 (${runtime.label})`;
+  if (runtime.jitless) return 'no optimizing JIT (--jitless or TurboFan and Maglev off)';
+  if (state.nativesSyntax === 'unavailable') return `V8 natives syntax unavailable (${state.nativesSyntaxError ?? 'unknown reason'})`;
+  const intrinsics = state.intrinsics as Record<string, unknown>;
+  const absent = NEEDED_INTRINSICS[hint].filter((name) => !intrinsics[name]);
+  if (absent.length > 0) return `missing V8 intrinsics: ${absent.map((n) => `%${n}`).join(', ')}`;
+  if (hint === 'focus' && !state.optimizeMode) return 'no way to request optimization on this V8';
+  return null;
+}
+
+function servedReason(hint: Hint): string {
+  const { v8Version, turbofan, optimizeMode } = v8();
+  const v = `V8 ${v8Version}`;
+  switch (hint) {
+    case 'focus': return `${v}: first call, prepare, feedback, then ${optimizeMode === 'eager' ? 'eager' : 'on-next-call'} ${turbofan ? 'TurboFan' : 'Maglev'}`;
+    case 'ignore': return `${v}: never optimized (NeverOptimize + Deoptimize)`;
+    case 'once': return `${v}: deopts counted, pinned after maxDeopts`;
+  }
+}
+
+function availability({ hint, fn, runtime }: AvailabilityQuery): Availability {
+  const refusedHere = runtimeRefusal(hint, runtime);
+  if (refusedHere) return { ok: false, reason: refusedHere };
+  const refusal = fn ? v8Refusal(hint, fn) : null;
+  if (refusal) return { ok: false, reason: refusal };
+  return { ok: true, reason: servedReason(hint) };
+}
+
 export const v8Strategy: Strategy = Object.freeze({
   tier: 'v8' as const,
+  availability,
   apply(target: HintTarget): AnyFunction {
     switch (target.record.hint) {
       case 'focus': return applyFocus(target);

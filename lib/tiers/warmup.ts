@@ -6,7 +6,8 @@
 import { recordRun } from '../runtime/samples.js';
 import { runSampleSlices, runToEnd, scheduleManual, type WarmupSteps } from '../runtime/warmup-queue.js';
 import { gatedWrapper, type GateState } from '../wrap/gated.js';
-import type { AnyFunction, HintTarget, SourceAnalysis, Strategy } from '../types.js';
+import { KIND_REASONS, inspectFunction } from '../v8/classify.js';
+import type { Availability, AvailabilityQuery, AnyFunction, HintTarget, SourceAnalysis, Strategy } from '../types.js';
 
 /** A wrapper that runs `once()` just before the first call, then only forwards. */
 export function beforeFirstCall(fn: AnyFunction, once: () => void, analysis: SourceAnalysis | null = null): AnyFunction {
@@ -48,6 +49,15 @@ export function scheduleWarmup(target: HintTarget, warm: (thisArg: unknown) => W
 
 export const warmupStrategy: Strategy = Object.freeze({
   tier: 'warmup' as const,
+  availability({ hint, fn, options, forced, runtime }: AvailabilityQuery): Availability {
+    if (hint === 'ignore') return { ok: false, reason: 'warm-up cannot keep a function from being optimized' };
+    if (fn && inspectFunction(fn).kind === 'class') return { ok: false, reason: KIND_REASONS.class };
+    if (options && options.samples.length === 0) return { ok: false, reason: 'no samples to warm up with' };
+    if (!forced && !runtime.runsV8) return { ok: false, reason: `not V8 (${runtime.label})` };
+    // Decided by measurement (docs/decisions.md): without a JIT, warm-up calls cost time and buy nothing.
+    if (!forced && runtime.jitless) return { ok: false, reason: 'no JIT to warm up (--jitless)' };
+    return { ok: true, reason: options ? `${options.samples.length} sample(s), ${options.warmup} call(s) at ${options.when}` : 'sample calls' };
+  },
   apply(target: HintTarget): AnyFunction {
     const { fn, record, options } = target;
     if (options.samples.length === 0 || options.warmup === 0) return fn;

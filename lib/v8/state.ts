@@ -12,6 +12,8 @@ export interface V8State {
   available: boolean;
   intrinsics: Intrinsics;
   nativesSyntax: NativesSyntax;
+  /** Why natives syntax is unavailable, when it is (Deno: how to switch it on). */
+  nativesSyntaxError: string | null;
   maglev: boolean | null;
   turbofan: boolean | null;
   /** No optimizing compiler to control: --jitless (command line or NODE_OPTIONS), or TurboFan and Maglev both off. */
@@ -23,7 +25,7 @@ export interface V8State {
 }
 
 const NONE: V8State = Object.freeze({
-  available: false, intrinsics: {}, nativesSyntax: 'unavailable', maglev: null, turbofan: null, jitless: false,
+  available: false, intrinsics: {}, nativesSyntax: 'unavailable', nativesSyntaxError: null, maglev: null, turbofan: null, jitless: false,
   statusLayout: null, optimizeMode: null, v8Version: null,
 }) as V8State;
 
