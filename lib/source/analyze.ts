@@ -7,7 +7,7 @@
 // acorn cannot parse) comes back with analyzable: false and the reason.
 
 import * as acorn from 'acorn';
-import { isProxy, sourceText, tools } from './realm.js';
+import { classifySource, isProxy } from './realm.js';
 import type { AnyFunction, SourceAnalysis, SourceFinding } from '../types.js';
 
 type Kind = NonNullable<SourceAnalysis['kind']>;
@@ -194,20 +194,17 @@ export function copyAnalysis(analysis: SourceAnalysis): SourceAnalysis {
 
 /** True for class constructors, which a hint must not wrap. */
 export function isClass(fn: unknown): boolean {
-  if (typeof fn !== 'function' || isProxy(fn)) return false;
-  const source = sourceText(fn);
-  return source !== undefined && tools.isClassSource(source);
+  return classifySource(fn).kind === 'class';
 }
 
 /** Analyzes a function's source; never throws. */
 export function analyze(fn: unknown): SourceAnalysis {
   try {
-    if (typeof fn !== 'function') return notAnalyzable(`not a function (${fn === null ? 'null' : typeof fn})`);
-    if (isProxy(fn)) return notAnalyzable('Proxy: its target is hidden');
-    const source = sourceText(fn);
-    if (source === undefined) return notAnalyzable('no source text');
-    if (tools.isNativeSource(source)) {
-      const name = typeof fn.name === 'string' ? fn.name : '';
+    const { kind, source } = classifySource(fn);
+    if (kind === 'not-a-function') return notAnalyzable(`not a function (${fn === null ? 'null' : typeof fn})`);
+    if (kind === 'proxy') return notAnalyzable(isProxy(fn) ? 'Proxy: its target is hidden' : 'no source text');
+    if (kind === 'native') {
+      const name = typeof (fn as AnyFunction).name === 'string' ? (fn as AnyFunction).name as string : '';
       return notAnalyzable(name.startsWith('bound ') ? 'bound function: no source' : 'native function: no source');
     }
     let analysis = cache.get(source);

@@ -261,3 +261,27 @@ export function sourceText(fn: unknown): string | undefined {
     return undefined;
   }
 }
+
+/** What a value is, as far as its source text tells: the one classification the guards and the analysis share. */
+export type SourceKind = 'not-a-function' | 'proxy' | 'native' | 'class' | 'asm' | 'source';
+
+/**
+ * Classifies `fn` by its source text: a Proxy (or an exotic callable with no readable text), a
+ * native or bound function ("[native code]"), a class constructor, an asm.js module, or a function
+ * with source. `source` is the text where there is one to read (not for natives). Never throws.
+ */
+export function classifySource(fn: unknown): { kind: SourceKind; source: string } {
+  if (typeof fn !== 'function') return { kind: 'not-a-function', source: '' };
+  try {
+    if (isProxy(fn)) return { kind: 'proxy', source: '' };
+  } catch {
+    return { kind: 'proxy', source: '' };
+  }
+  const source = sourceText(fn);
+  if (source === undefined) return { kind: 'proxy', source: '' };
+  if (tools.isNativeSource(source)) return { kind: 'native', source: '' };
+  if (tools.isClassSource(source)) return { kind: 'class', source };
+  // "use asm" modules abort %PrepareFunctionForOptimization once V8 has validated them.
+  if (tools.isAsmModuleSource(source)) return { kind: 'asm', source };
+  return { kind: 'source', source };
+}

@@ -3,7 +3,7 @@
 // on it for a hint. Never throws.
 
 import { trustNativesSyntax } from '../config.js';
-import { isProxy, sourceText, tools } from '../source/realm.js';
+import { classifySource } from '../source/realm.js';
 import { mayBeNeverOptimized } from './never-optimized.js';
 import { v8 } from './state.js';
 import type { AnyFunction, Hint } from '../types.js';
@@ -14,19 +14,8 @@ interface Inspection { kind: FunctionKind; source: string }
 
 /** What kind of function `fn` is, as far as the intrinsics' safety goes. Never throws. */
 export function inspectFunction(fn: unknown): Inspection {
-  if (typeof fn !== 'function') return { kind: 'not-a-function', source: '' };
-  try {
-    if (isProxy(fn)) return { kind: 'proxy', source: '' };
-  } catch {
-    return { kind: 'proxy', source: '' };
-  }
-  // Only exotic callables (a revoked Proxy, a cross-realm oddity) have no source text.
-  const source = sourceText(fn);
-  if (source === undefined) return { kind: 'proxy', source: '' };
-  if (tools.isNativeSource(source)) return { kind: 'native', source: '' };
-  if (tools.isClassSource(source)) return { kind: 'class', source };
-  // "use asm" modules abort %PrepareFunctionForOptimization once V8 has validated them.
-  if (tools.isAsmModuleSource(source)) return { kind: 'asm', source };
+  const { kind, source } = classifySource(fn);
+  if (kind !== 'source') return { kind, source };
   // The functions a validated asm.js module exports have plain JS source but run as WebAssembly,
   // and the intrinsics abort on them. %IsWasmCode is safe here: fn is now known to be a real JS
   // function (not native, bound or a Proxy).
