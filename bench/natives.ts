@@ -1,32 +1,16 @@
 // Benchmarks observe V8 on their own: intrinsic wrappers compiled the way jitctl compiles its own
 // (natives syntax on for the compile, then off), used only on plain functions the benchmark made.
 
-import * as v8 from 'node:v8';
-
-type Probe = (fn: unknown, arg?: unknown) => unknown;
+// The same wrappers the tests use.
+import { compileProbes } from '../test/helpers/intrinsic-probes.js';
 
 const NAMES = [
   'ActiveTierIsTurbofan', 'ActiveTierIsMaglev', 'PrepareFunctionForOptimization', 'OptimizeFunctionOnNextCall',
   'OptimizeTurbofanEager',
 ] as const;
 
-function compile(): Partial<Record<(typeof NAMES)[number] | 'OptimizeConcurrent', Probe>> {
-  const out: Partial<Record<(typeof NAMES)[number] | 'OptimizeConcurrent', Probe>> = {};
-  let already = true;
-  try { new Function(`return %IsTurbofanEnabled() /* bench probe ${Math.random()} */`); } catch { already = false; }
-  if (!already) v8.setFlagsFromString('--allow-natives-syntax');
-  try {
-    for (const name of NAMES) {
-      try { out[name] = new Function('f', `return %${name}(f) /* bench */`) as Probe; } catch { /* not on this V8 */ }
-    }
-    try { out.OptimizeConcurrent = new Function('f', 'return %OptimizeFunctionOnNextCall(f, "concurrent") /* bench */') as Probe; } catch { /* */ }
-  } finally {
-    if (!already) v8.setFlagsFromString('--no-allow-natives-syntax');
-  }
-  return out;
-}
-
-export const natives = compile();
+export const natives: Partial<Record<(typeof NAMES)[number] | 'OptimizeConcurrent', (fn: unknown) => unknown>> =
+  compileProbes(NAMES, { OptimizeConcurrent: 'return %OptimizeFunctionOnNextCall(f, "concurrent")' });
 
 export function isTurbofan(fn: unknown): boolean {
   return natives.ActiveTierIsTurbofan?.(fn) === true;

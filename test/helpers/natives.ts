@@ -1,49 +1,11 @@
-// Independent observation for tests: compiles its own intrinsic wrappers the same way jitctl does
-// (natives syntax switched on at run time, then off), so that a test checks what V8 reports rather
-// than what jitctl's router says. Only ever called on real user functions.
+// Independent observation for tests: intrinsic wrappers of their own (intrinsic-probes.ts), so that
+// a test checks what V8 reports rather than what jitctl's router says; and child processes.
 
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
+import { compileProbes } from './intrinsic-probes.js';
 
-type Probe = (fn: unknown) => unknown;
-
-function compile(): Record<string, Probe> {
-  const names = ['ActiveTierIsTurbofan', 'ActiveTierIsMaglev', 'GetOptimizationStatus'];
-  const probes: Record<string, Probe> = {};
-  let already = true;
-  try { new Function(`return %IsTurbofanEnabled() /* test probe ${Math.random()} */`); } catch { already = false; }
-  if (!already) v8.setFlagsFromString('--allow-natives-syntax');
-  try {
-    for (const name of names) probes[name] = new Function('f', `return %${name}(f) /* test helper */`) as Probe;
-  } finally {
-    if (!already) v8.setFlagsFromString('--no-allow-natives-syntax');
-  }
-  return probes;
-}
-
-const compiled = compile();
-
-/**
- * Calls a probe. V8 may flush the bytecode of a function that has not run for a while, and then
- * compiles it again on its next call: with natives syntax off by then, that is a SyntaxError, so
- * the call is retried with the syntax on for the recompilation.
- */
-function callProbe(name: string, fn: unknown): unknown {
-  try {
-    return compiled[name](fn);
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    v8.setFlagsFromString('--allow-natives-syntax');
-    try {
-      return compiled[name](fn);
-    } finally {
-      v8.setFlagsFromString('--no-allow-natives-syntax');
-    }
-  }
-}
-
-const probes: Record<string, Probe> = Object.fromEntries(Object.keys(compiled).map((name) => [name, (fn: unknown) => callProbe(name, fn)]));
+const probes = compileProbes(['ActiveTierIsTurbofan', 'ActiveTierIsMaglev', 'GetOptimizationStatus']);
 
 /** True when `fn` runs TurboFan code now. */
 export function isTurbofan(fn: (...args: never[]) => unknown): boolean {
