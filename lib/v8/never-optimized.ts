@@ -29,12 +29,12 @@ function holder(): object {
   return proc ?? globalThis;
 }
 
-/** The isolate's registry, and whether this copy of jitctl created it. */
-function sharedRegistry(): { registry: SourceRegistry; shared: boolean } {
+/** The isolate's registry: another copy's when there is one, else a new one, shared from now on. */
+function sharedRegistry(): SourceRegistry {
   const target = holder();
   try {
     const existing = tools.ownValue(target, REGISTRY_KEY);
-    if (isRegistry(existing)) return { registry: existing, shared: true };
+    if (isRegistry(existing)) return existing;
   } catch {
     // An exotic holder (a Proxy in a sandbox): keep a registry of this copy's own.
   }
@@ -42,13 +42,10 @@ function sharedRegistry(): { registry: SourceRegistry; shared: boolean } {
   // a registry of its own, which still covers every mark it makes.
   const registry = tools.newSourceRegistry();
   tools.defineConstant(target, REGISTRY_KEY, registry);
-  return { registry, shared: false };
+  return registry;
 }
 
-const { registry, shared } = sharedRegistry();
-
-/** Whether this copy of jitctl found the registry already made by another copy in this isolate. */
-export const registryFromAnotherCopy: boolean = shared;
+const registry = sharedRegistry();
 
 /**
  * Records that `fn` (whose source text is `source`) is about to be never-optimized. Called before
@@ -61,9 +58,4 @@ export function recordNeverOptimized(fn: object, source: string): void {
 /** True when `fn`'s V8 code may carry a never-optimize mark: optimizing it could abort the process. */
 export function mayBeNeverOptimized(fn: object, source: string): boolean {
   return registry.covers(fn, source);
-}
-
-/** How many distinct source texts were never-optimized in this isolate (all copies of jitctl). */
-export function neverOptimizedSources(): number {
-  return registry.sources;
 }
