@@ -22,7 +22,7 @@ export const ALLOWED = {
   runtime: ['.', 'wrap', 'v8', 'source'],
   v8: ['.', 'source'],
   source: ['.'],
-  compiler: ['.'],
+  compiler: ['.', 'source'],
 };
 
 function files(dir) {
