@@ -14,6 +14,7 @@
 // implementation replaces the bodies below).
 
 import type { AnyFunction } from '../../types.js';
+import type { FunctionIR } from './ir.js';
 
 /**
  * The kind of one argument a kernel is specialized on: 'f64' (any number), 'i32' (a number that
@@ -54,6 +55,8 @@ export interface KernelPlan {
   readonly numberParams: readonly number[];
   /** Milliseconds spent parsing and checking. */
   readonly planMs: number;
+  /** The checked body, with names resolved (ir.ts). */
+  readonly ir: FunctionIR;
 }
 
 export interface LowerOptions {
