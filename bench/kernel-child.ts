@@ -1,0 +1,211 @@
+// One kernel's measurements, in a process of its own (so that no kernel's JIT state leaks into
+// another's), started by bench/kernels.ts:
+//   node dist/bench/kernel-child.js measure <kernel> <out.json> [--quick]
+//   node --trace-opt dist/bench/kernel-child.js turbofan <kernel> <out.json> [--quick]
+// `measure` writes a KernelRaw (without TurboFan's compile times); `turbofan` forces synchronous
+// TurboFan compiles of fresh copies and writes their names: the parent reads their compile times
+// from the --trace-opt lines. Progress goes to stderr.
+
+import { writeFileSync } from 'node:fs';
+import { engineStats, available as engineAvailable } from '../lib/engine.js';
+import { difference } from './kernel-compare.js';
+import { freshCopy } from './kernel-fresh.js';
+import { nativePipeline, nativeWrapper, routerWrapper } from './kernel-native.js';
+import type { KernelRaw } from './kernel-results.js';
+import { selectKernels, type KernelSpec } from './kernels/index.js';
+import type { KernelFn } from './kernels/spec.js';
+import { isTurbofan, natives, now } from './natives.js';
+
+interface Budget { copies: number; rounds: number; batchMs: number; tierUpMs: number; settleMs: number; routerWarmMs: number }
+const FULL: Budget = { copies: 7, rounds: 9, batchMs: 25, tierUpMs: 4000, settleMs: 300, routerWarmMs: 400 };
+const QUICK: Budget = { copies: 2, rounds: 3, batchMs: 5, tierUpMs: 1000, settleMs: 60, routerWarmMs: 50 };
+
+const sink = { value: 0 };
+function call(fn: KernelFn, args: readonly unknown[]): number | void {
+  const r = Reflect.apply(fn, undefined, args) as number | void;
+  if (typeof r === 'number') sink.value += r;
+  return r;
+}
+
+function progress(kernel: string, text: string): void {
+  process.stderr.write(`  ${kernel}: ${text}\n`);
+}
+
+/** Known answers through `fn`; each failure as a line. */
+function knownFailures(spec: KernelSpec, fn: KernelFn, who: string): string[] {
+  const failures: string[] = [];
+  for (const known of spec.known) {
+    const args = known.args();
+    const result = call(fn, args);
+    if (known.result !== undefined && !Object.is(result, known.result)) failures.push(`${who}: ${String(result)}, expected ${known.result}`);
+    if (known.output) {
+      const out = args[known.output.arg] as ArrayLike<number>;
+      const got = Array.from(out);
+      if (got.length !== known.output.values.length || got.some((v, i) => !Object.is(v, known.output!.values[i]))) {
+        failures.push(`${who}: argument ${known.output.arg} is [${got.join(', ')}], expected [${known.output.values.join(', ')}]`);
+      }
+    }
+  }
+  return failures;
+}
+
+/** Runs `reference` and `other` on twin inputs `calls` times; the first difference, if any. */
+function compareOn(spec: KernelSpec, reference: KernelFn, other: KernelFn, who: string, calls: number): string | undefined {
+  const a = spec.inputs(), b = spec.inputs();
+  for (let c = 1; c <= calls; c++) {
+    const d = difference(call(reference, a), a, call(other, b), b);
+    if (d !== undefined) return `${who}, call ${c}: ${d}`;
+  }
+  return undefined;
+}
+
+function timeBatch(fn: KernelFn, args: readonly unknown[], calls: number): number {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) call(fn, args);
+  return Number(process.hrtime.bigint() - t0) / calls;
+}
+
+function measure(spec: KernelSpec, budget: Budget): KernelRaw {
+  const raw: KernelRaw = {
+    name: spec.name, what: spec.what, known: [], sane: null, native: { available: false }, router: { tier: 'unknown', reason: '' },
+    mismatches: [], firstCall: { plainMs: [], nativeMs: [] },
+    steady: { plainNs: [], nativeNs: [], routerNs: [], batch: 0, turbofan: { reached: false, calls: 0, forced: false, stillAfter: false } },
+    compile: { jitctlMs: [], planMs: [], lowerMs: [], engineMs: [], turbofanMs: [] }, errors: [],
+  };
+  const label = spec.name;
+
+  // Is there a native kernel at all, and does it compute what the plain function computes?
+  const pipeline = nativePipeline(freshCopy(spec.fn, 'probe'), spec.inputs());
+  const compiledBefore = engineAvailable() ? engineStats().kernelsCompiled : 0;
+  const native = nativeWrapper(freshCopy(spec.fn, 'native'));
+  const plainCheck = freshCopy(spec.fn, 'check');
+  raw.known.push(...knownFailures(spec, plainCheck, 'plain'));
+  const benchResult = call(plainCheck, spec.inputs());
+  if (spec.sane) raw.sane = spec.sane(benchResult, []);
+  const nativeMismatch = compareOn(spec, plainCheck, native.wrapper, 'native', 3);
+  const record = native.record();
+  raw.native.tier = record.tier;
+  if (!pipeline.ok) raw.native.reason = pipeline.reason;
+  else if (record.tier !== 'native') raw.native.reason = `jitFocus(fn, { tier: 'native' }) got the ${record.tier} tier: ${record.reason}`;
+  else if (engineStats().kernelsCompiled === compiledBefore) raw.native.reason = 'the native tier compiled no kernel for the bench arguments';
+  else raw.native.available = true;
+  if (pipeline.ok) raw.native.uops = pipeline.uops;
+  if (raw.native.available) {
+    raw.known.push(...knownFailures(spec, native.wrapper, 'native'));
+    if (nativeMismatch) raw.mismatches.push(nativeMismatch);
+  }
+  progress(label, raw.native.available ? `native: available (${pipeline.ok ? pipeline.uops : '?'} uops)` : `native: not available: ${raw.native.reason}`);
+
+  // 1. First call: fresh copies, interleaved; jitFocus itself counts on the native side.
+  for (let i = 0; i < budget.copies; i++) {
+    const plain = freshCopy(spec.fn, 'first');
+    const args = spec.inputs();
+    const t0 = now();
+    call(plain, args);
+    raw.firstCall.plainMs.push(now() - t0);
+    if (!raw.native.available) continue;
+    const copy = freshCopy(spec.fn, 'nfirst');
+    const nativeArgs = spec.inputs();
+    const t1 = now();
+    call(nativeWrapper(copy).wrapper, nativeArgs);
+    raw.firstCall.nativeMs.push(now() - t1);
+  }
+  progress(label, 'first call done');
+
+  // 3 (jitctl's side). Compile time: source -> executable kernel, fresh copies.
+  if (pipeline.ok) {
+    for (let i = 0; i < budget.copies; i++) {
+      const p = nativePipeline(freshCopy(spec.fn, 'compile'), spec.inputs());
+      if (!p.ok) { raw.errors.push(`compile of a fresh copy: ${p.reason}`); break; }
+      raw.compile.planMs.push(p.planMs); raw.compile.lowerMs.push(p.lowerMs); raw.compile.engineMs.push(p.engineMs);
+      raw.compile.jitctlMs.push(p.planMs + p.lowerMs + p.engineMs);
+    }
+    progress(label, 'jitctl compile time done');
+  }
+
+  // 2. Steady state: TurboFan (plain function called until V8 optimizes it), the native wrapper, the router.
+  const plain = freshCopy(spec.fn, 'tf');
+  const plainArgs = spec.inputs();
+  // Called until TurboFan, then on for a while to see it stay there (a kernel may deopt once early).
+  const start = now();
+  let calls = 0;
+  for (;;) {
+    while (!isTurbofan(plain) && now() - start < budget.tierUpMs) { call(plain, plainArgs); calls++; }
+    const settle = now();
+    while (isTurbofan(plain) && now() - settle < budget.settleMs) call(plain, plainArgs);
+    if (isTurbofan(plain) || now() - start >= budget.tierUpMs) break;
+  }
+  raw.steady.turbofan = { reached: isTurbofan(plain), calls, forced: false, stillAfter: false };
+  if (!raw.steady.turbofan.reached) {
+    natives.PrepareFunctionForOptimization?.(plain);
+    natives.OptimizeFunctionOnNextCall?.(plain);
+    call(plain, plainArgs);
+    raw.steady.turbofan.forced = true;
+  }
+  progress(label, raw.steady.turbofan.reached ? `TurboFan after ${calls} calls` : `TurboFan not reached in ${calls} calls: forced (${isTurbofan(plain) ? 'now TurboFan' : 'still not TurboFan'})`);
+
+  const router = routerWrapper(freshCopy(spec.fn, 'router'), [spec.inputs()]);
+  const routerArgs = spec.inputs();
+  const routerStart = now();
+  do call(router.wrapper, routerArgs); while (now() - routerStart < budget.routerWarmMs);
+  const nativeArgs = spec.inputs();
+  if (raw.native.available) for (let i = 0; i < 3; i++) call(native.wrapper, nativeArgs);
+
+  const perCall = timeBatch(plain, plainArgs, 3);
+  const batch = Math.max(1, Math.round((budget.batchMs * 1e6) / perCall));
+  raw.steady.batch = batch;
+  const variants: Array<{ fn: KernelFn; args: unknown[]; out: number[] }> = [
+    { fn: plain, args: plainArgs, out: raw.steady.plainNs },
+    { fn: router.wrapper, args: routerArgs, out: raw.steady.routerNs },
+    ...(raw.native.available ? [{ fn: native.wrapper, args: nativeArgs, out: raw.steady.nativeNs }] : []),
+  ];
+  for (let r = 0; r < budget.rounds; r++) {
+    for (let v = 0; v < variants.length; v++) {
+      const { fn, args, out } = variants[(r + v) % variants.length];
+      out.push(timeBatch(fn, args, batch));
+    }
+  }
+  raw.steady.turbofan.stillAfter = isTurbofan(plain);
+  const routed = router.record();
+  raw.router = { tier: routed.tier, reason: routed.reason };
+  progress(label, `steady state done (router: ${routed.tier})`);
+
+  // After warm-up: TurboFan's code against the native kernel and the router, on fresh twin inputs.
+  const warmMismatches = [
+    raw.native.available ? compareOn(spec, plain, native.wrapper, 'native after warm-up', 2) : undefined,
+    compareOn(spec, plain, router.wrapper, 'router', 2),
+  ];
+  for (const m of warmMismatches) if (m) raw.mismatches.push(m);
+  raw.known.push(...knownFailures(spec, router.wrapper, 'router'));
+  return raw;
+}
+
+/** A TurboFan compile of each of some fresh copies (forced, synchronous); their names, for --trace-opt. */
+function turbofanCompiles(spec: KernelSpec, budget: Budget): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < budget.copies; i++) {
+    const copy = freshCopy(spec.fn, 'tfc');
+    const args = spec.inputs();
+    call(copy, args);
+    // One feedback call, then a synchronous compile unless V8 has already begun a concurrent one.
+    natives.PrepareFunctionForOptimization?.(copy);
+    natives.OptimizeFunctionOnNextCall?.(copy);
+    call(copy, args);
+    names.push(copy.name);
+  }
+  progress(spec.name, 'TurboFan compiles done');
+  return names;
+}
+
+function main(): void {
+  const [phase, kernel, out] = process.argv.slice(2);
+  const budget = process.argv.includes('--quick') ? QUICK : FULL;
+  const [spec] = selectKernels(kernel);
+  if (!spec || !out || (phase !== 'measure' && phase !== 'turbofan')) {
+    throw new Error('usage: kernel-child.js measure|turbofan <kernel> <out.json> [--quick]');
+  }
+  const result = phase === 'measure' ? measure(spec, budget) : { names: turbofanCompiles(spec, budget) };
+  writeFileSync(out, JSON.stringify(result));
+}
+
+main();
