@@ -2,15 +2,15 @@
 // another's), started by bench/kernels.ts:
 //   node dist/bench/kernel-child.js measure <kernel> <out.json> [--quick]
 //   node --trace-opt dist/bench/kernel-child.js turbofan <kernel> <out.json> [--quick]
-// `measure` writes a KernelRaw (without TurboFan's compile times); `turbofan` forces synchronous
-// TurboFan compiles of fresh copies and writes their names: the parent reads their compile times
-// from the --trace-opt lines. Progress goes to stderr.
+// `measure` writes a KernelRaw (without TurboFan's compile times); `turbofan` tiers fresh copies up
+// to TurboFan and writes their names: the parent reads their compile times from the --trace-opt
+// lines. Progress goes to stderr.
 
 import { writeFileSync } from 'node:fs';
 import { engineStats, available as engineAvailable } from '../lib/engine.js';
 import { difference } from './kernel-compare.js';
 import { freshCopy } from './kernel-fresh.js';
-import { nativePipeline, nativeWrapper, routerWrapper } from './kernel-native.js';
+import { nativePipeline, nativeWrapper, routerWrapper, type Hinted } from './kernel-native.js';
 import type { KernelRaw } from './kernel-results.js';
 import { selectKernels, type KernelSpec } from './kernels/index.js';
 import type { KernelFn } from './kernels/spec.js';
@@ -19,6 +19,9 @@ import { isTurbofan, natives, now } from './natives.js';
 interface Budget { copies: number; rounds: number; batchMs: number; tierUpMs: number; settleMs: number; routerWarmMs: number }
 const FULL: Budget = { copies: 7, rounds: 9, batchMs: 25, tierUpMs: 4000, settleMs: 300, routerWarmMs: 400 };
 const QUICK: Budget = { copies: 2, rounds: 3, batchMs: 5, tierUpMs: 1000, settleMs: 60, routerWarmMs: 50 };
+
+// Below the native tier's MIN_JUDGE_CALLS (200) with the warm-up calls: see the steady state.
+const MAX_BATCH = 150;
 
 const sink = { value: 0 };
 function call(fn: KernelFn, args: readonly unknown[]): number | void {
@@ -70,7 +73,7 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
     name: spec.name, what: spec.what, known: [], sane: null, native: { available: false }, router: { tier: 'unknown', reason: '' },
     mismatches: [], firstCall: { plainMs: [], nativeMs: [] },
     steady: { plainNs: [], nativeNs: [], routerNs: [], batch: 0, turbofan: { reached: false, calls: 0, forced: false, stillAfter: false } },
-    compile: { jitctlMs: [], planMs: [], lowerMs: [], engineMs: [], turbofanMs: [] }, errors: [],
+    compile: { jitctlMs: [], planMs: [], lowerMs: [], engineMs: [], turbofanMs: [], turbofanTotalMs: [] }, errors: [],
   };
   const label = spec.name;
 
@@ -85,9 +88,12 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
   const nativeMismatch = compareOn(spec, plainCheck, native.wrapper, 'native', 3);
   const record = native.record();
   raw.native.tier = record.tier;
+  const declined = record.native?.declined[0];
   if (!pipeline.ok) raw.native.reason = pipeline.reason;
   else if (record.tier !== 'native') raw.native.reason = `jitFocus(fn, { tier: 'native' }) got the ${record.tier} tier: ${record.reason}`;
-  else if (engineStats().kernelsCompiled === compiledBefore) raw.native.reason = 'the native tier compiled no kernel for the bench arguments';
+  else if (record.native && record.native.signatures.length === 0) raw.native.reason = declined ? `${declined.signature}: ${declined.reason}` : 'the native tier compiled no kernel for the bench arguments';
+  else if (!record.native && engineStats().kernelsCompiled === compiledBefore) raw.native.reason = 'the native tier compiled no kernel for the bench arguments';
+  else if (record.native && record.native.kernelCalls === 0) raw.native.reason = 'no call ran the kernel';
   else raw.native.available = true;
   if (pipeline.ok) raw.native.uops = pipeline.uops;
   if (raw.native.available) {
@@ -144,31 +150,62 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
   }
   progress(label, raw.steady.turbofan.reached ? `TurboFan after ${calls} calls` : `TurboFan not reached in ${calls} calls: forced (${isTurbofan(plain) ? 'now TurboFan' : 'still not TurboFan'})`);
 
+  // The router: called until its adaptive choice has decided (on the native tier) or for a while.
   const router = routerWrapper(freshCopy(spec.fn, 'router'), [spec.inputs()]);
   const routerArgs = spec.inputs();
   const routerStart = now();
-  do call(router.wrapper, routerArgs); while (now() - routerStart < budget.routerWarmMs);
+  let routerCalls = 0;
+  for (;;) {
+    call(router.wrapper, routerArgs);
+    if (++routerCalls % 16 !== 0) continue;
+    const elapsed = now() - routerStart;
+    const r = router.record();
+    const decided = r.tier !== 'native' ? elapsed >= budget.routerWarmMs : r.native !== null && r.native.choice !== 'pending';
+    if (decided || elapsed >= budget.tierUpMs) break;
+  }
+
+  // The native kernel: a fresh jitFocus wrapper per round, so that no wrapper reaches the calls
+  // at which the tier's adaptive choice starts to measure (and run) V8's code instead
+  // (MIN_JUDGE_CALLS, 200): this column is the kernel's own speed. stats() says whether every
+  // timed call ran the kernel.
   const nativeArgs = spec.inputs();
-  if (raw.native.available) for (let i = 0; i < 3; i++) call(native.wrapper, nativeArgs);
+  let current: Hinted | null = null;
+  let kernelCallsBefore = 0;
+  const nextNative = (): KernelFn => {
+    current = nativeWrapper(freshCopy(spec.fn, 'steady'));
+    call(current.wrapper, nativeArgs);
+    call(current.wrapper, nativeArgs);
+    kernelCallsBefore = current.record().native?.kernelCalls ?? 0;
+    return current.wrapper;
+  };
+  raw.native.timedCalls = 0;
+  raw.native.kernelCalls = 0;
 
   const perCall = timeBatch(plain, plainArgs, 3);
-  const batch = Math.max(1, Math.round((budget.batchMs * 1e6) / perCall));
+  const batch = Math.min(MAX_BATCH, Math.max(1, Math.round((budget.batchMs * 1e6) / perCall)));
   raw.steady.batch = batch;
-  const variants: Array<{ fn: KernelFn; args: unknown[]; out: number[] }> = [
-    { fn: plain, args: plainArgs, out: raw.steady.plainNs },
-    { fn: router.wrapper, args: routerArgs, out: raw.steady.routerNs },
-    ...(raw.native.available ? [{ fn: native.wrapper, args: nativeArgs, out: raw.steady.nativeNs }] : []),
+  const variants: Array<{ next: () => KernelFn; args: unknown[]; out: number[]; after?: () => void }> = [
+    { next: () => plain, args: plainArgs, out: raw.steady.plainNs },
+    { next: () => router.wrapper, args: routerArgs, out: raw.steady.routerNs },
+    ...(raw.native.available ? [{
+      next: nextNative, args: nativeArgs, out: raw.steady.nativeNs,
+      after: () => {
+        raw.native.timedCalls! += batch;
+        raw.native.kernelCalls! += (current?.record().native?.kernelCalls ?? 0) - kernelCallsBefore;
+      },
+    }] : []),
   ];
   for (let r = 0; r < budget.rounds; r++) {
     for (let v = 0; v < variants.length; v++) {
-      const { fn, args, out } = variants[(r + v) % variants.length];
-      out.push(timeBatch(fn, args, batch));
+      const variant = variants[(r + v) % variants.length];
+      variant.out.push(timeBatch(variant.next(), variant.args, batch));
+      variant.after?.();
     }
   }
   raw.steady.turbofan.stillAfter = isTurbofan(plain);
   const routed = router.record();
-  raw.router = { tier: routed.tier, reason: routed.reason };
-  progress(label, `steady state done (router: ${routed.tier})`);
+  raw.router = { tier: routed.tier, reason: routed.reason, warmCalls: routerCalls, choice: routed.native?.choice, speedup: routed.native?.speedup ?? undefined };
+  progress(label, `steady state done (router: ${routed.tier}${routed.native ? `, choice ${routed.native.choice} after ${routerCalls} calls` : ''})`);
 
   // After warm-up: TurboFan's code against the native kernel and the router, on fresh twin inputs.
   const warmMismatches = [
@@ -180,17 +217,26 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
   return raw;
 }
 
-/** A TurboFan compile of each of some fresh copies (forced, synchronous); their names, for --trace-opt. */
+/**
+ * Fresh copies, each called until V8's TurboFan code for it stays (3 calls in a row), forced
+ * after the tier-up budget; their names, so that the parent reads their compiles in --trace-opt.
+ */
 function turbofanCompiles(spec: KernelSpec, budget: Budget): string[] {
   const names: string[] = [];
   for (let i = 0; i < budget.copies; i++) {
     const copy = freshCopy(spec.fn, 'tfc');
     const args = spec.inputs();
-    call(copy, args);
-    // One feedback call, then a synchronous compile unless V8 has already begun a concurrent one.
-    natives.PrepareFunctionForOptimization?.(copy);
-    natives.OptimizeFunctionOnNextCall?.(copy);
-    call(copy, args);
+    const start = now();
+    let stable = 0;
+    while (stable < 3 && now() - start < budget.tierUpMs) {
+      call(copy, args);
+      stable = isTurbofan(copy) ? stable + 1 : 0;
+    }
+    if (stable < 3) {
+      natives.PrepareFunctionForOptimization?.(copy);
+      natives.OptimizeFunctionOnNextCall?.(copy);
+      call(copy, args);
+    }
     names.push(copy.name);
   }
   progress(spec.name, 'TurboFan compiles done');

@@ -42,24 +42,40 @@ export function nativePipeline(fn: KernelFn, args: readonly unknown[]): Pipeline
 
 let hinted = 0;
 
-/** `jitFocus(fn, { tier: 'native' })` under a unique stats() name, and the tier stats() reports for it. */
-export function nativeWrapper(fn: KernelFn): { wrapper: KernelFn; record: () => { tier: string; reason: string } } {
+/** What stats() says of a function on the native tier (its `native` field; null on other tiers). */
+export interface NativeView {
+  signatures: string[];
+  declined: Array<{ signature: string; reason: string }>;
+  kernelCalls: number;
+  fallbackCalls: number;
+  choice: 'native' | 'v8' | 'pending';
+  speedup: number | null;
+}
+
+export interface HintRecord { tier: string; reason: string; native: NativeView | null }
+
+export interface Hinted { wrapper: KernelFn; record: () => HintRecord }
+
+/** `jitFocus(fn, { tier: 'native' })` under a unique stats() name, and what stats() reports for it. */
+export function nativeWrapper(fn: KernelFn): Hinted {
   const name = `bench-native-${fn.name}-${++hinted}`;
   const wrapper = jitFocus(fn, { tier: 'native', name }) as KernelFn;
   return { wrapper, record: () => recordOf(name) };
 }
 
 /** `jitFocus(fn, { samples })`: the router's choice, under a unique stats() name. */
-export function routerWrapper(fn: KernelFn, samples: unknown[][]): { wrapper: KernelFn; record: () => { tier: string; reason: string } } {
+export function routerWrapper(fn: KernelFn, samples: unknown[][]): Hinted {
   const name = `bench-router-${fn.name}-${++hinted}`;
   const wrapper = jitFocus(fn, { samples, name }) as KernelFn;
   return { wrapper, record: () => recordOf(name) };
 }
 
-function recordOf(name: string): { tier: string; reason: string } {
+function recordOf(name: string): HintRecord {
   const record = stats().find((s) => s.name === name);
-  if (!record) return { tier: 'unknown', reason: 'no stats() record' };
+  if (!record) return { tier: 'unknown', reason: 'no stats() record', native: null };
   const declined = record.fallbacks.find((f) => f.startsWith('native'));
   const reason = record.tier === 'native' ? record.reason : declined ?? [...record.fallbacks, record.reason].join('; ');
-  return { tier: record.tier, reason };
+  // stats().native comes with the native tier; read it without assuming it is there.
+  const native = (record as unknown as { native?: NativeView | null }).native ?? null;
+  return { tier: record.tier, reason, native };
 }

@@ -26,13 +26,13 @@ export function formatTable(results: SuiteResults, summary: SuiteSummary): strin
     times(k.nativeVsTurbofan),
     times(k.routerVsPlain),
     k.routerTier,
-    `${ms(k.jitctlCompileMs)} / ${ms(k.turbofanCompileMs)}`,
+    `${ms(k.jitctlCompileMs)} / ${ms(k.turbofanCompileMs)} (${ms(k.turbofanTotalCompileMs)})`,
   ]);
   const g = summary.geomean;
   rows.push(['**geomean**', '', times(g.firstCallSpeedup), '', times(g.nativeVsTurbofan), times(g.routerVsPlain), '', `${times(g.compileRatio)} (TurboFan / jitctl)`]);
   const header = [
     'kernel', 'first call ms: plain / jitctl', 'first-call speedup', 'TurboFan ms per call', 'steady: native vs TurboFan',
-    'router vs plain', 'router tier', 'compile ms: jitctl / TurboFan',
+    'router vs plain', 'router tier', 'compile ms: jitctl / TurboFan (all TurboFan compiles)',
   ];
   return [table(header, rows), '', ...notes(results, summary)].join('\n');
 }

@@ -12,6 +12,9 @@ export interface NativeInfo {
   tier?: string;
   /** Micro-ops of the lowered trace, when it lowered. */
   uops?: number;
+  /** Steady state: native calls timed, and how many of them ran the kernel (stats().native.kernelCalls). */
+  timedCalls?: number;
+  kernelCalls?: number;
 }
 
 export interface KernelRaw {
@@ -22,7 +25,15 @@ export interface KernelRaw {
   /** The range check of the bench result (null: the kernel has none). */
   sane: boolean | null;
   native: NativeInfo;
-  router: { tier: string; reason: string };
+  router: {
+    tier: string;
+    reason: string;
+    /** Calls before the timing; on the native tier, until its adaptive choice was made. */
+    warmCalls?: number;
+    /** On the native tier: what the adaptive choice kept, and the speedup it measured. */
+    choice?: 'native' | 'v8' | 'pending';
+    speedup?: number;
+  };
   /** Native or router results that differ from the plain function's on the same inputs. */
   mismatches: string[];
   firstCall: { plainMs: number[]; nativeMs: number[] };
@@ -35,7 +46,13 @@ export interface KernelRaw {
     /** The plain function reached TurboFan by itself after `calls` calls (else `forced`), and was still TurboFan after the timing. */
     turbofan: { reached: boolean; calls: number; forced: boolean; stillAfter: boolean };
   };
-  compile: { jitctlMs: number[]; planMs: number[]; lowerMs: number[]; engineMs: number[]; turbofanMs: number[] };
+  compile: {
+    jitctlMs: number[]; planMs: number[]; lowerMs: number[]; engineMs: number[];
+    /** TurboFan's last compile of the function (not OSR): the code that stayed. */
+    turbofanMs: number[];
+    /** Every TurboFan compile of the function until its code stayed, OSR compiles and deopted code included. */
+    turbofanTotalMs: number[];
+  };
   errors: string[];
 }
 
@@ -55,6 +72,13 @@ export function mergePasses(passes: KernelRaw[]): KernelRaw {
   const unique = (xs: string[]) => [...new Set(xs)];
   return {
     ...last,
+    native: {
+      ...last.native,
+      ...(passes.every((r) => r.native.timedCalls !== undefined) ? {
+        timedCalls: passes.reduce((n, r) => n + r.native.timedCalls!, 0),
+        kernelCalls: passes.reduce((n, r) => n + (r.native.kernelCalls ?? 0), 0),
+      } : {}),
+    },
     known: unique(cat((r) => r.known)),
     sane: passes.every((r) => r.sane === null) ? null : passes.every((r) => r.sane !== false),
     mismatches: unique(cat((r) => r.mismatches)),
@@ -72,7 +96,7 @@ export function mergePasses(passes: KernelRaw[]): KernelRaw {
     },
     compile: {
       jitctlMs: cat((r) => r.compile.jitctlMs), planMs: cat((r) => r.compile.planMs), lowerMs: cat((r) => r.compile.lowerMs),
-      engineMs: cat((r) => r.compile.engineMs), turbofanMs: cat((r) => r.compile.turbofanMs),
+      engineMs: cat((r) => r.compile.engineMs), turbofanMs: cat((r) => r.compile.turbofanMs), turbofanTotalMs: cat((r) => r.compile.turbofanTotalMs ?? []),
     },
   };
 }
@@ -96,9 +120,12 @@ export interface KernelSummary {
   routerNs: number | null;
   jitctlCompileMs: number | null;
   turbofanCompileMs: number | null;
+  turbofanTotalCompileMs: number | null;
   /** Everything that makes the row suspect: mismatches, failed known answers, TurboFan not reached. */
   problems: string[];
 }
+
+const CHOICE = { native: 'kept the kernel', v8: "chose V8's code", pending: 'choice pending' } as const;
 
 const med = (xs: number[]): number | null => (xs.length === 0 ? null : median(xs));
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b <= 0 ? null : a / b);
@@ -112,6 +139,9 @@ export function summarize(raw: KernelRaw): KernelSummary {
     ...(raw.sane === false ? ['the bench result is out of its expected range'] : []),
     ...(raw.steady.turbofan.forced ? [`V8 did not optimize the plain function itself in ${raw.steady.turbofan.calls} calls (they ran in OSR code, or it deopted): TurboFan forced with %OptimizeFunctionOnNextCall`] : []),
     ...(!raw.steady.turbofan.stillAfter ? ['the plain function left TurboFan during the timing (a deopt)'] : []),
+    ...(raw.native.available && raw.native.timedCalls !== undefined && raw.native.kernelCalls !== undefined && raw.native.kernelCalls < raw.native.timedCalls
+      ? [`only ${raw.native.kernelCalls} of ${raw.native.timedCalls} timed native calls ran the kernel`] : []),
+    ...(raw.router.choice === 'pending' ? [`the router's adaptive choice was still pending after ${raw.router.warmCalls} calls`] : []),
     ...raw.errors,
   ];
   return {
@@ -119,7 +149,7 @@ export function summarize(raw: KernelRaw): KernelSummary {
     what: raw.what,
     nativeAvailable: raw.native.available,
     nativeReason: raw.native.reason,
-    routerTier: raw.router.tier,
+    routerTier: raw.router.tier === 'native' && raw.router.choice ? `native (${CHOICE[raw.router.choice]})` : raw.router.tier,
     firstCallSpeedup: ratio(firstPlain, firstNative),
     firstCallPlainMs: firstPlain,
     firstCallNativeMs: firstNative,
@@ -128,6 +158,7 @@ export function summarize(raw: KernelRaw): KernelSummary {
     plainNs, nativeNs, routerNs,
     jitctlCompileMs: med(raw.compile.jitctlMs),
     turbofanCompileMs: med(raw.compile.turbofanMs),
+    turbofanTotalCompileMs: med(raw.compile.turbofanTotalMs ?? []),
     problems,
   };
 }

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { writeDocs } from './kernel-chart.js';
 import { formatTable } from './kernel-report.js';
 import { mergePasses, summarizeSuite, type KernelRaw, type SuiteResults } from './kernel-results.js';
-import { turbofanCompileTimes } from './kernel-turbofan.js';
+import { turbofanCompiles } from './kernel-turbofan.js';
 import { selectKernels } from './kernels/index.js';
 import { runtimeLabel } from './natives.js';
 
@@ -62,8 +62,13 @@ function measureOnce(kernel: string, dir: string, quick: boolean): KernelRaw {
   try {
     const trace = runChild(['--trace-opt'], 'turbofan', kernel, out, quick);
     const { names } = JSON.parse(readFileSync(out, 'utf8')) as { names: string[] };
-    const times = turbofanCompileTimes(trace, names);
-    raw.compile.turbofanMs = names.flatMap((n) => (times.has(n) ? [times.get(n)!] : []));
+    const compiles = turbofanCompiles(trace, names);
+    for (const name of names) {
+      const all = compiles.get(name) ?? [];
+      const last = all.filter((c) => !c.osr).pop();
+      if (last) raw.compile.turbofanMs.push(last.ms);
+      if (all.length > 0) raw.compile.turbofanTotalMs.push(all.reduce((sum, c) => sum + c.ms, 0));
+    }
     if (raw.compile.turbofanMs.length === 0) raw.errors.push('--trace-opt reported no TurboFan compile of the fresh copies');
   } catch (error) {
     raw.errors.push(`TurboFan compile time: ${(error as Error).message}`);
@@ -76,7 +81,7 @@ function failedRaw(kernel: string, what: string, error: unknown): KernelRaw {
     name: kernel, what, known: [], sane: null, native: { available: false, reason: 'the measuring process failed' }, router: { tier: 'unknown', reason: '' },
     mismatches: [], firstCall: { plainMs: [], nativeMs: [] },
     steady: { plainNs: [], nativeNs: [], routerNs: [], batch: 0, turbofan: { reached: false, calls: 0, forced: false, stillAfter: false } },
-    compile: { jitctlMs: [], planMs: [], lowerMs: [], engineMs: [], turbofanMs: [] },
+    compile: { jitctlMs: [], planMs: [], lowerMs: [], engineMs: [], turbofanMs: [], turbofanTotalMs: [] },
     errors: [(error as Error).message ?? String(error)],
   };
 }

@@ -50,7 +50,7 @@ function fakeRaw(name: string, plainNs: number, nativeNs: number | null, routerN
     router: { tier: nativeNs === null ? 'v8' : 'native', reason: 'test' }, mismatches: [],
     firstCall: { plainMs: [4, 5, 6], nativeMs: nativeNs === null ? [] : [0.5, 0.4, 0.6] },
     steady: { plainNs: [plainNs, plainNs * 1.1], nativeNs: nativeNs === null ? [] : [nativeNs], routerNs: [routerNs], batch: 10, turbofan: { reached: true, calls: 3, forced: false, stillAfter: true } },
-    compile: { jitctlMs: nativeNs === null ? [] : [0.02, 0.03], planMs: [], lowerMs: [], engineMs: [], turbofanMs: [1.2, 1.4] },
+    compile: { jitctlMs: nativeNs === null ? [] : [0.02, 0.03], planMs: [], lowerMs: [], engineMs: [], turbofanMs: [1.2, 1.4], turbofanTotalMs: [3, 4] },
     errors: [],
   };
 }
