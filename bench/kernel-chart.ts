@@ -87,7 +87,7 @@ export function docsSection(results: SuiteResults, svgName: string): string {
     '',
     formatTable(results, summary),
     '',
-    'Reproduce (about 5-10 minutes; `--quick` for a short run, `--kernels dot,saxpy` for a subset):',
+    'Reproduce (about 5 minutes; `--quick` for a short run, `--kernels dot,saxpy` for a subset):',
     '',
     '```sh',
     'npm run bench:kernels -- --json kernels.json --write-docs',

@@ -107,16 +107,17 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
   }
   progress(label, raw.native.available ? `native: available (${pipeline.ok ? pipeline.uops : '?'} uops)` : `native: not available: ${raw.native.reason}`);
 
-  // 1. First call: fresh copies, interleaved; jitFocus itself counts on the native side.
-  for (let i = 0; i < budget.copies; i++) {
-    const plain = freshCopy(spec.fn, 'first');
-    const args = spec.inputs();
+  // 1. First call: fresh copies, interleaved; jitFocus itself counts on the native side. Inputs
+  // and copies are made before any timing, so that their allocation (and the GC it brings) is not timed.
+  const firstCalls = Array.from({ length: budget.copies }, () => ({
+    plain: freshCopy(spec.fn, 'first'), plainArgs: spec.inputs(),
+    native: freshCopy(spec.fn, 'nfirst'), nativeArgs: spec.inputs(),
+  }));
+  for (const { plain, plainArgs, native: copy, nativeArgs } of firstCalls) {
     const t0 = now();
-    call(plain, args);
+    call(plain, plainArgs);
     raw.firstCall.plainMs.push(now() - t0);
     if (!raw.native.available) continue;
-    const copy = freshCopy(spec.fn, 'nfirst');
-    const nativeArgs = spec.inputs();
     const t1 = now();
     call(nativeWrapper(copy).wrapper, nativeArgs);
     raw.firstCall.nativeMs.push(now() - t1);
@@ -165,7 +166,9 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
     if (++routerCalls % 16 !== 0) continue;
     const elapsed = now() - routerStart;
     const r = router.record();
-    const decided = r.tier !== 'native' ? elapsed >= budget.routerWarmMs : r.native !== null && r.native.choice !== 'pending';
+    // Without a kernel (another tier, or every signature declined) there is no choice to wait for.
+    const choosing = r.tier === 'native' && r.native !== null && r.native.signatures.length > 0;
+    const decided = choosing ? r.native!.choice !== 'pending' : elapsed >= budget.routerWarmMs;
     if (decided || elapsed >= budget.routerChoiceMs) break;
   }
 
@@ -209,8 +212,13 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
   }
   raw.steady.turbofan.stillAfter = isTurbofan(plain);
   const routed = router.record();
-  raw.router = { tier: routed.tier, reason: routed.reason, warmCalls: routerCalls, choice: routed.native?.choice, speedup: routed.native?.speedup ?? undefined };
-  progress(label, `steady state done (router: ${routed.tier}${routed.native ? `, choice ${routed.native.choice} after ${routerCalls} calls` : ''})`);
+  const hasKernel = routed.native !== null && routed.native.signatures.length > 0;
+  raw.router = {
+    tier: routed.tier, reason: routed.reason, warmCalls: routerCalls,
+    choice: hasKernel ? routed.native!.choice : undefined, speedup: routed.native?.speedup ?? undefined,
+    ...(routed.tier === 'native' && !hasKernel ? { noKernel: true } : {}),
+  };
+  progress(label, `steady state done (router: ${routed.tier}${hasKernel ? `, choice ${routed.native!.choice} after ${routerCalls} calls` : routed.tier === 'native' ? ', no kernel: runs the JS function' : ''})`);
 
   // After warm-up: TurboFan's code against the native kernel and the router, on fresh twin inputs.
   const warmMismatches = [

@@ -1,8 +1,8 @@
 // The kernel suite's results as text: the markdown table (stdout and docs/benchmarks.md), the
 // geomeans, and what kept a kernel off the native tier or made its row suspect.
 
-import type { SuiteResults, SuiteSummary } from './kernel-results.js';
-import { table } from './natives.js';
+import { geomean, type SuiteResults, type SuiteSummary } from './kernel-results.js';
+import { median, table } from './natives.js';
 
 export function times(x: number | null): string {
   if (x === null) return 'n/a';
@@ -49,6 +49,10 @@ export function notes(results: SuiteResults, summary: SuiteSummary): string[] {
   for (const [reason, names] of byReason) lines.push(`- native: not available: ${reason} (${names.join(', ')})`);
   for (const k of summary.kernels) for (const p of k.problems) lines.push(`- ${k.name}: ${p}`);
   if (lines.length === 0) lines.push('- every kernel compiled natively, and every native and router result matched the plain function bit for bit');
+  const split = (pick: (r: SuiteResults['kernels'][number]) => number[]) => ms(geomean(results.kernels.map((k) => (pick(k).length ? median(pick(k)) : null))));
+  if (results.kernels.some((k) => k.compile.jitctlMs.length > 0)) {
+    lines.push(`- jitctl's compile time, split (geomean over kernels of the medians): plan ${split((k) => k.compile.planMs)} ms, lower ${split((k) => k.compile.lowerMs)} ms, engine ${split((k) => k.compile.engineMs)} ms`);
+  }
   lines.push(`- ${results.runtime}, ${results.arch}, ${results.quick ? 'quick run' : 'full run'}, ${results.passes} pass${results.passes === 1 ? '' : 'es'}, ${results.date.slice(0, 16).replace('T', ' ')} UTC`);
   return lines;
 }

@@ -33,6 +33,8 @@ export interface KernelRaw {
     /** On the native tier: what the adaptive choice kept, and the speedup it measured. */
     choice?: 'native' | 'v8' | 'pending';
     speedup?: number;
+    /** On the native tier without a kernel for the bench arguments: every call runs the JS function. */
+    noKernel?: boolean;
   };
   /** Native or router results that differ from the plain function's on the same inputs. */
   mismatches: string[];
@@ -149,7 +151,8 @@ export function summarize(raw: KernelRaw): KernelSummary {
     what: raw.what,
     nativeAvailable: raw.native.available,
     nativeReason: raw.native.reason,
-    routerTier: raw.router.tier === 'native' && raw.router.choice ? `native (${CHOICE[raw.router.choice]})` : raw.router.tier,
+    routerTier: raw.router.tier === 'native' && raw.router.choice ? `native (${CHOICE[raw.router.choice]})`
+      : raw.router.noKernel ? 'native (no kernel: JS)' : raw.router.tier,
     firstCallSpeedup: ratio(firstPlain, firstNative),
     firstCallPlainMs: firstPlain,
     firstCallNativeMs: firstNative,

@@ -4,7 +4,7 @@
 //   npm run bench:kernels -- --kernels dot,saxpy  a subset
 //   npm run bench:kernels -- --quick              a short run (fewer copies, rounds and calls)
 //   npm run bench:kernels -- --json out.json      also write the raw results
-//   npm run bench:kernels -- --passes 2           passes over all kernels, samples pooled (default: 3, 1 with --quick)
+//   npm run bench:kernels -- --passes 2           passes over all kernels, samples pooled (default 1)
 //   npm run bench:kernels -- --write-docs         update docs/benchmarks.md and docs/kernels.svg
 // Progress goes to stderr, one line per kernel and phase; the table goes to stdout.
 
@@ -44,8 +44,8 @@ function parseArgs(argv: string[]): Options {
 }
 
 const CHILD = path.join(__dirname, 'kernel-child.js');
-// A full run measures every kernel this many times, pass after pass, and pools the samples.
-const DEFAULT_PASSES = 3;
+// A full run measures every kernel this many times (about 5 minutes a pass here); --passes n for more.
+const DEFAULT_PASSES = 1;
 
 function runChild(execArgv: string[], phase: string, kernel: string, out: string, quick: boolean): string {
   const args = [...execArgv, CHILD, phase, kernel, out, ...(quick ? ['--quick'] : [])];
