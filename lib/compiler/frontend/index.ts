@@ -51,7 +51,10 @@ export interface Decline {
   reason: string;
   /** What would make it compile: 'pass the value as a number or a typed array'. */
   fix: string;
-  /** All of it in one line, as stats() and explain() print it: '<construct> at line L, column C: <reason>; <fix>'. */
+  /**
+   * All of it in one line, as stats() and explain() print it: '<construct> at line L, column C:
+   * <reason>; <fix>' ('at <file>:L:C' when the origin names a file; no position for a function with no source).
+   */
   message: string;
 }
 
