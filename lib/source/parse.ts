@@ -71,6 +71,20 @@ function rootOf(program: acorn.Program, wrapper: number): Omit<ParsedFunction, '
 }
 
 /**
+ * Where acorn's error (line, 0-based column, in the first wrapper's text) is in `source`: the
+ * wrapper's prefix undone, and an error in its suffix (unexpected end of input) put at the end.
+ */
+function errorPosition(source: string, line: number, column: number): { line: number; column: number } {
+  let lines = 1, lastLineStart = 0;
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) {
+    lines++;
+    lastLineStart = i + 1;
+  }
+  if (line > lines) return { line: lines, column: source.length - lastLineStart + 1 };
+  return { line, column: Math.max(1, column + 1 - (line === 1 ? WRAPPERS[0].prefix.length : 0)) };
+}
+
+/**
  * Parses the source text of one function (as Function.prototype.toString gives it). Never throws:
  * an unparsable text comes back as ok: false with acorn's first message.
  */
@@ -91,8 +105,7 @@ export function parseFunctionSource(source: string): ParseResult {
   }
   const loc = (firstError as { loc?: { line?: unknown; column?: unknown } } | undefined)?.loc;
   const at = loc && typeof loc.line === 'number' && typeof loc.column === 'number'
-    // The first wrapper's prefix is one character.
-    ? { line: loc.line, column: loc.column + 1 - (loc.line === 1 ? WRAPPERS[0].prefix.length : 0) }
+    ? errorPosition(source, loc.line, loc.column)
     : undefined;
   return {
     ok: false,

@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { planKernel } from '../../lib/compiler/frontend/index.js';
 import type { AnyFunction } from '../../lib/types.js';
-import { declineOf } from './helpers.js';
+import { declineOf, positionIn } from './helpers.js';
+import { KERNELS } from './kernels.js';
 
 function kernel(a: Float64Array): number { return a[0]; }
 
@@ -118,5 +119,72 @@ describe('planKernel: functions that lie about themselves', () => {
   it('declines a string for being a string, whatever statement its text spells', () => {
     const decline = declineOf(new Function('a', 'return "with (a) {}"') as AnyFunction);
     assert.equal(decline.construct, '`"with (a) {}"` (a string)');
+  });
+});
+
+describe('planKernel: damaged kernel sources', () => {
+  // Every truncation and every one-character deletion of a few kernels: each plans or declines
+  // (never throws), and a decline points inside the text it was given.
+  const sources = KERNELS.slice(0, 6).map((k) => Function.prototype.toString.call(k.fn));
+  for (const [n, source] of sources.entries()) {
+    it(`never throws on damaged copies of ${KERNELS[n].name}`, () => {
+      const variants: string[] = [];
+      for (let i = 0; i < source.length; i++) variants.push(source.slice(0, i), source.slice(0, i) + source.slice(i + 1));
+      const lines = source.split('\n').length;
+      for (const variant of variants) {
+        const result = planKernel(variant);
+        if (result.ok) continue;
+        const { line, column, message } = result.decline;
+        assert.ok(Number.isInteger(line) && line >= 1 && line <= lines && Number.isInteger(column) && column >= 1, `${message}\n${variant}`);
+      }
+    });
+  }
+});
+
+describe('planKernel: globals that a scope around the function binds', () => {
+  /* eslint-disable @typescript-eslint/no-shadow */
+  function withOuterMath(): (x: number) => number {
+    const Math = { sqrt: (x: number): number => x + 1 };
+    return (x: number) => x * 2 + Math.sqrt(x);
+  }
+  function withOuterNaN(NaN: number): (x: number) => number {
+    return (x: number) => x + NaN;
+  }
+  function withOuterUndefined(): (a: Float64Array) => number {
+    const undefined = 0;
+    return (a: Float64Array) => (a[0] = undefined);
+  }
+  function withLocalMath(): (x: number) => number {
+    const Math = 3;
+    void Math;
+    return (x: number) => { const Math = 2; return x + Math; };
+  }
+  /* eslint-enable @typescript-eslint/no-shadow */
+
+  it('plans a kernel whose Math is the global one', () => {
+    assert.equal(planKernel((x: number) => Math.sqrt(x)).ok, true);
+  });
+
+  const shadowed: Array<[string, AnyFunction, string]> = [
+    ['an enclosing function\'s Math', withOuterMath(), 'Math'],
+    ['an enclosing function\'s parameter named NaN', withOuterNaN(1), 'NaN'],
+    ['an enclosing const named undefined', withOuterUndefined(), 'undefined'],
+  ];
+  for (const [label, fn, name] of shadowed) {
+    it(`declines a kernel that reads ${label}, at the first read`, () => {
+      const decline = declineOf(fn);
+      const source = Function.prototype.toString.call(fn);
+      assert.deepEqual([decline.construct, decline.reason, decline.line, decline.column],
+        [`\`${name}\``, `reads \`${name}\` from an outer scope, where it is not the global one`,
+          ...Object.values(positionIn(source, name))]);
+    });
+  }
+
+  it('plans a kernel whose own local shadows an outer Math', () => {
+    assert.equal(planKernel(withLocalMath()).ok, true);
+  });
+
+  it('plans the source text of such a kernel: text has no enclosing scopes', () => {
+    assert.equal(planKernel(Function.prototype.toString.call(withOuterMath())).ok, true);
   });
 });

@@ -115,15 +115,18 @@ function buildIdentifier(ctx: BuildContext, node: AnyNode): Expr {
     ctx.useAsNumber(v, node);
     return { kind: 'var', v, at };
   }
+  if (name === 'undefined' || name === 'NaN' || name === 'Infinity') ctx.readGlobal(name, node);
   if (name === 'undefined') return { kind: 'undefined', at };
   if (name === 'NaN') return { kind: 'number', value: NaN, at };
   if (name === 'Infinity') return { kind: 'number', value: Infinity, at };
   return declineFreeRead(ctx, name, node);
 }
 
-/** `Math` written here is the global Math (no local of that name). */
+/** `Math` written here is the global Math (no local of that name; plan.ts checks the enclosing scopes). */
 function isGlobalMath(ctx: BuildContext, node: AnyNode): boolean {
-  return node.type === 'Identifier' && node.name === 'Math' && ctx.resolve('Math', node) === undefined;
+  if (node.type !== 'Identifier' || node.name !== 'Math' || ctx.resolve('Math', node) !== undefined) return false;
+  ctx.readGlobal('Math', node);
+  return true;
 }
 
 function memberName(node: AnyNode): string | undefined {

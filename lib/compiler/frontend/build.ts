@@ -7,7 +7,7 @@ import { endPositionOf, isNode, type AnyNode, type ParsedFunction } from '../../
 import { buildExpr } from './build-expr.js';
 import { checkReturns } from './completion.js';
 import { decline } from './decline.js';
-import type { FunctionIR, Loop, Stmt, VarId } from './ir.js';
+import type { FunctionIR, Loop, Pos, Stmt, VarId } from './ir.js';
 import { BuildContext } from './scope.js';
 
 export interface BuiltFunction {
@@ -15,6 +15,8 @@ export interface BuiltFunction {
   readonly mathMembers: readonly string[];
   readonly arrayParams: readonly number[];
   readonly numberParams: readonly number[];
+  /** The globals the body reads (Math, NaN, Infinity, undefined) and where each is first read. */
+  readonly globalsRead: ReadonlyMap<string, Pos>;
 }
 
 const LOOP_TYPES: ReadonlySet<string> = new Set(['ForStatement', 'WhileStatement', 'DoWhileStatement']);
@@ -258,5 +260,6 @@ export function buildFunction(parsed: ParsedFunction, fallbackName: string): Bui
     mathMembers: ctx.mathMembers,
     arrayParams,
     numberParams,
+    globalsRead: ctx.globalsRead,
   };
 }

@@ -1,13 +1,16 @@
 // planKernel: a function (or its source text) -> its KernelPlan, or a Decline. The source text is
-// read with the tamper-proof tools of lib/source/realm.ts; the checks are the IR builder's. Hostile
+// read with the tamper-proof tools of lib/source/realm.ts; the checks are the IR builder's, and
+// for a function object, that the globals it reads are not bound by a scope around it. Hostile
 // input (Proxies, bound and native functions, classes, source acorn cannot parse, source nested
 // deeply enough to overflow the stack) declines like any other construct: planKernel never throws.
 
 import { parseFunctionSource } from '../../source/parse.js';
 import { classifySource } from '../../source/realm.js';
+import { outerBindingsOf } from '../../source/scopes.js';
 import { buildFunction } from './build.js';
 import { DeclineSignal, makeDecline, type Origin } from './decline.js';
 import type { Decline, KernelPlan, PlanResult } from './index.js';
+import type { Pos } from './ir.js';
 
 export interface PlanOptions {
   /** Where the function's source text starts in its file, so that declines give file positions. */
@@ -80,6 +83,28 @@ function withoutPosition(message: string): string {
   return open > 0 && message.endsWith(')') ? message.slice(0, open) : message;
 }
 
+/**
+ * Declines when a global the body reads (Math, NaN, Infinity, undefined) may not be the global:
+ * an enclosing scope of the function object binds that name, or its scopes cannot be read. Source
+ * text given as a string has no enclosing scopes: its globals are the globals.
+ */
+function checkGlobalsAreGlobal(fn: unknown, globalsRead: ReadonlyMap<string, Pos>): void {
+  if (typeof fn !== 'function' || globalsRead.size === 0) return;
+  const uses = [...globalsRead].sort(([, a], [, b]) => a.line - b.line || a.column - b.column);
+  const outer = outerBindingsOf(fn as (...args: unknown[]) => unknown, uses.map(([name]) => name));
+  if (!outer.known) {
+    const [name, at] = uses[0];
+    throw new DeclineSignal(`\`${name}\``, at, `jitctl cannot tell whether \`${name}\` is the global one: ${outer.reason}`,
+      'compile it where the scopes around a function can be read (Node)');
+  }
+  const shadowed = uses.find(([name]) => outer.shadowed.includes(name));
+  if (shadowed) {
+    const [name, at] = shadowed;
+    throw new DeclineSignal(`\`${name}\``, at, `reads \`${name}\` from an outer scope, where it is not the global one`,
+      `rename the outer \`${name}\`, or pass its value as a parameter`);
+  }
+}
+
 function plan(fn: unknown, started: number, origin: Origin | undefined): PlanResult {
   const found = sourceOf(fn);
   if (found instanceof DeclineSignal) throw found;
@@ -91,6 +116,7 @@ function plan(fn: unknown, started: number, origin: Origin | undefined): PlanRes
       'pass a function whose source text is valid JavaScript');
   }
   const built = buildFunction(parsed.parsed, found.name);
+  checkGlobalsAreGlobal(fn, built.globalsRead);
   const ir = built.ir;
   const result: KernelPlan = {
     name: ir.name,

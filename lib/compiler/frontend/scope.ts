@@ -44,6 +44,8 @@ export class BuildContext {
   readonly functionScope = new Scope(null);
   scope: Scope = this.functionScope;
   readonly mathMembers: string[] = [];
+  /** The globals the body reads (Math, NaN, Infinity, undefined), each with its first use. */
+  readonly globalsRead = new Map<string, Pos>();
   private readonly paramUses: ParamUse[] = [];
   /** var variables that are certainly assigned before any use (a top-level `var x = e` with no earlier reference). */
   private readonly definitelyInitialized = new Set<VarId>();
@@ -60,8 +62,16 @@ export class BuildContext {
 
   /** A node's text as written, shortened to one line, for a decline's construct. */
   textOf(node: acorn.Node): string {
-    // Whitespace runs become one space (a snippet, not parsing: the AST already gave its bounds).
-    let text = this.text.slice(node.start, Math.min(node.end, node.start + 80)).split(/\s+/).join(' ');
+    const raw = this.text.slice(node.start, Math.min(node.end, node.start + 80));
+    let text = '';
+    let afterSpace = false;
+    for (let i = 0; i < raw.length; i++) {
+      const char = raw[i];
+      const space = char === ' ' || char === '\t' || char === '\n' || char === '\r';
+      if (!space) text += char;
+      else if (!afterSpace) text += ' ';
+      afterSpace = space;
+    }
     if (node.end - node.start > 80 || text.length > 40) text = `${text.slice(0, 37)}...`;
     return text;
   }
@@ -191,6 +201,11 @@ export class BuildContext {
       else if (use.numberAt) numberParams.push(index);
     });
     return { arrayParams, numberParams };
+  }
+
+  /** Records a read of a global the kernel takes as a constant (Math, NaN, Infinity, undefined). */
+  readGlobal(name: string, node: acorn.Node): void {
+    if (!this.globalsRead.has(name)) this.globalsRead.set(name, this.pos(node));
   }
 
   recordMathMember(name: string): void {
