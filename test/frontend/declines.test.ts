@@ -79,6 +79,7 @@ const CASES: Case[] = [
   ['mixed returns', 'function f(x) {\n  if (x) return;\n  return 1;\n}', '`return;`', 'return;'],
   ['falling off the end', 'function f(x) {\n  if (x) return 1;\n}', 'the end of `f`', ['}', -1]],
   ['falling off the end after a loop with a break', 'function f(x) { while (true) { if (x) break; return 1; } }', 'the end of `f`', ['}', -1]],
+  ['falling off the end after while (!1)', 'function f(x) { while (!1) { return 1; } }', 'the end of `f`', ['}', -1]],
   ['falling off the end of a labeled block left by break', 'function f(x) { b: { if (x) break b; return 1; } }', 'the end of `f`', ['}', -1]],
   ['a label on an if', 'function f(x) { l: if (x) x++; return x; }', '`l:` (a label on an if statement)', 'l:'],
   ['a label on an expression', 'function f(x) { l: x++; return x; }', '`l:` (a label on an expression statement)', 'l:'],

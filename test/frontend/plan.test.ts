@@ -219,6 +219,7 @@ describe('planKernel: statements', () => {
     ['while (true) whose break targets an inner loop', 'function f(a) { while (true) { for (;;) { break; } if (a) return 1; a++; } }'],
     ['do..while (true)', 'function f(a) { do { a++; if (a > 3) return a; } while (true); }'],
     ['while (1)', 'function f(a) { while (1) { if (a++ > 3) return a; } }'],
+    ['while (!0), as Bun prints while (true)', 'function f(a) { while (!0) { if (a++ > 3) return a; } }'],
     ['a do-while whose body always returns', 'function f(a) { do { return a; } while (a); }'],
     ['a labeled infinite loop left only by a return', 'function f(a) { l: for (;;) { for (;;) { continue l; } } }'],
     ['a labeled block that returns', 'function f(a) { b: { return a; } }'],
@@ -241,6 +242,11 @@ describe('planKernel: expressions', () => {
     assert.ok(inits[0]?.kind === 'number' && Object.is(inits[0].value, 1.5));
     assert.ok(inits[3]?.kind === 'number' && Number.isNaN(inits[3].value));
     assert.ok(inits[4]?.kind === 'number' && inits[4].value === Infinity);
+  });
+
+  it('reads `void 0` as undefined (how minifiers and Bun write it)', () => {
+    const plan = exprOf('let p = void 0;');
+    assert.deepEqual(nodesOf(plan, 'declare').map((d) => d.init?.kind), ['undefined']);
   });
 
   it('makes every unary, binary and logical operator of the subset', () => {

@@ -251,6 +251,9 @@ export function buildExpr(ctx: BuildContext, node: AnyNode): Expr {
     case 'UnaryExpression': {
       const op = node.operator as string;
       if (UNARY_OPS.has(op)) return { kind: 'unary', op: op as UnaryOp, arg: buildExpr(ctx, node.argument as AnyNode), at };
+      // `void 0` is how minifiers (and Bun's toString) write `undefined`: no operand to evaluate.
+      const argument = node.argument as AnyNode;
+      if (op === 'void' && argument.type === 'Literal' && typeof argument.value === 'number') return { kind: 'undefined', at };
       const fixes: Record<string, string> = {
         typeof: 'kernel values are numbers and booleans: drop the test',
         void: 'evaluate the operand as a statement and use `undefined`',

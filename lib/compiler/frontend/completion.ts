@@ -3,18 +3,27 @@
 // normally (fall through to the next statement): return, break and continue never do; an if/else
 // completes if either side does; a block if all its statements do (or a break leaves it); a loop
 // that only a break can end (`for (;;)`, `while (true)`, a do-while whose body never completes)
-// completes only if a break targets it. Anything else is assumed to complete, which only ever
+// completes only if a break targets it (`true` may be written `1` or `!0`). Anything else is assumed to complete, which only ever
 // declines more, never less.
 
 import { decline } from './decline.js';
 import type { Expr, Loop, Pos, Stmt } from './ir.js';
 
-/** A loop test that is always true: absent, `true`, or a number literal other than 0 and NaN. */
-function alwaysTrue(test: Expr | null): boolean {
-  if (test === null) return true;
+/** The truthiness of a constant test (`true`, `1`, `!0` as minifiers and Bun write `true`), or undefined. */
+function constantTruthiness(test: Expr): boolean | undefined {
   if (test.kind === 'boolean') return test.value;
   if (test.kind === 'number') return test.value !== 0 && !Number.isNaN(test.value);
-  return false;
+  if (test.kind === 'unary' && (test.op === '!' || test.op === '-' || test.op === '+')) {
+    const operand = constantTruthiness(test.arg);
+    if (operand === undefined || (test.op !== '!' && test.arg.kind !== 'number')) return undefined;
+    return test.op === '!' ? !operand : operand;
+  }
+  return undefined;
+}
+
+/** A loop test that is always true: absent or a constant that is truthy. */
+function alwaysTrue(test: Expr | null): boolean {
+  return test === null || constantTruthiness(test) === true;
 }
 
 /**
