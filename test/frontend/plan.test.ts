@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { planKernel } from '../../lib/compiler/frontend/index.js';
 import { nodesOf, planOf, positionIn, varId } from './helpers.js';
-import { KERNELS } from './kernels.js';
+import { dot, fannkuch, KERNELS } from './kernels.js';
 
 /* eslint-disable @typescript-eslint/no-unused-vars, no-var, prefer-const */
 
@@ -350,6 +350,25 @@ describe('planKernel: the twenty benchmark kernels', () => {
       assert.equal(plan.arrayParams.length + plan.numberParams.length, kernel.inputs().length);
     });
   }
+
+  it('gives the dot product the IR of a counted loop summing products of two loads', () => {
+    const plan = planOf(dot);
+    const [, loop, ret] = plan.ir.body;
+    assert.ok(loop.kind === 'loop' && loop.test?.kind === 'binary' && loop.body.kind === 'expression');
+    assert.deepEqual([loop.test.op, loop.test.left.kind, loop.test.right.kind, loop.update?.kind], ['<', 'var', 'length', 'update']);
+    const sum = loop.body.expr;
+    assert.ok(sum.kind === 'assign' && sum.op === '+' && sum.value.kind === 'binary');
+    assert.deepEqual([sum.target, sum.value.op, sum.value.left.kind, sum.value.right.kind],
+      [{ kind: 'var', v: varId(plan, 'sum') }, '*', 'load', 'load']);
+    assert.ok(ret.kind === 'return' && ret.value?.kind === 'var' && ret.value.v === varId(plan, 'sum'));
+  });
+
+  it('gives fannkuch its nested endless loops, left only by the return', () => {
+    const plan = planOf(fannkuch);
+    const loops = nodesOf(plan, 'loop');
+    assert.deepEqual(loops.filter((l) => l.test === null || l.test.kind === 'boolean').length, 2);
+    assert.deepEqual(nodesOf(plan, 'return').length, 1);
+  });
 
   it('gives each kernel the array and number parameters its inputs have', () => {
     for (const kernel of KERNELS) {
