@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { engineStats, available as engineAvailable } from '../lib/engine.js';
 import { difference } from './kernel-compare.js';
 import { freshCopy } from './kernel-fresh.js';
-import { nativePipeline, nativeWrapper, routerWrapper, type Hinted } from './kernel-native.js';
+import { nativePipeline, nativeWrapper, routerWrapper, type Hinted, type Pipeline } from './kernel-native.js';
 import type { KernelRaw } from './kernel-results.js';
 import { selectKernels, type KernelSpec } from './kernels/index.js';
 import type { KernelFn } from './kernels/spec.js';
@@ -73,17 +73,8 @@ function timeBatch(fn: KernelFn, args: readonly unknown[], calls: number): numbe
   return Number(process.hrtime.bigint() - t0) / calls;
 }
 
-function measure(spec: KernelSpec, budget: Budget): KernelRaw {
-  const raw: KernelRaw = {
-    name: spec.name, what: spec.what, known: [], sane: null, native: { available: false }, router: { tier: 'unknown', reason: '' },
-    mismatches: [], firstCall: { plainMs: [], nativeMs: [] },
-    steady: { plainNs: [], nativeNs: [], routerNs: [], batch: 0, turbofan: { reached: false, calls: 0, forced: false, stillAfter: false } },
-    compile: { jitctlMs: [], planMs: [], lowerMs: [], engineMs: [], turbofanMs: [], turbofanTotalMs: [] }, errors: [],
-  };
-  const label = spec.name;
-
-  // Is there a native kernel at all, and does it compute what the plain function computes?
-  const pipeline = nativePipeline(freshCopy(spec.fn, 'probe'), spec.inputs());
+/** Whether `jitFocus(fn, { tier: 'native' })` runs a kernel (else why not), its known answers and its results against the plain function's. */
+function checkNative(spec: KernelSpec, raw: KernelRaw, pipeline: Pipeline): Hinted {
   const compiledBefore = engineAvailable() ? engineStats().kernelsCompiled : 0;
   const native = nativeWrapper(freshCopy(spec.fn, 'native'));
   const plainCheck = freshCopy(spec.fn, 'check');
@@ -105,6 +96,56 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
     raw.known.push(...knownFailures(spec, native.wrapper, 'native'));
     if (nativeMismatch) raw.mismatches.push(nativeMismatch);
   }
+  return native;
+}
+
+/** Calls `plain` until TurboFan, then on for a while to see it stay there (a kernel may deopt once early); forced if not. */
+function tierUpToTurbofan(plain: KernelFn, args: readonly unknown[], budget: Budget): KernelRaw['steady']['turbofan'] {
+  const start = now();
+  let calls = 0;
+  for (;;) {
+    while (!isTurbofan(plain) && now() - start < budget.tierUpMs) { call(plain, args); calls++; }
+    const settle = now();
+    while (isTurbofan(plain) && now() - settle < budget.settleMs) call(plain, args);
+    if (isTurbofan(plain) || now() - start >= budget.tierUpMs) break;
+  }
+  const reached = isTurbofan(plain);
+  if (!reached) {
+    natives.PrepareFunctionForOptimization?.(plain);
+    natives.OptimizeFunctionOnNextCall?.(plain);
+    call(plain, args);
+  }
+  return { reached, calls, forced: !reached, stillAfter: false };
+}
+
+/** Calls the router's wrapper until the native tier's adaptive choice has decided, or for a while; the calls made. */
+function warmRouter(router: Hinted, args: readonly unknown[], budget: Budget): number {
+  const start = now();
+  let calls = 0;
+  for (;;) {
+    call(router.wrapper, args);
+    if (++calls % 16 !== 0) continue;
+    const elapsed = now() - start;
+    const r = router.record();
+    // Without a kernel (another tier, or every signature declined) there is no choice to wait for.
+    const choosing = r.tier === 'native' && r.native !== null && r.native.signatures.length > 0;
+    const decided = choosing ? r.native!.choice !== 'pending' : elapsed >= budget.routerWarmMs;
+    if (decided || elapsed >= budget.routerChoiceMs) return calls;
+  }
+}
+
+function measure(spec: KernelSpec, budget: Budget): KernelRaw {
+  const raw: KernelRaw = {
+    name: spec.name, what: spec.what, known: [], sane: null, native: { available: false }, router: { tier: 'unknown', reason: '' },
+    mismatches: [], firstCall: { plainMs: [], nativeMs: [] },
+    steady: { plainNs: [], nativeNs: [], routerNs: [], batch: 0, turbofan: { reached: false, calls: 0, forced: false, stillAfter: false } },
+    compile: { jitctlMs: [], planMs: [], lowerMs: [], engineMs: [], turbofanMs: [], turbofanTotalMs: [] }, errors: [],
+  };
+  const label = spec.name;
+
+  // Is there a native kernel at all, and does it compute what the plain function computes?
+  const pipeline = nativePipeline(freshCopy(spec.fn, 'probe'), spec.inputs());
+  const native = checkNative(spec, raw, pipeline);
   progress(label, raw.native.available ? `native: available (${pipeline.ok ? pipeline.uops : '?'} uops)` : `native: not available: ${raw.native.reason}`);
 
   // 1. First call: fresh copies, interleaved; jitFocus itself counts on the native side. Inputs
@@ -138,39 +179,14 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
   // 2. Steady state: TurboFan (plain function called until V8 optimizes it), the native wrapper, the router.
   const plain = freshCopy(spec.fn, 'tf');
   const plainArgs = spec.inputs();
-  // Called until TurboFan, then on for a while to see it stay there (a kernel may deopt once early).
-  const start = now();
-  let calls = 0;
-  for (;;) {
-    while (!isTurbofan(plain) && now() - start < budget.tierUpMs) { call(plain, plainArgs); calls++; }
-    const settle = now();
-    while (isTurbofan(plain) && now() - settle < budget.settleMs) call(plain, plainArgs);
-    if (isTurbofan(plain) || now() - start >= budget.tierUpMs) break;
-  }
-  raw.steady.turbofan = { reached: isTurbofan(plain), calls, forced: false, stillAfter: false };
-  if (!raw.steady.turbofan.reached) {
-    natives.PrepareFunctionForOptimization?.(plain);
-    natives.OptimizeFunctionOnNextCall?.(plain);
-    call(plain, plainArgs);
-    raw.steady.turbofan.forced = true;
-  }
+  raw.steady.turbofan = tierUpToTurbofan(plain, plainArgs, budget);
+  const { calls } = raw.steady.turbofan;
   progress(label, raw.steady.turbofan.reached ? `TurboFan after ${calls} calls` : `TurboFan not reached in ${calls} calls: forced (${isTurbofan(plain) ? 'now TurboFan' : 'still not TurboFan'})`);
 
   // The router: called until its adaptive choice has decided (on the native tier) or for a while.
   const router = routerWrapper(freshCopy(spec.fn, 'router'), [spec.inputs()]);
   const routerArgs = spec.inputs();
-  const routerStart = now();
-  let routerCalls = 0;
-  for (;;) {
-    call(router.wrapper, routerArgs);
-    if (++routerCalls % 16 !== 0) continue;
-    const elapsed = now() - routerStart;
-    const r = router.record();
-    // Without a kernel (another tier, or every signature declined) there is no choice to wait for.
-    const choosing = r.tier === 'native' && r.native !== null && r.native.signatures.length > 0;
-    const decided = choosing ? r.native!.choice !== 'pending' : elapsed >= budget.routerWarmMs;
-    if (decided || elapsed >= budget.routerChoiceMs) break;
-  }
+  const routerCalls = warmRouter(router, routerArgs, budget);
 
   // The native kernel: a fresh jitFocus wrapper per round, so that no wrapper reaches the calls
   // at which the tier's adaptive choice starts to measure (and run) V8's code instead
