@@ -14,7 +14,7 @@ import { nativePipeline, nativeWrapper, routerWrapper, type Hinted, type Pipelin
 import type { KernelRaw } from './kernel-results.js';
 import { selectKernels, type KernelSpec } from './kernels/index.js';
 import type { KernelFn } from './kernels/spec.js';
-import { isTurbofan, natives, now } from './natives.js';
+import { isTurbofan, median, natives, now } from './natives.js';
 
 interface Budget {
   copies: number; rounds: number; batchMs: number;
@@ -27,6 +27,7 @@ const QUICK: Budget = { copies: 2, rounds: 3, batchMs: 5, tierUpMs: 1000, copyTi
 
 // Below the native tier's MIN_JUDGE_CALLS (200) with the warm-up calls: see the steady state.
 const MAX_BATCH = 150;
+const MIN_BATCH = 3;
 
 const sink = { value: 0 };
 function call(fn: KernelFn, args: readonly unknown[]): number | void {
@@ -205,8 +206,9 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
   raw.native.timedCalls = 0;
   raw.native.kernelCalls = 0;
 
-  const perCall = timeBatch(plain, plainArgs, 3);
-  const batch = Math.min(MAX_BATCH, Math.max(1, Math.round((budget.batchMs * 1e6) / perCall)));
+  // Calls per batch from the median of single calls (one slow call on a loaded machine must not shrink it).
+  const perCall = median(Array.from({ length: 5 }, () => timeBatch(plain, plainArgs, 1)));
+  const batch = Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.round((budget.batchMs * 1e6) / perCall)));
   raw.steady.batch = batch;
   const variants: Array<{ next: () => KernelFn; args: unknown[]; out: number[]; after?: () => void }> = [
     { next: () => plain, args: plainArgs, out: raw.steady.plainNs },
