@@ -13,6 +13,7 @@ import { difference } from '../bench/kernel-compare.js';
 import { freshCopy } from '../bench/kernel-fresh.js';
 import type { KernelRaw, SuiteResults } from '../bench/kernel-results.js';
 import { summarizeSuite } from '../bench/kernel-results.js';
+import { turbofanCompiles } from '../bench/kernel-turbofan.js';
 import { KERNELS, selectKernels } from '../bench/kernels/index.js';
 
 const RUNNER = path.join(__dirname, '..', 'bench', 'kernels.js');
@@ -106,6 +107,25 @@ describe('bench: the kernel suite', function () {
     assert.match(difference(0, [], -0, []) ?? '', /result 0 against 0/);
     assert.match(difference(1, [f([1, 0])], 1, [f([1, -0])]) ?? '', /argument 0\[1\]/);
     assert.match(difference(undefined, [Int32Array.of(1, 2)], undefined, [Int32Array.of(1, 3)]) ?? '', /argument 0, byte 4/);
+  });
+
+  it('reads TurboFan compile times from --trace-opt lines: per name, OSR marked, other lines ignored', () => {
+    const trace = [
+      '[compiling method 0x1 <JSFunction dot_tfc1 (sfi = 0x2)> (target TURBOFAN) OSR, mode: ConcurrencyMode::kConcurrent]',
+      '[completed compiling 0x1 <JSFunction dot_tfc1 (sfi = 0x2)> (target TURBOFAN) OSR - took 0.015, 1.395, 0.032 ms]',
+      '[completed compiling 0x1 <JSFunction dot_tfc1 (sfi = 0x2)> (target TURBOFAN) - took 0.011, 0.891, 0.022 ms]',
+      '[completed compiling 0x3 <JSFunction dot_tfc10 (sfi = 0x4)> (target TURBOFAN) - took 1, 2, 3 ms]',
+      '[completed compiling 0x5 <JSFunction other (sfi = 0x6)> (target TURBOFAN) - took 1, 1, 1 ms]',
+      '[completed compiling 0x1 <JSFunction dot_tfc1 (sfi = 0x2)> (target TURBOFAN) - took garbage ms]',
+    ].join('\n');
+    const compiles = turbofanCompiles(trace, ['dot_tfc1', 'dot_tfc2']);
+    assert.deepEqual([...compiles.keys()], ['dot_tfc1']);
+    const [osr, full] = compiles.get('dot_tfc1')!;
+    assert.equal(compiles.get('dot_tfc1')!.length, 2);
+    assert.equal(osr.osr, true);
+    assert.ok(Math.abs(osr.ms - 1.442) < 1e-9);
+    assert.equal(full.osr, false);
+    assert.ok(Math.abs(full.ms - 0.924) < 1e-9);
   });
 
   it('refuses unknown kernels and bad arguments', () => {
