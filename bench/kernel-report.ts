@@ -29,7 +29,7 @@ export function formatTable(results: SuiteResults, summary: SuiteSummary): strin
     `${ms(k.jitctlCompileMs)} / ${ms(k.turbofanCompileMs)} (${ms(k.turbofanTotalCompileMs)})`,
   ]);
   const g = summary.geomean;
-  rows.push(['**geomean**', '', times(g.firstCallSpeedup), '', times(g.nativeVsTurbofan), times(g.routerVsPlain), '', `${times(g.compileRatio)} (TurboFan / jitctl)`]);
+  rows.push(['**geomean**', '', times(g.firstCallSpeedup), '', times(g.nativeVsTurbofan), times(g.routerVsPlain), '', `${times(g.compileRatio)} (TurboFan time / jitctl time)`]);
   const header = [
     'kernel', 'first call ms: plain / jitctl', 'first-call speedup', 'TurboFan ms per call', 'steady: native vs TurboFan',
     'router vs plain', 'router tier', 'compile ms: jitctl / TurboFan (all TurboFan compiles)',
