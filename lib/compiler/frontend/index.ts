@@ -15,6 +15,7 @@
 
 import type { AnyFunction } from '../../types.js';
 import type { FunctionIR } from './ir.js';
+import { lowerKernelImpl } from './lower.js';
 
 /**
  * The kind of one argument a kernel is specialized on: 'f64' (any number), 'i32' (a number that
@@ -91,8 +92,7 @@ export function planKernel(fn: AnyFunction | string): PlanResult {
 
 /** Types the plan for `signature` and writes its trace. Never throws. */
 export function lowerKernel(plan: KernelPlan, signature: Signature, options?: LowerOptions): LowerResult {
-  void plan; void signature; void options;
-  throw new Error('the kernel front end is not built yet');
+  return lowerKernelImpl(plan, signature, options);
 }
 
 /** The argument kind of one value, or undefined when no kernel can take it (a string, an object, a BigInt64Array...). */

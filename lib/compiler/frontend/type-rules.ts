@@ -1,0 +1,94 @@
+// The typing rules of single operations: what kind and representation an operator, a Math call
+// or a join of two values has, with intervals for i32/u32 values. i32 is chosen only where the
+// JavaScript value is exactly that int32 (never -0): see semantics in docs/native-engine.md.
+
+import type { BinaryOp, Expr } from './ir.js';
+
+export type Rep = 'f64' | 'i32' | 'u32';
+/** 'maybe' is a number that may be undefined (NaN in the trace). */
+export type Kind = 'number' | 'boolean' | 'maybe';
+
+export interface Ty {
+  readonly kind: Kind;
+  readonly rep: Rep;
+  /** The interval of an i32/u32 value (-Infinity..Infinity for f64). */
+  readonly lo: number;
+  readonly hi: number;
+}
+
+const I32_MIN = -(2 ** 31);
+const I32_MAX = 2 ** 31 - 1;
+
+export const F64: Ty = { kind: 'number', rep: 'f64', lo: -Infinity, hi: Infinity };
+export const MAYBE: Ty = { kind: 'maybe', rep: 'f64', lo: -Infinity, hi: Infinity };
+export const BOOL: Ty = { kind: 'boolean', rep: 'i32', lo: 0, hi: 1 };
+export const U32_FULL: Ty = { kind: 'number', rep: 'u32', lo: 0, hi: 2 ** 32 - 1 };
+
+export function i32(lo: number, hi: number): Ty {
+  return { kind: 'number', rep: 'i32', lo, hi };
+}
+
+export function fitsI32(lo: number, hi: number): boolean {
+  return lo >= I32_MIN && hi <= I32_MAX;
+}
+
+/** ToNumber of a value: booleans become the i32 0/1, undefined becomes NaN. */
+export function num(t: Ty): Ty {
+  if (t.kind === 'boolean') return i32(0, 1);
+  if (t.kind === 'maybe') return F64;
+  return t;
+}
+
+/** The type of a variable or a ?: holding either value; null when one is a boolean and the other not. */
+export function joinTypes(a: Ty, b: Ty): Ty | null {
+  if ((a.kind === 'boolean') !== (b.kind === 'boolean')) return null;
+  if (a.kind === 'boolean') return BOOL;
+  const kind = a.kind === 'maybe' || b.kind === 'maybe' ? 'maybe' : 'number';
+  if (kind === 'number' && a.rep === b.rep && a.rep !== 'f64') return { kind, rep: a.rep, lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) };
+  return kind === 'maybe' ? MAYBE : F64;
+}
+
+function isInt(t: Ty): boolean {
+  return t.rep === 'i32' && t.kind !== 'maybe';
+}
+
+/** The type of `l op r`; `right` is the right operand's expression, for constant shift counts and masks. */
+export function binaryType(op: BinaryOp, left: Ty, right: Ty, rightExpr: Expr | null): Ty {
+  const l = num(left), r = num(right);
+  switch (op) {
+    case '+': case '-': {
+      if (!isInt(l) || !isInt(r)) return F64;
+      const lo = op === '+' ? l.lo + r.lo : l.lo - r.hi;
+      const hi = op === '+' ? l.hi + r.hi : l.hi - r.lo;
+      return fitsI32(lo, hi) ? i32(lo, hi) : F64;
+    }
+    case '*':
+      // Exact and never -0 when both are non-negative ints whose product fits.
+      if (isInt(l) && isInt(r) && l.lo >= 0 && r.lo >= 0 && l.hi * r.hi <= I32_MAX) return i32(l.lo * r.lo, l.hi * r.hi);
+      return F64;
+    case '%':
+      // x % y with x >= 0 and y >= 1 is in [0, y - 1] and never -0.
+      if (isInt(l) && isInt(r) && l.lo >= 0 && r.lo >= 1) return i32(0, Math.min(l.hi, r.hi - 1));
+      return F64;
+    case '/': case '**': return F64;
+    case '&':
+      if (isInt(l) && l.lo >= 0) return i32(0, r.rep === 'i32' && r.lo >= 0 ? Math.min(l.hi, r.hi) : l.hi);
+      if (isInt(r) && r.lo >= 0) return i32(0, r.hi);
+      return i32(I32_MIN, I32_MAX);
+    case '>>': {
+      const count = rightExpr?.kind === 'number' && Number.isInteger(rightExpr.value) ? rightExpr.value & 31 : -1;
+      if (count < 0) return i32(I32_MIN, I32_MAX);
+      const base = isInt(l) ? l : i32(I32_MIN, I32_MAX);
+      return i32(Math.floor(base.lo / 2 ** count), Math.floor(base.hi / 2 ** count));
+    }
+    case '|': case '^': case '<<': return i32(I32_MIN, I32_MAX);
+    case '>>>': return U32_FULL;
+    default: return BOOL; // comparisons
+  }
+}
+
+export function mathType(fn: string): Ty {
+  if (fn === 'imul') return i32(I32_MIN, I32_MAX);
+  if (fn === 'clz32') return i32(0, 32);
+  return F64;
+}
