@@ -3,6 +3,8 @@
 
 import assert from 'node:assert/strict';
 
+import { lowerKernel } from '../../lib/compiler/frontend/index.js';
+import { planOf } from './ir-builders.js';
 import { agree, declineOf, F64S, I32S, lowered, pairs } from './lower-helpers.js';
 
 const ARITH = ['+', '-', '*', '/', '%', '**'];
@@ -182,5 +184,47 @@ describe('lowerKernel: evaluation order, assignments, returns', () => {
     assert.ok(k.uops.includes('RETURN'));
     assert.ok(k.uops.some((u) => /^MUL_F64 s\d+, s\d+, s\d+$/.test(u)));
     assert.ok(k.lowerMs >= 0);
+  });
+});
+
+describe('lowerKernel: variables, signatures and failures', () => {
+  it('var and let without a value: undefined (NaN) until assigned, reset per iteration for let', () => {
+    agree('(n) => { let s = 0; for (let i = 0; i < 3; i++) { let t; if (i === n) t = 5; s += t > 1 ? t : 2; } return s; }', [[0], [1], [7]]);
+    agree('(n) => { let s = 0; for (let i = 0; i < 3; i++) { if (i > n) { var v = i; } s += v | 0; } return s; }', [[0], [1], [-1]]);
+    agree('(n) => { var w = n * 2; return w + 1; }', [[3], [-0]]);
+    agree('(n) => { var w = n; for (let i = 0; i < 2; i++) { var w; w = w + 1; } return w * 1; }', [[3], [NaN]]);
+    assert.match(declineOf('(n) => { var w; return w; }', ['f64']), /may be undefined/);
+  });
+  it('an i32 parameter assigned an f64 value gets an f64 slot', () => {
+    const k = agree('(i) => { i = i / 2; return i; }', I32S.map((x) => [x]), 'i32');
+    assert.ok(k.uops.includes('I32_TO_F64 s1, s0') || k.uops.some((u) => u.startsWith('I32_TO_F64')), k.uops.join('\n'));
+    agree('(i, j) => { let k = i; k += j; return k; }', pairs(I32S), 'i32');
+  });
+  it('declines a wrong signature length, a reassigned array, booleans mixed with numbers', () => {
+    assert.match(declineOf('(a, b) => a + b', ['f64']), /1 argument kinds for 2 parameters/);
+    assert.match(declineOf('(a, b) => { a = b; return 1; }', ['Float64Array', 'Float64Array']), /typed array|reassigns/);
+    assert.match(declineOf('(a) => { let b = a > 1; b = 2; return b; }', ['f64']), /both booleans and numbers/);
+    assert.match(declineOf('(a) => a ? 1 : (a > 2)', ['f64']), /one branch is a boolean/);
+    assert.match(declineOf('(a, i) => a[i > 1]', ['Float64Array', 'f64']), /boolean index/);
+  });
+  it('never throws: an internal failure comes back as an "internal error" decline', () => {
+    const plan = planOf('(a) => a + 1');
+    const broken = { ...plan, ir: { ...plan.ir, body: [{ kind: 'return', at: { line: 1, column: 1 }, value: { kind: 'nonsense', at: { line: 1, column: 1 } } }] } } as unknown as typeof plan;
+    const r = lowerKernel(broken, ['f64']);
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.equal(r.decline.construct, 'internal error');
+      assert.match(r.decline.message, /^internal error at line 1, column 1: the front end failed/);
+    }
+  });
+  it('declines carry construct, position, reason, fix and the one-line message', () => {
+    const r = lowerKernel(planOf('(a, b) => {\n  return a === b[0] ? 1 : 0;\n}'), ['f64', 'Float64Array']);
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.equal(r.decline.construct, '`===`');
+      assert.equal(r.decline.line, 2);
+      assert.equal(r.decline.column, 10);
+      assert.equal(r.decline.message, `${r.decline.construct} at line 2, column 10: ${r.decline.reason}; ${r.decline.fix}`);
+    }
   });
 });

@@ -21,6 +21,18 @@ export function exprWrites(e: Expr): ReadonlySet<VarId> {
   return out;
 }
 
+const effectCache = new WeakMap<Expr, boolean>();
+
+/** Whether evaluating `e` writes anything (a variable or an element): otherwise it is pure. */
+export function hasEffects(e: Expr): boolean {
+  let known = effectCache.get(e);
+  if (known === undefined) {
+    known = e.kind === 'assign' || e.kind === 'update' || exprChildren(e).some(hasEffects);
+    effectCache.set(e, known);
+  }
+  return known;
+}
+
 export function exprChildren(e: Expr): readonly Expr[] {
   switch (e.kind) {
     case 'load': return [e.index];

@@ -6,7 +6,7 @@
 
 import type { Label, Slot, SlotType, View } from '../trace/trace.js';
 import type { Expr, VarId } from './ir.js';
-import { exprWrites } from './ir-walk.js';
+import { exprWrites, hasEffects } from './ir-walk.js';
 import { branch, branchOnSlot, compareOperands, ifElse, type Values } from './lower-cond.js';
 import type { Emitter, RecordedOp } from './lower-emit.js';
 import type { Rep, Ty, Typing } from './types.js';
@@ -79,7 +79,10 @@ export class ExprLowerer implements Values {
 
   /** `s` as `rep` in a new temp or `dest`; `s` itself stays as it is (a variable keeps its value). */
   private converted(s: Slot, rep: SlotType, dest: Slot | null = null): Slot {
-    if (s.type === rep) return this.place(s, dest);
+    if (s.type === rep) {
+      if (dest && dest !== s) this.em.op(`MOV_${rep.toUpperCase()}`, dest, s);
+      return dest ?? s;
+    }
     const d = this.out(rep, dest);
     this.em.op(CONVERT[`${s.type}>${rep}`], d, s);
     return d;
@@ -123,7 +126,7 @@ export class ExprLowerer implements Values {
       case 'conditional': ifElse(this, e.test, () => this.effect(e.then), () => this.effect(e.otherwise)); return;
       default:
         // Everything else is pure: no Math function and no load has a side effect.
-        if (exprWrites(e).size > 0) this.em.release(this.gen(e, null));
+        if (hasEffects(e)) this.em.release(this.gen(e, null));
     }
   }
 
@@ -146,7 +149,11 @@ export class ExprLowerer implements Values {
         }
       case 'binary': {
         if (BIT_OPS[e.op]) return this.bitwise(e.op, e.left, e.right, dest);
-        if (F64_OPS[e.op]) return this.arith(e.op, this.ty(e).rep, this.protect(this.gen(e.left, null), [e.right]), e.right, dest);
+        if (F64_OPS[e.op]) {
+          const rep = this.ty(e).rep;
+          const left = rep === 'f64' ? this.valueAs(e.left, 'f64') : this.gen(e.left, null);
+          return this.arith(e.op, rep, this.protect(left, [e.right]), e.right, dest);
+        }
         const d = this.out('i32', dest);
         const [a, b, op, rep] = compareOperands(this, e);
         em.op(`${op}_${rep.toUpperCase()}`, d, a, b);
@@ -180,7 +187,9 @@ export class ExprLowerer implements Values {
     const em = this.em;
     const t = this.ty(e.arg);
     const d = this.out('i32', dest);
-    if (t.kind !== 'maybe' && (t.rep === 'i32' || t.rep === 'u32') && !(e.arg.kind === 'logical' || e.arg.kind === 'conditional')) {
+    // Conditions typed as booleans (&& || ?: , under `!`) are branch structure, not values.
+    const structural = e.arg.kind === 'logical' || e.arg.kind === 'conditional' || e.arg.kind === 'sequence' || (e.arg.kind === 'unary' && e.arg.op === '!');
+    if (t.kind !== 'maybe' && (t.rep === 'i32' || t.rep === 'u32') && !structural) {
       const a = this.gen(e.arg, null);
       em.op(`EQ_${a.type.toUpperCase()}`, d, a, em.constant(a.type, 0));
       return this.free(d, a);

@@ -32,7 +32,6 @@ class StmtLowerer {
       this.em.builder.returns(this.retSlot);
     }
     stmts.forEach((s) => this.stmt(s));
-    this.em.op('RETURN');
   }
 
   private stmt(s: Stmt): void {
@@ -42,7 +41,7 @@ class StmtLowerer {
       case 'declare': {
         const slot = this.varSlots.get(s.v)!;
         if (s.init) this.x.into(s.init, slot);
-        else if (!this.typing.hoistedUndefined.has(s.v)) em.op('CONST_F64', slot, NaN);
+        else if (!this.typing.hoistedUndefined.has(s.v)) em.op('CONST_F64', slot, NaN); // `let x;`: undefined each time
         return;
       }
       case 'if':

@@ -37,11 +37,7 @@ export function printTypedIR(ir: FunctionIR, typing: Typing): string {
     }
   };
   const lines: string[] = [];
-  const params = ir.params.map((v, i) => {
-    const t = typing.vars[v];
-    const kind = typing.arrays.has(v) ? 'array' : t ? t.rep : '?';
-    return `${name(v)}:${kind === 'array' ? 'view' : kind}${i >= 0 ? '' : ''}`;
-  });
+  const params = ir.params.map((v) => `${name(v)}:${typing.arrays.has(v) ? 'view' : (typing.vars[v]?.rep ?? '?')}`);
   lines.push(`function ${ir.name}(${params.join(', ')}) -> ${typing.returnType}`);
   const stmt = (s: Stmt, depth: number): void => {
     const pad = '  '.repeat(depth);

@@ -178,12 +178,14 @@ class Typer {
       case 'expression': this.type(s.expr); break;
       case 'declare': {
         const variable = this.ir.variables[s.v];
-        if (variable?.declaredAs === 'var' && this.nesting > 0 && !this.hoisted.has(s.v)) {
+        // A `var` declared in a nested statement, or without a value (`var x;` never resets it),
+        // is undefined at entry until assigned: NaN set once at entry, the declaration a no-op.
+        if (variable?.declaredAs === 'var' && (this.nesting > 0 || !s.init) && !this.hoisted.has(s.v)) {
           this.hoisted.add(s.v);
           this.assignVar(s.v, MAYBE, s.at);
         }
         if (s.init) this.assignVar(s.v, this.type(s.init), s.at);
-        else if (variable?.declaredAs !== 'var' || !this.declared.has(s.v)) this.assignVar(s.v, MAYBE, s.at);
+        else if (variable?.declaredAs !== 'var') this.assignVar(s.v, MAYBE, s.at);
         this.declared.add(s.v);
         break;
       }
