@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 
 import { compile, type Kernel } from '../../lib/engine.js';
-import { lowerKernel, type ArgKind, type LoweredKernel, type Signature } from '../../lib/compiler/frontend/index.js';
-import { planOf } from './ir-builders.js';
+import { lowerKernel, planKernel, type ArgKind, type LoweredKernel, type Signature } from '../../lib/compiler/frontend/index.js';
+import { planOf } from './plan-of.js';
 
 export type Arg = number | Float64Array | Float32Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
 
@@ -15,8 +15,11 @@ export function lowered(source: string, signature: Signature, inexactMath?: Set<
   return r.kernel;
 }
 
+/** The decline of `source` for `signature`, from planKernel (signature-independent rules) or from lowerKernel. */
 export function declineOf(source: string, signature: Signature, inexactMath?: Set<string>): string {
-  const r = lowerKernel(planOf(source), signature, inexactMath ? { inexactMath } : undefined);
+  const planned = planKernel(source);
+  if (!planned.ok) return planned.decline.message;
+  const r = lowerKernel(planned.plan, signature, inexactMath ? { inexactMath } : undefined);
   assert.equal(r.ok, false, 'expected a decline');
   if (r.ok) return '';
   assert.notEqual(r.decline.construct, 'internal error', r.decline.message);

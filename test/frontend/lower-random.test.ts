@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 
 import { lowerKernel } from '../../lib/compiler/frontend/index.js';
 import { compile } from '../../lib/engine.js';
-import { planOf } from './ir-builders.js';
+import { planOf } from './plan-of.js';
 import { sameValue } from './lower-helpers.js';
 
 function rng(seed: number): () => number {

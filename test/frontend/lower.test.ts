@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 
 import { lowerKernel } from '../../lib/compiler/frontend/index.js';
-import { planOf } from './ir-builders.js';
+import { planOf } from './plan-of.js';
 import { agree, declineOf, F64S, I32S, lowered, pairs } from './lower-helpers.js';
 
 const ARITH = ['+', '-', '*', '/', '%', '**'];
@@ -78,7 +78,7 @@ describe('lowerKernel: Math', () => {
   });
   it('declines an inexact Math function and a wrong arity', () => {
     assert.match(declineOf('(a) => Math.sin(a)', ['f64'], new Set(['sin'])), /Math\.sin is not bit-identical on this engine/);
-    assert.match(declineOf('(a) => Math.sqrt(a, a)', ['f64']), /takes 1 argument/);
+    assert.match(declineOf('(a) => Math.sqrt(a, a)', ['f64']), /takes exactly 1 argument/);
   });
 });
 
@@ -109,7 +109,8 @@ describe('lowerKernel: typed arrays', () => {
     agree('(a, i) => Math.max(a[i], 1) + (a[i] < 2) + (a[i] || 7)', [0, 1, 5].map((i) => [new Float32Array([3, 0]), i]));
   });
   it('declines undefined in === and return, and a number used as an array', () => {
-    assert.match(declineOf('(a, i) => a[i] === 1 ? 1 : 0', ['Float64Array', 'f64']), /may be undefined/);
+    assert.match(declineOf('(a, i) => a[i] === a[i + 1] ? 1 : 0', ['Float64Array', 'f64']), /both operands may be undefined/);
+    agree('(a, i) => (a[i] === 1 ? 1 : 0) + (a[i] !== 0 ? 2 : 0) + (a[i] == 3) * 4 + (NaN != a[i]) * 8', [0, 1, 2, 9, -1, 0.5].map((i) => [new Int8Array([1, 0, 3]), i]));
     assert.match(declineOf('(a, i) => a[i]', ['Float64Array', 'f64']), /`return` of a value that may be undefined/);
     assert.match(declineOf('(a, i) => a[i]', ['f64', 'f64']), /given f64/);
     assert.match(declineOf('(a) => a + 1', ['Float64Array']), /typed array/);
@@ -173,8 +174,8 @@ describe('lowerKernel: evaluation order, assignments, returns', () => {
     assert.equal(lowered('(a) => { a[0] = 1; }', ['Float64Array']).returnType, 'void');
     agree('(a, b) => { if (a > 0) return a | 0; if (a < 0) return a >>> 0; return b; }', pairs(F64S));
     agree('(a) => { if (a[0] > 1) return; a[0] = 2; }', [[new Float64Array([1])], [new Float64Array([3])]]);
-    assert.match(declineOf('(a) => { if (a > 1) return 1; }', ['f64']), /falls off the end/);
-    assert.match(declineOf('(a) => { if (a > 1) return 1; return; }', ['f64']), /returns a value on other paths/);
+    assert.match(declineOf('(a) => { if (a > 1) return 1; }', ['f64']), /can also reach its end|falls off the end/);
+    assert.match(declineOf('(a) => { if (a > 1) return 1; return; }', ['f64']), /returns a value/);
     assert.match(declineOf('(a) => { let x; return x; }', ['f64']), /may be undefined/);
   });
   it('printed IR and micro-ops', () => {
@@ -218,7 +219,7 @@ describe('lowerKernel: variables, signatures and failures', () => {
     }
   });
   it('declines carry construct, position, reason, fix and the one-line message', () => {
-    const r = lowerKernel(planOf('(a, b) => {\n  return a === b[0] ? 1 : 0;\n}'), ['f64', 'Float64Array']);
+    const r = lowerKernel(planOf('(a, b) => {\n  return b[1] === b[0] ? 1 : 0;\n}'), ['f64', 'Float64Array']);
     assert.equal(r.ok, false);
     if (!r.ok) {
       assert.equal(r.decline.construct, '`===`');

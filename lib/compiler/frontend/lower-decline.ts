@@ -1,27 +1,15 @@
-// Declines raised while typing and lowering one signature. The typing pass and the lowering throw
-// a LowerDecline where a construct has no exact lowering; lowerKernel catches it and returns its
-// Decline, so nothing escapes to the caller as an exception.
+// Declines raised while typing and lowering one signature: the typing pass and the lowering throw
+// a LowerDecline where a construct has no exact lowering, and lowerKernel turns it into a Decline
+// (decline.ts, with the plan's origin for file positions), so nothing escapes as an exception.
 
-import type { Decline } from './index.js';
 import type { Pos } from './ir.js';
 
-export function makeDecline(construct: string, at: Pos, reason: string, fix: string): Decline {
-  return {
-    construct,
-    line: at.line,
-    column: at.column,
-    reason,
-    fix,
-    message: `${construct} at line ${at.line}, column ${at.column}: ${reason}; ${fix}`,
-  };
-}
-
 export class LowerDecline extends Error {
-  constructor(readonly decline: Decline) {
-    super(decline.message);
+  constructor(readonly construct: string, readonly at: Pos, readonly reason: string, readonly fix: string) {
+    super(`${construct}: ${reason}`);
   }
 }
 
 export function decline(construct: string, at: Pos, reason: string, fix: string): never {
-  throw new LowerDecline(makeDecline(construct, at, reason, fix));
+  throw new LowerDecline(construct, at, reason, fix);
 }

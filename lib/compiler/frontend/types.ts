@@ -73,6 +73,13 @@ class Typer {
     const at = this.ir.body[0]?.at ?? { line: 1, column: 1 };
     if (this.signature.length !== this.ir.params.length)
       decline('the signature', at, `it has ${this.signature.length} argument kinds for ${this.ir.params.length} parameters`, 'call the function with one argument per parameter');
+    // The plan marks the vars some path reads before they are assigned: undefined from entry.
+    for (const variable of this.ir.variables) {
+      if (variable.declaredAs === 'var' && variable.startsUndefined) {
+        this.hoisted.add(variable.id);
+        this.vars[variable.id] = MAYBE;
+      }
+    }
     this.ir.params.forEach((v, i) => {
       const kind = this.signature[i];
       const element = ARRAY_KINDS[kind];
@@ -376,8 +383,10 @@ class Typer {
   private checkCompare(op: string, l: Ty, r: Ty, at: Pos): void {
     const equality = ['===', '!==', '==', '!='].includes(op);
     if (!equality) return;
-    if (l.kind === 'maybe' || r.kind === 'maybe')
-      this.fail(`\`${op}\``, at, 'an operand may be undefined, and undefined === undefined where NaN !== NaN', 'give the value a number first (a variable an initial value, an index a range check)');
+    // undefined and NaN both differ from every number, so one maybe-undefined side is exact;
+    // two are not (undefined === undefined, NaN !== NaN).
+    if (l.kind === 'maybe' && r.kind === 'maybe')
+      this.fail(`\`${op}\``, at, 'both operands may be undefined, and undefined === undefined where NaN !== NaN', 'give one of the values a number first (a variable an initial value, an index a range check)');
     else if ((l.kind === 'boolean') !== (r.kind === 'boolean'))
       this.fail(`\`${op}\``, at, 'it compares a boolean with a number', 'compare numbers with numbers and booleans with booleans');
   }
