@@ -2,7 +2,9 @@
 // or a join of two values has, with intervals for i32/u32 values. i32 is chosen only where the
 // JavaScript value is exactly that int32 (never -0): see semantics in docs/native-engine.md.
 
-import type { BinaryOp, Expr } from './ir.js';
+import type { ArgKind } from './index.js';
+import type { BinaryOp, Expr, VarId } from './ir.js';
+import { exprWrites } from './ir-walk.js';
 
 export type Rep = 'f64' | 'i32' | 'u32';
 /** 'maybe' is a number that may be undefined (NaN in the trace). */
@@ -91,4 +93,30 @@ export function mathType(fn: string): Ty {
   if (fn === 'imul') return i32(I32_MIN, I32_MAX);
   if (fn === 'clz32') return i32(0, 32);
   return F64;
+}
+
+export const ARRAY_KINDS: Partial<Record<ArgKind, number>> = {
+  Int8Array: 0, Uint8Array: 1, Uint8ClampedArray: 2, Int16Array: 3, Uint16Array: 4,
+  Int32Array: 5, Uint32Array: 6, Float32Array: 7, Float64Array: 8,
+};
+export const ELEMENT_RANGES: readonly (readonly [number, number])[] = [
+  [-128, 127], [0, 255], [0, 255], [-32768, 32767], [0, 65535], [-(2 ** 31), 2 ** 31 - 1], [0, 2 ** 32 - 1],
+];
+
+export const MATH_ARITY: Record<string, number> = {
+  abs: 1, floor: 1, ceil: 1, round: 1, trunc: 1, sign: 1, sqrt: 1, fround: 1, sin: 1, cos: 1, tan: 1,
+  asin: 1, acos: 1, atan: 1, sinh: 1, cosh: 1, tanh: 1, asinh: 1, acosh: 1, atanh: 1, exp: 1, expm1: 1,
+  log: 1, log1p: 1, log2: 1, log10: 1, cbrt: 1, pow: 2, atan2: 2, imul: 2, clz32: 1, min: -1, max: -1, hypot: -1,
+};
+
+export function sameType(a: Ty, b: Ty): boolean {
+  return a.kind === b.kind && a.rep === b.rep && a.lo === b.lo && a.hi === b.hi;
+}
+
+/** Whether `update` reads `v` before anything in it writes `v` (`i++`, `i += k`, `i = i + k`). */
+export function readsFirst(update: Expr, v: VarId): boolean {
+  if (!exprWrites(update).has(v)) return true;
+  if (update.kind === 'update' && update.target.kind === 'var') return true;
+  if (update.kind === 'assign' && update.target.kind === 'var' && update.target.v === v) return !exprWrites(update.value).has(v);
+  return false;
 }

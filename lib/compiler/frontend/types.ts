@@ -5,21 +5,13 @@
 // (flow-insensitive), computed to a fixed point; inside a loop body `i < B` narrows the interval
 // of a counter the body and the test never write, which is what keeps `i + 1` an i32.
 
-import type { ArgKind, Signature } from './index.js';
+import type { Signature } from './index.js';
 import type { Expr, FunctionIR, Pos, Stmt, VarId } from './ir.js';
 import { exprWrites, mayComplete, stmtWrites } from './ir-walk.js';
 import { decline } from './lower-decline.js';
-import { binaryType, BOOL, F64, i32, joinTypes, MAYBE, mathType, num, type Ty } from './type-rules.js';
+import { ARRAY_KINDS, binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MATH_ARITY, MAYBE, mathType, num, readsFirst, sameType, type Ty } from './type-rules.js';
 
 export type { Kind, Rep, Ty } from './type-rules.js';
-
-export const ARRAY_KINDS: Partial<Record<ArgKind, number>> = {
-  Int8Array: 0, Uint8Array: 1, Uint8ClampedArray: 2, Int16Array: 3, Uint16Array: 4,
-  Int32Array: 5, Uint32Array: 6, Float32Array: 7, Float64Array: 8,
-};
-const ELEMENT_RANGES: readonly (readonly [number, number])[] = [
-  [-128, 127], [0, 255], [0, 255], [-32768, 32767], [0, 65535], [-(2 ** 31), 2 ** 31 - 1], [0, 2 ** 32 - 1],
-];
 
 export interface Typing {
   /** The type of each number or boolean variable (undefined for typed-array params). */
@@ -40,12 +32,6 @@ interface Narrowing {
   /** Arrays whose length is a strict upper bound of the variable here. */
   readonly below: ReadonlySet<VarId>;
 }
-
-const MATH_ARITY: Record<string, number> = {
-  abs: 1, floor: 1, ceil: 1, round: 1, trunc: 1, sign: 1, sqrt: 1, fround: 1, sin: 1, cos: 1, tan: 1,
-  asin: 1, acos: 1, atan: 1, sinh: 1, cosh: 1, tanh: 1, asinh: 1, acosh: 1, atanh: 1, exp: 1, expm1: 1,
-  log: 1, log1p: 1, log2: 1, log10: 1, cbrt: 1, pow: 2, atan2: 2, imul: 2, clz32: 1, min: -1, max: -1, hypot: -1,
-};
 
 export function typeFunction(ir: FunctionIR, signature: Signature, inexactMath: ReadonlySet<string>): Typing {
   return new Typer(ir, signature, inexactMath).run();
@@ -445,17 +431,5 @@ class Typer {
     if (e.op === '&&' || e.op === '||' || e.op === '??') return this.logical(e.op, old, () => this.type(e.value), e.at);
     return binaryType(e.op, old, this.type(e.value), e.value);
   }
-}
-
-function sameType(a: Ty, b: Ty): boolean {
-  return a.kind === b.kind && a.rep === b.rep && a.lo === b.lo && a.hi === b.hi;
-}
-
-/** Whether `update` reads `v` before anything in it writes `v` (`i++`, `i += k`, `i = i + k`). */
-function readsFirst(update: Expr, v: VarId): boolean {
-  if (!exprWrites(update).has(v)) return true;
-  if (update.kind === 'update' && update.target.kind === 'var') return true;
-  if (update.kind === 'assign' && update.target.kind === 'var' && update.target.v === v) return !exprWrites(update.value).has(v);
-  return false;
 }
 
