@@ -137,6 +137,9 @@ describe('lowerKernel: loops', () => {
     const f = lowered('(a, n) => { let s = 0; for (let i = 0; i <= n; i++) s += a[i]; return s; }', ['Float64Array', 'f64']);
     assert.ok(f.uops.some((u) => u.startsWith('F64_TO_INDEX')), f.uops.join('\n'));
     assert.ok(!f.uops.some((u) => u.startsWith('ADD_I32')), f.uops.join('\n'));
+    const c = agree('(a, b) => { const n = a.length; let s = 0; for (let i = 0; i < n; i++) s += a[i] * b[i]; return s; }', [[new Int16Array([1, -2, 3]), new Float32Array([0.5, 2])]]);
+    assert.match(c.ir, /a\[i:i32\]\[in bounds\]:i32/);
+    assert.match(c.ir, /b\[i:i32\]:f64\?/);
     const w = lowered('(a, n) => { let s = 0; for (let i = 0; i < n; i++) s += a[i]; return s; }', ['Float64Array', 'i32']);
     assert.ok(w.uops.some((u) => u.startsWith('BR_LT_I32')) && w.uops.some((u) => u.startsWith('ADD_I32')), w.uops.join('\n'));
   });

@@ -53,7 +53,19 @@ class Typer {
   private final = false;
   private changed = false;
 
-  constructor(private readonly ir: FunctionIR, private readonly signature: Signature, private readonly inexactMath: ReadonlySet<string>) {}
+  /** Variables that always hold `a.length` (`const n = a.length`, never assigned again): n -> a. */
+  private readonly lengthAliases = new Map<VarId, VarId>();
+
+  constructor(private readonly ir: FunctionIR, private readonly signature: Signature, private readonly inexactMath: ReadonlySet<string>) {
+    const visit = (s: Stmt): void => {
+      if (s.kind === 'declare' && s.init?.kind === 'length' && this.ir.variables[s.v]?.assigned === false && this.ir.variables[s.v]?.declaredAs !== 'var')
+        this.lengthAliases.set(s.v, s.init.array);
+      if (s.kind === 'block') s.body.forEach(visit);
+      if (s.kind === 'if') { visit(s.then); if (s.otherwise) visit(s.otherwise); }
+      if (s.kind === 'loop') { s.init.forEach(visit); visit(s.body); }
+    };
+    ir.body.forEach(visit);
+  }
 
   run(): Typing {
     const at = this.ir.body[0]?.at ?? { line: 1, column: 1 };
@@ -247,7 +259,12 @@ class Typer {
         const prev = out.get(counter.v) ?? this.narrow.get(counter.v) ?? { lo: -Infinity, hi: Infinity, below: new Set<VarId>() };
         let { lo, hi } = prev;
         const below = new Set(prev.below);
-        if (op === '<') { hi = Math.min(hi, b.hi - 1); if (bound.kind === 'length') below.add(bound.array); }
+        if (op === '<') {
+          hi = Math.min(hi, b.hi - 1);
+          if (bound.kind === 'length') below.add(bound.array);
+          const aliased = bound.kind === 'var' ? this.lengthAliases.get(bound.v) : undefined;
+          if (aliased !== undefined) below.add(aliased);
+        }
         if (op === '<=') hi = Math.min(hi, b.hi);
         if (op === '>') lo = Math.max(lo, b.lo + 1);
         if (op === '>=') lo = Math.max(lo, b.lo);
