@@ -21,6 +21,8 @@ export abstract class ValueLowerer implements Values {
     protected readonly varSlots: ReadonlyMap<VarId, Slot>,
     protected readonly views: ReadonlyMap<VarId, View>,
     protected readonly lengths: ReadonlyMap<VarId, Slot>,
+    /** f64 copies, made at entry, of i32 parameters that are never assigned. */
+    protected readonly doubles: ReadonlyMap<VarId, Slot> = new Map(),
   ) {}
 
   protected ty(e: Expr): Ty {
@@ -83,6 +85,7 @@ export abstract class ValueLowerer implements Values {
 
   valueAs(e: Expr, rep: Rep): Slot {
     if (rep === 'f64' && e.kind === 'number') return this.em.constant('f64', e.value);
+    if (rep === 'f64' && e.kind === 'var' && this.doubles.has(e.v)) return this.doubles.get(e.v)!;
     return this.convert(this.gen(e, null), rep);
   }
 

@@ -133,6 +133,17 @@ function binding(em: Emitter, plan: KernelPlan, signature: Signature, typing: Ty
     if (typing.hoistedUndefined.has(variable.id)) em.entryOp('CONST_F64', varSlots.get(variable.id)!, NaN);
   });
   for (const [v, s] of varSlots) em.slotVars.set(s.index, v);
+  // An i32 parameter the body never assigns and also uses as a double (`i * n` with n i32 and a
+  // product that may not fit) is converted once at entry, not at each use.
+  const doubles = new Map<VarId, Slot>();
+  ir.params.forEach((v) => {
+    const s = varSlots.get(v);
+    if (s?.type === 'i32' && ir.variables[v]?.assigned === false) {
+      const d = em.slot('f64');
+      em.entryOp('I32_TO_F64', d, s);
+      doubles.set(v, d);
+    }
+  });
   // Lengths cannot change during a call (no user code runs): read each once at entry.
   const used = new Set<VarId>();
   const visit = (e: Expr): void => {
@@ -144,7 +155,7 @@ function binding(em: Emitter, plan: KernelPlan, signature: Signature, typing: Ty
     em.entryOp('LENGTH', s, views.get(v)!);
     lengths.set(v, s);
   }
-  return { varSlots, views, lengths };
+  return { varSlots, views, lengths, doubles };
 }
 
 function walkExprs(stmts: readonly Stmt[], f: (e: Expr) => void): void {
@@ -181,8 +192,8 @@ export function lowerKernelImpl(plan: KernelPlan, signature: Signature, options?
   try {
     const typing = typeFunction(plan.ir, signature, options?.inexactMath ?? new Set());
     const em = new Emitter();
-    const { varSlots, views, lengths } = binding(em, plan, signature, typing);
-    const x = new ExprLowerer(em, typing, varSlots, views, lengths);
+    const { varSlots, views, lengths, doubles } = binding(em, plan, signature, typing);
+    const x = new ExprLowerer(em, typing, varSlots, views, lengths, doubles);
     new StmtLowerer(em, typing, x, varSlots).body(plan.ir.body);
     const ops = em.finish();
     const trace = em.builder.build();
