@@ -177,6 +177,7 @@ describe('lowerKernel: evaluation order, assignments, returns', () => {
     assert.equal(lowered('(a) => { a[0] = 1; }', ['Float64Array']).returnType, 'void');
     agree('(a, b) => { if (a > 0) return a | 0; if (a < 0) return a >>> 0; return b; }', pairs(F64S));
     agree('(a) => { if (a[0] > 1) return; a[0] = 2; }', [[new Float64Array([1])], [new Float64Array([3])]]);
+    agree('(n) => { let i = 0; while (true) { if (i * i > n) return i; i++; } }', [[0], [10], [99.5]]);
     assert.match(declineOf('(a) => { if (a > 1) return 1; }', ['f64']), /can also reach its end|falls off the end/);
     assert.match(declineOf('(a) => { if (a > 1) return 1; return; }', ['f64']), /returns a value/);
     assert.match(declineOf('(a) => { let x; return x; }', ['f64']), /may be undefined/);

@@ -71,30 +71,3 @@ export function stmtWrites(s: Stmt): ReadonlySet<VarId> {
   stmtCache.set(s, out);
   return out;
 }
-
-/** Whether control can reach the end of `s` (conservative: true unless it surely cannot). */
-export function mayComplete(s: Stmt | readonly Stmt[]): boolean {
-  if (Array.isArray(s)) return (s as readonly Stmt[]).every((x) => mayComplete(x));
-  const st = s as Stmt;
-  switch (st.kind) {
-    case 'return': case 'break': case 'continue': return false;
-    case 'block': return st.body.every((x) => mayComplete(x)) || breaksTo(st.body, st.labels, false);
-    case 'if': return st.otherwise === null || mayComplete(st.then) || mayComplete(st.otherwise);
-    case 'loop': return st.test !== null || breaksTo([st.body], st.labels, true);
-    default: return true;
-  }
-}
-
-/** Whether some break inside `body` leaves the statement with `labels` (or, for a loop, any unlabeled break). */
-function breaksTo(body: readonly Stmt[], labels: readonly string[], isLoop: boolean): boolean {
-  const visit = (s: Stmt, inLoop: boolean): boolean => {
-    switch (s.kind) {
-      case 'break': return s.label === null ? isLoop && !inLoop : labels.includes(s.label);
-      case 'block': return s.body.some((x) => visit(x, inLoop));
-      case 'if': return visit(s.then, inLoop) || (s.otherwise !== null && visit(s.otherwise, inLoop));
-      case 'loop': return visit(s.body, true);
-      default: return false;
-    }
-  };
-  return body.some((s) => visit(s, false));
-}

@@ -7,7 +7,8 @@
 
 import type { Signature } from './index.js';
 import type { Expr, FunctionIR, Pos, Stmt, VarId } from './ir.js';
-import { exprWrites, mayComplete, stmtWrites } from './ir-walk.js';
+import { completes } from './completion.js';
+import { exprWrites, stmtWrites } from './ir-walk.js';
 import { decline } from './lower-decline.js';
 import { ARRAY_KINDS, binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MATH_ARITY, MAYBE, mathType, num, readsFirst, sameType, type Ty } from './type-rules.js';
 
@@ -111,7 +112,7 @@ class Typer {
     if (this.valueReturn === null) return 'void';
     if (this.bareReturn !== null)
       decline('`return;`', this.bareReturn, 'the function returns a value on other paths', 'return a number on every path');
-    if (mayComplete(this.ir.body))
+    if (this.ir.body.every(completes))
       decline('the end of the function', at, 'the function returns a value on some paths and falls off the end on others', 'end it with a return of a number');
     if (this.returns.every((t) => t.rep === 'i32')) return 'i32';
     if (this.returns.every((t) => t.rep === 'u32')) return 'u32';
