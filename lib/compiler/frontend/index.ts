@@ -80,12 +80,17 @@ export interface LoweredKernel {
   readonly lowerMs: number;
 }
 
+/** Where the function starts in the user's file, so that declines name file positions (1-based line and column). */
+export interface PlanOptions {
+  origin?: { readonly line: number; readonly column: number };
+}
+
 export type PlanResult = { ok: true; plan: KernelPlan } | { ok: false; decline: Decline };
 export type LowerResult = { ok: true; kernel: LoweredKernel } | { ok: false; decline: Decline };
 
 /** Parses `fn` (or its source text) and checks it against the kernel subset. Never throws. */
-export function planKernel(fn: AnyFunction | string): PlanResult {
-  void fn;
+export function planKernel(fn: AnyFunction | string, options?: PlanOptions): PlanResult {
+  void fn; void options;
   throw new Error('the kernel front end is not built yet');
 }
 
