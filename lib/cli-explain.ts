@@ -108,7 +108,7 @@ export async function explainCommand(args: readonly string[], out: (text: string
     }
   }
   const options = parsed.signature !== undefined ? { signature: parsed.signature } : {};
-  const reports: ExplainReport[] = chosen.map(([name, fn]) => ({ ...explainInFile(fn, text, options), name }));
+  const reports: ExplainReport[] = chosen.map(([name, fn]) => ({ ...explainInFile(fn, text, options, path.basename(file)), name }));
   out(parsed.json ? JSON.stringify(reports, null, 2) : formatExplain(reports));
   return 0;
 }

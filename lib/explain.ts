@@ -32,13 +32,14 @@ function checkOptions(options: unknown): ExplainOptions {
   return given as ExplainOptions;
 }
 
-function explainAt(fn: unknown, options: unknown, fileText: string | undefined): ExplainReport {
+function explainAt(fn: unknown, options: unknown, fileText: string | undefined, fileName?: string): ExplainReport {
   if (typeof fn !== 'function') throw new TypeError(`explain: expected a function, got ${describeValue(fn)}`);
   const checked = checkOptions(options);
   const hinted = hintedFunction(fn);
   const target = hinted?.fn ?? (fn as AnyFunction);
   const source = fileText === undefined ? undefined : sourceText(target);
-  const origin = source === undefined || fileText === undefined ? undefined : locateFunction(fileText, source);
+  const at = source === undefined || fileText === undefined ? undefined : locateFunction(fileText, source);
+  const origin = at && fileName !== undefined ? { ...at, file: fileName } : at;
   return explainFunction(target, checked, { samples: hinted?.samples, inexactMath: new Set(runtimeFacts().inexactMath), origin });
 }
 
@@ -53,7 +54,7 @@ export function explain(fn: AnyFunction, options?: ExplainOptions): ExplainRepor
   return explainAt(fn, options, undefined);
 }
 
-/** explain() with positions in `fileText`, the file `fn` was loaded from (`jitctl explain`). */
-export function explainInFile(fn: unknown, fileText: string, options?: ExplainOptions): ExplainReport {
-  return explainAt(fn, options, fileText);
+/** explain() with positions in `fileText`, the file `fn` was loaded from (`jitctl explain`), named `fileName` in messages. */
+export function explainInFile(fn: unknown, fileText: string, options?: ExplainOptions, fileName?: string): ExplainReport {
+  return explainAt(fn, options, fileText, fileName);
 }

@@ -82,7 +82,7 @@ export interface LoweredKernel {
 
 /** Where the function starts in the user's file, so that declines name file positions (1-based line and column). */
 export interface PlanOptions {
-  origin?: { readonly line: number; readonly column: number };
+  origin?: { readonly line: number; readonly column: number; readonly file?: string };
 }
 
 export type PlanResult = { ok: true; plan: KernelPlan } | { ok: false; decline: Decline };
