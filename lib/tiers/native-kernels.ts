@@ -95,6 +95,14 @@ function fallbackDispatch(s: DispatchState): Dispatch {
   };
 }
 
+/** The front end's two functions the cache calls (tests give hand-made ones). */
+export interface FrontEnd {
+  lowerKernel: typeof lowerKernel;
+  signatureOf: typeof signatureOf;
+}
+
+const FRONT_END: FrontEnd = { lowerKernel: (...args) => lowerKernel(...args), signatureOf: (args) => signatureOf(args) };
+
 export class KernelCache {
   private readonly entries: Entry[] = [];
   private unkinded = 0;
@@ -107,6 +115,7 @@ export class KernelCache {
     private readonly limit: number,
     private readonly inexactMath: ReadonlySet<string>,
     private readonly record: NativeRecord,
+    private readonly frontEnd: FrontEnd = FRONT_END,
   ) {
     this.dispatch = this.build();
   }
@@ -133,7 +142,7 @@ export class KernelCache {
   learn(args: ArrayLike<unknown>): void {
     let signature: Signature | undefined;
     try {
-      signature = signatureOf(args);
+      signature = this.frontEnd.signatureOf(args);
     } catch {
       signature = undefined;
     }
@@ -152,7 +161,7 @@ export class KernelCache {
     const started = now();
     let kernel: Kernel | null = null;
     try {
-      const lowered = lowerKernel(this.plan, signature, { inexactMath: this.inexactMath });
+      const lowered = this.frontEnd.lowerKernel(this.plan, signature, { inexactMath: this.inexactMath });
       if (!lowered.ok) {
         this.record.declined.push({ signature: text, reason: lowered.decline.message });
       } else {

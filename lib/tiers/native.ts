@@ -12,7 +12,7 @@ import { planKernel, signatureOf, type KernelPlan, type PlanResult } from '../co
 import { classifySource, tools } from '../source/realm.js';
 import { v8Strategy } from './v8.js';
 import { AdaptiveChoice, Route } from './native-choice.js';
-import { KernelCache, MAX_SIGNATURES, MISS, NEW } from './native-kernels.js';
+import { KernelCache, MAX_SIGNATURES, MISS, NEW, type FrontEnd } from './native-kernels.js';
 import { kernelMayRun, nativeWrapper, type WrapperState } from './native-wrapper.js';
 import { originalMath, originalMathMember } from './native-math.js';
 import type { Detection } from '../router/detect.js';
@@ -85,19 +85,27 @@ function freshNativeRecord(): NativeRecord {
   return { signatures: [], declined: [], compileMs: 0, codeBytes: 0, kernelCalls: 0, fallbackCalls: 0, choice: 'pending', speedup: null };
 }
 
-function apply(target: HintTarget): AnyFunction {
-  const { fn, record, options } = target;
-  const planned = planFor(fn);
-  if (!planned.ok) throw new Error(planned.decline.message);
-  const hint = record.hint === 'once' ? 'once' : 'focus';
-  const plan: KernelPlan = planned.plan;
+/** What nativeFunction needs besides the function and its plan. */
+export interface NativeSetup {
+  hint: 'focus' | 'once';
+  samples: ReadonlyArray<ReadonlyArray<unknown>>;
+  inexactMath: ReadonlySet<string>;
+  /** Whether V8's optimized code can be measured against the kernel (the v8 tier is available). */
+  compareWithV8: boolean;
+  /** Where the adaptive choice says why V8 could not be measured as asked. */
+  note(text: string): void;
+  /** The front end's lowering and signatures (tests give hand-made kernels). */
+  frontEnd?: FrontEnd;
+}
+
+/** The native wrapper of `fn` for `plan`, and the record its kernels and calls are counted in. */
+export function nativeFunction(fn: AnyFunction, plan: KernelPlan, setup: NativeSetup): { wrapper: AnyFunction; native: NativeRecord } {
   const native = freshNativeRecord();
-  record.native = native;
-  const cache = new KernelCache(plan, MAX_SIGNATURES[hint], new Set(target.runtime?.inexactMath ?? []), native);
+  const cache = new KernelCache(plan, MAX_SIGNATURES[setup.hint], setup.inexactMath, native, setup.frontEnd);
   // The samples name the signatures real calls will bring: compile them now.
-  for (const sample of options.samples) {
+  for (const sample of setup.samples) {
     if (sample.length !== plan.params.length) continue;
-    const signature = signatureOf(sample);
+    const signature = (setup.frontEnd?.signatureOf ?? signatureOf)(sample);
     if (signature) cache.add(signature);
   }
   const memberNames = plan.mathMembers.slice();
@@ -124,17 +132,30 @@ function apply(target: HintTarget): AnyFunction {
       native.fallbackCalls++;
       return Reflect.apply(fn, thisArg, args);
     },
-    note(text) {
-      if (!record.fallbacks.includes(text)) record.fallbacks.push(text);
-    },
+    note: setup.note,
     tick: () => choice.tick(),
     measure: (thisArg, args) => choice.measure(thisArg, args),
   };
-  // V8's code is what the kernel is measured against, where the v8 tier could optimize it.
-  const compareWithV8 = target.runtime !== undefined &&
-    v8Strategy.availability({ hint: 'focus', fn, options, forced: false, runtime: target.runtime }).ok;
-  const choice = new AdaptiveChoice(state, compareWithV8);
-  return nativeWrapper(state);
+  const choice = new AdaptiveChoice(state, setup.compareWithV8);
+  return { wrapper: nativeWrapper(state), native };
+}
+
+function apply(target: HintTarget): AnyFunction {
+  const { fn, record, options, runtime } = target;
+  const planned = planFor(fn);
+  if (!planned.ok) throw new Error(planned.decline.message);
+  const { wrapper, native } = nativeFunction(fn, planned.plan, {
+    hint: record.hint === 'once' ? 'once' : 'focus',
+    samples: options.samples,
+    inexactMath: new Set(runtime?.inexactMath ?? []),
+    // V8's code is what the kernel is measured against, where the v8 tier could optimize it.
+    compareWithV8: runtime !== undefined && v8Strategy.availability({ hint: 'focus', fn, options, forced: false, runtime }).ok,
+    note(text) {
+      if (!record.fallbacks.includes(text)) record.fallbacks.push(text);
+    },
+  });
+  record.native = native;
+  return wrapper;
 }
 
 export const nativeStrategy: Strategy = Object.freeze({
