@@ -99,6 +99,8 @@ function kindsOf(args: readonly unknown[]): Signature | undefined {
 /** The native tier's view of `fn` for one signature (see ExplainOptions for how it is chosen). Never throws for a function. */
 export function explainFunction(fn: AnyFunction, options: ExplainOptions = {}, context: ExplainContext = {}): ExplainReport {
   const name = nameOf(fn);
+  // A bad signature is the caller's mistake whatever the function: checked first.
+  const given = options.signature !== undefined ? parseSignature(options.signature) : undefined;
   let planned: ReturnType<typeof planKernel>;
   try {
     planned = planKernel(fn, context.origin ? { origin: context.origin } : undefined);
@@ -108,7 +110,7 @@ export function explainFunction(fn: AnyFunction, options: ExplainOptions = {}, c
   if (!planned.ok) return report(name, { reason: planned.decline.message });
   const plan = planned.plan;
   let signature: Signature | undefined;
-  if (options.signature !== undefined) signature = parseSignature(options.signature);
+  if (given !== undefined) signature = given;
   else if (options.args !== undefined) signature = kindsOf(options.args);
   else if (context.samples && context.samples.length > 0) signature = kindsOf(context.samples[0]);
   else signature = plan.params.map((_, i) => (plan.arrayParams.includes(i) ? 'Float64Array' : 'f64'));
