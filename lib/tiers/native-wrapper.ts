@@ -47,13 +47,13 @@ function wrapperBody(state: WrapperState): string {
         if (arguments.length === ${state.arity} && Math === M${memberChecks}) {
           const r = s.dispatch(${params});
           if (r !== MISS) {
-            if (r === NEW) return s.learn(this, arguments);
+            if (r === NEW) return s.learn(this, [${params}]);
             n.kernelCalls++;
             return r;
           }
         }
-      } else if (route === ${Route.Measure}) {
-        return s.measure(this, arguments);
+      } else if (route === ${Route.Measure} && arguments.length === ${state.arity}) {
+        return s.measure(this, [${params}]);
       }
       n.fallbackCalls++;
       return apply(fn, this, arguments);
