@@ -76,16 +76,34 @@ function report(name: string, fields: Partial<ExplainReport>): ExplainReport {
   return { name, compiles: false, signature: null, ir: null, uops: [], codeBytes: null, reason: null, ...fields };
 }
 
-/** Pairs the printed micro-ops with the stencils the engine emitted (pseudo-ops such as LABEL emit none). */
+/** What explain() lists for a stencil the engine adds at a loop head or a backward jump target. */
+export const POLL_ENTRY = 'poll (interrupt check)';
+
+/**
+ * Pairs the printed micro-ops with the stencils the engine emitted, in order: labels emit none,
+ * and the engine adds a poll stencil where a loop can be interrupted (listed as its own entry).
+ */
 function sizeUops(uops: readonly string[], stencils: ReadonlyArray<{ uop: string; codeSize: number }> | null): ExplainedUop[] {
-  const emitted = stencils ? stencils.filter((s) => s.uop !== 'shim') : null;
+  if (!stencils) return uops.map((text) => ({ uop: text, bytes: null }));
+  const emitted = stencils.filter((s) => s.uop !== 'shim');
+  const out: ExplainedUop[] = [];
   let next = 0;
-  return uops.map((text) => {
-    if (!emitted) return { uop: text, bytes: null };
+  const polls = (): void => {
+    while (next < emitted.length && emitted[next].uop === 'poll') out.push({ uop: POLL_ENTRY, bytes: emitted[next++].codeSize });
+  };
+  for (const text of uops) {
     const name = text.split(' ', 1)[0];
-    if (next < emitted.length && emitted[next].uop === name) return { uop: text, bytes: emitted[next++].codeSize };
-    return { uop: text, bytes: 0 };
-  });
+    if (name.endsWith(':') || name === 'LABEL') {
+      out.push({ uop: text, bytes: 0 });
+      polls();
+      continue;
+    }
+    polls();
+    if (next < emitted.length && emitted[next].uop === name) out.push({ uop: text, bytes: emitted[next++].codeSize });
+    else out.push({ uop: text, bytes: 0 });
+  }
+  for (; next < emitted.length; next++) out.push({ uop: emitted[next].uop, bytes: emitted[next].codeSize });
+  return out;
 }
 
 function kindsOf(args: readonly unknown[]): Signature | undefined {
