@@ -40,7 +40,9 @@ function explainAt(fn: unknown, options: unknown, fileText: string | undefined, 
   const source = fileText === undefined ? undefined : sourceText(target);
   const at = source === undefined || fileText === undefined ? undefined : locateFunction(fileText, source);
   const origin = at && fileName !== undefined ? { ...at, file: fileName } : at;
-  return explainFunction(target, checked, { samples: hinted?.samples, inexactMath: new Set(runtimeFacts().inexactMath), origin });
+  const report = explainFunction(target, checked, { samples: hinted?.samples, inexactMath: new Set(runtimeFacts().inexactMath), origin });
+  // A hinted function goes by the name stats() gives it (the `name` option, Class.method).
+  return hinted ? { ...report, name: hinted.record.name } : report;
 }
 
 /**

@@ -99,7 +99,7 @@ function applyHint(hint: Hint, fn: AnyFunction, options: NormalizedOptions, name
   }
   if (options.profile) result = profileFunction(result, fn, record);
   attachFunction(record, result);
-  rememberHinted(result, fn, options.samples);
+  rememberHinted(result, fn, options.samples, record);
   return { result, record };
 }
 
