@@ -131,7 +131,11 @@ export class AdaptiveChoice {
   /** One call while measuring: its result, exactly what the JS function gives. */
   measure(thisArg: unknown, args: ArrayLike<unknown>): unknown {
     const { host } = this;
-    if (++this.measured > MAX_MEASURED_CALLS) this.finish(null);
+    if (++this.measured > MAX_MEASURED_CALLS) {
+      // Too few calls a kernel takes to finish the measurement: keep what was chosen before.
+      this.finish(null);
+      return this.runJs(thisArg, args);
+    }
     switch (this.phase) {
       case 'probe': {
         const now = clock();
