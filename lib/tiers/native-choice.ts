@@ -8,7 +8,7 @@
 // Both paths compute exactly the same result, so alternating between them is safe. Where the v8
 // tier is not available (no intrinsics, another engine) nothing is measured: the kernel is kept.
 
-import { optimizeMode, prepareForOptimization, requestOptimization } from '../v8/control.js';
+import { prepareForOptimization, requestOptimization } from '../v8/control.js';
 import { observeTier } from '../v8/probes.js';
 import { isOptimizedTier } from '../runtime/tierwatch.js';
 import type { AnyFunction, NativeRecord } from '../types.js';
@@ -21,6 +21,8 @@ export const MIN_TOTAL_MS = 2;
 export const PROBE_CALLS = 16;
 /** Calls of the JS function that give V8 its feedback before it is asked to optimize. */
 export const FEEDBACK_CALLS = 6;
+/** Optimization requests before V8's code is measured as it is. */
+export const OPTIMIZE_ATTEMPTS = 3;
 /** Calls per timed batch, and batches per path. */
 export const BATCH_CALLS = 8;
 export const ROUNDS = 6;
@@ -48,7 +50,7 @@ export interface ChoiceHost {
   note(text: string): void;
 }
 
-type Phase = 'probe' | 'feedback' | 'compile' | 'compare';
+type Phase = 'probe' | 'feedback' | 'compile' | 'check' | 'compare';
 
 const NOT_RUN: object = Object.freeze({ jitctl: 'not run on the kernel' });
 
@@ -90,6 +92,7 @@ export class AdaptiveChoice {
   private batchNs = 0;
   private readonly means: [number[], number[]] = [[], []];
   private measured = 0;
+  private attempts = 0;
 
   constructor(private readonly host: ChoiceHost, private readonly compareWithV8: boolean) {
     host.tickAt = MIN_JUDGE_CALLS;
@@ -125,6 +128,7 @@ export class AdaptiveChoice {
     this.means[0].length = 0;
     this.means[1].length = 0;
     this.measured = 0;
+    this.attempts = 0;
     this.host.route = Route.Measure;
   }
 
@@ -156,16 +160,35 @@ export class AdaptiveChoice {
         }
         if (--this.left <= 0) {
           const outcome = requestOptimization(host.fn);
-          if (!outcome.ok) host.note(`native: V8's code measured unoptimized: ${outcome.reason}`);
-          this.phase = outcome.ok && outcome.mode === 'next-call' && optimizeMode() === 'next-call' ? 'compile' : 'compare';
+          if (!outcome.ok) {
+            host.note(`native: V8's code measured unoptimized: ${outcome.reason}`);
+            this.phase = 'compare';
+          } else {
+            this.attempts++;
+            // On next call: the next call compiles it (not timed); eager: it is compiled already.
+            this.phase = outcome.mode === 'next-call' ? 'compile' : 'check';
+          }
         }
         return result;
       }
       case 'compile': {
-        // The call that compiles it on next call is not timed.
         const result = this.runJs(thisArg, args);
-        if (!isOptimizedTier(observeTier(host.fn))) host.note("native: V8's code measured before V8 optimized it");
-        this.phase = 'compare';
+        this.phase = 'check';
+        return result;
+      }
+      case 'check': {
+        // V8 may ignore a request while a compile it queued itself is running: give it a few
+        // more calls and ask again, so that the kernel is measured against optimized code.
+        const result = this.runJs(thisArg, args);
+        if (isOptimizedTier(observeTier(host.fn))) {
+          this.phase = 'compare';
+        } else if (this.attempts < OPTIMIZE_ATTEMPTS) {
+          this.phase = 'feedback';
+          this.left = FEEDBACK_CALLS;
+        } else {
+          host.note("native: V8's code measured before V8 optimized it");
+          this.phase = 'compare';
+        }
         return result;
       }
       case 'compare':
