@@ -70,7 +70,10 @@ export function watchFunction(fn: AnyFunction, watch: Watch): void {
   schedule(WATCH_DELAYS[0]);
 }
 
-/** Frames the headroom probe goes down: 256 still hung the stack-limit test (test/reliability.test.ts), 600 did not; about 10 us. */
+/**
+ * Frames the headroom probe goes down (about 10 us): with 256 the stack-limit test of
+ * test/reliability.test.ts still hung, with 600 it did not.
+ */
 const HEADROOM_FRAMES = 1500;
 
 function descend(depth: number, a: number, b: number, c: number): number {
