@@ -39,6 +39,10 @@ export function nativeAvailability(addon?: Detection['addon']): { available: boo
   }
 }
 
+const NO_SOURCE: Record<Exclude<ReturnType<typeof classifySource>['kind'], 'source'>, string> = {
+  'not-a-function': 'not a function', proxy: 'a Proxy', native: 'a native or bound function', class: 'a class', asm: 'an asm.js module',
+};
+
 // planKernel parses and checks a function; hinting must stay cheap, so once per function.
 const plans = tools.newWeakMap<AnyFunction, PlanResult>();
 
@@ -52,7 +56,7 @@ export function planFor(fn: AnyFunction): PlanResult {
   if (result) return result;
   const kind = classifySource(fn).kind;
   if (kind !== 'source') {
-    result = failedPlan(`not a function with source text the front end can read (${kind === 'class' ? 'a class' : `a ${kind} function`})`);
+    result = failedPlan(`${NO_SOURCE[kind]}: the front end compiles functions from their source text`);
   } else {
     try {
       result = planKernel(fn);
