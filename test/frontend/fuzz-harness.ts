@@ -30,7 +30,7 @@ export interface FuzzCase {
 /** What the native side is, as the harness sees it (the real one below; the tests also use stand-ins). */
 export interface NativeSide {
   /** The kernel for one signature of `fn`, or why not (`at`: which step declined). */
-  kernelFor(fn: (...args: Arg[]) => unknown, args: readonly Arg[]): { ok: true; call: (...args: Arg[]) => unknown } | { ok: false; at: 'plan' | 'lower' | 'signature'; decline?: Decline };
+  kernelFor(fn: (...args: Arg[]) => unknown, args: readonly Arg[]): { ok: true; call: (...args: Arg[]) => unknown; free?: () => void } | { ok: false; at: 'plan' | 'lower' | 'signature'; decline?: Decline };
 }
 
 export type Outcome =
@@ -102,6 +102,15 @@ export function runInterpreter(program: Program, argSets: readonly Arg[][]): Run
  * on the next call. A later set may deopt it; then that set runs unoptimized, as in production.
  */
 export function runOptimized(program: Program, argSets: readonly Arg[][]): Run[] {
+  const fn = optimizedCopy(program, argSets);
+  return argSets.map((args) => {
+    const copy = cloneArgs(args);
+    return { value: fn(...copy), args: copy };
+  });
+}
+
+/** The function of `program`, run on every argument set and marked to be optimized on its next call. */
+export function optimizedCopy(program: Program, argSets: readonly Arg[][]): (...args: Arg[]) => unknown {
   const fn = functionOf(program, 'optimized');
   for (const args of argSets) fn(...cloneArgs(args));
   if (probes.PrepareFunctionForOptimization && probes.OptimizeFunctionOnNextCall) {
@@ -111,10 +120,7 @@ export function runOptimized(program: Program, argSets: readonly Arg[][]): Run[]
   } else {
     for (let i = 0; i < 2000; i++) fn(...cloneArgs(argSets[i % argSets.length]));
   }
-  return argSets.map((args) => {
-    const copy = cloneArgs(args);
-    return { value: fn(...copy), args: copy };
-  });
+  return fn;
 }
 
 // ---- comparison ----------------------------------------------------------------------------
@@ -170,7 +176,7 @@ export function realNativeSide(options: LowerOptions = { inexactMath: inexactMat
       if (!lowered.ok) return { ok: false, at: 'lower', decline: lowered.decline };
       // A kernel that does not stop is a finding, not a hung test run.
       const kernel = compile(lowered.kernel.trace, { timeout: 10_000 });
-      return { ok: true, call: (...call: Arg[]) => kernel.call(...call) };
+      return { ok: true, call: (...call: Arg[]) => kernel.call(...call), free: () => kernel.free() };
     },
   };
 }
@@ -215,6 +221,8 @@ export function runCase(c: FuzzCase, native: NativeSide = realNativeSide()): Out
       value = got.call(...copy);
     } catch (error) {
       return failure('the kernel threw', error, i);
+    } finally {
+      got.free?.();
     }
     const interp = interpreter[i], opt = optimized[i];
     const tiersAgree = sameValue(interp.value, opt.value) && argumentDifference(interp.args, opt.args) === undefined;

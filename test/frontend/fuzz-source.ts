@@ -13,7 +13,8 @@ import { ELEMENT_KINDS, type Expr, type Param, type Program, type Shape, type St
 
 export type ValueKind = 'num' | 'maybe' | 'bool';
 
-interface Var { name: string; kind: ValueKind; mutable: boolean }
+/** A variable in scope; 'hidden' while its own initializer is written (its TDZ). */
+interface Var { name: string; kind: ValueKind | 'hidden'; mutable: boolean }
 
 /** What the generator may use: the Math functions exact on this machine, and `**`. */
 export interface GeneratorOptions {
@@ -242,7 +243,9 @@ export class SourceGenerator {
 
   /** An index: counters, lengths, edges (negative, fractional, NaN, -0, >= 2^31), any number. */
   index(depth: number): Expr {
-    const r = this.rng, counters = this.loops.map((l) => l.counter).filter((c): c is string => c !== null);
+    // A counter shadowed by a variable in its TDZ is not readable here.
+    const r = this.rng, visible = this.visible();
+    const counters = this.loops.map((l) => l.counter).filter((c): c is string => c !== null && visible.find((v) => v.name === c)?.kind !== 'hidden');
     const arrays = this.arrays();
     switch (r.int(8)) {
       case 0: case 1: case 2:
@@ -286,15 +289,22 @@ export class SourceGenerator {
   }
 
   private body(count: number, vars: Var[] = []): Stmt[] {
-    return this.scoped(() => this.statements(count), vars);
+    return this.scoped(() => {
+      this.blockStart = true;
+      return this.statements(count);
+    }, vars);
   }
 
+  /** Whether the next statement is the first of its block (the only place a `let` may shadow: see declaration()). */
+  private blockStart = false;
+
   private statement(): Stmt[] {
-    const r = this.rng;
+    const r = this.rng, first = this.blockStart;
+    this.blockStart = false;
     this.budget--;
     const depth = this.loops.length, inLoop = depth > 0;
     const x = r.int(20);
-    if (x < 4) return [this.declaration()];
+    if (x < 4) return [this.declaration(first)];
     if (x < 8) return [this.assignment()];
     if (x < 10) return [{ t: 'if', c: this.condition(2), then: this.body(1 + r.int(3)), otherwise: r.chance(0.5) ? this.body(1 + r.int(2)) : null }];
     if (x < 13 && depth < 3) return [this.forLoop()];
@@ -317,16 +327,23 @@ export class SourceGenerator {
     return [{ t: 'expr', e: this.num(2) }];
   }
 
-  private declaration(): Stmt {
+  private declaration(first: boolean): Stmt {
     const r = this.rng, decls: Array<[string, Expr | null]> = [];
     // `var` only at the top level, so that it is never read before its declaration.
     const kw = this.scopes.length === 1 && r.chance(0.3) ? 'var' : r.chance(0.3) ? 'const' : 'let';
+    const scope = this.scopes[this.scopes.length - 1];
     for (let i = 0, n = 1 + (r.chance(0.2) ? 1 : 0); i < n; i++) {
-      const name = this.fresh('v');
+      // Sometimes shadow a variable of an outer block: only as the block's first declarator, since
+      // the new name is in its TDZ from the start of the block (and never in the same scope).
+      const outer = kw === 'var' || !first || i > 0 ? [] : this.visible().filter((v) => v.kind !== 'hidden' && !scope.some((w) => w.name === v.name) && !this.params.some((p) => p.name === v.name));
+      const name = outer.length && r.chance(0.15) ? r.pick(outer).name : this.fresh('v');
       const kind: ValueKind = r.pick(['num', 'num', 'num', 'maybe', 'bool']);
+      // In its own initializer the name is the new variable, in its TDZ: hide it from the initializer.
+      const self: Var = { name, kind: 'hidden', mutable: false };
+      scope.push(self);
       const init = kind === 'num' ? this.num(3) : kind === 'bool' ? this.bool(2) : kw !== 'const' && r.chance(0.4) ? null : this.maybe(2);
       decls.push([name, init]);
-      this.scopes[this.scopes.length - 1].push({ name, kind, mutable: kw !== 'const' });
+      Object.assign(self, { kind, mutable: kw !== 'const' });
     }
     return { t: 'decl', kw, decls };
   }

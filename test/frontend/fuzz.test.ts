@@ -10,12 +10,13 @@ import assert from 'node:assert/strict';
 import * as acorn from 'acorn';
 
 import { available, engineStatus } from '../../lib/engine.js';
+import { isOptimized, status } from '../helpers/natives.js';
 import { Rng } from '../native/fuzz-programs.js';
 import { source, type Program } from './fuzz-ast.js';
 import { cloneArgs, describeArgs, generateArgs, type Arg } from './fuzz-args.js';
 import { runCampaign, summarize } from './fuzz-campaign.js';
 import {
-  argumentDifference, describeCase, functionOf, generateCase, generatorOptions, inexactMath, runCase, runInterpreter, runOptimized,
+  argumentDifference, describeCase, functionOf, generateCase, generatorOptions, inexactMath, optimizedCopy, runCase, runInterpreter, runOptimized,
   sameValue, type NativeSide,
 } from './fuzz-harness.js';
 import { minimize } from './fuzz-minimize.js';
@@ -195,6 +196,24 @@ describe('the source-level fuzzer', function () {
         });
       }
       assert.equal(disagree, 0);
+    });
+
+    it('really optimizes the optimized copy (V8 reports optimized code after its next call)', () => {
+      const program: Program = {
+        shape: 'function', returnsValue: true,
+        params: [{ kind: 'array', name: 'a', element: 'Float64Array' }],
+        body: [
+          { t: 'decl', kw: 'let', decls: [['s', { t: 'num', v: 0 }]] },
+          { t: 'for', label: null, counter: 'i', declare: true, init: { t: 'num', v: 0 }, op: '<', bound: { t: 'len', array: 'a' }, flipped: false, update: 'i++',
+            body: [{ t: 'expr', e: { t: 'assign', op: '+=', target: { t: 'var', name: 's' }, v: { t: 'load', array: 'a', index: { t: 'var', name: 'i' } } } }] },
+          { t: 'return', e: { t: 'var', name: 's' } },
+        ],
+      };
+      const args = [[new Float64Array([1, 2, 3.5])]];
+      const fn = optimizedCopy(program, args);
+      assert.equal(fn(...cloneArgs(args[0])), 6.5);
+      assert.ok(isOptimized(fn), `status ${status(fn)}`);
+      assert.equal(runOptimized(program, args)[0].value, 6.5);
     });
 
     it('finds no difference with a native side that runs the JS itself', () => {
