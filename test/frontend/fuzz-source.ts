@@ -288,9 +288,9 @@ export class SourceGenerator {
     return out;
   }
 
-  private body(count: number, vars: Var[] = []): Stmt[] {
+  private body(count: number, vars: Var[] = [], shadowing = true): Stmt[] {
     return this.scoped(() => {
-      this.blockStart = true;
+      this.blockStart = shadowing;
       return this.statements(count);
     }, vars);
   }
@@ -313,7 +313,8 @@ export class SourceGenerator {
     if (x === 16) {
       const label = r.chance(0.5) ? this.fresh('blk') : null;
       if (label) this.blockLabels.push(label);
-      const body = this.body(1 + r.int(3));
+      // No shadowing in a labeled block: its break's test, written afterwards, reads the outer names.
+      const body = this.body(1 + r.int(3), [], label === null);
       if (label) {
         this.blockLabels.pop();
         body.splice(r.int(body.length + 1), 0, { t: 'if', c: this.condition(1), then: [{ t: 'break', label }], otherwise: null });
