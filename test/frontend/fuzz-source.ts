@@ -241,7 +241,7 @@ export class SourceGenerator {
     return { t: 'call', fn, args: Array.from({ length: arity }, () => this.operand(depth)) };
   }
 
-  /** An index: counters, lengths, edges (negative, fractional, NaN, -0, >= 2^31), any number. */
+  /** An index: counters, lengths, edges (negative, fractional, NaN, -0, >= 2^31), any number (never maybe undefined). */
   index(depth: number): Expr {
     // A counter shadowed by a variable in its TDZ is not readable here.
     const r = this.rng, visible = this.visible();
@@ -264,7 +264,8 @@ export class SourceGenerator {
         if (target && target.t === 'var') return { t: 'update', op: r.pick(['++', '--']), prefix: r.chance(0.3), target };
         return { t: 'num', v: r.int(4) };
       }
-      default: return this.operand(depth);
+      // A number, never maybe undefined or a boolean: a[undefined] and a[true] name properties, not elements.
+      default: return this.num(depth);
     }
   }
 
@@ -355,7 +356,8 @@ export class SourceGenerator {
       const target = this.elementTarget(2);
       switch (r.int(5)) {
         case 0: case 1: return { t: 'expr', e: { t: 'assign', op: '=', target, v: r.chance(0.2) ? this.bool(1) : this.operand(3) } };
-        case 2: return { t: 'expr', e: { t: 'assign', op: r.pick([...COMPOUND, '&&=', '||=']), target, v: this.operand(2) } };
+        // Not `&&=` or `??=`: an element's old value may be undefined (the near misses have them).
+        case 2: return { t: 'expr', e: { t: 'assign', op: r.pick([...COMPOUND, '||=']), target, v: this.operand(2) } };
         case 3: return { t: 'expr', e: { t: 'update', op: r.pick(['++', '--']), prefix: r.chance(0.5), target } };
         default: return { t: 'expr', e: { t: 'assign', op: '=', target, v: { t: 'assign', op: '=', target: this.elementTarget(1), v: this.operand(2) } } };
       }
