@@ -243,9 +243,9 @@ export class SourceGenerator {
 
   /** An index: counters, lengths, edges (negative, fractional, NaN, -0, >= 2^31), any number (never maybe undefined). */
   index(depth: number): Expr {
-    // A counter shadowed by a variable in its TDZ is not readable here.
+    // A counter shadowed by another variable (or one in its TDZ) is not the counter here.
     const r = this.rng, visible = this.visible();
-    const counters = this.loops.map((l) => l.counter).filter((c): c is string => c !== null && visible.find((v) => v.name === c)?.kind !== 'hidden');
+    const counters = this.loops.map((l) => l.counter).filter((c): c is string => c !== null && visible.find((v) => v.name === c)?.kind === 'num');
     const arrays = this.arrays();
     switch (r.int(8)) {
       case 0: case 1: case 2:
