@@ -7,6 +7,8 @@ import { minimize } from './fuzz-minimize.js';
 export interface CampaignFailure {
   readonly index: number;
   readonly seed: number;
+  /** What failed: 'mismatch', 'an internal error', 'the kernel threw', ... */
+  readonly what: string;
   /** The minimized case, printed: its source, its arguments, what differs. */
   readonly report: string;
   readonly original: string;
@@ -63,7 +65,7 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
         const small = minimize(c, outcome, options.native, options.minimizeMs ?? 30_000);
         report = `${describeCase(small.case, small.outcome)}\n(minimized in ${small.attempts} attempts; replay: --seed ${options.baseSeed} --from ${index} --count 1)`;
       }
-      result.failures.push({ index, seed: c.seed, report, original });
+      result.failures.push({ index, seed: c.seed, what: outcome.what, report, original });
     }
     options.onProgress?.(index - from + 1, result);
   }
@@ -74,9 +76,12 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
 export function summarize(r: CampaignResult): string {
   const declined = Object.entries(r.declined).sort((a, b) => b[1] - a[1]);
   const inSubsetDeclined = declined.reduce((n, [, k]) => n + k, 0);
+  const failed = new Map<string, number>();
+  for (const f of r.failures) failed.set(f.what, (failed.get(f.what) ?? 0) + 1);
   return [
     `${r.cases} cases: ${r.matched} matched V8 bit for bit, ${r.failures.length} failed, ${r.nearMissesDeclined} near misses declined, ` +
       `${inSubsetDeclined} in-subset functions declined, V8's tiers disagreed on ${r.v8TiersDisagree}`,
+    ...[...failed].map(([what, n]) => `  failed ${n}x: ${what}`),
     ...declined.slice(0, 12).map(([reason, n]) => `  declined ${n}x: ${reason}`),
   ].join('\n');
 }

@@ -160,6 +160,12 @@ export function minimize(c: FuzzCase, outcome: Outcome, native?: NativeSide, ms 
       }
     }
     if (progress) continue;
+    // A parameter the function no longer reads goes, with its argument (a read would throw in V8).
+    for (let i = best.program.params.length - 1; i >= 0 && !progress; i--) {
+      const params = best.program.params.filter((_, j) => j !== i);
+      progress = tryCase({ ...best, program: { ...best.program, params }, argSets: best.argSets.map((args) => args.filter((_, j) => j !== i)) });
+    }
+    if (progress) continue;
     for (const args of argCandidates(best.argSets[0])) {
       if (Date.now() >= deadline) break;
       if (tryCase({ ...best, argSets: [args, ...best.argSets.slice(1)] })) {
