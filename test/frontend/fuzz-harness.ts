@@ -8,6 +8,8 @@
 // bits stored into a float array implementation-defined), so two NaNs count as equal, in the
 // return value and in float elements; everything else must be identical, -0 included.
 
+import { setFlagsFromString } from 'node:v8';
+
 import { compile } from '../../lib/engine.js';
 import { UOPS } from '../../lib/compiler/trace/uops.js';
 import { lowerKernel, planKernel, signatureOf, type Decline, type LowerOptions } from '../../lib/compiler/frontend/index.js';
@@ -102,14 +104,34 @@ export function runInterpreter(program: Program, argSets: readonly Arg[][]): Run
  * on the next call. A later set may deopt it; then that set runs unoptimized, as in production.
  */
 export function runOptimized(program: Program, argSets: readonly Arg[][]): Run[] {
-  const fn = optimizedCopy(program, argSets);
-  return argSets.map((args) => {
-    const copy = cloneArgs(args);
-    return { value: fn(...copy), args: copy };
+  return withNativesSyntax(() => {
+    const fn = optimizedCopy(program, argSets);
+    return argSets.map((args) => {
+      const copy = cloneArgs(args);
+      return { value: fn(...copy), args: copy };
+    });
   });
 }
 
-/** The function of `program`, run on every argument set and marked to be optimized on its next call. */
+/**
+ * V8 13.6 and later (Node 24, 26) take the optimization requests only while natives syntax is
+ * on (with it off the request is consumed by the next call and nothing is compiled): so the
+ * flag is on around the whole sequence, as it would be under --allow-natives-syntax, and off again
+ * if it was off. The generated code contains no natives syntax, so compiling it in the window
+ * changes nothing else.
+ */
+function withNativesSyntax<T>(body: () => T): T {
+  let already = true;
+  try { new Function('return %IsTurbofanEnabled() /* fuzz probe */'); } catch { already = false; }
+  if (!already) setFlagsFromString('--allow-natives-syntax');
+  try {
+    return body();
+  } finally {
+    if (!already) setFlagsFromString('--no-allow-natives-syntax');
+  }
+}
+
+/** The function of `program`, run on every argument set and marked to be optimized on its next call (call it in withNativesSyntax). */
 export function optimizedCopy(program: Program, argSets: readonly Arg[][]): (...args: Arg[]) => unknown {
   const fn = functionOf(program, 'optimized');
   for (const args of argSets) fn(...cloneArgs(args));
@@ -121,6 +143,14 @@ export function optimizedCopy(program: Program, argSets: readonly Arg[][]): (...
     for (let i = 0; i < 2000; i++) fn(...cloneArgs(argSets[i % argSets.length]));
   }
   return fn;
+}
+
+/** optimizedCopy(), called once more on the first set, with natives syntax on (for the tests). */
+export function optimizedAfterOneCall(program: Program, argSets: readonly Arg[][]): { fn: (...args: Arg[]) => unknown; value: unknown } {
+  return withNativesSyntax(() => {
+    const fn = optimizedCopy(program, argSets);
+    return { fn, value: fn(...cloneArgs(argSets[0])) };
+  });
 }
 
 // ---- comparison ----------------------------------------------------------------------------
