@@ -101,17 +101,30 @@ export function cloneArgs(args: readonly Arg[]): Arg[] {
   });
 }
 
-/** The arguments as JS source (for a failure report: paste and run). */
-export function describeArgs(args: readonly Arg[]): string {
+/**
+ * The arguments as JS statements that rebuild them (buffers, offsets and aliasing included) and
+ * make the call: paste them after the kernel's source to replay a report.
+ */
+export function describeArgs(args: readonly Arg[], callee = 'kernel'): string {
   const num = (x: number) => (Object.is(x, -0) ? '-0' : String(x));
-  const seen = new Map<TypedArray, number>(), buffers = new Map<ArrayBufferLike, number>();
-  return `[${args.map((a, i) => {
+  const buffers = new Map<ArrayBufferLike, string>(), views = new Map<TypedArray, string>();
+  const lines: string[] = [];
+  const names = args.map((a) => {
     if (typeof a === 'number') return num(a);
-    if (seen.has(a)) return `/* the same array as argument ${seen.get(a)} */ args[${seen.get(a)}]`;
-    seen.set(a, i);
-    const shared = buffers.has(a.buffer) ? ` /* over the buffer of argument ${buffers.get(a.buffer)}, byteOffset ${a.byteOffset} */` : '';
-    if (!buffers.has(a.buffer)) buffers.set(a.buffer, i);
-    const offset = a.byteOffset || a.buffer.byteLength !== a.byteLength ? ` /* byteOffset ${a.byteOffset} of ${a.buffer.byteLength} bytes */` : '';
-    return `new ${a.constructor.name}([${Array.from(a as ArrayLike<number>, num).join(', ')}])${shared || offset}`;
-  }).join(', ')}]`;
+    let name = views.get(a);
+    if (name) return name;
+    let buffer = buffers.get(a.buffer);
+    if (!buffer) {
+      buffer = `buffer${buffers.size}`;
+      buffers.set(a.buffer, buffer);
+      lines.push(`const ${buffer} = new ArrayBuffer(${a.buffer.byteLength});`);
+    }
+    name = `array${views.size}`;
+    views.set(a, name);
+    lines.push(`const ${name} = new ${a.constructor.name}(${buffer}, ${a.byteOffset}, ${a.length});`);
+    return name;
+  });
+  // Contents after every view exists, in order, so that overlapping views end up as they were.
+  for (const [view, name] of views) if (view.length) lines.push(`${name}.set([${Array.from(view as ArrayLike<number>, num).join(', ')}]);`);
+  return `{ ${[...lines, `${callee}(${names.join(', ')});`].join(' ')} }`;
 }

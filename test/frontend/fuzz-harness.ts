@@ -294,7 +294,7 @@ export function describeCase(c: FuzzCase, outcome?: Outcome): string {
   return [
     `seed ${c.seed}${c.nearMiss ? ` (near miss: ${c.nearMiss})` : ''}`,
     `const kernel = ${source(c.program)};`,
-    ...sets.map((args) => `kernel(...${describeArgs(args)});`),
+    ...sets.map((args) => describeArgs(args)),
     ...(outcome?.kind === 'failure' ? [`${outcome.what}: ${outcome.detail}`] : []),
   ].join('\n');
 }

@@ -60,7 +60,7 @@ describe('the source-level fuzzer', function () {
       for (let i = 0; i < 50; i++) {
         const a = generateCase(SEED, i), b = generateCase(SEED, i);
         assert.equal(source(a.program), source(b.program));
-        assert.deepEqual(a.argSets.map(describeArgs), b.argSets.map(describeArgs));
+        assert.deepEqual(a.argSets.map((args) => describeArgs(args)), b.argSets.map((args) => describeArgs(args)));
       }
       assert.notEqual(source(generateCase(SEED, 0).program), source(generateCase(SEED + 1, 0).program));
     });
@@ -188,9 +188,9 @@ describe('the source-level fuzzer', function () {
     it('runs the interpreter and the optimized copy on their own copies, and they agree', () => {
       let disagree = 0;
       for (const c of inSubset(150)) {
-        const before = c.argSets.map(describeArgs);
+        const before = c.argSets.map((args) => describeArgs(args));
         const a = runInterpreter(c.program, c.argSets), b = runOptimized(c.program, c.argSets);
-        assert.deepEqual(c.argSets.map(describeArgs), before, 'the original arguments stay untouched');
+        assert.deepEqual(c.argSets.map((args) => describeArgs(args)), before, 'the original arguments stay untouched');
         a.forEach((r, i) => {
           if (!sameValue(r.value, b[i].value) || argumentDifference(r.args, b[i].args)) disagree++;
         });
@@ -257,11 +257,18 @@ describe('the source-level fuzzer', function () {
       assert.equal(rerun.kind === 'failure' && rerun.what, 'mismatch');
     });
 
-    it('rebuilds a generated function from its source alone (a report replays)', () => {
-      const c = inSubset(5)[0];
-      const fn = functionOf(c.program, 'replay');
-      assert.equal(typeof fn, 'function');
-      assert.deepEqual(generateArgs(c.program, new Rng(1)).length, c.program.params.length);
+    it('prints a case as JS that replays it: the source, then each argument set rebuilt and passed', () => {
+      for (const c of inSubset(60)) {
+        const text = describeCase(c).split('\n').slice(1);
+        assert.deepEqual(text, [`const kernel = ${source(c.program)};`, ...c.argSets.map((args) => describeArgs(args))].join('\n').split('\n'));
+        // The same calls with a callee that records the arguments it gets and what the kernel returns.
+        const seen: unknown[] = [];
+        const replay = new Function('record', [`const kernel = ${source(c.program)};`, ...c.argSets.map((args) => describeArgs(args, 'record'))].join('\n'));
+        replay((...args: Arg[]) => seen.push(describeArgs(args), functionOf(c.program, 'replay')(...args)));
+        const expected = runInterpreter(c.program, c.argSets).flatMap((run, i) => [describeArgs(c.argSets[i]), run.value]);
+        assert.equal(seen.length, expected.length);
+        seen.forEach((x, i) => assert.ok(i % 2 === 0 ? x === expected[i] : sameValue(x, expected[i]), `${i}: ${String(x)} vs ${String(expected[i])}`));
+      }
     });
   });
 
