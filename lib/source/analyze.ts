@@ -6,54 +6,10 @@
 // analyze() never throws: what it cannot analyze (native and bound functions, Proxies, source
 // acorn cannot parse) comes back with analyzable: false and the reason.
 
-import * as acorn from 'acorn';
+import type * as acorn from 'acorn';
 import { classifySource, isProxy } from './realm.js';
+import { isNode, parseFunctionSource, type AnyNode, type ParsedFunction } from './parse.js';
 import type { AnyFunction, SourceAnalysis, SourceFinding } from '../types.js';
-
-type Kind = NonNullable<SourceAnalysis['kind']>;
-// acorn's node types are a union without an index signature; the walker reads nodes generically.
-type AnyNode = acorn.AnyNode & Record<string, unknown>;
-
-// Function.prototype.toString gives a method without its object or class, so the same text is
-// tried in the contexts where it is valid. A prefix never contains a newline, so only columns on
-// the first line shift.
-const WRAPPERS: ReadonlyArray<{ prefix: string; suffix: string }> = [
-  { prefix: '(', suffix: '\n)' },          // function, arrow, class, async/generator functions
-  { prefix: '({', suffix: '\n})' },        // methods, getters, setters, async and generator methods
-  { prefix: '(class{', suffix: '\n})' },   // static and #private methods
-];
-
-const PARSE_OPTIONS: acorn.Options = {
-  ecmaVersion: 'latest',
-  sourceType: 'script',
-  locations: true,
-  // A method alone refers to private names declared in its class, which the wrapper cannot know.
-  checkPrivateFields: false,
-};
-
-interface Root { kind: Kind; fn?: AnyNode; cls?: AnyNode }
-
-function isNode(value: unknown): value is AnyNode {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
-
-function rootOf(program: acorn.Program, wrapper: number): Root | undefined {
-  const statement = program.body[0];
-  if (program.body.length !== 1 || statement.type !== 'ExpressionStatement') return undefined;
-  const expression = statement.expression as AnyNode;
-  if (wrapper === 0) {
-    if (expression.type === 'FunctionExpression') return { kind: 'function', fn: expression };
-    if (expression.type === 'ArrowFunctionExpression') return { kind: 'arrow', fn: expression };
-    if (expression.type === 'ClassExpression') return { kind: 'class', cls: expression };
-    return undefined;
-  }
-  let member: AnyNode | undefined;
-  if (wrapper === 1 && expression.type === 'ObjectExpression') member = (expression.properties as AnyNode[])[0];
-  if (wrapper === 2 && expression.type === 'ClassExpression') member = ((expression.body as AnyNode).body as AnyNode[])[0];
-  if (!member || !isNode(member.value) || member.value.type !== 'FunctionExpression') return undefined;
-  const kind: Kind = member.kind === 'get' ? 'getter' : member.kind === 'set' ? 'setter' : 'method';
-  return { kind, fn: member.value };
-}
 
 /** Collects defeating constructs under `node`, staying inside the function that owns them. */
 function collect(node: unknown, findings: Array<SourceFinding & { offset: number }>): void {
@@ -120,7 +76,8 @@ function paramName(param: AnyNode, source: string): string {
   return source.slice(param.start, param.end);
 }
 
-function analyzeRoot(root: Root, text: string, prefixLength: number): SourceAnalysis {
+function analyzeRoot(root: ParsedFunction): SourceAnalysis {
+  const { text, prefixLength } = root;
   const findings: Array<SourceFinding & { offset: number }> = [];
   let params: string[] = [];
   let fnNode = root.fn;
@@ -147,7 +104,7 @@ function analyzeRoot(root: Root, text: string, prefixLength: number): SourceAnal
   findings.sort((a, b) => a.offset - b.offset);
   return {
     analyzable: true,
-    kind: root.kind,
+    kind: root.shape,
     async: fnNode ? Boolean(fnNode.async) : false,
     generator: fnNode ? Boolean(fnNode.generator) : false,
     params,
@@ -165,22 +122,9 @@ function notAnalyzable(reason: string): SourceAnalysis {
 }
 
 function analyzeSource(source: string): SourceAnalysis {
-  let firstError: unknown;
-  for (let i = 0; i < WRAPPERS.length; i++) {
-    const { prefix, suffix } = WRAPPERS[i];
-    const text = prefix + source + suffix;
-    let program: acorn.Program;
-    try {
-      program = acorn.parse(text, PARSE_OPTIONS);
-    } catch (error) {
-      firstError ??= error;
-      continue;
-    }
-    const root = rootOf(program, i);
-    if (root) return analyzeRoot(root, text, prefix.length);
-  }
-  const message = firstError instanceof Error ? firstError.message : 'unrecognised function source';
-  return notAnalyzable(`source could not be parsed: ${message}`);
+  const result = parseFunctionSource(source);
+  if (!result.ok) return notAnalyzable(`source could not be parsed: ${result.error}`);
+  return analyzeRoot(result.parsed);
 }
 
 // A hint applied in a loop analyzes the same source again and again; parse each text once.

@@ -14,7 +14,13 @@
 // implementation replaces the bodies below).
 
 import type { AnyFunction } from '../../types.js';
+import type { Origin } from './decline.js';
 import type { FunctionIR } from './ir.js';
+import { planKernel as planFunction, type PlanOptions } from './plan.js';
+import { argKindOf as kindOfArgument, signatureOf as signatureOfArguments } from './signature.js';
+
+export type { Origin } from './decline.js';
+export type { PlanOptions } from './plan.js';
 
 /**
  * The kind of one argument a kernel is specialized on: 'f64' (any number), 'i32' (a number that
@@ -33,14 +39,22 @@ export type Signature = readonly ArgKind[];
 export interface Decline {
   /** The construct, as written or named: '`obj.x` (a property read)', 'a call of `f`', 'this'. */
   construct: string;
-  /** 1-based, in the user's file where known (see KernelPlan.origin), else in the function's own text. */
+  /**
+   * 1-based. In the function's own source text (line 1 is the line its text starts on), or in
+   * its file when planKernel was given an origin (see PlanOptions.origin). A decline about a
+   * function with no source (a Proxy, a bound or native function) is at 1, 1 and its message
+   * names no position.
+   */
   line: number;
   column: number;
   /** What rule it breaks: 'objects are outside the kernel subset'. */
   reason: string;
   /** What would make it compile: 'pass the value as a number or a typed array'. */
   fix: string;
-  /** All of it in one line, as stats() and explain() print it: '<construct> at line L, column C: <reason>; <fix>'. */
+  /**
+   * All of it in one line, as stats() and explain() print it: '<construct> at line L, column C:
+   * <reason>; <fix>' ('at <file>:L:C' when the origin names a file; no position for a function with no source).
+   */
   message: string;
 }
 
@@ -55,8 +69,10 @@ export interface KernelPlan {
   readonly numberParams: readonly number[];
   /** Milliseconds spent parsing and checking. */
   readonly planMs: number;
-  /** The checked body, with names resolved (ir.ts). */
+  /** The checked body, with names resolved (ir.ts); positions in it are in the function's own text. */
   readonly ir: FunctionIR;
+  /** The origin planKernel was given: lowerKernel's declines report file positions with it (decline.ts makeDecline). */
+  readonly origin?: Origin;
 }
 
 export interface LowerOptions {
@@ -83,10 +99,12 @@ export interface LoweredKernel {
 export type PlanResult = { ok: true; plan: KernelPlan } | { ok: false; decline: Decline };
 export type LowerResult = { ok: true; kernel: LoweredKernel } | { ok: false; decline: Decline };
 
-/** Parses `fn` (or its source text) and checks it against the kernel subset. Never throws. */
-export function planKernel(fn: AnyFunction | string): PlanResult {
-  void fn;
-  throw new Error('the kernel front end is not built yet');
+/**
+ * Parses `fn` (or its source text) and checks it against the kernel subset. Never throws.
+ * `options.origin`: where the function's text starts in its file, for file positions in declines.
+ */
+export function planKernel(fn: AnyFunction | string, options?: PlanOptions): PlanResult {
+  return planFunction(fn, options);
 }
 
 /** Types the plan for `signature` and writes its trace. Never throws. */
@@ -97,12 +115,10 @@ export function lowerKernel(plan: KernelPlan, signature: Signature, options?: Lo
 
 /** The argument kind of one value, or undefined when no kernel can take it (a string, an object, a BigInt64Array...). */
 export function argKindOf(value: unknown): ArgKind | undefined {
-  void value;
-  throw new Error('the kernel front end is not built yet');
+  return kindOfArgument(value);
 }
 
 /** The signature of an argument list, or undefined when an argument has no kind. */
 export function signatureOf(args: ArrayLike<unknown>): Signature | undefined {
-  void args;
-  throw new Error('the kernel front end is not built yet');
+  return signatureOfArguments(args);
 }

@@ -3,11 +3,12 @@
 // still a tree (statements and expressions in source order), so that the typing pass and the
 // lowering keep JavaScript's evaluation order without having to rediscover it.
 //
-// build.ts makes it from acorn's AST (and declines what it cannot express); types.ts gives every
+// build.ts makes it from acorn's AST (with build-expr.ts, scope.ts and completion.ts; it declines
+// what it cannot express); positions are in the function's own text. types.ts gives every
 // expression a type for one signature; lower.ts writes the trace. Nothing here depends on a
 // signature.
 
-/** A position in the user's source, 1-based, for declines and for explain(). */
+/** A position in the function's own source text (line 1 is where its text starts), 1-based, for declines and explain(). */
 export interface Pos {
   readonly line: number;
   readonly column: number;
@@ -24,7 +25,11 @@ export interface Variable {
   readonly paramIndex?: number;
   /** Whether the program ever assigns to it after its declaration (params included). */
   assigned: boolean;
-  /** `let x;` / `var x;` without an initializer: its value may be undefined. */
+  /**
+   * Its value may be undefined when read: `let x;`, or a `var` that some path can read before it
+   * is assigned (anything but a `var x = e` among the body's own statements with no use before it).
+   * A var is hoisted: it holds undefined from the function's entry, not from its declaration.
+   */
   readonly startsUndefined: boolean;
 }
 
@@ -83,7 +88,11 @@ export interface Loop {
 
 export type Stmt =
   | { readonly kind: 'expression'; readonly at: Pos; readonly expr: Expr }
-  /** One declarator: `let x = 1, y` is two. `init` is null for `let x;`. */
+  /**
+   * One declarator: `let x = 1, y` is two. `init` is null for `let x;` (which sets x to undefined
+   * each time it runs, in a loop too). For `var`, only declarators with an initializer appear, each
+   * an assignment to the hoisted variable (`var x;` again does nothing at run time).
+   */
   | { readonly kind: 'declare'; readonly at: Pos; readonly v: VarId; readonly init: Expr | null }
   | { readonly kind: 'if'; readonly at: Pos; readonly test: Expr; readonly then: Stmt; readonly otherwise: Stmt | null }
   | Loop
