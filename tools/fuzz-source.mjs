@@ -7,7 +7,9 @@
 //   node tools/fuzz-source.mjs --seed 7 --from 123 --count 1   replay case 123 of that run
 //   node tools/fuzz-source.mjs --seed 7 --count 500 --arch-note   also print what is left out here
 //
-// Prints progress every few seconds; for each failure the minimized function and its arguments.
+// Prints progress every few seconds; for each failure the minimized function and its arguments
+// (the first --minimize-count failures, default 20, each for at most --minimize-seconds, default 60;
+// later ones unminimized).
 // The kernels run in this process: before each case its index is on stderr when it is a terminal,
 // so a crash names the case (replay it with --from). Exit code 1 when anything failed, 2 on bad use.
 
@@ -40,6 +42,7 @@ try {
       count: { type: 'string', default: '2000' },
       from: { type: 'string', default: '0' },
       'minimize-seconds': { type: 'string', default: '60' },
+      'minimize-count': { type: 'string', default: '20' },
       'arch-note': { type: 'boolean', default: false },
     },
   }));
@@ -66,7 +69,7 @@ const result = runCampaign({
   from,
   count,
   minimizeMs: Number(values['minimize-seconds']) * 1000,
-  maxMinimized: 20,
+  maxMinimized: Number(values['minimize-count']),
   onCase: (index) => {
     if (process.stderr.isTTY) process.stderr.write(`case ${index}\x1b[K\r`);
   },
