@@ -49,6 +49,8 @@ export class SourceGenerator {
   private names = 0;
   private budget: number;
   private readonly params: Param[] = [];
+  /** Whether returns carry a value (every path ends in `return <number>`) or none does. */
+  private returnsValue = true;
 
   constructor(private readonly rng: Rng, private readonly options: GeneratorOptions) {
     this.budget = 6 + rng.int(20);
@@ -75,8 +77,6 @@ export class SourceGenerator {
     if (returnsValue) body.push({ t: 'return', e: this.num(3) });
     return { shape: shape === 'arrowExpression' ? 'arrow' : shape, params: this.params, body, returnsValue };
   }
-
-  private returnsValue = true;
 
   private shuffle<T>(list: T[]): void {
     for (let i = list.length - 1; i > 0; i--) {
