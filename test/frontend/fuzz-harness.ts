@@ -245,25 +245,30 @@ export function runCase(c: FuzzCase, native: NativeSide = realNativeSide()): Out
       if (/internal/i.test(key)) return { kind: 'failure', what: 'an internal error', detail: key, argSet: i };
       return { kind: 'declined', at: got.at, reason: key };
     }
-    const copy = cloneArgs(c.argSets[i]);
-    let value;
-    try {
-      value = got.call(...copy);
-    } catch (error) {
-      return failure('the kernel threw', error, i);
-    } finally {
-      got.free?.();
-    }
     const interp = interpreter[i], opt = optimized[i];
     const tiersAgree = sameValue(interp.value, opt.value) && argumentDifference(interp.args, opt.args) === undefined;
     if (!tiersAgree) v8TiersDisagree = true;
-    const against = (name: string, v8: Run) => sameValue(value, v8.value)
-      ? argumentDifference(copy, v8.args)
-      : `return value: native ${show(value)}, V8's ${name} ${show(v8.value)}`;
-    const vsInterpreter = against('interpreter', interp), vsOptimized = against('optimized code', opt);
-    // When V8's own tiers disagree (beyond NaN bits), the kernel must agree with one of them.
-    const difference = tiersAgree ? vsInterpreter ?? vsOptimized : vsInterpreter && vsOptimized;
-    if (difference) return { kind: 'failure', what: 'mismatch', detail: `${difference} (argument set ${i})`, argSet: i };
+    try {
+      // Twice, each time on fresh copies: a kernel's frame starts over on every call.
+      for (const call of ['first', 'second']) {
+        const copy = cloneArgs(c.argSets[i]);
+        let value;
+        try {
+          value = got.call(...copy);
+        } catch (error) {
+          return failure(`the kernel threw (${call} call)`, error, i);
+        }
+        const against = (name: string, v8: Run) => sameValue(value, v8.value)
+          ? argumentDifference(copy, v8.args)
+          : `return value: native ${show(value)}, V8's ${name} ${show(v8.value)}`;
+        const vsInterpreter = against('interpreter', interp), vsOptimized = against('optimized code', opt);
+        // When V8's own tiers disagree (beyond NaN bits), the kernel must agree with one of them.
+        const difference = tiersAgree ? vsInterpreter ?? vsOptimized : vsInterpreter && vsOptimized;
+        if (difference) return { kind: 'failure', what: 'mismatch', detail: `${difference} (argument set ${i}, ${call} call)`, argSet: i };
+      }
+    } finally {
+      got.free?.();
+    }
   }
   return { kind: 'match', v8TiersDisagree };
 }
