@@ -392,7 +392,14 @@ export class SourceGenerator {
     const declare = !reusable.length || r.chance(0.8);
     const counter = declare ? this.fresh('i') : r.pick(reusable).name;
     let init: Expr, op: '<' | '<=' | '>' | '>=', bound: Expr, update: string;
-    if (up) {
+    const edge = r.chance(0.1);
+    if (edge) {
+      // A few iterations at the int32 limits: the counter passes 2^31 - 1 (or -2^31) on its last step.
+      init = { t: 'num', v: up ? 2147483647 - r.int(4) : -2147483648 + r.int(4) };
+      op = up ? r.pick(['<', '<=']) : r.pick(['>', '>=']);
+      bound = { t: 'num', v: up ? 2147483647 : -2147483648 };
+      update = up ? r.pick([`${counter}++`, `${counter} += 1`, `${counter} += 2`]) : r.pick([`${counter}--`, `${counter} -= 1`, `${counter} -= 2`]);
+    } else if (up) {
       init = { t: 'num', v: r.pick([0, 0, 0, 1, -1, 2]) };
       op = r.pick(['<', '<', '<=']);
       bound = someBound();
