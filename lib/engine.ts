@@ -15,7 +15,7 @@ export { TraceBuilder, TRACE_MAGIC, TRACE_VERSION } from './compiler/trace/trace
 export type { Label, Operand, ReturnType, Slot, SlotType, View } from './compiler/trace/trace.js';
 export { ElementKind, UOPS } from './compiler/trace/uops.js';
 
-// ---- the shape of the native binding (native/node/addon.cc) ----------------------------------
+// ---- the shape of the native binding (native/node/module.cc, kernel_object.cc) ---------------
 
 export interface KernelStencil {
   uop: string;

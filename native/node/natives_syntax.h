@@ -12,7 +12,7 @@
 // The flag is set through V8's own exported SetFlagsFromString (the same function node:v8 calls),
 // looked up at run time so that the addon still loads on runtimes whose engine is not V8.
 //
-// Included by the Node binding only (addon.cc): the core engine knows nothing of V8.
+// Included by the Node binding only (module.cc): the core engine knows nothing of V8.
 #pragma once
 
 #include <dlfcn.h>

@@ -24,7 +24,7 @@ describe('native build', () => {
   const digest = sourceDigest(ROOT);
 
   // Every .cc file of native/ but the C++ tests: native/core (CMakeLists.txt globs it for the
-  // engine library) and native/node (the binding, which CMakeLists.txt adds for cmake-js).
+  // engine library) and native/node (the binding, which CMakeLists.txt globs for cmake-js).
   it('binding.gyp compiles every .cc file of native/ outside native/test (CMakeLists.txt globs them)', () => {
     const gyp = readRoot('binding.gyp');
     const listed = [...gyp.matchAll(/'(native\/[\w/-]+\.cc)'/g)].map((m) => m[1]).sort();
