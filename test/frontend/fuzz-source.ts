@@ -343,7 +343,11 @@ export class SourceGenerator {
       switch (r.int(5)) {
         case 0: case 1: return { t: 'expr', e: { t: 'assign', op: '=', target, v: r.chance(0.2) ? this.bool(1) : this.operand(3) } };
         // Not `&&=` or `??=`: an element's old value may be undefined (the near misses have them).
-        case 2: return { t: 'expr', e: { t: 'assign', op: r.pick([...COMPOUND, '||=']), target, v: this.operand(2) } };
+        case 2: {
+          // `||=` is a value-position `||`: both sides numbers (a boolean right side would mix kinds).
+          const op = r.pick([...COMPOUND, '||=']);
+          return { t: 'expr', e: { t: 'assign', op, target, v: op === '||=' ? this.maybe(2) : this.operand(2) } };
+        }
         case 3: return { t: 'expr', e: { t: 'update', op: r.pick(['++', '--']), prefix: r.chance(0.5), target } };
         default: return { t: 'expr', e: { t: 'assign', op: '=', target, v: { t: 'assign', op: '=', target: this.elementTarget(1), v: this.operand(2) } } };
       }
