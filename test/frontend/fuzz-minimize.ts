@@ -78,7 +78,6 @@ function subexpressions(e: Expr): Expr[] {
     case 'call': return e.args;
     case 'assign': return [e.v];
     case 'seq': return e.es;
-    case 'load': return [];
     default: return [];
   }
 }

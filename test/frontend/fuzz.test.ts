@@ -13,7 +13,7 @@ import { available, engineStatus } from '../../lib/engine.js';
 import { isOptimized, status } from '../helpers/natives.js';
 import { Rng } from '../native/fuzz-programs.js';
 import { source, type Program } from './fuzz-ast.js';
-import { cloneArgs, describeArgs, generateArgs, type Arg } from './fuzz-args.js';
+import { cloneArgs, describeArgs, type Arg } from './fuzz-args.js';
 import { runCampaign, summarize } from './fuzz-campaign.js';
 import {
   argumentDifference, describeCase, functionOf, generateCase, generatorOptions, inexactMath, optimizedAfterOneCall, runCase, runInterpreter, runOptimized,
