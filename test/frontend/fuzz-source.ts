@@ -193,8 +193,15 @@ export class SourceGenerator {
       if (r.chance(0.3)) return { t: 'word', s: r.pick(['true', 'false']) };
       return { t: 'binary', op: r.pick(RELATIONAL), a: this.operand(0), b: this.operand(0) };
     }
-    switch (r.int(8)) {
-      case 0: case 1: return { t: 'binary', op: r.pick(RELATIONAL), a: this.operand(d), b: this.operand(d) };
+    switch (r.int(9)) {
+      case 0: return { t: 'binary', op: r.pick(RELATIONAL), a: this.operand(d), b: this.operand(d) };
+      case 1: {
+        // Both sides uint32 (`>>>`) or both int32 (`| 0`): the unsigned and signed compares.
+        const op = r.pick(['>>>', '>>>', '|']);
+        const side = (): Expr => ({ t: 'binary', op, a: this.operand(d), b: { t: 'num', v: op === '|' ? 0 : r.pick([0, 0, 1, 31]) } });
+        return { t: 'binary', op: r.pick([...RELATIONAL, ...EQUALITY]), a: side(), b: side() };
+      }
+      case 8: return { t: 'binary', op: r.pick(RELATIONAL), a: this.operand(d), b: this.operand(d) };
       case 2: return { t: 'binary', op: r.pick(EQUALITY), a: this.num(d), b: this.num(d) };
       case 3: return { t: 'binary', op: r.pick(EQUALITY), a: this.bool(d), b: this.bool(d) };
       case 4: return { t: 'unary', op: '!', a: this.condition(d) };
