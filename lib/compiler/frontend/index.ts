@@ -16,6 +16,7 @@
 import type { AnyFunction } from '../../types.js';
 import type { Origin } from './decline.js';
 import type { FunctionIR } from './ir.js';
+import { lowerKernelImpl } from './lower.js';
 import { planKernel as planFunction, type PlanOptions } from './plan.js';
 import { argKindOf as kindOfArgument, signatureOf as signatureOfArguments } from './signature.js';
 
@@ -109,8 +110,7 @@ export function planKernel(fn: AnyFunction | string, options?: PlanOptions): Pla
 
 /** Types the plan for `signature` and writes its trace. Never throws. */
 export function lowerKernel(plan: KernelPlan, signature: Signature, options?: LowerOptions): LowerResult {
-  void plan; void signature; void options;
-  throw new Error('the kernel front end is not built yet');
+  return lowerKernelImpl(plan, signature, options);
 }
 
 /** The argument kind of one value, or undefined when no kernel can take it (a string, an object, a BigInt64Array...). */

@@ -1,0 +1,133 @@
+// The lowering's view of a trace: slots for variables, constants and temps, ops recorded in three
+// parts (entry: parameters and constants; cold: load-miss stubs; body) and written to the
+// TraceBuilder in that order. The cold stubs sit before the body, behind one jump at entry, so
+// that a load's miss branch is the only one to reach them and the body's hot path falls through.
+
+import { TraceBuilder, type Label, type Operand, type Slot, type SlotType, type View } from '../trace/trace.js';
+import { ELEMENT_KIND_ARRAYS, type ElementKind } from '../trace/uops.js';
+import type { VarId } from './ir.js';
+
+export interface RecordedOp {
+  readonly name: string;
+  readonly operands: readonly Operand[];
+}
+
+export class Emitter {
+  readonly builder = new TraceBuilder();
+  private readonly entry: RecordedOp[] = [];
+  private readonly cold: RecordedOp[] = [];
+  private readonly body: RecordedOp[] = [];
+  private readonly free: Record<SlotType, Slot[]> = { f64: [], i32: [], u32: [] };
+  private readonly temps = new Set<number>();
+  private readonly released = new Set<number>();
+  private readonly constants = new Map<string, Slot>();
+  /** The variable a slot holds, for the evaluation-order copies. */
+  readonly slotVars = new Map<number, VarId>();
+  private finished: RecordedOp[] | null = null;
+
+  slot(type: SlotType): Slot {
+    return this.builder.slot(type);
+  }
+
+  view(kind: ElementKind): View {
+    return this.builder.view(kind);
+  }
+
+  label(): Label {
+    return this.builder.label();
+  }
+
+  op(name: string, ...operands: Operand[]): void {
+    this.body.push({ name, operands });
+  }
+
+  entryOp(name: string, ...operands: Operand[]): void {
+    this.entry.push({ name, operands });
+  }
+
+  define(label: Label): void {
+    this.body.push({ name: 'LABEL', operands: [label] });
+  }
+
+  /** A stub off the hot path: `ops`, then a jump back to `back`. Returns its label. */
+  stub(ops: readonly RecordedOp[], back: Label): Label {
+    const here = this.label();
+    this.cold.push({ name: 'LABEL', operands: [here] }, ...ops, { name: 'JUMP', operands: [back] });
+    return here;
+  }
+
+  temp(type: SlotType): Slot {
+    const reused = this.free[type].pop();
+    if (reused) {
+      this.released.delete(reused.index);
+      return reused;
+    }
+    const s = this.slot(type);
+    this.temps.add(s.index);
+    return s;
+  }
+
+  isTemp(s: Slot): boolean {
+    return this.temps.has(s.index);
+  }
+
+  /** Gives a temp back (anything else is ignored: variables and constants live for the whole call). */
+  release(s: Slot | null | undefined): void {
+    if (!s || !this.temps.has(s.index)) return;
+    if (this.released.has(s.index)) throw new Error(`internal: temp s${s.index} released twice`);
+    this.released.add(s.index);
+    this.free[s.type].push(s);
+  }
+
+  isConstant(s: Slot): boolean {
+    for (const c of this.constants.values()) if (c.index === s.index) return true;
+    return false;
+  }
+
+  /** A slot holding `value` in `type`, set once at entry. */
+  constant(type: SlotType, value: number): Slot {
+    const key = `${type}:${Object.is(value, -0) ? '-0' : String(value)}`;
+    let s = this.constants.get(key);
+    if (s) return s;
+    s = this.slot(type);
+    if (type === 'f64') this.entryOp('CONST_F64', s, value);
+    else if (type === 'i32') this.entryOp('CONST_I32', s, value | 0);
+    else {
+      const t = this.constant('i32', value | 0);
+      this.entryOp('I32_TO_U32', s, t);
+    }
+    this.constants.set(key, s);
+    return s;
+  }
+
+  /** Writes every op to the builder and returns the trace's ops in order. */
+  finish(): readonly RecordedOp[] {
+    if (this.finished) return this.finished;
+    const all: RecordedOp[] = [...this.entry];
+    if (this.cold.length > 0) {
+      const start = this.label();
+      all.push({ name: 'JUMP', operands: [start] }, ...this.cold, { name: 'LABEL', operands: [start] });
+    }
+    all.push(...this.body);
+    const last = all[all.length - 1];
+    if (!last || (last.name !== 'RETURN' && last.name !== 'JUMP')) all.push({ name: 'RETURN', operands: [] });
+    for (const op of all) {
+      if (op.name === 'LABEL') this.builder.define(op.operands[0] as Label);
+      else this.builder.op(op.name, ...op.operands);
+    }
+    this.finished = all;
+    return all;
+  }
+}
+
+export function operandText(o: Operand): string {
+  if (typeof o === 'number') return Object.is(o, -0) ? '-0' : String(o);
+  if (o.kind === 'slot') return `s${o.index}`;
+  if (o.kind === 'view') return `v${o.index}:${ELEMENT_KIND_ARRAYS[o.elementKind]}`;
+  return `L${o.id}`;
+}
+
+export function opText(op: RecordedOp): string {
+  if (op.name === 'LABEL') return `L${(op.operands[0] as Label).id}:`;
+  return op.operands.length === 0 ? op.name : `${op.name} ${op.operands.map(operandText).join(', ')}`;
+}

@@ -1,0 +1,188 @@
+// Values in slots: the conversions between representations, evaluation-order copies, and the
+// typed-array accesses (index conversion, loads with their miss stubs, stores with each element
+// kind's conversion). ExprLowerer (lower-expr.ts) builds every expression on top of these.
+
+import type { Label, Slot, SlotType, View } from '../trace/trace.js';
+import type { Expr, VarId } from './ir.js';
+import { exprWrites } from './ir-walk.js';
+import type { Values } from './lower-cond.js';
+import type { Emitter, RecordedOp } from './lower-emit.js';
+import type { Rep, Ty, Typing } from './types.js';
+
+export const KIND_NAMES = ['INT8', 'UINT8', 'UINT8CLAMPED', 'INT16', 'UINT16', 'INT32', 'UINT32', 'FLOAT32', 'FLOAT64'];
+const CONVERT: Record<string, string> = {
+  'i32>f64': 'I32_TO_F64', 'u32>f64': 'U32_TO_F64', 'u32>i32': 'U32_TO_I32', 'i32>u32': 'I32_TO_U32', 'f64>i32': 'F64_TO_I32', 'f64>u32': 'F64_TO_U32',
+};
+
+export abstract class ValueLowerer implements Values {
+  constructor(
+    readonly em: Emitter,
+    readonly typing: Typing,
+    protected readonly varSlots: ReadonlyMap<VarId, Slot>,
+    protected readonly views: ReadonlyMap<VarId, View>,
+    protected readonly lengths: ReadonlyMap<VarId, Slot>,
+    /** f64 copies, made at entry, of i32 parameters that are never assigned. */
+    protected readonly doubles: ReadonlyMap<VarId, Slot> = new Map(),
+  ) {}
+
+  protected ty(e: Expr): Ty {
+    const t = this.typing.exprs.get(e);
+    if (!t) throw new Error(`internal: no type for a ${e.kind} expression at line ${e.at.line}`);
+    return t;
+  }
+
+  protected out(rep: Rep, dest: Slot | null): Slot {
+    return dest ?? this.em.temp(rep);
+  }
+
+  /** `s` in `dest` (a move) or `s` itself. */
+  protected place(s: Slot, dest: Slot | null): Slot {
+    if (!dest || dest === s) return s;
+    this.em.op(`MOV_${s.type.toUpperCase()}`, dest, s);
+    this.em.release(s);
+    return dest;
+  }
+
+  protected free(d: Slot, ...used: Slot[]): Slot {
+    for (const u of used) if (u !== d) this.em.release(u);
+    return d;
+  }
+
+  protected slotOf(v: VarId): Slot {
+    const s = this.varSlots.get(v);
+    if (!s) throw new Error(`internal: variable ${v} has no slot`);
+    return s;
+  }
+
+  protect(s: Slot, later: readonly Expr[]): Slot {
+    const v = this.em.slotVars.get(s.index);
+    if (v === undefined || !later.some((x) => exprWrites(x).has(v))) return s;
+    const t = this.em.temp(s.type);
+    this.em.op(`MOV_${s.type.toUpperCase()}`, t, s);
+    return t;
+  }
+
+  /** `s` as `rep` in a new temp or `dest`; `s` itself stays as it is (a variable keeps its value). */
+  protected converted(s: Slot, rep: SlotType, dest: Slot | null = null): Slot {
+    if (s.type === rep) {
+      if (dest && dest !== s) this.em.op(`MOV_${rep.toUpperCase()}`, dest, s);
+      return dest ?? s;
+    }
+    const d = this.out(rep, dest);
+    this.em.op(CONVERT[`${s.type}>${rep}`], d, s);
+    return d;
+  }
+
+  /** Like converted(), but gives `s` back when it was a temp. */
+  protected convert(s: Slot, rep: SlotType, dest: Slot | null = null): Slot {
+    const d = this.converted(s, rep, dest);
+    return this.free(d, s);
+  }
+
+  value(e: Expr): Slot {
+    return this.gen(e, null);
+  }
+
+  valueAs(e: Expr, rep: Rep): Slot {
+    if (rep === 'f64' && e.kind === 'number') return this.em.constant('f64', e.value);
+    if (rep === 'f64' && e.kind === 'var' && this.doubles.has(e.v)) return this.doubles.get(e.v)!;
+    return this.convert(this.gen(e, null), rep);
+  }
+
+  /** `e` computed into `dest`, converted (exactly) when its representation differs. */
+  into(e: Expr, dest: Slot): void {
+    if (this.ty(e).rep === dest.type) this.gen(e, dest);
+    else if (dest.type === 'f64' && e.kind === 'number') this.place(this.em.constant('f64', e.value), dest);
+    else this.convert(this.gen(e, null), dest.type, dest);
+  }
+
+
+  // ---- typed arrays --------------------------------------------------------------------------
+
+  /** An i32 index for a load, jumping to `miss` when it is no index (f64 non-integers, negatives, NaN). */
+  protected loadIndex(index: Expr, miss: Label): Slot {
+    const s = this.gen(index, null);
+    if (s.type === 'i32') return s;
+    if (s.type === 'u32') return this.convert(s, 'i32');
+    const d = this.em.temp('i32');
+    this.em.op('F64_TO_INDEX', d, s, miss);
+    return this.free(d, s);
+  }
+
+  /** An i32 index that is -1 (always out of range) when the value is no index. */
+  protected indexOrMinusOne(s: Slot): Slot {
+    if (s.type === 'i32') return s;
+    if (s.type === 'u32') return this.convert(s, 'i32');
+    const d = this.em.temp('i32'), next = this.em.label();
+    this.em.op('CONST_I32', d, -1);
+    this.em.op('F64_TO_INDEX', d, s, next);
+    this.em.define(next);
+    return this.free(d, s);
+  }
+
+  protected view(v: VarId): [View, number] {
+    return [this.views.get(v)!, this.typing.arrays.get(v)!];
+  }
+
+  /** A load `v[idx]`: in bounds (proven) in its element's representation, else f64 with NaN on a miss. */
+  protected loadAt(v: VarId, idx: Slot | null, index: Expr | null, inBounds: boolean, dest: Slot | null): Slot {
+    const em = this.em;
+    const [view, kind] = this.view(v);
+    if (inBounds) {
+      const i = idx ?? this.gen(index!, null);
+      const rep: Rep = kind === 6 ? 'u32' : kind >= 7 ? 'f64' : 'i32';
+      const d = this.out(rep, dest), next = em.label();
+      em.op(kind === 6 ? 'LOAD_UINT32_U32' : kind >= 7 ? `LOAD_${KIND_NAMES[kind]}` : `LOAD_${KIND_NAMES[kind]}_I32`, d, view, i, next);
+      em.define(next);
+      return idx ? d : this.free(d, i);
+    }
+    const d = this.out('f64', dest), back = em.label();
+    const miss = em.stub([{ name: 'CONST_F64', operands: [d, NaN] }], back);
+    const i = idx ?? this.loadIndex(index!, miss);
+    em.op(`LOAD_${KIND_NAMES[kind]}`, d, view, i, miss);
+    em.define(back);
+    return idx ? d : this.free(d, i);
+  }
+
+  protected load(e: Extract<Expr, { kind: 'load' }>, dest: Slot | null): Slot {
+    return this.loadAt(e.array, null, e.index, this.typing.inBounds.has(e), dest);
+  }
+
+  /** An integer load in a ToInt32 context: the i32 form, with 0 for a miss (ToInt32(undefined) is 0). */
+  protected intLoad(e: Extract<Expr, { kind: 'load' }>, kind: number, dest: Slot | null): Slot {
+    const em = this.em;
+    const [view] = this.view(e.array);
+    const back = em.label();
+    const d = this.out('i32', dest);
+    const raw = kind === 6 ? em.temp('u32') : d;
+    const stubOps: RecordedOp[] = kind === 6 ? [{ name: 'MOV_U32', operands: [raw, em.constant('u32', 0)] }] : [{ name: 'CONST_I32', operands: [d, 0] }];
+    const miss = em.stub(stubOps, back);
+    const i = this.loadIndex(e.index, miss);
+    em.op(kind === 6 ? 'LOAD_UINT32_U32' : `LOAD_${KIND_NAMES[kind]}_I32`, raw, view, i, miss);
+    em.define(back);
+    this.free(d, i);
+    return raw === d ? d : this.convert(raw, 'i32', d);
+  }
+
+  /** Stores the value in `s` (any representation) with the element kind's conversion. */
+  protected store(v: VarId, idx: Slot, s: Slot): void {
+    const em = this.em;
+    const [view, kind] = this.view(v);
+    const name = KIND_NAMES[kind];
+    if (kind >= 7 || (kind === 2 && s.type !== 'i32')) {
+      const f = this.converted(s, 'f64');
+      em.op(`STORE_${name}`, view, idx, f);
+      if (f !== s) em.release(f);
+    } else if (s.type === 'f64') {
+      em.op(`STORE_${name}`, view, idx, s);
+    } else {
+      const i = this.converted(s, 'i32');
+      em.op(`STORE_${name}_I32`, view, idx, i);
+      if (i !== s) em.release(i);
+    }
+  }
+
+  /** `e` in its own representation, into `dest` when given (which then has that representation). */
+  abstract gen(e: Expr, dest: Slot | null): Slot;
+  abstract effect(e: Expr): void;
+}

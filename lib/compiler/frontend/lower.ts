@@ -1,0 +1,217 @@
+// Statements to micro-ops, and lowerKernel itself: bind the parameters, hoist constants and
+// lengths to the entry, lower the body, and return the trace with its printed forms. Loops are
+// `JUMP test; body: ...; update; test: BR_cond body`, so that an iteration takes one branch.
+
+import type { Label, Slot, View } from '../trace/trace.js';
+import type { ElementKind } from '../trace/uops.js';
+import type { KernelPlan, LowerOptions, LowerResult, Signature } from './index.js';
+import type { Expr, Loop, Stmt, VarId } from './ir.js';
+import { branch, ifElse } from './lower-cond.js';
+import { FUNCTION_START, makeDecline } from './decline.js';
+import { LowerDecline } from './lower-decline.js';
+import { Emitter, opText } from './lower-emit.js';
+import { ExprLowerer } from './lower-expr.js';
+import { printTypedIR } from './print.js';
+import { typeFunction, type Typing } from './types.js';
+
+interface Target {
+  readonly labels: readonly string[];
+  readonly isLoop: boolean;
+  readonly breakTo: Label;
+  readonly continueTo: Label | null;
+}
+
+class StmtLowerer {
+  private readonly targets: Target[] = [];
+  private retSlot: Slot | null = null;
+
+  constructor(private readonly em: Emitter, private readonly typing: Typing, private readonly x: ExprLowerer, private readonly varSlots: ReadonlyMap<VarId, Slot>) {}
+
+  body(stmts: readonly Stmt[]): void {
+    if (this.typing.returnType !== 'void') {
+      this.retSlot = this.em.slot(this.typing.returnType);
+      this.em.builder.returns(this.retSlot);
+    }
+    stmts.forEach((s) => this.stmt(s));
+  }
+
+  private stmt(s: Stmt): void {
+    const em = this.em;
+    switch (s.kind) {
+      case 'expression': this.x.effect(s.expr); return;
+      case 'declare': {
+        const slot = this.varSlots.get(s.v)!;
+        if (s.init) this.x.into(s.init, slot);
+        else if (!this.typing.hoistedUndefined.has(s.v)) em.op('CONST_F64', slot, NaN); // `let x;`: undefined each time
+        return;
+      }
+      case 'if':
+        ifElse(this.x, s.test, () => this.stmt(s.then), s.otherwise ? () => this.stmt(s.otherwise!) : null);
+        return;
+      case 'loop': this.loop(s); return;
+      case 'block': {
+        if (s.labels.length === 0) { s.body.forEach((b) => this.stmt(b)); return; }
+        const end = em.label();
+        this.targets.push({ labels: s.labels, isLoop: false, breakTo: end, continueTo: null });
+        s.body.forEach((b) => this.stmt(b));
+        this.targets.pop();
+        em.define(end);
+        return;
+      }
+      case 'break': case 'continue': {
+        const t = this.find(s.kind, s.label);
+        em.op('JUMP', s.kind === 'break' ? t.breakTo : t.continueTo!);
+        return;
+      }
+      case 'return':
+        if (s.value && this.retSlot) this.x.into(s.value, this.retSlot);
+        else if (s.value) this.x.effect(s.value);
+        em.op('RETURN');
+        return;
+    }
+  }
+
+  private find(kind: 'break' | 'continue', label: string | null): Target {
+    for (let i = this.targets.length - 1; i >= 0; i--) {
+      const t = this.targets[i];
+      if (label === null ? t.isLoop : t.labels.includes(label)) {
+        if (kind === 'continue' && !t.isLoop) break;
+        return t;
+      }
+    }
+    throw new Error(`internal: no target for ${kind}${label ? ` ${label}` : ''}`);
+  }
+
+  private loop(s: Loop): void {
+    const em = this.em;
+    s.init.forEach((i) => this.stmt(i));
+    const body = em.label(), cont = em.label(), test = em.label(), exit = em.label();
+    this.targets.push({ labels: s.labels, isLoop: true, breakTo: exit, continueTo: cont });
+    const runTest = (): void => {
+      if (s.test) branch(this.x, s.test, body, true);
+      else em.op('JUMP', body);
+    };
+    if (!s.testAfterBody && s.test) em.op('JUMP', test);
+    em.define(body);
+    this.stmt(s.body);
+    em.define(cont);
+    if (s.update) this.x.effect(s.update);
+    em.define(test);
+    runTest();
+    this.targets.pop();
+    em.define(exit);
+  }
+}
+
+function binding(em: Emitter, plan: KernelPlan, signature: Signature, typing: Typing) {
+  const ir = plan.ir;
+  const varSlots = new Map<VarId, Slot>();
+  const views = new Map<VarId, View>();
+  const lengths = new Map<VarId, Slot>();
+  ir.params.forEach((v, i) => {
+    const kind = typing.arrays.get(v);
+    if (kind !== undefined) {
+      const view = em.view(kind as ElementKind);
+      views.set(v, view);
+      em.builder.param(view);
+      return;
+    }
+    const argSlot = em.slot(signature[i] === 'i32' ? 'i32' : 'f64');
+    em.builder.param(argSlot);
+    const t = typing.vars[v];
+    if (!t || t.rep === argSlot.type) varSlots.set(v, argSlot);
+    else {
+      const own = em.slot(t.rep);
+      em.entryOp(argSlot.type === 'i32' && own.type === 'f64' ? 'I32_TO_F64' : 'F64_TO_I32', own, argSlot);
+      varSlots.set(v, own);
+    }
+  });
+  ir.variables.forEach((variable) => {
+    if (varSlots.has(variable.id) || views.has(variable.id)) return;
+    const t = typing.vars[variable.id];
+    varSlots.set(variable.id, em.slot(t?.rep ?? 'f64'));
+    if (typing.hoistedUndefined.has(variable.id)) em.entryOp('CONST_F64', varSlots.get(variable.id)!, NaN);
+  });
+  for (const [v, s] of varSlots) em.slotVars.set(s.index, v);
+  // An i32 parameter the body never assigns and also uses as a double (`i * n` with n i32 and a
+  // product that may not fit) is converted once at entry, not at each use.
+  const doubles = new Map<VarId, Slot>();
+  ir.params.forEach((v) => {
+    const s = varSlots.get(v);
+    if (s?.type === 'i32' && ir.variables[v]?.assigned === false) {
+      const d = em.slot('f64');
+      em.entryOp('I32_TO_F64', d, s);
+      doubles.set(v, d);
+    }
+  });
+  // Lengths cannot change during a call (no user code runs): read each once at entry.
+  const used = new Set<VarId>();
+  const visit = (e: Expr): void => {
+    if (e.kind === 'length') used.add(e.array);
+  };
+  walkExprs(ir.body, visit);
+  for (const v of used) {
+    const s = em.slot('i32');
+    em.entryOp('LENGTH', s, views.get(v)!);
+    lengths.set(v, s);
+  }
+  return { varSlots, views, lengths, doubles };
+}
+
+function walkExprs(stmts: readonly Stmt[], f: (e: Expr) => void): void {
+  const expr = (e: Expr): void => {
+    f(e);
+    switch (e.kind) {
+      case 'load': expr(e.index); break;
+      case 'unary': expr(e.arg); break;
+      case 'binary': case 'logical': expr(e.left); expr(e.right); break;
+      case 'conditional': expr(e.test); expr(e.then); expr(e.otherwise); break;
+      case 'math': e.args.forEach(expr); break;
+      case 'assign': if (e.target.kind === 'element') expr(e.target.index); expr(e.value); break;
+      case 'update': if (e.target.kind === 'element') expr(e.target.index); break;
+      case 'sequence': e.exprs.forEach(expr); break;
+      default: break;
+    }
+  };
+  const stmt = (s: Stmt): void => {
+    switch (s.kind) {
+      case 'expression': expr(s.expr); break;
+      case 'declare': if (s.init) expr(s.init); break;
+      case 'if': expr(s.test); stmt(s.then); if (s.otherwise) stmt(s.otherwise); break;
+      case 'loop': s.init.forEach(stmt); if (s.test) expr(s.test); if (s.update) expr(s.update); stmt(s.body); break;
+      case 'block': s.body.forEach(stmt); break;
+      case 'return': if (s.value) expr(s.value); break;
+      default: break;
+    }
+  };
+  stmts.forEach(stmt);
+}
+
+export function lowerKernelImpl(plan: KernelPlan, signature: Signature, options?: LowerOptions): LowerResult {
+  const started = performance.now();
+  try {
+    const typing = typeFunction(plan.ir, signature, options?.inexactMath ?? new Set());
+    const em = new Emitter();
+    const { varSlots, views, lengths, doubles } = binding(em, plan, signature, typing);
+    const x = new ExprLowerer(em, typing, varSlots, views, lengths, doubles);
+    new StmtLowerer(em, typing, x, varSlots).body(plan.ir.body);
+    const ops = em.finish();
+    const trace = em.builder.build();
+    return {
+      ok: true,
+      kernel: {
+        signature: [...signature],
+        trace,
+        returnType: typing.returnType,
+        ir: printTypedIR(plan.ir, typing),
+        uops: ops.map(opText),
+        lowerMs: performance.now() - started,
+      },
+    };
+  } catch (error) {
+    if (error instanceof LowerDecline) return { ok: false, decline: makeDecline(error.construct, error.at, error.reason, error.fix, plan.origin) };
+    // A bug here must never crash a user's call: it declines, and the function runs as JavaScript.
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, decline: makeDecline('internal error', FUNCTION_START, `the front end failed (${message})`, 'report this as a jitctl bug; the function runs as JavaScript', plan.origin) };
+  }
+}

@@ -1,0 +1,122 @@
+// The typing rules of single operations: what kind and representation an operator, a Math call
+// or a join of two values has, with intervals for i32/u32 values. i32 is chosen only where the
+// JavaScript value is exactly that int32 (never -0): see semantics in docs/native-engine.md.
+
+import type { ArgKind } from './index.js';
+import type { BinaryOp, Expr, VarId } from './ir.js';
+import { exprWrites } from './ir-walk.js';
+
+export type Rep = 'f64' | 'i32' | 'u32';
+/** 'maybe' is a number that may be undefined (NaN in the trace). */
+export type Kind = 'number' | 'boolean' | 'maybe';
+
+export interface Ty {
+  readonly kind: Kind;
+  readonly rep: Rep;
+  /** The interval of an i32/u32 value (-Infinity..Infinity for f64). */
+  readonly lo: number;
+  readonly hi: number;
+}
+
+const I32_MIN = -(2 ** 31);
+const I32_MAX = 2 ** 31 - 1;
+
+export const F64: Ty = { kind: 'number', rep: 'f64', lo: -Infinity, hi: Infinity };
+export const MAYBE: Ty = { kind: 'maybe', rep: 'f64', lo: -Infinity, hi: Infinity };
+export const BOOL: Ty = { kind: 'boolean', rep: 'i32', lo: 0, hi: 1 };
+export const U32_FULL: Ty = { kind: 'number', rep: 'u32', lo: 0, hi: 2 ** 32 - 1 };
+
+export function i32(lo: number, hi: number): Ty {
+  return { kind: 'number', rep: 'i32', lo, hi };
+}
+
+export function fitsI32(lo: number, hi: number): boolean {
+  return lo >= I32_MIN && hi <= I32_MAX;
+}
+
+/** ToNumber of a value: booleans become the i32 0/1, undefined becomes NaN. */
+export function num(t: Ty): Ty {
+  if (t.kind === 'boolean') return i32(0, 1);
+  if (t.kind === 'maybe') return F64;
+  return t;
+}
+
+/** The type of a variable or a ?: holding either value; null when one is a boolean and the other not. */
+export function joinTypes(a: Ty, b: Ty): Ty | null {
+  if ((a.kind === 'boolean') !== (b.kind === 'boolean')) return null;
+  if (a.kind === 'boolean') return BOOL;
+  const kind = a.kind === 'maybe' || b.kind === 'maybe' ? 'maybe' : 'number';
+  if (kind === 'number' && a.rep === b.rep && a.rep !== 'f64') return { kind, rep: a.rep, lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) };
+  return kind === 'maybe' ? MAYBE : F64;
+}
+
+function isInt(t: Ty): boolean {
+  return t.rep === 'i32' && t.kind !== 'maybe';
+}
+
+/** The type of `l op r`; `right` is the right operand's expression, for constant shift counts and masks. */
+export function binaryType(op: BinaryOp, left: Ty, right: Ty, rightExpr: Expr | null): Ty {
+  const l = num(left), r = num(right);
+  switch (op) {
+    case '+': case '-': {
+      if (!isInt(l) || !isInt(r)) return F64;
+      const lo = op === '+' ? l.lo + r.lo : l.lo - r.hi;
+      const hi = op === '+' ? l.hi + r.hi : l.hi - r.lo;
+      return fitsI32(lo, hi) ? i32(lo, hi) : F64;
+    }
+    case '*':
+      // Exact and never -0 when both are non-negative ints whose product fits.
+      if (isInt(l) && isInt(r) && l.lo >= 0 && r.lo >= 0 && l.hi * r.hi <= I32_MAX) return i32(l.lo * r.lo, l.hi * r.hi);
+      return F64;
+    case '%':
+      // x % y with x >= 0 and y >= 1 is in [0, y - 1] and never -0.
+      if (isInt(l) && isInt(r) && l.lo >= 0 && r.lo >= 1) return i32(0, Math.min(l.hi, r.hi - 1));
+      return F64;
+    case '/': case '**': return F64;
+    case '&':
+      if (isInt(l) && l.lo >= 0) return i32(0, r.rep === 'i32' && r.lo >= 0 ? Math.min(l.hi, r.hi) : l.hi);
+      if (isInt(r) && r.lo >= 0) return i32(0, r.hi);
+      return i32(I32_MIN, I32_MAX);
+    case '>>': {
+      const count = rightExpr?.kind === 'number' && Number.isInteger(rightExpr.value) ? rightExpr.value & 31 : -1;
+      if (count < 0) return i32(I32_MIN, I32_MAX);
+      const base = isInt(l) ? l : i32(I32_MIN, I32_MAX);
+      return i32(Math.floor(base.lo / 2 ** count), Math.floor(base.hi / 2 ** count));
+    }
+    case '|': case '^': case '<<': return i32(I32_MIN, I32_MAX);
+    case '>>>': return U32_FULL;
+    default: return BOOL; // comparisons
+  }
+}
+
+export function mathType(fn: string): Ty {
+  if (fn === 'imul') return i32(I32_MIN, I32_MAX);
+  if (fn === 'clz32') return i32(0, 32);
+  return F64;
+}
+
+export const ARRAY_KINDS: Partial<Record<ArgKind, number>> = {
+  Int8Array: 0, Uint8Array: 1, Uint8ClampedArray: 2, Int16Array: 3, Uint16Array: 4,
+  Int32Array: 5, Uint32Array: 6, Float32Array: 7, Float64Array: 8,
+};
+export const ELEMENT_RANGES: readonly (readonly [number, number])[] = [
+  [-128, 127], [0, 255], [0, 255], [-32768, 32767], [0, 65535], [-(2 ** 31), 2 ** 31 - 1], [0, 2 ** 32 - 1],
+];
+
+export const MATH_ARITY: Record<string, number> = {
+  abs: 1, floor: 1, ceil: 1, round: 1, trunc: 1, sign: 1, sqrt: 1, fround: 1, sin: 1, cos: 1, tan: 1,
+  asin: 1, acos: 1, atan: 1, sinh: 1, cosh: 1, tanh: 1, asinh: 1, acosh: 1, atanh: 1, exp: 1, expm1: 1,
+  log: 1, log1p: 1, log2: 1, log10: 1, cbrt: 1, pow: 2, atan2: 2, imul: 2, clz32: 1, min: -1, max: -1, hypot: -1,
+};
+
+export function sameType(a: Ty, b: Ty): boolean {
+  return a.kind === b.kind && a.rep === b.rep && a.lo === b.lo && a.hi === b.hi;
+}
+
+/** Whether `update` reads `v` before anything in it writes `v` (`i++`, `i += k`, `i = i + k`). */
+export function readsFirst(update: Expr, v: VarId): boolean {
+  if (!exprWrites(update).has(v)) return true;
+  if (update.kind === 'update' && update.target.kind === 'var') return true;
+  if (update.kind === 'assign' && update.target.kind === 'var' && update.target.v === v) return !exprWrites(update.value).has(v);
+  return false;
+}

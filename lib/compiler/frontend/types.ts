@@ -1,0 +1,216 @@
+// The typing pass: for one signature, the kind (number, boolean, maybe-undefined number) and the
+// representation (f64, i32, u32) of every expression and variable. Everything is f64 unless
+// proven: i32/u32 come from bitwise ops, integer loads proven in bounds, lengths, i32 params, and
+// sums whose interval (lo..hi) fits int32. Variables get the join of every value assigned to them
+// (flow-insensitive), computed to a fixed point; inside a loop body `i < B` narrows the interval
+// of a counter the body and the test never write, which is what keeps `i + 1` an i32.
+// This file walks the statements and runs the fixed point; expressions are typed in
+// type-exprs.ts, and what tests prove about maybe-undefined variables is tracked by defined.ts.
+
+import type { Signature } from './index.js';
+import type { Expr, FunctionIR, Pos, Stmt, VarId } from './ir.js';
+import { completes } from './completion.js';
+import { exprWrites, stmtWrites } from './ir-walk.js';
+import { decline } from './lower-decline.js';
+import { ExpressionTyper, type Narrowing } from './type-exprs.js';
+import { ARRAY_KINDS, F64, i32, MAYBE, readsFirst, type Ty } from './type-rules.js';
+
+export type { Kind, Rep, Ty } from './type-rules.js';
+export interface Typing {
+  /** The type of each number or boolean variable (undefined for typed-array params). */
+  readonly vars: readonly (Ty | undefined)[];
+  /** The element kind of each typed-array param. */
+  readonly arrays: ReadonlyMap<VarId, number>;
+  readonly exprs: ReadonlyMap<Expr, Ty>;
+  /** Loads, element assignments and element updates whose index is proven in range. */
+  readonly inBounds: ReadonlySet<Expr>;
+  /** `var` variables that may be read before their declaration runs: NaN (undefined) at entry. */
+  readonly hoistedUndefined: ReadonlySet<VarId>;
+  readonly returnType: 'void' | 'f64' | 'i32' | 'u32';
+}
+
+export function typeFunction(ir: FunctionIR, signature: Signature, inexactMath: ReadonlySet<string>): Typing {
+  return new Typer(ir, signature, inexactMath).run();
+}
+
+class Typer extends ExpressionTyper {
+  run(): Typing {
+    const at = this.ir.body[0]?.at ?? { line: 1, column: 1 };
+    if (this.signature.length !== this.ir.params.length)
+      decline('the signature', at, `it has ${this.signature.length} argument kinds for ${this.ir.params.length} parameters`, 'call the function with one argument per parameter');
+    // The plan marks the vars some path reads before they are assigned: undefined from entry.
+    for (const variable of this.ir.variables) {
+      if (variable.declaredAs === 'var' && variable.startsUndefined) {
+        this.hoisted.add(variable.id);
+        this.vars[variable.id] = MAYBE;
+      }
+    }
+    this.ir.params.forEach((v, i) => {
+      const kind = this.signature[i];
+      const element = ARRAY_KINDS[kind];
+      if (element !== undefined) this.arrays.set(v, element);
+      else this.vars[v] = kind === 'i32' ? i32(-(2 ** 31), 2 ** 31 - 1) : F64;
+    });
+    for (let pass = 0; ; pass++) {
+      if (pass > 200) decline('the function', at, 'its types did not settle (an internal limit)', 'simplify the function');
+      this.changed = false;
+      this.walkPass();
+      if (!this.changed) break;
+    }
+    this.final = true;
+    this.walkPass();
+    const returnType = this.returnType(at);
+    return { vars: this.vars, arrays: this.arrays, exprs: this.exprs, inBounds: this.inBounds, hoistedUndefined: this.hoisted, returnType };
+  }
+
+  private walkPass(): void {
+    this.exprs = new Map();
+    this.inBounds = new Set();
+    this.narrow = new Map();
+    this.defined.reset();
+    this.declared = new Set(this.ir.params);
+    this.returns = [];
+    this.bareReturn = this.valueReturn = null;
+    this.nesting = 0;
+    for (const s of this.ir.body) this.stmt(s);
+  }
+
+  private returnType(at: Pos): Typing['returnType'] {
+    if (this.valueReturn === null) return 'void';
+    if (this.bareReturn !== null)
+      decline('`return;`', this.bareReturn, 'the function returns a value on other paths', 'return a number on every path');
+    if (this.ir.body.every(completes))
+      decline('the end of the function', at, 'the function returns a value on some paths and falls off the end on others', 'end it with a return of a number');
+    if (this.returns.every((t) => t.rep === 'i32')) return 'i32';
+    if (this.returns.every((t) => t.rep === 'u32')) return 'u32';
+    return 'f64';
+  }
+
+
+  // ---- statements ------------------------------------------------------------------------------
+
+  private stmt(s: Stmt): void {
+    switch (s.kind) {
+      case 'expression': this.type(s.expr); break;
+      case 'declare': {
+        const variable = this.ir.variables[s.v];
+        // A `var` declared in a nested statement, or without a value (`var x;` never resets it),
+        // is undefined at entry until assigned: NaN set once at entry, the declaration a no-op.
+        if (variable?.declaredAs === 'var' && (this.nesting > 0 || !s.init) && !this.hoisted.has(s.v)) {
+          this.hoisted.add(s.v);
+          this.assignVar(s.v, MAYBE, s.at);
+        }
+        if (s.init) this.assignVar(s.v, this.type(s.init), s.at);
+        else if (variable?.declaredAs !== 'var') this.assignVar(s.v, MAYBE, s.at);
+        this.declared.add(s.v);
+        break;
+      }
+      case 'if': {
+        this.cond(s.test);
+        const before = this.defined.save();
+        const typeOf = (e: Expr) => this.exprs.get(e);
+        let thenOut = before, otherwiseOut = before;
+        this.nested(() => {
+          this.defined.learn(s.test, true, typeOf);
+          this.stmt(s.then);
+          thenOut = this.defined.save();
+          this.defined.restore(before);
+          this.defined.learn(s.test, false, typeOf);
+          if (s.otherwise) this.stmt(s.otherwise);
+          otherwiseOut = this.defined.save();
+        });
+        // Only the branches that can complete normally reach the next statement.
+        const thenGoesOn = completes(s.then), otherwiseGoesOn = s.otherwise === null || completes(s.otherwise);
+        if (thenGoesOn && otherwiseGoesOn) this.defined.meet(thenOut, otherwiseOut);
+        else this.defined.restore(thenGoesOn ? thenOut : otherwiseGoesOn ? otherwiseOut : before);
+        break;
+      }
+      case 'loop': this.loop(s); break;
+      case 'block':
+        this.nested(() => s.body.forEach((b) => this.stmt(b)));
+        // A labeled block can be left by `break` from anywhere in it.
+        if (s.labels.length > 0) this.defined.kill(stmtWrites(s));
+        break;
+      case 'return':
+        if (s.value === null) { this.bareReturn ??= s.at; break; }
+        this.valueReturn ??= s.at;
+        this.returnValue(s.value, s.at);
+        break;
+      default: break;
+    }
+  }
+
+  private nested(f: () => void): void {
+    this.nesting++;
+    f();
+    this.nesting--;
+  }
+
+  private returnValue(e: Expr, at: Pos): void {
+    const t = this.type(e);
+    if (t.kind === 'boolean') this.fail('`return` of a boolean', at, 'a kernel returns numbers only', 'return 1 or 0 (e.g. `return x ? 1 : 0`)');
+    else if (t.kind === 'maybe') this.fail('`return` of a value that may be undefined', at, 'undefined is not a number (a load out of range, or a variable without a value)', 'return a number (e.g. `return a[i] ?? 0` after checking the index, or give the variable an initial value)');
+    this.returns.push(t);
+  }
+
+  private loop(s: Extract<Stmt, { kind: 'loop' }>): void {
+    for (const init of s.init) this.stmt(init);
+    // What holds at the head holds everywhere in the loop and after it: the facts about
+    // variables the loop never writes.
+    this.defined.kill(stmtWrites(s));
+    const head = this.defined.save();
+    this.nested(() => {
+      const saved = this.narrow;
+      if (s.test) this.cond(s.test);
+      if (s.test && !s.testAfterBody) this.defined.learn(s.test, true, (e) => this.exprs.get(e));
+      const narrowed = s.test && !s.testAfterBody ? this.narrowFrom(s.test, s) : new Map<VarId, Narrowing>();
+      this.narrow = new Map([...saved, ...narrowed]);
+      this.stmt(s.body);
+      // The update (and a do-while's test) is also reached by `continue`: only the head's facts.
+      this.defined.restore(head);
+      if (s.testAfterBody && s.test) { /* the test was typed above; do-while bodies are not narrowed */ }
+      if (s.update) {
+        // The counter still has its narrowed interval when the update reads it first (`i++`,
+        // `i += 1`); any other update sees the variables' full intervals.
+        const keep = new Map<VarId, Narrowing>(saved);
+        for (const [v, n] of narrowed) if (readsFirst(s.update, v)) keep.set(v, n);
+        this.narrow = keep;
+        this.type(s.update);
+      }
+      this.narrow = saved;
+    });
+    this.defined.restore(head);
+  }
+
+  /** `i < B`, `B > i`, `i >= B`... (conjuncts of &&) for counters the body and the test never write. */
+  private narrowFrom(test: Expr, loop: Extract<Stmt, { kind: 'loop' }>): Map<VarId, Narrowing> {
+    const out = new Map<VarId, Narrowing>();
+    const written = new Set([...stmtWrites(loop.body), ...exprWrites(test)]);
+    const visit = (e: Expr): void => {
+      if (e.kind === 'logical' && e.op === '&&') { visit(e.left); visit(e.right); return; }
+      if (e.kind !== 'binary' || !['<', '<=', '>', '>='].includes(e.op)) return;
+      const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+      const sides: [Expr, Expr, string][] = [[e.left, e.right, e.op], [e.right, e.left, flip[e.op]]];
+      for (const [counter, bound, op] of sides) {
+        if (counter.kind !== 'var' || written.has(counter.v)) continue;
+        const c = this.exprs.get(counter), b = this.exprs.get(bound);
+        if (!c || !b || c.rep !== 'i32' || c.kind !== 'number' || b.rep !== 'i32' || b.kind !== 'number') continue;
+        const prev = out.get(counter.v) ?? this.narrow.get(counter.v) ?? { lo: -Infinity, hi: Infinity, below: new Set<VarId>() };
+        let { lo, hi } = prev;
+        const below = new Set(prev.below);
+        if (op === '<') {
+          hi = Math.min(hi, b.hi - 1);
+          if (bound.kind === 'length') below.add(bound.array);
+          const aliased = bound.kind === 'var' ? this.lengthAliases.get(bound.v) : undefined;
+          if (aliased !== undefined) below.add(aliased);
+        }
+        if (op === '<=') hi = Math.min(hi, b.hi);
+        if (op === '>') lo = Math.max(lo, b.lo + 1);
+        if (op === '>=') lo = Math.max(lo, b.lo);
+        out.set(counter.v, { lo, hi, below });
+      }
+    };
+    visit(test);
+    return out;
+  }
+}

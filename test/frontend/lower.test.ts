@@ -1,0 +1,235 @@
+// The lowering (lowerKernel): kernels compiled natively agree with V8 bit for bit, on every
+// operator and edge value, typed-array element kind, loop form and evaluation-order case.
+
+import assert from 'node:assert/strict';
+
+import { lowerKernel } from '../../lib/compiler/frontend/index.js';
+import { planOf } from './plan-of.js';
+import { agree, declineOf, F64S, I32S, lowered, pairs } from './lower-helpers.js';
+
+const ARITH = ['+', '-', '*', '/', '%', '**'];
+const BITWISE = ['|', '&', '^', '<<', '>>', '>>>'];
+const COMPARE = ['<', '<=', '>', '>=', '===', '!==', '==', '!='];
+
+describe('lowerKernel: operators', () => {
+  for (const op of [...ARITH.filter((o) => o !== '**'), ...BITWISE]) {
+    it(`${op} on f64, i32 and mixed operands`, () => {
+      agree(`(a, b) => a ${op} b`, pairs(F64S));
+      agree(`(a, b) => a ${op} b`, pairs(I32S), 'i32');
+      agree(`(a, b) => a ${op} b`, pairs(I32S).slice(0, 60), ['i32', 'f64']);
+    });
+  }
+  for (const op of COMPARE) {
+    it(`${op} as a value and as a condition`, () => {
+      agree(`(a, b) => (a ${op} b) ? 1 : 0`, pairs(F64S));
+      agree(`(a, b) => (a ${op} b) + 0`, pairs(I32S), 'i32');
+      agree(`(a, b) => { if (!(a ${op} b)) return 1; return 2; }`, pairs(F64S));
+      agree(`(a, b) => ((a >>> 0) ${op} (b >>> 0)) ? 1 : 0`, pairs(I32S), 'i32');
+    });
+  }
+  it('unary - + ~ ! on f64 and i32 (-0 from -x)', () => {
+    for (const op of ['-', '+', '~']) {
+      agree(`(a) => ${op}a`, F64S.map((x) => [x]));
+      agree(`(a) => ${op}a`, I32S.map((x) => [x]), 'i32');
+    }
+    agree('(a) => !a ? 1 : 2', F64S.map((x) => [x]));
+    agree('(a) => (!a) + 1', I32S.map((x) => [x]), 'i32');
+  });
+  it('| 0 forms use the i32 ops and wrap like JS', () => {
+    const k = agree('(a, b) => ((a + b) | 0) + ((a - b) | 0) + ((a / b) | 0) + ((a % b) | 0) + Math.imul(a, b)', pairs(I32S), 'i32');
+    for (const op of ['ADD_I32', 'SUB_I32', 'DIV_I32', 'MOD_I32', 'IMUL_I32']) assert.ok(k.uops.some((u) => u.startsWith(op)), op);
+    agree('(a, b) => (a + b + a - b + 7) | 0', pairs(I32S), 'i32');
+    agree('(a, b) => (-a | 0) + ((a * b) | 0)', pairs(I32S), 'i32');
+    agree('(a, b) => (a + b) >>> 0', pairs(I32S), 'i32');
+    agree('(a, b) => ((a >>> 0) + b) | 0', pairs(I32S), 'i32');
+  });
+  it('booleans in arithmetic, bitwise and equality', () => {
+    agree('(a, b) => (a < b) + (a > b) * 2 + ((a === b) | 4)', pairs(F64S));
+    agree('(a, b) => ((a < b) === (b < a)) ? 3 : 4', pairs(F64S));
+  });
+  it('&& || ?? ?: in values and conditions', () => {
+    agree('(a, b) => a && b', pairs(F64S));
+    agree('(a, b) => a || b', pairs(F64S));
+    agree('(a, b) => (a < 1 && b > 0) ? 5 : (a || b) ? 6 : 7', pairs(F64S));
+    agree('(a, b) => (a < b || a === 0) && (b !== 2) ? 1 : 0', pairs(F64S));
+    agree('(a, b) => a ? b ? 1 : 2 : b ? 3 : 4', pairs(F64S));
+    agree('(a, b) => { let x = 0; if (a && (b || a > 3)) x = 1; else if (!a || !b) x = 2; return x; }', pairs(F64S));
+    agree('(a, b) => ((a < b) && (b < 10)) ? 1 : ((a > b) || (b === 1)) ? 2 : 3', pairs(F64S));
+  });
+  it('?? on a number never evaluates its right side', () => {
+    agree('(a, b) => { let x = 1; const y = a ?? (x = 5); return x + y + (b ?? 3); }', pairs(F64S.slice(0, 8)));
+  });
+});
+
+describe('lowerKernel: Math', () => {
+  const unary = ['abs', 'floor', 'ceil', 'round', 'trunc', 'sign', 'sqrt', 'fround', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'cbrt', 'clz32'];
+  for (const fn of unary) it(`Math.${fn}`, () => { agree(`(a) => Math.${fn}(a)`, F64S.map((x) => [x])); agree(`(a) => Math.${fn}(a)`, I32S.map((x) => [x]), 'i32'); });
+  for (const fn of ['atan2', 'imul', 'min', 'max', 'hypot']) it(`Math.${fn}`, () => agree(`(a, b) => Math.${fn}(a, b)`, pairs(F64S)));
+  it('Math.pow and ** (bit-identical on Node 24+; docs/uops.md: within 1 ulp of the fdlibm pow of Node 20/22)', () => {
+    const ulps = Number(process.versions.node.split('.')[0]) >= 24 ? 0 : 1;
+    agree('(a, b) => Math.pow(a, b) + 0 * (a ** b)', pairs(F64S), 'f64', ulps);
+    agree('(a, b) => a ** b', pairs(F64S), 'f64', ulps);
+    agree('(a, b) => a ** b', pairs(I32S), 'i32', ulps);
+  });
+  it('min/max/hypot with 0, 1 and 3 arguments; constants', () => {
+    agree('(a, b) => Math.min() + Math.max() * 0 + Math.hypot()', [[1, 2]]);
+    agree('(a, b) => Math.min(a) + Math.max(b, a, -0) - Math.min(a, b, 0, -0)', pairs(F64S));
+    agree('(a) => Math.hypot(a) + Math.PI * Math.E + Math.SQRT2', F64S.map((x) => [x]));
+  });
+  it('declines an inexact Math function and a wrong arity', () => {
+    assert.match(declineOf('(a) => Math.sin(a)', ['f64'], new Set(['sin'])), /Math\.sin is not bit-identical on this engine/);
+    assert.match(declineOf('(a) => Math.sqrt(a, a)', ['f64']), /takes exactly 1 argument/);
+  });
+});
+
+describe('lowerKernel: typed arrays', () => {
+  const ctors = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array];
+  const indexes = [0, 1, 3, 4, -1, 1.5, NaN, -0, Infinity, 2 ** 31, 2 ** 32];
+  for (const C of ctors) {
+    it(`${C.name}: loads, stores of f64/i32/u32/boolean values, indices out of range`, () => {
+      const a = () => C.from([1, 2, 3, 4]);
+      agree('(a, i) => a[i] * 1', indexes.map((i) => [a(), i]));
+      agree('(a, i) => a[i] | 0', indexes.map((i) => [a(), i]));
+      agree('(a, i, x) => { a[i] = x; return a[0] * 1; }', indexes.flatMap((i) => F64S.map((x) => [a(), i, x])));
+      agree('(a, i, x) => { a[i] = x | 0; a[i + 1] = x >>> 0; a[3] = x < 1; }', [0, 1, 2].flatMap((i) => F64S.map((x) => [a(), i, x])), ['f64', 'i32', 'f64']);
+      agree('(a, i, x) => (a[i] = x) + (a[i] += 1) + a[i]++ + ++a[i] + (a[i] -= x)', indexes.flatMap((i) => [0, -0, 1.5, 300, 2 ** 32 - 1, NaN].map((x) => [a(), i, x])));
+      agree('(a, x) => { for (let i = 0; i < a.length; i++) { a[i] = a[i] * x + i; a[i] |= 3; a[i] ^= a[i] >> 1; } return a.length; }', F64S.map((x) => [a(), x]));
+      agree('(a) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s + (a[7] | 0); }', [[a()]]);
+    });
+  }
+  it('u32 values into Uint8Clamped clamp to 255; i32 and f64 values round half to even', () => {
+    agree('(a, x) => { a[0] = x >>> 0; a[1] = x | 0; a[2] = x; a[3] = x + 0.5; }', F64S.map((x) => [new Uint8ClampedArray(4), x]));
+  });
+  it('the same array twice (aliasing): loads and stores in program order', () => {
+    const buf = new Float64Array([1, 2, 3]);
+    agree('(a, b) => { a[0] = 5; const x = b[0]; b[1] = a[0] + x; return a[1] + (a[1] = 7) + a[1]; }', [[buf, buf]]);
+  });
+  it('maybe-undefined reads in arithmetic and in conditions', () => {
+    agree('(a, i) => { let x; const y = a[i] + 1; if (a[i]) x = 1; else x = 2; return y * 0 === 0 ? x + (a[i] | 0) : -x + (a[i] >>> 0); }', [0, 1, 5, -1, 0.5].map((i) => [new Int32Array([3, 0]), i]));
+    agree('(a, i) => Math.max(a[i], 1) + (a[i] < 2) + (a[i] || 7)', [0, 1, 5].map((i) => [new Float32Array([3, 0]), i]));
+  });
+  it('declines undefined in === and return, and a number used as an array', () => {
+    assert.match(declineOf('(a, i) => a[i] === a[i + 1] ? 1 : 0', ['Float64Array', 'f64']), /both operands may be undefined/);
+    agree('(a, i) => (a[i] === 1 ? 1 : 0) + (a[i] !== 0 ? 2 : 0) + (a[i] == 3) * 4 + (NaN != a[i]) * 8', [0, 1, 2, 9, -1, 0.5].map((i) => [new Int8Array([1, 0, 3]), i]));
+    assert.match(declineOf('(a, i) => a[i]', ['Float64Array', 'f64']), /`return` of a value that may be undefined/);
+    assert.match(declineOf('(a, i) => a[i]', ['f64', 'f64']), /given f64/);
+    assert.match(declineOf('(a) => a + 1', ['Float64Array']), /typed array/);
+    assert.match(declineOf('(a) => a > 1', ['f64']), /boolean/);
+  });
+});
+
+describe('lowerKernel: loops', () => {
+  it('for/while/do-while with break, continue and labels', () => {
+    const n = [0, 1, 5, 17, -3, 2.5, NaN];
+    agree('(n) => { let s = 0; for (let i = 0; i < n; i++) { if (i === 3) continue; if (i > 10) break; s += i; } return s; }', n.map((x) => [x]));
+    agree('(n) => { let s = 0, i = 0; while (i < n) { s = s * 2 + i; i += 1; } return s; }', n.map((x) => [x]));
+    agree('(n) => { let s = 0, i = 0; do { s += i; i++; if (s > 100) break; } while (i < n); return s; }', n.map((x) => [x]));
+    agree('(n) => { let s = 0; outer: for (let i = 0; i < n; i++) { for (let j = 0; j < n; j++) { if (j > i) continue outer; if (i * j > 20) break outer; s += j; } } return s; }', n.map((x) => [x]));
+    agree('(n) => { let s = 0; for (;;) { s++; if (s >= n || s > 50) break; } b: { if (n > 3) break b; s = -s; } return s; }', n.map((x) => [x]));
+    agree('(n) => { let s = 0; for (let i = n; i >= 0; i--) s += i; for (let i = 10; i > n; --i) s -= i; return s; }', [0, 3, 9].map((x) => [x]), 'i32');
+  });
+  it('proven loop counters are i32 (and i + 1 under the bound stays i32); others are f64', () => {
+    const k = lowered('(a) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * a[i + 1 < a.length ? i + 1 : 0]; return s; }', ['Float64Array']);
+    assert.ok(k.uops.some((u) => /^ADD_I32 (s\d+), \1, s\d+$/.test(u)), k.uops.join('\n'));
+    assert.ok(k.uops.some((u) => u.startsWith('BR_LT_I32')), k.uops.join('\n'));
+    assert.ok(k.uops.some((u) => u.startsWith('LOAD_FLOAT64 ')));
+    assert.match(k.ir, /a\[i:i32\]\[in bounds\]/);
+    const f = lowered('(a, n) => { let s = 0; for (let i = 0; i <= n; i++) s += a[i]; return s; }', ['Float64Array', 'f64']);
+    assert.ok(f.uops.some((u) => u.startsWith('F64_TO_INDEX')), f.uops.join('\n'));
+    assert.ok(!f.uops.some((u) => u.startsWith('ADD_I32')), f.uops.join('\n'));
+    const c = agree('(a, b) => { const n = a.length; let s = 0; for (let i = 0; i < n; i++) s += a[i] * b[i]; return s; }', [[new Int16Array([1, -2, 3]), new Float32Array([0.5, 2])]]);
+    assert.match(c.ir, /a\[i:i32\]\[in bounds\]:i32/);
+    assert.match(c.ir, /b\[i:i32\]:f64\?/);
+    const w = lowered('(a, n) => { let s = 0; for (let i = 0; i < n; i++) s += a[i]; return s; }', ['Float64Array', 'i32']);
+    assert.ok(w.uops.some((u) => u.startsWith('BR_LT_I32')) && w.uops.some((u) => u.startsWith('ADD_I32')), w.uops.join('\n'));
+  });
+  it('a loop takes one branch per iteration and constants are set at entry', () => {
+    const k = lowered('(a) => { for (let i = 0; i < a.length; i++) a[i] = a[i] * 2.5 + 1; }', ['Float64Array']);
+    // The loop: from its body label (the target of the loop's one backward branch) to that branch.
+    const branchAt = k.uops.findIndex((u) => u.startsWith('BR_LT_I32'));
+    const bodyLabel = `${k.uops[branchAt].split(', ').pop()}:`;
+    const body = k.uops.slice(k.uops.indexOf(bodyLabel), branchAt + 1);
+    assert.equal(body.filter((u) => u.startsWith('CONST')).length, 0, k.uops.join('\n'));
+    assert.equal(body.filter((u) => u.startsWith('MOV')).length, 0, k.uops.join('\n'));
+    assert.equal(body.filter((u) => u.startsWith('BR_') || u.startsWith('JUMP')).length, 1, k.uops.join('\n'));
+    agree('(a) => { for (let i = 0; i < a.length; i++) a[i] = a[i] * 2.5 + 1; }', [[new Float64Array([1, -0, NaN, 3])]]);
+  });
+});
+
+describe('lowerKernel: evaluation order, assignments, returns', () => {
+  it('a later operand that assigns an earlier read variable', () => {
+    agree('(x) => x + (x = 1)', F64S.map((v) => [v]));
+    agree('(x) => (x | 0) + (x = 3) * x', I32S.map((v) => [v]), 'i32');
+    agree('(a, i) => a[i] + (a[i] = 5) + a[i]', [[new Float64Array([1, 2]), 0]]);
+    agree('(a, i) => { a[i++] += 1; a[i++]++; return i; }', [[new Int16Array([1, 2, 3]), 0]], ['f64', 'i32']);
+    agree('(a, i) => { a[i] = (i = 1); return i; }', [[new Float64Array([7, 8]), 0]], ['f64', 'i32']);
+    agree('(x, y) => { let t = x; t += (t = y) * t; x = x++ + ++x; y = y-- - --y; x = x; return t * 3 + x + y; }', pairs(F64S.slice(0, 10)));
+    agree('(x) => { let b = x > 1; b = !b; let c = x; c &&= 2; c ||= 3; c ??= 4; return b ? c : -c; }', F64S.map((v) => [v]));
+  });
+  it('the value of an assignment is its right-hand side', () => {
+    agree('(a, x) => (a[0] = x) + (a[1] = x | 0)', F64S.map((x) => [new Int8Array(2), x]));
+    agree('(a, x) => (a[0] += x)', F64S.map((x) => [new Uint8ClampedArray([200]), x]));
+  });
+  it('return types: i32, u32, f64, void, mixed', () => {
+    assert.equal(lowered('(a, b) => a | b', ['i32', 'i32']).returnType, 'i32');
+    assert.equal(lowered('(a, b) => a >>> b', ['i32', 'i32']).returnType, 'u32');
+    assert.equal(lowered('(a) => a * 2', ['f64']).returnType, 'f64');
+    assert.equal(lowered('(a) => { a[0] = 1; }', ['Float64Array']).returnType, 'void');
+    agree('(a, b) => { if (a > 0) return a | 0; if (a < 0) return a >>> 0; return b; }', pairs(F64S));
+    agree('(a) => { if (a[0] > 1) return; a[0] = 2; }', [[new Float64Array([1])], [new Float64Array([3])]]);
+    agree('(n) => { let i = 0; while (true) { if (i * i > n) return i; i++; } }', [[0], [10], [99.5]]);
+    assert.match(declineOf('(a) => { if (a > 1) return 1; }', ['f64']), /can also reach its end|falls off the end/);
+    assert.match(declineOf('(a) => { if (a > 1) return 1; return; }', ['f64']), /returns a value/);
+    assert.match(declineOf('(a) => { let x; return x; }', ['f64']), /may be undefined/);
+  });
+  it('printed IR and micro-ops', () => {
+    const k = lowered('(a, x) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * x; return s; }', ['Float64Array', 'f64']);
+    assert.match(k.ir, /let s:f64 = 0:i32/);
+    assert.match(k.ir, /loop while \(i:i32 < a\.length:i32\):bool then \(i\+\+\):i32/);
+    assert.ok(k.uops.includes('RETURN'));
+    assert.ok(k.uops.some((u) => /^MUL_F64 s\d+, s\d+, s\d+$/.test(u)));
+    assert.ok(k.lowerMs >= 0);
+  });
+});
+
+describe('lowerKernel: variables, signatures and failures', () => {
+  it('var and let without a value: undefined (NaN) until assigned, reset per iteration for let', () => {
+    agree('(n) => { let s = 0; for (let i = 0; i < 3; i++) { let t; if (i === n) t = 5; s += t > 1 ? t : 2; } return s; }', [[0], [1], [7]]);
+    agree('(n) => { let s = 0; for (let i = 0; i < 3; i++) { if (i > n) { var v = i; } s += v | 0; } return s; }', [[0], [1], [-1]]);
+    agree('(n) => { var w = n * 2; return w + 1; }', [[3], [-0]]);
+    agree('(n) => { var w = n; for (let i = 0; i < 2; i++) { var w; w = w + 1; } return w * 1; }', [[3], [NaN]]);
+    assert.match(declineOf('(n) => { var w; return w; }', ['f64']), /may be undefined/);
+  });
+  it('an i32 parameter assigned an f64 value gets an f64 slot', () => {
+    const k = agree('(i) => { i = i / 2; return i; }', I32S.map((x) => [x]), 'i32');
+    assert.ok(k.uops.includes('I32_TO_F64 s1, s0') || k.uops.some((u) => u.startsWith('I32_TO_F64')), k.uops.join('\n'));
+    agree('(i, j) => { let k = i; k += j; return k; }', pairs(I32S), 'i32');
+  });
+  it('declines a wrong signature length, a reassigned array, booleans mixed with numbers', () => {
+    assert.match(declineOf('(a, b) => a + b', ['f64']), /1 argument kinds for 2 parameters/);
+    assert.match(declineOf('(a, b) => { a = b; return 1; }', ['Float64Array', 'Float64Array']), /typed array|reassigns/);
+    assert.match(declineOf('(a) => { let b = a > 1; b = 2; return b; }', ['f64']), /both booleans and numbers/);
+    assert.match(declineOf('(a) => a ? 1 : (a > 2)', ['f64']), /one branch is a boolean/);
+    assert.match(declineOf('(a, i) => a[i > 1]', ['Float64Array', 'f64']), /boolean index/);
+  });
+  it('never throws: an internal failure comes back as an "internal error" decline', () => {
+    const plan = planOf('(a) => a + 1');
+    const broken = { ...plan, ir: { ...plan.ir, body: [{ kind: 'return', at: { line: 1, column: 1 }, value: { kind: 'nonsense', at: { line: 1, column: 1 } } }] } } as unknown as typeof plan;
+    const r = lowerKernel(broken, ['f64']);
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.equal(r.decline.construct, 'internal error');
+      assert.match(r.decline.message, /^internal error at line 1, column 1: the front end failed/);
+    }
+  });
+  it('declines carry construct, position, reason, fix and the one-line message', () => {
+    const r = lowerKernel(planOf('(a, b) => {\n  return b[1] === b[0] ? 1 : 0;\n}'), ['f64', 'Float64Array']);
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.equal(r.decline.construct, '`===`');
+      assert.equal(r.decline.line, 2);
+      assert.equal(r.decline.column, 10);
+      assert.equal(r.decline.message, `${r.decline.construct} at line 2, column 10: ${r.decline.reason}; ${r.decline.fix}`);
+    }
+  });
+});
