@@ -281,6 +281,18 @@ describe('the source-level fuzzer', function () {
       }
     });
 
+    it('compiles a value-position `||` of two booleans (found by this fuzzer) and matches V8', () => {
+      const program: Program = {
+        shape: 'function', returnsValue: true, params: [{ kind: 'number', name: 'n', bound: false }],
+        body: [
+          { t: 'decl', kw: 'const', decls: [['v', { t: 'binary', op: '||', a: { t: 'binary', op: '<', a: { t: 'var', name: 'n' }, b: { t: 'num', v: 1 } }, b: { t: 'binary', op: '>', a: { t: 'var', name: 'n' }, b: { t: 'num', v: 3 } } }]] },
+          { t: 'return', e: { t: 'unary', op: '+', a: { t: 'var', name: 'v' } } },
+        ],
+      };
+      const outcome = runCase({ seed: 0, program, argSets: [[0], [2], [5], [NaN], [2.5]] });
+      assert.deepEqual(outcome, { kind: 'match', v8TiersDisagree: false });
+    });
+
     it('writes functions whose kernels use every micro-op (but the Math ops not exact here)', () => {
       const seen = new Set<string>();
       // A fixed number of functions (not JITCTL_FUZZ_COUNT): lowering alone is cheap, even under qemu.
