@@ -1,10 +1,11 @@
 // A small pricing service that uses all three hints, then prints what jitctl did.
 // Run from a fresh clone: `npm ci && npm run demo` (set JITCTL_PROFILE=1 to see timings, JITCTL=off to compare).
-import { jitFocus, jitIgnore, jitOnce, stats, formatStats, warmup } from '../lib/index';
+import { explain, formatExplain, jitFocus, jitIgnore, jitOnce, stats, formatStats, warmup } from '../lib/index';
 
 interface Quote { sku: string; unitCents: number; qty: number }
 
-// Hot numeric kernel: a weighted sum over two columns. Samples let jitctl warm it up at once.
+// Hot numeric kernel: a weighted sum over two columns. It is in the native tier's subset (numbers and
+// typed arrays), so jitctl compiles it to machine code for the samples' argument kinds at once.
 const weights = Float64Array.from({ length: 4096 }, (_, i) => 1 + (i % 7) / 10);
 const prices = Float64Array.from({ length: 4096 }, (_, i) => 100 + ((i * 37) % 1000));
 const weightedSum = jitFocus(
@@ -66,3 +67,14 @@ console.log();
 console.log(formatStats());
 console.log();
 console.log(`${stats().length} hinted functions; set JITCTL=off to run the same code with every hint a no-op.`);
+
+// What the native tier made of the kernel (also: npx jitctl explain <file>).
+const kernel = stats().find((s) => s.name === 'weightedSum');
+console.log();
+if (kernel?.tier === 'native') {
+  console.log(formatExplain(explain(weightedSum)));
+} else {
+  // No addon for this platform, --jitless, or JITCTL=off: the kernel ran on another tier.
+  console.log(`weightedSum runs on the ${kernel?.tier ?? 'unknown'} tier here, not natively: ` +
+    `${kernel?.fallbacks.find((f) => f.startsWith('native')) ?? kernel?.reason ?? 'no record'}`);
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npx jitctl info`: what the router detected on this runtime and what each hint would get.
+// `npx jitctl explain <file>`: what the native tier makes of each function the file exports.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,12 +10,20 @@ import { engineStatus } from './engine.js';
 import type { Detection } from './router/detect.js';
 import { getConfig, trustNativesSyntax } from './config.js';
 import { hintName, type Hint } from './types.js';
+import { explainCommand } from './cli-explain.js';
 
 const USAGE = `Usage: jitctl <command>
 
 Commands:
   info          what jitctl detected on this runtime and the tier each hint would get
   info --json   the same, as JSON
+  explain <file> [function] [--signature K1,K2,...] [--json]
+                whether each function <file> exports (or the one named) compiles natively: the
+                signature, the typed IR and the micro-ops with their stencil sizes, or why not
+                with its line and column in <file>. <file> is JavaScript (.js and .cjs are
+                required, .mjs imported; compile TypeScript first). Argument kinds: f64, i32,
+                Int8Array ... Float64Array; by default the hint's first sample, else typed
+                arrays as Float64Array and numbers as f64
   version       jitctl's version (also --version, -v)
   help          this text (also --help, -h)
 
@@ -107,8 +116,8 @@ function infoText(detection: Detection): string {
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value.replace(/\s*\n\s*/g, ' ')}`).join('\n');
 }
 
-/** Runs the CLI; returns the exit code. */
-export function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
+/** Runs the CLI; returns the exit code (a promise of it for commands that load modules). */
+export function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined) {
     err(USAGE);
@@ -132,6 +141,7 @@ export function main(argv: readonly string[], out: (text: string) => void, err: 
     out(rest.includes('--json') ? JSON.stringify(infoReport(detection), null, 2) : infoText(detection));
     return 0;
   }
+  if (command === 'explain') return explainCommand(rest, out, err);
   err(`jitctl: unknown command '${command}'\n\n${USAGE}`);
   return 2;
 }
@@ -154,5 +164,7 @@ function rerunUnderBun(argv: readonly string[]): number | null {
 
 if (require.main === module) {
   const argv = process.argv.slice(2);
-  process.exitCode = rerunUnderBun(argv) ?? main(argv, (text) => console.log(text), (text) => console.error(text));
+  const code = rerunUnderBun(argv) ?? main(argv, (text) => console.log(text), (text) => console.error(text));
+  if (typeof code === 'number') process.exitCode = code;
+  else void code.then((c) => { process.exitCode = c; });
 }

@@ -3,10 +3,10 @@
 
 import jitctl from './index.js';
 
-export const { jitFocus, jitIgnore, jitOnce, warmup, warmupAsync, stats, formatStats, configure } = jitctl;
+export const { jitFocus, jitIgnore, jitOnce, warmup, warmupAsync, stats, formatStats, configure, explain, formatExplain } = jitctl;
 
 export type {
-  Config, FlatFunctionStats, OptionsArgument, FormatStatsOptions, FunctionStats, Hint, HintMethodDecorator, HintOptions, JitHint, JitOnceOptions, Mode, OptionsOf, ObservedTier, SourceAnalysis,
+  Config, ExplainedUop, ExplainOptions, ExplainReport, FlatFunctionStats, NativeDecline, NativeRecord, OptionsArgument, FormatStatsOptions, FunctionStats, Hint, HintMethodDecorator, HintOptions, JitHint, JitOnceOptions, Mode, OptionsOf, ObservedTier, SourceAnalysis,
   SourceFinding, Tier, StatsOptions, TierChange, TierChoice, WarmupAsyncOptions, WarmupOptions, WarmupPendingEntry, WarmupProgress, WarmupReport, WarmupReportEntry,
   WarmupResult, WarmupWhen,
 } from './index.js';

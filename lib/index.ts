@@ -31,12 +31,14 @@ export function warmupAsync(options?: WarmupAsyncOptions): Promise<WarmupReport>
 export { stats } from './runtime/stats.js';
 export { formatStats } from './runtime/format.js';
 export { configure } from './config.js';
+export { explain, formatExplain } from './explain.js';
 
 export type { FlatFunctionStats, FunctionStats, StatsOptions } from './runtime/stats.js';
 export type { FormatStatsOptions } from './runtime/format.js';
+export type { ExplainedUop, ExplainOptions, ExplainReport } from './explain.js';
 export type { Config, Mode } from './config.js';
 export type { OptionsArgument, JitHint, HintMethodDecorator, OptionsOf } from './hints/create.js';
 export type { WarmupAsyncOptions, WarmupOptions, WarmupPendingEntry, WarmupProgress, WarmupReport, WarmupReportEntry } from './runtime/warmup-queue.js';
 export type {
-  Hint, HintOptions, JitOnceOptions, ObservedTier, SourceAnalysis, SourceFinding, Tier, TierChange, TierChoice, WarmupResult, WarmupWhen,
+  Hint, HintOptions, JitOnceOptions, NativeDecline, NativeRecord, ObservedTier, SourceAnalysis, SourceFinding, Tier, TierChange, TierChoice, WarmupResult, WarmupWhen,
 } from './types.js';

@@ -129,6 +129,35 @@ export interface FunctionRecord {
   pinned: boolean;
   warmup: WarmupResult;
   analysis: SourceAnalysis | null;
+  /** The native tier's kernels, calls and choice (null when the tier is not native). */
+  native: NativeRecord | null;
+}
+
+/** A signature the native tier did not compile, and why. */
+export interface NativeDecline {
+  /** The argument kinds, comma-separated: 'Float64Array, Float64Array, i32'. */
+  signature: string;
+  /** The front end's decline message, or why the engine refused the trace. */
+  reason: string;
+}
+
+/** What the native tier keeps for one function (stats().native). */
+export interface NativeRecord {
+  /** The signatures compiled to kernels, in the order they were compiled. */
+  signatures: string[];
+  declined: NativeDecline[];
+  /** Milliseconds spent lowering and compiling, all signatures. */
+  compileMs: number;
+  /** Machine code bytes of the kernels. */
+  codeBytes: number;
+  /** Calls that ran a kernel. */
+  kernelCalls: number;
+  /** Calls that ran the JS function: no kernel for their arguments, a patched Math, or V8 chosen as faster. */
+  fallbackCalls: number;
+  /** Which one the adaptive choice keeps: 'pending' until enough calls were measured. */
+  choice: 'native' | 'v8' | 'pending';
+  /** Measured time per call through V8's code divided by through the kernel (>1: native is faster); null before. */
+  speedup: number | null;
 }
 
 /** What a strategy is given: the function, its record and its options. */
@@ -138,6 +167,8 @@ export interface HintTarget {
   options: NormalizedOptions;
   /** How it was hinted: a plain function, or a method through a decorator. */
   site: 'function' | 'method' | 'static-method';
+  /** What the router found about the runtime (absent where a caller builds a target by hand). */
+  runtime?: RuntimeFacts;
 }
 
 /** Whether a tier can serve a hint for a function, and why (or why not). */
@@ -151,6 +182,11 @@ export interface RuntimeFacts {
   runsV8: boolean;
   /** No optimizing JIT (--jitless, or TurboFan and Maglev off). */
   jitless: boolean;
+  /**
+   * Math functions whose native stencils do not give this runtime's Math results bit for bit
+   * (Bun's JavaScriptCore and Deno's V8 15+ call another libm): the native tier declines them.
+   */
+  inexactMath: readonly string[];
 }
 
 /**

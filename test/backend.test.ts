@@ -2,6 +2,7 @@
 
 import { strict as assert } from 'node:assert';
 import { configure } from '../lib/index.js';
+import { engineStatus } from '../lib/engine.js';
 import { detect } from '../lib/router/detect.js';
 import { getStrategy, tierForHint } from '../lib/router/route.js';
 import { inspectFunction } from '../lib/v8/classify.js';
@@ -51,8 +52,9 @@ describe('backend: detection at import', () => {
   });
   it('reports how long detection took, and it is cheap', () => assert.ok(d.detectMs >= 0 && d.detectMs < 50, `${d.detectMs} ms`));
   it('reports the addon with the process arch', () => assert.equal(d.addon.arch, process.arch));
-  it('reports the native tier as not available until the kernel front end exists', () => {
-    assert.match(d.native.reason, /kernel front end is not built yet/);
+  it('reports the native tier available exactly when the engine compiles here', () => {
+    const status = engineStatus();
+    assert.equal(d.native.available, status.loaded && status.supported && !status.refusal, d.native.reason);
   });
   it('never throws and hands out the same answer every time', () => assert.equal(detect(), detect()));
 });
@@ -119,13 +121,19 @@ describe('backend: getStrategy', () => {
   afterEach(() => configure({ mode: 'auto' }));
 
   for (const hint of HINTS) {
-    it(`picks the v8 tier for ${hint} on a plain function`, () => {
-      assert.equal(tierOf(hint, (x: number) => x + 1), 'v8');
+    it(`picks the v8 tier for ${hint} on a function outside the kernel subset`, () => {
+      assert.equal(tierOf(hint, (o: { x: number }) => o.x + 1), 'v8');
     });
   }
-  it('tries the native tier first for jitFocus and records why it was not used', () => {
-    const choice = getStrategy('focus', (x: number) => x, normalizeOptions('focus', {}));
-    assert.match(choice.fallbacks[0], /^native: not available: the kernel front end is not built yet/);
+  for (const hint of ['focus', 'once'] as const) {
+    it(`tries the native tier first for ${hint} and records the front end's reason`, () => {
+      const choice = getStrategy(hint, (o: { x: number }) => o.x, normalizeOptions(hint, {}));
+      assert.match(choice.fallbacks[0], /^native: `o\.x`.* at line \d+, column \d+: /);
+    });
+  }
+  it('never tries the native tier for jitIgnore', () => {
+    const choice = getStrategy('ignore', (x: number) => x, normalizeOptions('ignore', {}));
+    assert.equal(choice.fallbacks.some((f) => f.startsWith('native')), false);
   });
   it('sends a bound function with samples to the warmup tier', () => {
     assert.equal(tierOf('focus', ((x: number) => x).bind(null), { samples: [[1]] }), 'warmup');
@@ -165,8 +173,10 @@ describe('backend: getStrategy', () => {
 
 describe('backend: tierForHint (what `jitctl info` prints)', () => {
   afterEach(() => configure({ mode: 'auto' }));
-  it('names the v8 tier for every hint on this runtime', () => {
-    assert.deepEqual(HINTS.map((h) => tierForHint(h).tier), ['v8', 'v8', 'v8']);
+  it('names the native tier for jitFocus and jitOnce where the engine compiles, else v8; v8 for jitIgnore', () => {
+    const status = engineStatus();
+    const native = status.loaded && status.supported && !status.refusal ? 'native' : 'v8';
+    assert.deepEqual(HINTS.map((h) => tierForHint(h).tier), [native, 'v8', native]);
   });
   it('follows the global mode', () => {
     configure({ mode: 'off' });
@@ -196,25 +206,28 @@ describe('backend: detection in other processes', function () {
       console.log(detect().nativesSyntax + ' ' + detect().errors.join(';'));`, { execArgv: ['--freeze-flags-after-init'] });
     assert.match(r.stdout, /^unavailable .*frozen/, describeChild(r));
   });
-  it('gives Bun the noop tier without loading the v8 module', () => {
+  it('gives Bun the noop tier (native for a kernel) without loading the v8 module', () => {
     const r = runChild(`
       globalThis.Bun = { version: '1.0.0' };
       const Module = require('node:module');
       const load = Module._load;
       const loaded = [];
       Module._load = function (request, ...rest) { loaded.push(request); return load.call(this, request, ...rest); };
-      const { detect } = require(DETECT); const { tierForHint } = require(ROUTE);
+      const { detect } = require(DETECT); const { getStrategy } = require(ROUTE);
       const d = detect();
-      console.log([d.runtime, d.nativesSyntax, tierForHint('focus').tier, loaded.some((m) => /^(node:)?v8$/.test(m))].join(','));`);
+      const options = { samples: [], warmup: 20, when: 'decoration', maxDeopts: 4, profile: false, tier: 'auto', thisArg: undefined, name: undefined };
+      const tier = getStrategy('focus', (o) => o.x, options).strategy.tier;
+      console.log([d.runtime, d.nativesSyntax, tier, loaded.some((m) => /^(node:)?v8$/.test(m))].join(','));`);
     assert.equal(r.stdout.trim(), 'bun,unavailable,noop,false', describeChild(r));
   });
   it('treats Deno as V8 whose flags cannot be set: no natives syntax of its own, warm-up with samples', () => {
     // The real Deno binary is tested in test/runtimes.test.ts; this fakes one on Node.
     const r = runChild(`
       globalThis.Deno = { version: { deno: '2.0.0' } };
-      const { detect } = require(DETECT); const { tierForHint } = require(ROUTE);
+      const { detect } = require(DETECT); const { getStrategy } = require(ROUTE);
       const d = detect();
-      console.log([d.runtime, d.runtimeVersion, d.nativesSyntax, tierForHint('once').tier].join(','));`);
+      const options = { samples: [[{ x: 1 }]], warmup: 20, when: 'decoration', maxDeopts: 4, profile: false, tier: 'auto', thisArg: undefined, name: undefined };
+      console.log([d.runtime, d.runtimeVersion, d.nativesSyntax, getStrategy('once', (o) => o.x, options).strategy.tier].join(','));`);
     assert.equal(r.stdout.trim(), 'deno,2.0.0,unavailable,warmup', describeChild(r));
   });
 });

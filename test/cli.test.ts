@@ -3,7 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { engineStatus } from '../lib/engine.js';
 
 const CLI = path.join(__dirname, '..', 'lib', 'cli.js');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -82,6 +84,9 @@ describe('jitctl CLI', () => {
     for (const command of ['info', 'info --json', 'version', 'help']) {
       it(`lists the command '${command}'`, () => assert.match(usage(), new RegExp(`^  ${command} {2,}\\S`, 'm')));
     }
+    it("lists the command 'explain' with its arguments", () => {
+      assert.match(usage(), /^ {2}explain <file> \[function\] \[--signature K1,K2,\.\.\.\] \[--json\]$/m);
+    });
     for (const variable of ['JITCTL', 'JITCTL_PROFILE', 'JITCTL_NATIVE', 'JITCTL_ADDON']) {
       it(`lists the environment variable ${variable}`, () => assert.match(usage(), new RegExp(`^  ${variable}=\\S+ +\\S`, 'm')));
     }
@@ -103,4 +108,109 @@ describe('jitctl CLI', () => {
       assert.deepEqual([run.status, run.stderr.startsWith('Usage: jitctl <command>')], [1, true]);
     });
   });
+
+  describe('jitctl explain', () => {
+    const INDEX = path.join(__dirname, '..', 'lib', 'index.js');
+    let dir: string;
+    const file = (name: string): string => path.join(dir, name);
+    // The fixture's lines, so that positions can be checked against the file itself.
+    const KERNELS = [
+      `const { jitFocus } = require(${JSON.stringify(INDEX)});`,
+      'function dot(a, b, n) {',
+      '  let s = 0;',
+      '  for (let i = 0; i < n; i++) s += a[i] * b[i];',
+      '  return s;',
+      '}',
+      'function readsProperty(o) {',
+      '  return o.x + 1;',
+      '}',
+      'const hinted = jitFocus(function hintedSum(a) { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s; },',
+      '  { samples: [[new Int32Array(4)]] });',
+      'module.exports = { dot, readsProperty, hinted, notAFunction: 3 };',
+    ];
+
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jitctl-explain-'));
+      fs.writeFileSync(file('kernels.js'), `${KERNELS.join('\n')}\n`);
+      fs.writeFileSync(file('kernels.mjs'), 'export function scale(out, a, k) {\n  for (let i = 0; i < a.length; i++) out[i] = a[i] * k;\n}\n');
+      fs.writeFileSync(file('nothing.js'), 'module.exports = { answer: 42 };\n');
+      fs.writeFileSync(file('broken.js'), 'module.exports = function (\n');
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    describe('on a file of kernels', () => {
+      it('explains every exported function and exits 0', () => {
+        const run = jitctl('explain', file('kernels.js'));
+        const heads = run.stdout.split('\n').filter((line) => /^\S/.test(line)).map((line) => line.split(':')[0]);
+        assert.deepEqual([run.status, heads], [0, ['dot', 'readsProperty', 'hinted']], run.stderr);
+      });
+
+      it('gives a decline\'s position in the file', () => {
+        const run = jitctl('explain', file('kernels.js'), 'readsProperty');
+        const at = /line (\d+), column (\d+)|kernels\.js:(\d+):(\d+)/.exec(run.stdout);
+        const line = Number(at?.[1] ?? at?.[3]);
+        const column = Number(at?.[2] ?? at?.[4]);
+        assert.deepEqual([line, column], [8, KERNELS[7].indexOf('o.x') + 1], run.stdout);
+      });
+
+      it('explains only the function named', () => {
+        const run = jitctl('explain', file('kernels.js'), 'dot');
+        assert.deepEqual([run.status, run.stdout.split('\n')[0].startsWith('dot: ')], [0, true], run.stdout + run.stderr);
+      });
+
+      (engineCompiles() ? it : it.skip)('prints the signature, the IR and the micro-ops of a kernel', () => {
+        const run = jitctl('explain', file('kernels.js'), 'dot');
+        assert.deepEqual([/^dot: compiles natively for \(Float64Array, Float64Array, f64\)$/m.test(run.stdout),
+          /^ {2}typed IR:$/m.test(run.stdout), /^ {2}micro-ops \(\d+, /m.test(run.stdout)], [true, true, true], run.stdout);
+      });
+
+      (engineCompiles() ? it : it.skip)('explains a hinted export through its function, with the hint\'s sample', () => {
+        const run = jitctl('explain', file('kernels.js'), 'hinted');
+        assert.match(run.stdout, /^hinted: compiles natively for \(Int32Array\)$/m);
+      });
+
+      (engineCompiles() ? it : it.skip)('takes --signature', () => {
+        const run = jitctl('explain', file('kernels.js'), 'dot', '--signature', 'Float32Array,Float32Array,i32');
+        assert.match(run.stdout, /^dot: compiles natively for \(Float32Array, Float32Array, i32\)$/m);
+      });
+
+      it('prints JSON with --json', () => {
+        const run = jitctl('explain', file('kernels.js'), '--json');
+        const reports = JSON.parse(run.stdout) as Array<{ name: string; compiles: boolean; reason: string | null }>;
+        assert.deepEqual([reports.map((r) => r.name), reports[1].compiles], [['dot', 'readsProperty', 'hinted'], false]);
+      });
+
+      it('imports an .mjs file', () => {
+        const run = jitctl('explain', file('kernels.mjs'));
+        assert.deepEqual([run.status, run.stdout.split('\n')[0].startsWith('scale: ')], [0, true], run.stderr);
+      });
+    });
+
+    describe('bad input exits 2 with a clear error', () => {
+      const cases: Array<[string, () => string[], RegExp]> = [
+        ['no file', () => ['explain'], /^jitctl explain: which file\?/],
+        ['a missing file', () => ['explain', file('missing.js')], /^jitctl explain: no such file: .*missing\.js$/],
+        ['no such function', () => ['explain', file('kernels.js'), 'nope'],
+          /^jitctl explain: .*kernels\.js exports no function named 'nope' \(it exports dot, readsProperty, hinted\)$/],
+        ['no function exported', () => ['explain', file('nothing.js')], /^jitctl explain: .*nothing\.js exports no functions$/],
+        ['a file that does not load', () => ['explain', file('broken.js')], /^jitctl explain: cannot load .*broken\.js: /],
+        ['an unknown argument kind', () => ['explain', file('kernels.js'), '--signature', 'Float64Array,float'],
+          /^jitctl explain: --signature: unknown argument kind "float"/],
+        ['--signature without kinds', () => ['explain', file('kernels.js'), '--signature'], /^jitctl explain: --signature needs argument kinds/],
+        ['an unknown option', () => ['explain', file('kernels.js'), '--verbose'], /^jitctl explain: unknown option '--verbose'/],
+        ['one argument too many', () => ['explain', file('kernels.js'), 'dot', 'extra'], /^jitctl explain: unexpected argument 'extra'/],
+      ];
+      for (const [label, args, message] of cases) {
+        it(label, () => {
+          const run = jitctl(...args());
+          assert.deepEqual([run.status, message.test(run.stderr.split('\n')[0]), run.stdout], [2, true, ''], run.stderr);
+        });
+      }
+    });
+  });
 });
+
+function engineCompiles(): boolean {
+  const status = engineStatus();
+  return status.loaded && status.supported && !status.refusal;
+}

@@ -20,7 +20,8 @@ function hintAll(tag: string): Hinted[] {
     const fn = compileShape(shape, tag);
     Object.defineProperty(fn, 'name', { value: `${shape.name}_${tag}` });
     const receiver = shape.receiver?.();
-    const focused = jitFocus(fn, { samples: [shape.sample()], thisArg: receiver }) as Fn;
+    // The v8 tier's fidelity: the numeric shapes would otherwise go to the native tier.
+    const focused = jitFocus(fn, { samples: [shape.sample()], thisArg: receiver, tier: 'v8' }) as Fn;
     return { shape, fn, focused, receiver, tag };
   });
 }

@@ -14,7 +14,7 @@ describe('ESM entry', () => {
   before(async () => { esm = await importEsm(ESM_ENTRY); });
 
   it('exports the public API by name', () => {
-    assert.deepEqual(Object.keys(esm).sort(), ['configure', 'formatStats', 'jitFocus', 'jitIgnore', 'jitOnce', 'stats', 'warmup', 'warmupAsync']);
+    assert.deepEqual(Object.keys(esm).sort(), ['configure', 'explain', 'formatExplain', 'formatStats', 'jitFocus', 'jitIgnore', 'jitOnce', 'stats', 'warmup', 'warmupAsync']);
   });
 
   it('exports the very functions the CommonJS entry exports', () => {

@@ -27,6 +27,7 @@ interface Report {
   focusFallbacks: string;
   focusedTier: string;
   results: number[];
+  native: { tier: string; results: number[]; sinKernels: number };
 }
 
 // The same program for both runtimes, as ESM: Deno users import, and Bun runs either.
@@ -43,9 +44,15 @@ try {
   b.param(x).returns(y).op('SQRT_F64', y, x).op('RETURN');
   kernel = compile(b).call(2);
 } catch {}
-const focus = jitFocus(function focused(x) { return x * 2; }, { samples: [[1], [2]] });
+// A call of String keeps these off the native tier (Bun prints a function as it transpiled it, so an
+// object literal would be folded away): they show the runtime's own JIT tiers.
+const focus = jitFocus(function focused(x) { return String(x).length + x * 2 - 1; }, { samples: [[1], [2]] });
 const ignore = jitIgnore(function ignored(x) { return x + 1; });
-const once = jitOnce(function once(x) { return x - 1; }, { samples: [[1]] });
+const once = jitOnce(function once(x) { return String(x).length + x - 2; }, { samples: [[1]] });
+// Numeric kernels: native, but not with a Math function whose stencil differs from this runtime's Math.
+const kernelled = jitFocus(function kernelled(x) { return x * 2 + 1; }, { samples: [[1.5]] });
+const sined = jitFocus(function sined(x) { return Math.sin(x); }, { samples: [[0.5]] });
+const nativeResults = [kernelled(1.5), sined(0.5)];
 const results = [focus(3), ignore(3), once(3)];
 for (let i = 0; i < 200; i++) { focus(i); ignore(i); once(i); }
 const byName = Object.fromEntries(stats().map((s) => [s.name, s]));
@@ -57,6 +64,7 @@ console.log(JSON.stringify({
   focusFallbacks: byName.focused.fallbacks.join('; '),
   focusedTier: byName.focused.observedTier,
   results,
+  native: { tier: byName.kernelled.tier, results: nativeResults, sinKernels: byName.sined.native ? byName.sined.native.signatures.length : 0 },
 }));`;
 
 function spawnProgram(binary: string, args: string[], program: string, env: Record<string, string> = {}, file = 'main.mjs') {
@@ -91,6 +99,12 @@ describe('runtimes: Deno (V8 underneath)', function () {
     it('says how to switch the v8 tier on where it cannot serve a hint', () => assert.match(r.reasons.ignore, /--v8-flags=--allow-natives-syntax/));
     it('loads the native addon and runs a kernel', () => assert.deepEqual([r.addonLoaded, r.kernel], [true, Math.SQRT2]));
     it('computes what the plain functions compute', () => assert.deepEqual(r.results, [6, 4, 2]));
+    it('runs a numeric kernel on the native tier, exactly', () => {
+      assert.deepEqual([r.native.tier, r.native.results], ['native', [4, Math.sin(0.5)]]);
+    });
+    it('compiles no kernel with Math.sin: its V8 calls another libm than the stencils copy', () => {
+      assert.equal(r.native.sinKernels, 0);
+    });
   });
 
   describe('with --v8-flags=--allow-natives-syntax', () => {
@@ -129,6 +143,10 @@ describe('runtimes: Bun (JavaScriptCore underneath)', function () {
   it('survives the safety suite\'s abort cases', () => assert.match(spawnProgram(BUN, [], ABORT_CASES, {}, 'main.cjs'), /OK/));
   it('loads the native addon and runs a kernel', () => assert.deepEqual([r.addonLoaded, r.kernel], [true, Math.SQRT2]));
   it('computes what the plain functions compute', () => assert.deepEqual(r.results, [6, 4, 2]));
+  it('runs a numeric kernel on the native tier, exactly', () => {
+    assert.deepEqual([r.native.tier, r.native.results], ['native', [4, Math.sin(0.5)]]);
+  });
+  it('compiles no kernel with Math.sin: JavaScriptCore calls the system libm', () => assert.equal(r.native.sinKernels, 0));
 });
 
 describe('runtimes: the CLI started by bun x', function () {

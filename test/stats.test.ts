@@ -29,7 +29,7 @@ describe('stats() records', () => {
   it('carries every documented field', () => {
     jitFocus(fresh('statsShape'));
     assert.deepEqual(Object.keys(recordNamed('statsShape')).sort(), [
-      'analysis', 'calls', 'compiles', 'deopts', 'fallbacks', 'hint', 'id', 'name', 'observedTier', 'pinned', 'profiled',
+      'analysis', 'calls', 'compiles', 'deopts', 'fallbacks', 'hint', 'id', 'name', 'native', 'observedTier', 'pinned', 'profiled',
       'reason', 'tier', 'tierChanges', 'time', 'warmup', 'warnings',
     ]);
   });

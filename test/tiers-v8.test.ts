@@ -28,6 +28,9 @@ function named<F extends AnyFunction>(fn: F, name: string): F {
 }
 
 describe('v8 tier: jitFocus', () => {
+  // The v8 tier's own behaviour: most functions here are numeric kernels, which the router would
+  // otherwise send to the native tier.
+  beforeEach(() => configure({ mode: 'v8' }));
   afterEach(() => configure({ mode: 'auto' }));
 
   it('returns the function itself when samples warm it up at decoration', () => {
@@ -133,6 +136,10 @@ describe('v8 tier: jitFocus', () => {
 });
 
 describe('v8 tier: jitFocus after its warm-up (watched between turns, no wrapper)', function () {
+  // The v8 tier's own behaviour: most functions here are numeric kernels, which the router would
+  // otherwise send to the native tier.
+  beforeEach(() => configure({ mode: 'v8' }));
+  afterEach(() => configure({ mode: 'auto' }));
   this.timeout(20000);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const LADDER = "if (s >= 90) return 'A'; if (s >= 80) return 'B'; if (s >= 70) return 'C'; return 'F'";
@@ -186,6 +193,10 @@ describe('v8 tier: jitFocus after its warm-up (watched between turns, no wrapper
 });
 
 describe('v8 tier: jitIgnore', () => {
+  // The v8 tier's own behaviour: most functions here are numeric kernels, which the router would
+  // otherwise send to the native tier.
+  beforeEach(() => configure({ mode: 'v8' }));
+  afterEach(() => configure({ mode: 'auto' }));
   it('returns the function itself', () => {
     const fn = fresh<(a: number) => number>('a', 'return a + 1');
     assert.equal(jitIgnore(fn), fn);
@@ -240,6 +251,10 @@ describe('v8 tier: jitIgnore', () => {
 });
 
 describe('v8 tier: jitOnce', function () {
+  // The v8 tier's own behaviour: most functions here are numeric kernels, which the router would
+  // otherwise send to the native tier.
+  beforeEach(() => configure({ mode: 'v8' }));
+  afterEach(() => configure({ mode: 'auto' }));
   this.timeout(30000);
   // Each phase feeds a different type, which deopts whatever V8 specialized for the phase before.
   const PHASES: Array<(i: number) => unknown> = [

@@ -12,6 +12,7 @@ import { describeValue } from '../describe.js';
 import { normalizeOptions } from './options.js';
 import { profileFunction } from '../runtime/profiler.js';
 import { attachFunction, createRecord } from '../runtime/registry.js';
+import { rememberHinted } from '../runtime/hinted.js';
 import { hintName, type AnyFunction, type FunctionRecord, type Hint, type HintOptions, type HintTarget, type JitOnceOptions, type NormalizedOptions } from '../types.js';
 
 /** What `hint(options)` returns: a method decorator, TC39 standard (static, instance, #private) or legacy. */
@@ -81,7 +82,7 @@ function applyHint(hint: Hint, fn: AnyFunction, options: NormalizedOptions, name
     record.tier = choice.strategy.tier;
     record.reason = choice.reason;
     record.fallbacks = choice.fallbacks.slice();
-    result = choice.strategy.apply({ fn, record, options, site });
+    result = choice.strategy.apply({ fn, record, options, site, runtime: choice.runtime });
     if (typeof result !== 'function') throw new TypeError(`the ${record.tier} strategy returned ${describeValue(result)}`);
   } catch (error) {
     // A hint must never break the program it is in because of the runtime it runs on: keep the function as is.
@@ -98,6 +99,7 @@ function applyHint(hint: Hint, fn: AnyFunction, options: NormalizedOptions, name
   }
   if (options.profile) result = profileFunction(result, fn, record);
   attachFunction(record, result);
+  rememberHinted(result, fn, options.samples, record);
   return { result, record };
 }
 

@@ -14,7 +14,7 @@ import type { AnyFunction, Availability, Hint, NormalizedOptions, RuntimeFacts, 
 const detection: Detection = importDetection();
 const jsc = jscModule();
 
-export interface StrategyChoice { strategy: Strategy; reason: string; fallbacks: string[] }
+export interface StrategyChoice { strategy: Strategy; reason: string; fallbacks: string[]; runtime: RuntimeFacts }
 
 /** The registered tiers; each says for itself whether it can serve a hint (Strategy.availability). */
 const STRATEGIES: Record<Tier, Strategy> = {
@@ -34,12 +34,37 @@ function runtimeLabel(): string {
   }
 }
 
+/** The transcendental Math functions: the stencils carry V8's own fdlibm algorithms for them (docs/uops.md). */
+const TRANSCENDENTAL_MATH: readonly string[] = Object.freeze([
+  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh',
+  'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'cbrt', 'pow', 'atan2', 'hypot',
+]);
+
+/**
+ * The Math functions whose stencils may differ from this runtime's Math: JavaScriptCore (Bun)
+ * calls the system libm (docs/decisions.md: SIN_F64(2.5) is one ulp off Bun's Math.sin), and so
+ * does Deno from V8 15 on; Node's V8 computes them with the fdlibm the stencils copy.
+ */
+function inexactMath(): readonly string[] {
+  if (detection.runtime === 'bun') return TRANSCENDENTAL_MATH;
+  const major = Number.parseInt(detection.v8Version ?? '', 10);
+  if (detection.runtime === 'deno' && !(major < 15)) return TRANSCENDENTAL_MATH;
+  if (detection.runtime === 'other') return TRANSCENDENTAL_MATH;
+  return Object.freeze([]);
+}
+
 /** What the tiers are told about the runtime, from detection at import. */
 const RUNTIME: RuntimeFacts = Object.freeze({
   label: runtimeLabel(),
   runsV8: (detection.runtime === 'node' || detection.runtime === 'deno') && detection.v8Version !== null,
   jitless: detection.jitless,
+  inexactMath: inexactMath(),
 });
+
+/** What the router found about the runtime (the facts every tier is given; explain() lowers with them too). */
+export function runtimeFacts(): RuntimeFacts {
+  return RUNTIME;
+}
 
 function availability(tier: Tier, hint: Hint, fn: AnyFunction | null, options: NormalizedOptions | null, forced: boolean): Availability {
   return STRATEGIES[tier].availability({ hint, fn, options, forced, runtime: RUNTIME });
@@ -64,7 +89,8 @@ function route(hint: Hint, fn: AnyFunction | null, options: NormalizedOptions | 
   }
   let functionRefusal: string | null = null;
   for (const tier of AUTO_ORDER) {
-    if (tier === 'native' && hint !== 'focus') continue;
+    // jitIgnore asks for less optimization, never for jitctl's compiler.
+    if (tier === 'native' && hint === 'ignore') continue;
     if (fallbacks.some((f) => f.startsWith(`${tier} `))) continue;
     if (tier === 'noop' && functionRefusal) {
       // The runtime has a JIT to control, but not for this function: say why, not "nothing to control".
@@ -85,9 +111,9 @@ function route(hint: Hint, fn: AnyFunction | null, options: NormalizedOptions | 
 export function getStrategy(hint: Hint, fn: AnyFunction, options: NormalizedOptions): StrategyChoice {
   try {
     const { tier, reason, fallbacks } = route(hint, fn, options);
-    return { strategy: STRATEGIES[tier], reason, fallbacks };
+    return { strategy: STRATEGIES[tier], reason, fallbacks, runtime: RUNTIME };
   } catch (error) {
-    return { strategy: noopStrategy, reason: 'routing failed; the function runs unchanged', fallbacks: [String(error)] };
+    return { strategy: noopStrategy, reason: 'routing failed; the function runs unchanged', fallbacks: [String(error)], runtime: RUNTIME };
   }
 }
 

@@ -76,8 +76,17 @@ function warmupCell(warmup: WarmupResult): string {
   }
 }
 
+/** The native tier's choice in a few columns: 'native 3.2x', 'v8 (1.4x)', 'native pending'. */
+function nativeNote(native: NonNullable<FunctionStats['native']>): string {
+  if (native.signatures.length === 0) return 'no kernel';
+  if (native.choice === 'pending' || native.speedup === null) return `${native.choice === 'v8' ? 'v8' : 'native'} pending`;
+  const ratio = native.choice === 'native' ? native.speedup : 1 / native.speedup;
+  return `${native.choice} ${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}x`;
+}
+
 function notesCell(s: FunctionStats): string {
   const notes: string[] = [];
+  if (s.native) notes.push(nativeNote(s.native));
   if (s.pinned) notes.push('pinned');
   if (s.warnings.length > 0) notes.push(plural(s.warnings.length, 'warning'));
   return notes.length > 0 ? notes.join(', ') : '-';
@@ -121,6 +130,17 @@ function table(records: readonly FunctionStats[]): string[] {
   return [line(COLUMNS.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
+function nativeFacts(native: NonNullable<FunctionStats['native']>): string[] {
+  const facts = [`native kernels: ${native.signatures.length ? native.signatures.map((sig) => `(${sig})`).join(', ') : 'none'}; ` +
+    `${native.codeBytes} code bytes, compiled in ${native.compileMs.toFixed(2)} ms`];
+  for (const decline of native.declined) facts.push(`native declined (${decline.signature}): ${decline.reason}`);
+  const choice = native.speedup === null
+    ? `choice ${native.choice} (not measured yet)`
+    : `choice ${native.choice}: the kernel runs ${native.speedup.toFixed(2)}x ${native.speedup >= 1 ? 'as fast as' : 'the speed of'} V8's code`;
+  facts.push(`native calls: ${native.kernelCalls} through kernels, ${native.fallbackCalls} through the JS function; ${choice}`);
+  return facts;
+}
+
 function detailLines(s: FunctionStats): string[] {
   const facts: string[] = [`tier ${s.tier}: ${s.reason || '-'}`];
   for (const fallback of s.fallbacks) facts.push(`fallback: ${fallback}`);
@@ -132,6 +152,7 @@ function detailLines(s: FunctionStats): string[] {
     facts.push(`tier changes: ${s.tierChanges.map((c) => `${c.from} -> ${c.to} at call ${c.atCall}`).join(', ')}`);
   }
   facts.push(`observed ${s.observedTier}, ${plural(s.compiles, 'compile')}, ${plural(s.deopts, 'deopt')}${s.pinned ? ', pinned' : ''}`);
+  if (s.native) facts.push(...nativeFacts(s.native));
   const w = s.warmup;
   if (w.state !== 'none') {
     facts.push(`warm-up (${w.when}): ${w.state}, ${plural(w.calls, 'call')}, ${w.ms.toFixed(2)} ms${w.error ? `: ${w.error}` : ''}`);

@@ -57,6 +57,7 @@ function freshRecord(id: number, name: string, hint: Hint): FunctionRecord {
     observedTier: 'unknown', tierChanges: [], deopts: 0, compiles: 0, pinned: false,
     warmup: { state: 'none', when: 'first-call', calls: 0, ms: 0 },
     analysis: null,
+    native: null,
   };
 }
 

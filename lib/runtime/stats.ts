@@ -6,7 +6,7 @@ import { checkBooleanOptions } from '../describe.js';
 import { copyAnalysis } from '../source/analyze.js';
 import { allRecords } from './registry.js';
 import { observeRecord } from './tierwatch.js';
-import { hintName, type FunctionRecord, type ObservedTier, type SourceAnalysis, type Tier, type TierChange, type WarmupResult } from '../types.js';
+import { hintName, type FunctionRecord, type NativeRecord, type ObservedTier, type SourceAnalysis, type Tier, type TierChange, type WarmupResult } from '../types.js';
 
 /** What stats() reports for one hinted function. */
 export interface FunctionStats {
@@ -36,6 +36,15 @@ export interface FunctionStats {
   /** Source analysis: parameters and the constructs that keep V8 from optimizing it. */
   analysis: SourceAnalysis | null;
   warnings: string[];
+  /**
+   * The native tier's kernels (signatures compiled, declined and why), its calls, and which of the
+   * kernel and V8's code the adaptive choice keeps; null when the tier is not native.
+   */
+  native: NativeRecord | null;
+}
+
+function copyNative(native: NativeRecord): NativeRecord {
+  return { ...native, signatures: native.signatures.slice(), declined: native.declined.map((d) => ({ ...d })) };
 }
 
 function snapshot(record: FunctionRecord): FunctionStats {
@@ -56,7 +65,8 @@ function snapshot(record: FunctionRecord): FunctionStats {
     reason: record.reason,
     fallbacks: record.fallbacks.slice(),
     profiled: record.profiled,
-    calls: record.calls,
+    // The native tier counts its own calls; the profiler, when on, counts every call.
+    calls: record.native && !record.profiled ? record.native.kernelCalls + record.native.fallbackCalls : record.calls,
     time,
     observedTier: record.observedTier,
     tierChanges: record.tierChanges.map((change) => ({ ...change })),
@@ -66,6 +76,7 @@ function snapshot(record: FunctionRecord): FunctionStats {
     warmup: { ...record.warmup },
     analysis: record.analysis ? copyAnalysis(record.analysis) : null,
     warnings: record.warnings.slice(),
+    native: record.native ? copyNative(record.native) : null,
   };
 }
 
@@ -94,6 +105,13 @@ export interface FlatFunctionStats {
   warmupMs: number;
   fallbacks: number;
   warnings: number;
+  /** The native tier's adaptive choice, its measured speedup and kernel counts; null when the tier is not native. */
+  nativeChoice: NativeRecord['choice'] | null;
+  nativeSpeedup: number | null;
+  nativeSignatures: number | null;
+  nativeDeclined: number | null;
+  kernelCalls: number | null;
+  fallbackCalls: number | null;
 }
 
 /** What stats() accepts. */
@@ -124,6 +142,12 @@ export function flatten(s: FunctionStats): FlatFunctionStats {
     warmupMs: s.warmup.ms,
     fallbacks: s.fallbacks.length,
     warnings: s.warnings.length,
+    nativeChoice: s.native ? s.native.choice : null,
+    nativeSpeedup: s.native ? s.native.speedup : null,
+    nativeSignatures: s.native ? s.native.signatures.length : null,
+    nativeDeclined: s.native ? s.native.declined.length : null,
+    kernelCalls: s.native ? s.native.kernelCalls : null,
+    fallbackCalls: s.native ? s.native.fallbackCalls : null,
   };
 }
 

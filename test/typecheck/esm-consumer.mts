@@ -1,6 +1,6 @@
 // The ESM typings (index.d.mts) give ESM users the same contract as the CommonJS ones.
-import { formatStats, jitFocus, jitOnce, stats, warmupAsync } from '../../dist/lib/index.mjs';
-import type { FlatFunctionStats, FunctionStats, HintOptions, WarmupReport } from '../../dist/lib/index.mjs';
+import { explain, formatExplain, formatStats, jitFocus, jitOnce, stats, warmupAsync } from '../../dist/lib/index.mjs';
+import type { ExplainReport, FlatFunctionStats, FunctionStats, HintOptions, WarmupReport } from '../../dist/lib/index.mjs';
 
 const options: HintOptions<[number, number]> = { samples: [[1, 2]], warmup: 3 };
 export const add: (a: number, b: number) => number = jitFocus((a: number, b: number) => a + b, options);
@@ -27,3 +27,5 @@ export const reportEsm: Promise<WarmupReport> = warmupAsync({ budgetMs: 50 });
 export const tableEsm: string = formatStats({ details: true });
 // @ts-expect-error maxDeopts is jitOnce's only, through the ESM entry too
 jitFocus(add, { maxDeopts: 1 });
+export const explainedEsm: ExplainReport = explain(add);
+export const explainedEsmText: string = formatExplain(explainedEsm);

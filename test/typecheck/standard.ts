@@ -1,7 +1,7 @@
 // Typings under TC39 standard decorators: every supported form compiles, every unsupported one is
 // rejected (each @ts-expect-error must be needed, or tsc fails with TS2578).
-import { formatStats, jitFocus, jitIgnore, jitOnce, stats, warmup, warmupAsync } from '../../dist/lib/index.js';
-import type { FlatFunctionStats, FunctionStats, WarmupReport } from '../../dist/lib/index.js';
+import { explain, formatExplain, formatStats, jitFocus, jitIgnore, jitOnce, stats, warmup, warmupAsync } from '../../dist/lib/index.js';
+import type { ExplainReport, FlatFunctionStats, FunctionStats, NativeRecord, WarmupReport } from '../../dist/lib/index.js';
 
 const add = (a: number, b: number): number => a + b;
 export const focused: (a: number, b: number) => number = jitFocus(add);
@@ -108,3 +108,12 @@ warmup({ sliceMs: 5 });
 warmup({ budgetMs: '100' });
 // @ts-expect-error formatStats takes records or options, then options
 formatStats({ details: true }, { details: true });
+
+// explain() and formatExplain(): the native tier's report; stats().native.
+export const explained: ExplainReport = explain(add, { signature: 'f64,f64' });
+export const explainedArgs: ExplainReport = explain(add, { args: [1, 2], signature: ['f64', 'i32'] });
+export const explainedText: string = formatExplain([explained, explainedArgs]);
+export const nativeRecord: NativeRecord | null = stats()[0]?.native ?? null;
+export const nativeChoice: 'native' | 'v8' | 'pending' | null = stats({ flat: true })[0]?.nativeChoice ?? null;
+// @ts-expect-error explain's options are args and signature
+explain(add, { sig: 'f64' });

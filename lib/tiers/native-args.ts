@@ -1,0 +1,71 @@
+// The per-call argument check of the native tier: does this argument have the kind a kernel was
+// compiled for? It must be cheap (it runs on every call) and must never run user code (a Proxy's
+// traps, a valueOf): typeof first, then for typed arrays the %TypedArray%.prototype[@@toStringTag]
+// getter (which reads an internal slot and returns undefined for anything that is not a typed
+// array, Proxies included), then the prototype, which must be the original %XArray%.prototype as
+// for the front end's argKindOf (a subclass instance runs the JS function).
+
+import type { ArgKind, Signature } from '../compiler/frontend/index.js';
+
+const TYPED_ARRAYS = {
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array,
+} as const;
+
+type ArrayKind = keyof typeof TYPED_ARRAYS;
+
+const tagGetter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype) as object, Symbol.toStringTag)?.get;
+const uncurriedTag = tagGetter ? Function.prototype.call.bind(tagGetter) as (view: unknown) => unknown : () => undefined;
+const getPrototypeOf = Object.getPrototypeOf;
+
+/** What the generated checks are given (captured at import: later patches do not reach them). */
+export interface ArgCheckTools {
+  /** The typed array's constructor name, or undefined for anything else. */
+  tag(value: unknown): unknown;
+  proto(value: object): unknown;
+  protos: Readonly<Record<string, object>>;
+}
+
+export const argCheckTools: ArgCheckTools = Object.freeze({
+  tag: uncurriedTag,
+  proto: getPrototypeOf,
+  protos: Object.freeze(Object.fromEntries(Object.entries(TYPED_ARRAYS).map(([name, ctor]) => [name, ctor.prototype as object]))),
+});
+
+function isArrayKind(kind: ArgKind): kind is ArrayKind {
+  return Object.prototype.hasOwnProperty.call(TYPED_ARRAYS, kind);
+}
+
+/** Declarations generated code needs for checkExpression, from `T` (argCheckTools). */
+export const CHECK_PRELUDE = `const TAG = T.tag, PROTO = T.proto;\n` +
+  Object.keys(TYPED_ARRAYS).map((name) => `const P_${name} = T.protos.${name};`).join('\n');
+
+/**
+ * The JS expression that checks variable `v` against `kind` (for generated dispatch code, after
+ * CHECK_PRELUDE). i32: an int32 value that is not -0 (1 / -0 is -Infinity).
+ */
+export function checkExpression(v: string, kind: ArgKind): string {
+  if (kind === 'f64') return `typeof ${v} === 'number'`;
+  if (kind === 'i32') return `(typeof ${v} === 'number' && (${v} | 0) === ${v} && (${v} !== 0 || 1 / ${v} > 0))`;
+  if (!isArrayKind(kind)) throw new Error(`unknown argument kind ${String(kind)}`);
+  return `(typeof ${v} === 'object' && ${v} !== null && TAG(${v}) === '${kind}' && PROTO(${v}) === P_${kind})`;
+}
+
+/** The same check as a function (where code cannot be generated). */
+export function checkArgument(value: unknown, kind: ArgKind): boolean {
+  if (kind === 'f64') return typeof value === 'number';
+  if (kind === 'i32') return typeof value === 'number' && (value | 0) === value && (value !== 0 || 1 / value > 0);
+  return typeof value === 'object' && value !== null && argCheckTools.tag(value) === kind &&
+    argCheckTools.proto(value) === argCheckTools.protos[kind];
+}
+
+/** Whether `args` match `signature` exactly (count and every kind). */
+export function matchesSignature(args: ArrayLike<unknown>, signature: Signature): boolean {
+  if (args.length !== signature.length) return false;
+  for (let i = 0; i < signature.length; i++) if (!checkArgument(args[i], signature[i])) return false;
+  return true;
+}
+
+/** A signature as stats() and explain() print it: 'Float64Array, Float64Array, i32'. */
+export function signatureText(signature: Signature): string {
+  return signature.join(', ');
+}

@@ -1,0 +1,190 @@
+// The native tier's kernels for one function: one per signature (the argument kinds a call
+// brings), compiled on first sight up to a limit (jitFocus 4, jitOnce 1), and a dispatch function
+// generated from the signatures compiled so far. The dispatch checks a call's arguments against
+// each signature (typeof, the typed array's kind and prototype: lib/tiers/native-args.ts) and
+// calls the matching kernel; it returns MISS when no kernel may take the call (the caller runs the
+// JS function) and NEW when the arguments have a signature not seen yet (the caller learns it).
+// A signature that did not compile (the front end declined it, the engine refused the trace) is
+// remembered with its reason and runs the JS function from then on.
+
+import { compile, type Kernel } from '../engine.js';
+import { lowerKernel, signatureOf, type KernelPlan, type Signature } from '../compiler/frontend/index.js';
+import { compileWrapper } from '../wrap/gated.js';
+import { argCheckTools, CHECK_PRELUDE, checkExpression, matchesSignature, signatureText } from './native-args.js';
+import type { NativeRecord } from '../types.js';
+
+/** What dispatch returns when no kernel takes the call. */
+export const MISS: object = Object.freeze({ jitctl: 'no kernel for these arguments' });
+/** What dispatch returns when the call's signature was never seen (and more may be compiled). */
+export const NEW: object = Object.freeze({ jitctl: 'a signature not seen yet' });
+
+/** Signatures compiled (or declined) per function, at most: jitFocus and jitOnce. */
+export const MAX_SIGNATURES = { focus: 4, once: 1 } as const;
+
+/** Calls whose arguments have no kind (a string, an object) before a function stops looking for new signatures. */
+export const MAX_UNKINDED_CALLS = 64;
+
+export type Dispatch = (...args: unknown[]) => unknown;
+
+interface Entry {
+  readonly signature: Signature;
+  /** null: declined, the JS function runs for this signature. */
+  readonly kernel: Kernel | null;
+}
+
+// Captured at import: a program that replaces the globals does not change what is caught.
+const CapturedTypeError = TypeError;
+const CapturedRangeError = RangeError;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** The dispatch body for `entries`, generated so that each check is straight-line code. */
+function dispatchBody(entries: readonly Entry[], arity: number, open: boolean): string {
+  const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+  const cases = entries.map((entry, k) => {
+    const test = entry.signature.map((kind, i) => checkExpression(`a${i}`, kind)).join(' && ') || 'true';
+    return `    if (${test}) return ${entry.kernel ? `K${k}.call(${params})` : 'MISS'};`;
+  });
+  return String.raw`
+  'use strict';
+  const T = s.T, MISS = s.MISS, NEW = s.NEW, TE = s.TypeError, RE = s.RangeError;
+  ${CHECK_PRELUDE}
+  ${entries.map((_, k) => `const K${k} = s.kernels[${k}];`).join('\n  ')}
+  return function dispatch(${params}) {
+    try {
+${cases.join('\n')}
+    } catch (error) {
+      // The kernel checks its arguments again before it runs: a refusal there runs the JS function.
+      if (error instanceof TE || error instanceof RE) return MISS;
+      throw error;
+    }
+    return ${open ? 'NEW' : 'MISS'};
+  };`;
+}
+
+interface DispatchState {
+  T: typeof argCheckTools;
+  MISS: object;
+  NEW: object;
+  TypeError: typeof TypeError;
+  RangeError: typeof RangeError;
+  kernels: ReadonlyArray<Kernel | null>;
+  entries: readonly Entry[];
+  open: boolean;
+}
+
+function fallbackDispatch(s: DispatchState): Dispatch {
+  return function dispatch(...args: unknown[]): unknown {
+    for (const entry of s.entries) {
+      if (!matchesSignature(args, entry.signature)) continue;
+      if (!entry.kernel) return MISS;
+      try {
+        return entry.kernel.call(...(args as number[]));
+      } catch (error) {
+        if (error instanceof CapturedTypeError || error instanceof CapturedRangeError) return MISS;
+        throw error;
+      }
+    }
+    return s.open ? NEW : MISS;
+  };
+}
+
+/** The front end's two functions the cache calls (tests give hand-made ones). */
+export interface FrontEnd {
+  lowerKernel: typeof lowerKernel;
+  signatureOf: typeof signatureOf;
+}
+
+const FRONT_END: FrontEnd = { lowerKernel: (...args) => lowerKernel(...args), signatureOf: (args) => signatureOf(args) };
+
+export class KernelCache {
+  private readonly entries: Entry[] = [];
+  private unkinded = 0;
+  private open = true;
+  /** The current dispatch; replaced whenever a signature is added. */
+  dispatch: Dispatch;
+
+  constructor(
+    private readonly plan: KernelPlan,
+    private readonly limit: number,
+    private readonly inexactMath: ReadonlySet<string>,
+    private readonly record: NativeRecord,
+    private readonly frontEnd: FrontEnd = FRONT_END,
+  ) {
+    this.dispatch = this.build();
+  }
+
+  /** Whether any signature compiled to a kernel. */
+  hasKernel(): boolean {
+    return this.entries.some((entry) => entry.kernel !== null);
+  }
+
+  /** Whether `signature` was seen already (compiled or declined). */
+  has(signature: Signature): boolean {
+    return this.entries.some((entry) => entry.signature.length === signature.length && entry.signature.every((k, i) => k === signature[i]));
+  }
+
+  /** Compiles `signature` (samples at hint time, or a call's arguments), unless seen or over the limit. */
+  add(signature: Signature): void {
+    if (!this.open || this.has(signature) || signature.length !== this.plan.params.length) return;
+    this.entries.push(this.compileSignature(signature));
+    if (this.entries.length >= this.limit) this.open = false;
+    this.dispatch = this.build();
+  }
+
+  /** A call brought arguments with a signature not seen: compile it (or remember why not). */
+  learn(args: ArrayLike<unknown>): void {
+    let signature: Signature | undefined;
+    try {
+      signature = this.frontEnd.signatureOf(args);
+    } catch {
+      signature = undefined;
+    }
+    if (signature) {
+      this.add(signature);
+      return;
+    }
+    if (++this.unkinded >= MAX_UNKINDED_CALLS && this.open) {
+      this.open = false;
+      this.dispatch = this.build();
+    }
+  }
+
+  private compileSignature(signature: Signature): Entry {
+    const text = signatureText(signature);
+    const started = now();
+    let kernel: Kernel | null = null;
+    try {
+      const lowered = this.frontEnd.lowerKernel(this.plan, signature, { inexactMath: this.inexactMath });
+      if (!lowered.ok) {
+        this.record.declined.push({ signature: text, reason: lowered.decline.message });
+      } else {
+        try {
+          kernel = compile(lowered.kernel.trace);
+          this.record.signatures.push(text);
+          this.record.codeBytes += kernel.codeSize;
+        } catch (error) {
+          this.record.declined.push({ signature: text, reason: `the engine did not compile the trace: ${message(error)}` });
+        }
+      }
+    } catch (error) {
+      this.record.declined.push({ signature: text, reason: `the front end failed: ${message(error)}` });
+    }
+    this.record.compileMs += now() - started;
+    return { signature, kernel };
+  }
+
+  private build(): Dispatch {
+    const state: DispatchState = {
+      T: argCheckTools, MISS, NEW, TypeError: CapturedTypeError, RangeError: CapturedRangeError,
+      kernels: this.entries.map((entry) => entry.kernel), entries: this.entries.slice(), open: this.open,
+    };
+    return compileWrapper(dispatchBody(state.entries, this.plan.params.length, this.open), state, fallbackDispatch) as Dispatch;
+  }
+}
