@@ -255,7 +255,8 @@ export abstract class ExpressionTyper {
     if (op === '&&' && l.kind === 'maybe')
       this.fail('`&&`', at, 'its left side may be undefined, and `undefined && x` is undefined, not NaN', 'give the left side a number value first');
     const r = right();
-    const j = joinTypes(op === '||' ? num(l) : l, r);
+    // A maybe-undefined left side of `||` is a number (undefined || x is x, as NaN || x); a boolean stays one.
+    const j = joinTypes(op === '||' && l.kind === 'maybe' ? num(l) : l, r);
     if (j === null || (l.kind === 'boolean') !== (r.kind === 'boolean')) {
       this.fail(`\`${op}\``, at, 'one side is a boolean and the other a number', 'make both sides numbers or both booleans (in an `if` test, mixing is fine)');
       return F64;
