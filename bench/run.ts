@@ -8,10 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
-// Not benchmarks: this runner, the shared helpers and the corpus (data for fidelity.ts and the tests).
+// Not benchmarks: this runner, the shared helpers and the corpus (data for fidelity.ts and the tests);
+// kernel-*.js are the parts of kernels.js (its measuring process, chart, report).
 const HELPERS = new Set(['run.js', 'natives.js', 'corpus.js']);
 const FIRST = ['tierup.js', 'overhead.js', 'churn.js'];
-const found = readdirSync(__dirname).filter((f) => f.endsWith('.js') && !HELPERS.has(f));
+const found = readdirSync(__dirname).filter((f) => f.endsWith('.js') && !HELPERS.has(f) && !f.startsWith('kernel-'));
 const ordered = [...FIRST.filter((f) => found.includes(f)), ...found.filter((f) => !FIRST.includes(f)).sort()];
 const BENCHMARKS: Array<{ file: string; execArgv: string[] }> = ordered.flatMap((file) =>
   file === 'tierup.js' ? [{ file, execArgv: [] }, { file, execArgv: ['--jitless'] }] : [{ file, execArgv: [] }]);
