@@ -113,7 +113,7 @@ function frontEnd(lower: (signature: Signature) => LowerResult): FrontEnd & { lo
 }
 
 function plan(params: string[], mathMembers: string[] = []): KernelPlan {
-  return { name: 'handMade', params, mathMembers, arrayParams: [], numberParams: [], planMs: 0, ir: {} as FunctionIR };
+  return { name: 'handMade', params, mathMembers, arrayParams: [], numberParams: [], lengthParams: [], planMs: 0, ir: {} as FunctionIR };
 }
 
 function setup(fe: FrontEnd, overrides: Partial<NativeSetup> = {}): NativeSetup {
@@ -345,7 +345,7 @@ describe('native tier: the argument check', () => {
       const trace = b.build();
       const fe = { lowerKernel: (p, sig) => ({ ok: true, kernel: { signature: sig, trace, returnType: 'f64', ir: '', uops: [], lowerMs: 0 } }),
         signatureOf: (args) => typeof args[0] === 'number' ? ['f64'] : undefined };
-      const plan = { name: 'r', params: ['x'], mathMembers: ['sqrt'], arrayParams: [], numberParams: [0], planMs: 0, ir: {} };
+      const plan = { name: 'r', params: ['x'], mathMembers: ['sqrt'], arrayParams: [], numberParams: [0], lengthParams: [], planMs: 0, ir: {} };
       const { wrapper, native } = nativeFunction((x) => Math.sqrt(x), plan,
         { hint: 'focus', samples: [], inexactMath: new Set(), compareWithV8: false, note() {}, frontEnd: fe });
       console.log(JSON.stringify([wrapper(2), wrapper('4'), wrapper(2, 3), native.kernelCalls, native.fallbackCalls]));`;
@@ -429,6 +429,16 @@ const dotSource = 'let s = 0;\nfor (let i = 0; i < n; i++) s += a[i] * b[i];\nre
       hintedScale(viaKernel, xs, 1 / 3);
       scale(viaJs, xs, 1 / 3);
       assert.deepEqual(Buffer.from(viaKernel.buffer), Buffer.from(viaJs.buffer));
+    });
+
+    it('runs the JS function for an array with an own `length` where the function reads a.length', () => {
+      const sum = kernel<(a: Float64Array) => number>('exactOwnLength', 'a', 'let s = 0;\nfor (let i = 0; i < a.length; i++) s += a[i];\nreturn s;');
+      const hintedSum = jitFocus(sum, { samples: [[xs]] });
+      const shortened = Float64Array.from([1, 2, 4, 8]);
+      Object.defineProperty(shortened, 'length', { value: 2 });
+      assert.deepEqual([hintedSum(shortened), sum(shortened), hintedSum(Float64Array.from([1, 2, 4, 8]))], [3, 3, 15]);
+      const record = stats().find((r) => r.name === 'exactOwnLength');
+      assert.ok(record?.native && record.native.fallbackCalls >= 1 && record.native.kernelCalls >= 1, JSON.stringify(record?.native));
     });
 
     it('runs the JS function, and gives its result, when Math.sqrt is replaced after hinting', () => {

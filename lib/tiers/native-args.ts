@@ -3,7 +3,9 @@
 // traps, a valueOf): typeof first, then for typed arrays the %TypedArray%.prototype[@@toStringTag]
 // getter (which reads an internal slot and returns undefined for anything that is not a typed
 // array, Proxies included), then the prototype, which must be the original %XArray%.prototype as
-// for the front end's argKindOf (a subclass instance runs the JS function).
+// for the front end's argKindOf (a subclass instance runs the JS function). Where the function
+// reads `a.length`, the array must also have no own `length` property (JavaScript would read it
+// instead of the length the kernel reads); the check costs a few ns, so only those arrays pay it.
 
 import type { ArgKind, Signature } from '../compiler/frontend/index.js';
 
@@ -16,18 +18,21 @@ type ArrayKind = keyof typeof TYPED_ARRAYS;
 const tagGetter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype) as object, Symbol.toStringTag)?.get;
 const uncurriedTag = tagGetter ? Function.prototype.call.bind(tagGetter) as (view: unknown) => unknown : () => undefined;
 const getPrototypeOf = Object.getPrototypeOf;
+const hasOwn = Object.hasOwn;
 
 /** What the generated checks are given (captured at import: later patches do not reach them). */
 export interface ArgCheckTools {
   /** The typed array's constructor name, or undefined for anything else. */
   tag(value: unknown): unknown;
   proto(value: object): unknown;
+  hasOwn(value: object, key: string): boolean;
   protos: Readonly<Record<string, object>>;
 }
 
 export const argCheckTools: ArgCheckTools = Object.freeze({
   tag: uncurriedTag,
   proto: getPrototypeOf,
+  hasOwn,
   protos: Object.freeze(Object.fromEntries(Object.entries(TYPED_ARRAYS).map(([name, ctor]) => [name, ctor.prototype as object]))),
 });
 
@@ -36,32 +41,33 @@ function isArrayKind(kind: ArgKind): kind is ArrayKind {
 }
 
 /** Declarations generated code needs for checkExpression, from `T` (argCheckTools). */
-export const CHECK_PRELUDE = `const TAG = T.tag, PROTO = T.proto;\n` +
+export const CHECK_PRELUDE = `const TAG = T.tag, PROTO = T.proto, HAS_OWN = T.hasOwn;\n` +
   Object.keys(TYPED_ARRAYS).map((name) => `const P_${name} = T.protos.${name};`).join('\n');
 
 /**
  * The JS expression that checks variable `v` against `kind` (for generated dispatch code, after
  * CHECK_PRELUDE). i32: an int32 value that is not -0 (1 / -0 is -Infinity).
  */
-export function checkExpression(v: string, kind: ArgKind): string {
+export function checkExpression(v: string, kind: ArgKind, readsLength = false): string {
   if (kind === 'f64') return `typeof ${v} === 'number'`;
   if (kind === 'i32') return `(typeof ${v} === 'number' && (${v} | 0) === ${v} && (${v} !== 0 || 1 / ${v} > 0))`;
   if (!isArrayKind(kind)) throw new Error(`unknown argument kind ${String(kind)}`);
-  return `(typeof ${v} === 'object' && ${v} !== null && TAG(${v}) === '${kind}' && PROTO(${v}) === P_${kind})`;
+  const length = readsLength ? ` && !HAS_OWN(${v}, 'length')` : '';
+  return `(typeof ${v} === 'object' && ${v} !== null && TAG(${v}) === '${kind}' && PROTO(${v}) === P_${kind}${length})`;
 }
 
 /** The same check as a function (where code cannot be generated). */
-export function checkArgument(value: unknown, kind: ArgKind): boolean {
+export function checkArgument(value: unknown, kind: ArgKind, readsLength = false): boolean {
   if (kind === 'f64') return typeof value === 'number';
   if (kind === 'i32') return typeof value === 'number' && (value | 0) === value && (value !== 0 || 1 / value > 0);
   return typeof value === 'object' && value !== null && argCheckTools.tag(value) === kind &&
-    argCheckTools.proto(value) === argCheckTools.protos[kind];
+    argCheckTools.proto(value) === argCheckTools.protos[kind] && !(readsLength && hasOwn(value, 'length'));
 }
 
-/** Whether `args` match `signature` exactly (count and every kind). */
-export function matchesSignature(args: ArrayLike<unknown>, signature: Signature): boolean {
+/** Whether `args` match `signature` exactly (count and every kind); `lengthParams` as in KernelPlan. */
+export function matchesSignature(args: ArrayLike<unknown>, signature: Signature, lengthParams: readonly number[] = []): boolean {
   if (args.length !== signature.length) return false;
-  for (let i = 0; i < signature.length; i++) if (!checkArgument(args[i], signature[i])) return false;
+  for (let i = 0; i < signature.length; i++) if (!checkArgument(args[i], signature[i], lengthParams.includes(i))) return false;
   return true;
 }
 

@@ -45,10 +45,10 @@ function now(): number {
 }
 
 /** The dispatch body for `entries`, generated so that each check is straight-line code. */
-function dispatchBody(entries: readonly Entry[], arity: number, open: boolean): string {
+function dispatchBody(entries: readonly Entry[], arity: number, open: boolean, lengthParams: readonly number[]): string {
   const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
   const cases = entries.map((entry, k) => {
-    const test = entry.signature.map((kind, i) => checkExpression(`a${i}`, kind)).join(' && ') || 'true';
+    const test = entry.signature.map((kind, i) => checkExpression(`a${i}`, kind, lengthParams.includes(i))).join(' && ') || 'true';
     return `    if (${test}) return ${entry.kernel ? `K${k}.call(${params})` : 'MISS'};`;
   });
   return String.raw`
@@ -77,12 +77,14 @@ interface DispatchState {
   kernels: ReadonlyArray<Kernel | null>;
   entries: readonly Entry[];
   open: boolean;
+  /** Parameters whose `.length` the function reads (KernelPlan.lengthParams). */
+  lengthParams: readonly number[];
 }
 
 function fallbackDispatch(s: DispatchState): Dispatch {
   return function dispatch(...args: unknown[]): unknown {
     for (const entry of s.entries) {
-      if (!matchesSignature(args, entry.signature)) continue;
+      if (!matchesSignature(args, entry.signature, s.lengthParams)) continue;
       if (!entry.kernel) return MISS;
       try {
         return entry.kernel.call(...(args as number[]));
@@ -184,7 +186,8 @@ export class KernelCache {
     const state: DispatchState = {
       T: argCheckTools, MISS, NEW, TypeError: CapturedTypeError, RangeError: CapturedRangeError,
       kernels: this.entries.map((entry) => entry.kernel), entries: this.entries.slice(), open: this.open,
+      lengthParams: this.plan.lengthParams ?? [],
     };
-    return compileWrapper(dispatchBody(state.entries, this.plan.params.length, this.open), state, fallbackDispatch) as Dispatch;
+    return compileWrapper(dispatchBody(state.entries, this.plan.params.length, this.open, state.lengthParams), state, fallbackDispatch) as Dispatch;
   }
 }

@@ -163,6 +163,7 @@ function buildMember(ctx: BuildContext, node: AnyNode): Expr {
     }
     if (memberName(node) === 'length') {
       ctx.useAsArray(v, node, q);
+      ctx.readLength(v);
       return { kind: 'length', array: v, at };
     }
     return decline(`${q} (a property read)`, at, OBJECTS_REASON, OBJECTS_FIX);

@@ -15,6 +15,7 @@ export interface BuiltFunction {
   readonly mathMembers: readonly string[];
   readonly arrayParams: readonly number[];
   readonly numberParams: readonly number[];
+  readonly lengthParams: readonly number[];
   /** The globals the body reads (Math, NaN, Infinity, undefined) and where each is first read. */
   readonly globalsRead: ReadonlyMap<string, Pos>;
 }
@@ -254,12 +255,13 @@ export function buildFunction(parsed: ParsedFunction, fallbackName: string): Bui
     const end = endPositionOf(bodyNode, parsed.prefixLength);
     checkReturns(body, name, { line: end.line, column: end.column - 1 });
   }
-  const { arrayParams, numberParams } = ctx.paramKinds();
+  const { arrayParams, numberParams, lengthParams } = ctx.paramKinds();
   return {
     ir: { name, variables: ctx.variables, params, body },
     mathMembers: ctx.mathMembers,
     arrayParams,
     numberParams,
+    lengthParams,
     globalsRead: ctx.globalsRead,
   };
 }

@@ -68,6 +68,11 @@ export interface KernelPlan {
   /** Parameters used as typed arrays (indexed or .length) and as numbers, by index. */
   readonly arrayParams: readonly number[];
   readonly numberParams: readonly number[];
+  /**
+   * Typed-array parameters whose `.length` the function reads: the tier checks per call that such
+   * an argument has no own `length` property (JavaScript would read that instead of the length).
+   */
+  readonly lengthParams: readonly number[];
   /** Milliseconds spent parsing and checking. */
   readonly planMs: number;
   /** The checked body, with names resolved (ir.ts); positions in it are in the function's own text. */

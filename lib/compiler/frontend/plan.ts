@@ -124,6 +124,7 @@ function plan(fn: unknown, started: number, origin: Origin | undefined): PlanRes
     mathMembers: freeze(built.mathMembers.slice()),
     arrayParams: freeze(built.arrayParams.slice()),
     numberParams: freeze(built.numberParams.slice()),
+    lengthParams: freeze(built.lengthParams.slice()),
     planMs: performanceNow() - started,
     ir,
     ...(origin ? { origin } : {}),

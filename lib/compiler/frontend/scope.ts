@@ -36,6 +36,8 @@ interface ParamUse {
   numberAt: Pos | null;
   /** The first number use writes the parameter (an assignment or update). */
   numberUseWrites: boolean;
+  /** The function reads `.length` of the parameter. */
+  readsLength: boolean;
 }
 
 /** The builder's state: variables, scopes, Math members read, parameter uses, positions. */
@@ -87,7 +89,7 @@ export class BuildContext {
   declareParam(name: string, index: number): VarId {
     const v = this.newVariable(name, 'param', false, index);
     this.functionScope.names.set(name, { v, initialized: true });
-    this.paramUses.push({ arrayAt: null, numberAt: null, numberUseWrites: false });
+    this.paramUses.push({ arrayAt: null, numberAt: null, numberUseWrites: false, readsLength: false });
     return v;
   }
 
@@ -172,6 +174,12 @@ export class BuildContext {
     use.arrayAt ??= this.pos(node);
   }
 
+  /** Records `a.length` of parameter `v` (after useAsArray). */
+  readLength(v: VarId): void {
+    const index = this.variables[v].paramIndex;
+    if (index !== undefined) this.paramUses[index].readsLength = true;
+  }
+
   useAsNumber(v: VarId, node: acorn.Node, writes = false): void {
     const variable = this.variables[v];
     if (variable.paramIndex === undefined) return;
@@ -183,9 +191,10 @@ export class BuildContext {
   }
 
   /** Parameters by use; declines a parameter used both as a typed array and as a number. */
-  paramKinds(): { arrayParams: number[]; numberParams: number[] } {
+  paramKinds(): { arrayParams: number[]; numberParams: number[]; lengthParams: number[] } {
     const arrayParams: number[] = [];
     const numberParams: number[] = [];
+    const lengthParams: number[] = [];
     this.paramUses.forEach((use, index) => {
       const name = this.variables[index].name;
       if (use.arrayAt && use.numberAt) {
@@ -199,8 +208,9 @@ export class BuildContext {
       }
       if (use.arrayAt) arrayParams.push(index);
       else if (use.numberAt) numberParams.push(index);
+      if (use.readsLength) lengthParams.push(index);
     });
-    return { arrayParams, numberParams };
+    return { arrayParams, numberParams, lengthParams };
   }
 
   /** Records a read of a global the kernel takes as a constant (Math, NaN, Infinity, undefined). */
