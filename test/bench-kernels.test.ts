@@ -126,6 +126,12 @@ describe('bench: the kernel suite', function () {
     assert.ok(Math.abs(osr.ms - 1.442) < 1e-9);
     assert.equal(full.osr, false);
     assert.ok(Math.abs(full.ms - 0.924) < 1e-9);
+    // Node 24 and later print TURBOFAN_JS; Maglev compiles are not TurboFan's.
+    const newer = turbofanCompiles([
+      '[completed compiling 0x1 <JSFunction dot_tfc2 (sfi = 0x2)> (target MAGLEV) OSR - took 0.001, 1.057, 0.007 ms]',
+      '[completed compiling 0x1 <JSFunction dot_tfc2 (sfi = 0x2)> (target TURBOFAN_JS) - took 0.004, 1.040, 0.014 ms]',
+    ].join('\n'), ['dot_tfc2']);
+    assert.deepEqual(newer.get('dot_tfc2')?.map((c) => [c.osr, Math.round(c.ms * 1000)]), [[false, 1058]]);
   });
 
   it('refuses unknown kernels and bad arguments', () => {
