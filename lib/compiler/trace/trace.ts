@@ -127,39 +127,46 @@ export class TraceBuilder {
     if (operands.length !== def.operands.length)
       throw new TypeError(`${name} takes ${def.operands.length} operands, got ${operands.length}`);
     const words = [opcode];
-    def.operands.forEach((spec, i) => {
+    const specs = def.operands;
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i];
       const operand = operands[i];
-      const wrong = () =>
-        new TypeError(`${name} operand ${i} (${spec.name}) must be ${this.expected(spec.kind, def)}, got ${describe(operand)}`);
       switch (spec.kind) {
         case OperandKind.F64:
         case OperandKind.I32:
         case OperandKind.U32:
-          if (!isRef(operand, 'slot') || (operand as Slot).type !== SLOT_KIND_TYPES[spec.kind]) throw wrong();
+          if (!isRef(operand, 'slot') || (operand as Slot).type !== SLOT_KIND_TYPES[spec.kind]) throw this.wrong(name, def, i, operand);
           words.push((operand as Slot).index);
           break;
         case OperandKind.View:
-          if (!isRef(operand, 'view')) throw wrong();
-          if (def.viewKind >= 0 && (operand as View).elementKind !== def.viewKind) throw wrong();
+          if (!isRef(operand, 'view')) throw this.wrong(name, def, i, operand);
+          if (def.viewKind >= 0 && (operand as View).elementKind !== def.viewKind) throw this.wrong(name, def, i, operand);
           words.push((operand as View).index);
           break;
         case OperandKind.Label:
-          if (!isRef(operand, 'label')) throw wrong();
+          if (!isRef(operand, 'label')) throw this.wrong(name, def, i, operand);
           words.push((operand as Label).id);
           break;
         case OperandKind.ImmI32:
-          if (typeof operand !== 'number' || (operand | 0) !== operand) throw wrong();
+          if (typeof operand !== 'number' || (operand | 0) !== operand) throw this.wrong(name, def, i, operand);
           words.push(operand);
           break;
         case OperandKind.ImmF64:
-          if (typeof operand !== 'number') throw wrong();
+          if (typeof operand !== 'number') throw this.wrong(name, def, i, operand);
           this.f64[0] = operand;
           words.push(this.f64Words[0], this.f64Words[1]);
           break;
       }
-    });
-    this.ops.push(...words);
+    }
+    // Written only once every operand checked, so that a throw leaves the trace as it was.
+    const ops = this.ops;
+    for (let i = 0; i < words.length; i++) ops.push(words[i]);
     return this;
+  }
+
+  private wrong(name: string, def: UopDef, i: number, operand: unknown): TypeError {
+    const spec = def.operands[i];
+    return new TypeError(`${name} operand ${i} (${spec.name}) must be ${this.expected(spec.kind, def)}, got ${describe(operand)}`);
   }
 
   /** Throws when `ref` claims an index this builder never declared (a slot or view of another builder, a forgery). */
