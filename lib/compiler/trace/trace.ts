@@ -62,6 +62,11 @@ function describe(operand: unknown): string {
   return 'an object that is not a slot, view or label';
 }
 
+// An f64 immediate is written as its two 32-bit words: one scratch pair for every builder (a
+// builder per kernel made two typed arrays each time).
+const f64Scratch = new Float64Array(1);
+const f64ScratchWords = new Int32Array(f64Scratch.buffer);
+
 export class TraceBuilder {
   private readonly slotTypes: number[] = [];
   private readonly viewKinds: number[] = [];
@@ -71,8 +76,6 @@ export class TraceBuilder {
   private returnSlot = 0;
   private labels = 0;
   private readonly defined = new Set<number>();
-  private readonly f64 = new Float64Array(1);
-  private readonly f64Words = new Int32Array(this.f64.buffer);
 
   slot(type: SlotType): Slot {
     if (typeof type !== 'string' || !Object.hasOwn(SLOT_TYPE_CODES, type)) throw new TypeError(`unknown slot type ${String(type)} (f64, i32 or u32)`);
@@ -153,8 +156,8 @@ export class TraceBuilder {
           break;
         case OperandKind.ImmF64:
           if (typeof operand !== 'number') throw this.wrong(name, def, i, operand);
-          this.f64[0] = operand;
-          words.push(this.f64Words[0], this.f64Words[1]);
+          f64Scratch[0] = operand;
+          words.push(f64ScratchWords[0], f64ScratchWords[1]);
           break;
       }
     }
