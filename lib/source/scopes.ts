@@ -35,6 +35,11 @@ const defineProperty = Reflect.defineProperty;
 const deleteProperty = Reflect.deleteProperty;
 const globalObject = globalThis;
 
+// One name per process (the property lives only during a call): the same expression every time
+// lets V8 reuse its compiled script instead of compiling a new one per function.
+const parkingKey = `__jitctl_scopes_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}`;
+const parkingExpression = `this[${JSON.stringify(parkingKey)}]`;
+
 let session: InspectorSession | null | undefined;
 let unavailable = '';
 
@@ -83,12 +88,12 @@ export function outerBindingsOf(fn: AnyFunction, names: readonly string[]): Oute
   // The protocol reaches objects through expressions: the function is parked for a moment on the
   // global object under a name no program uses, and read back as `this[name]` (the global this
   // of a top-level evaluation cannot be patched).
-  const key = `__jitctl_scopes_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}`;
+  const key = parkingKey;
   if (!defineProperty(globalObject, key, { value: fn, configurable: true, enumerable: false, writable: false })) {
     return { known: false, reason: 'the global object cannot hold a property' };
   }
   try {
-    const evaluated = post<{ result: RemoteObject }>('Runtime.evaluate', { expression: `this[${JSON.stringify(key)}]`, objectGroup: OBJECT_GROUP, silent: true });
+    const evaluated = post<{ result: RemoteObject }>('Runtime.evaluate', { expression: parkingExpression, objectGroup: OBJECT_GROUP, silent: true });
     if (!evaluated.result.objectId) return { known: false, reason: 'the inspector did not return the function' };
     const internal = properties(evaluated.result.objectId).internalProperties ?? [];
     const scopes = internal.find((p) => p.name === '[[Scopes]]')?.value?.objectId;

@@ -4,7 +4,7 @@
 
 import type { Label, Slot, View } from '../trace/trace.js';
 import type { ElementKind } from '../trace/uops.js';
-import type { KernelPlan, LowerOptions, LowerResult, Signature } from './index.js';
+import type { KernelPlan, LoweredKernel, LowerOptions, LowerResult, Signature } from './index.js';
 import type { Expr, Loop, Stmt, VarId } from './ir.js';
 import { branch, ifElse } from './lower-cond.js';
 import { FUNCTION_START, makeDecline } from './decline.js';
@@ -197,17 +197,17 @@ export function lowerKernelImpl(plan: KernelPlan, signature: Signature, options?
     new StmtLowerer(em, typing, x, varSlots).body(plan.ir.body);
     const ops = em.finish();
     const trace = em.builder.build();
-    return {
-      ok: true,
-      kernel: {
-        signature: [...signature],
-        trace,
-        returnType: typing.returnType,
-        ir: printTypedIR(plan.ir, typing),
-        uops: ops.map(opText),
-        lowerMs: performance.now() - started,
-      },
+    // The printed forms are for explain() only: printed on first read, once.
+    let ir: string | undefined, uops: readonly string[] | undefined;
+    const kernel: LoweredKernel = {
+      signature: [...signature],
+      trace,
+      returnType: typing.returnType,
+      get ir() { return (ir ??= printTypedIR(plan.ir, typing)); },
+      get uops() { return (uops ??= ops.map(opText)); },
+      lowerMs: performance.now() - started,
     };
+    return { ok: true, kernel };
   } catch (error) {
     if (error instanceof LowerDecline) return { ok: false, decline: makeDecline(error.construct, error.at, error.reason, error.fix, plan.origin) };
     // A bug here must never crash a user's call: it declines, and the function runs as JavaScript.

@@ -35,6 +35,10 @@ export abstract class ExpressionTyper {
   protected valueReturn: Pos | null = null;
   protected final = false;
   protected changed = false;
+  /** Whether this pass changed any state a later pass starts from (a variable's type, its change count, `hoisted`). */
+  protected touched = false;
+  /** The first decline of a pass that is not final: thrown when that pass turns out to be the final one. */
+  protected firstFail: readonly [string, Pos, string, string] | null = null;
 
   /** Variables that always hold `a.length` (`const n = a.length`, never assigned again): n -> a. */
   protected readonly lengthAliases = new Map<VarId, VarId>();
@@ -50,9 +54,13 @@ export abstract class ExpressionTyper {
     ir.body.forEach(visit);
   }
 
-  /** A decline, in the final pass only: earlier passes run on types that have not settled. */
+  /**
+   * A decline, in the final pass only: earlier passes run on types that have not settled. Other
+   * passes keep the first one, for when a pass that changed nothing stands in for the final one.
+   */
   protected fail(construct: string, at: Pos, reason: string, fix: string): void {
     if (this.final) decline(construct, at, reason, fix);
+    this.firstFail ??= [construct, at, reason, fix];
   }
 
   protected name(v: VarId): string {
@@ -72,6 +80,7 @@ export abstract class ExpressionTyper {
       joined = F64;
     }
     if (cur !== undefined && sameType(cur, joined)) return;
+    this.touched = true;
     const n = (this.changes[v] = (this.changes[v] ?? 0) + 1);
     // Widening, so that `x = x + 1` settles: the interval goes to the full range, then to f64.
     if (n > 12) joined = { ...joined, rep: joined.kind === 'boolean' ? joined.rep : 'f64', lo: -Infinity, hi: Infinity };
@@ -90,6 +99,7 @@ export abstract class ExpressionTyper {
     const variable = this.ir.variables[v];
     if (variable?.declaredAs === 'var' && !this.declared.has(v) && !this.hoisted.has(v)) {
       this.hoisted.add(v);
+      this.touched = true;
       this.assignVar(v, MAYBE, at);
     }
     const t = this.vars[v] ?? i32(0, 0);

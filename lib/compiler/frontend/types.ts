@@ -53,12 +53,20 @@ class Typer extends ExpressionTyper {
     });
     for (let pass = 0; ; pass++) {
       if (pass > 200) decline('the function', at, 'its types did not settle (an internal limit)', 'simplify the function');
-      this.changed = false;
+      this.changed = this.touched = false;
+      this.firstFail = null;
       this.walkPass();
       if (!this.changed) break;
     }
-    this.final = true;
-    this.walkPass();
+    // A pass is a function of the state it starts from: when the last one changed none of it, the
+    // final pass would repeat it exactly (up to its first decline), so its results stand.
+    if (this.touched) {
+      this.final = true;
+      this.walkPass();
+    } else {
+      const first = this.firstFail as ExpressionTyper['firstFail'];
+      if (first) decline(...first);
+    }
     const returnType = this.returnType(at);
     return { vars: this.vars, arrays: this.arrays, exprs: this.exprs, inBounds: this.inBounds, hoistedUndefined: this.hoisted, returnType };
   }
@@ -98,6 +106,7 @@ class Typer extends ExpressionTyper {
         // is undefined at entry until assigned: NaN set once at entry, the declaration a no-op.
         if (variable?.declaredAs === 'var' && (this.nesting > 0 || !s.init) && !this.hoisted.has(s.v)) {
           this.hoisted.add(s.v);
+          this.touched = true;
           this.assignVar(s.v, MAYBE, s.at);
         }
         if (s.init) this.assignVar(s.v, this.type(s.init), s.at);

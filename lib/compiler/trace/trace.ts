@@ -62,6 +62,11 @@ function describe(operand: unknown): string {
   return 'an object that is not a slot, view or label';
 }
 
+// An f64 immediate is written as its two 32-bit words: one scratch pair for every builder (a
+// builder per kernel made two typed arrays each time).
+const f64Scratch = new Float64Array(1);
+const f64ScratchWords = new Int32Array(f64Scratch.buffer);
+
 export class TraceBuilder {
   private readonly slotTypes: number[] = [];
   private readonly viewKinds: number[] = [];
@@ -71,8 +76,6 @@ export class TraceBuilder {
   private returnSlot = 0;
   private labels = 0;
   private readonly defined = new Set<number>();
-  private readonly f64 = new Float64Array(1);
-  private readonly f64Words = new Int32Array(this.f64.buffer);
 
   slot(type: SlotType): Slot {
     if (typeof type !== 'string' || !Object.hasOwn(SLOT_TYPE_CODES, type)) throw new TypeError(`unknown slot type ${String(type)} (f64, i32 or u32)`);
@@ -127,39 +130,46 @@ export class TraceBuilder {
     if (operands.length !== def.operands.length)
       throw new TypeError(`${name} takes ${def.operands.length} operands, got ${operands.length}`);
     const words = [opcode];
-    def.operands.forEach((spec, i) => {
+    const specs = def.operands;
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i];
       const operand = operands[i];
-      const wrong = () =>
-        new TypeError(`${name} operand ${i} (${spec.name}) must be ${this.expected(spec.kind, def)}, got ${describe(operand)}`);
       switch (spec.kind) {
         case OperandKind.F64:
         case OperandKind.I32:
         case OperandKind.U32:
-          if (!isRef(operand, 'slot') || (operand as Slot).type !== SLOT_KIND_TYPES[spec.kind]) throw wrong();
+          if (!isRef(operand, 'slot') || (operand as Slot).type !== SLOT_KIND_TYPES[spec.kind]) throw this.wrong(name, def, i, operand);
           words.push((operand as Slot).index);
           break;
         case OperandKind.View:
-          if (!isRef(operand, 'view')) throw wrong();
-          if (def.viewKind >= 0 && (operand as View).elementKind !== def.viewKind) throw wrong();
+          if (!isRef(operand, 'view')) throw this.wrong(name, def, i, operand);
+          if (def.viewKind >= 0 && (operand as View).elementKind !== def.viewKind) throw this.wrong(name, def, i, operand);
           words.push((operand as View).index);
           break;
         case OperandKind.Label:
-          if (!isRef(operand, 'label')) throw wrong();
+          if (!isRef(operand, 'label')) throw this.wrong(name, def, i, operand);
           words.push((operand as Label).id);
           break;
         case OperandKind.ImmI32:
-          if (typeof operand !== 'number' || (operand | 0) !== operand) throw wrong();
+          if (typeof operand !== 'number' || (operand | 0) !== operand) throw this.wrong(name, def, i, operand);
           words.push(operand);
           break;
         case OperandKind.ImmF64:
-          if (typeof operand !== 'number') throw wrong();
-          this.f64[0] = operand;
-          words.push(this.f64Words[0], this.f64Words[1]);
+          if (typeof operand !== 'number') throw this.wrong(name, def, i, operand);
+          f64Scratch[0] = operand;
+          words.push(f64ScratchWords[0], f64ScratchWords[1]);
           break;
       }
-    });
-    this.ops.push(...words);
+    }
+    // Written only once every operand checked, so that a throw leaves the trace as it was.
+    const ops = this.ops;
+    for (let i = 0; i < words.length; i++) ops.push(words[i]);
     return this;
+  }
+
+  private wrong(name: string, def: UopDef, i: number, operand: unknown): TypeError {
+    const spec = def.operands[i];
+    return new TypeError(`${name} operand ${i} (${spec.name}) must be ${this.expected(spec.kind, def)}, got ${describe(operand)}`);
   }
 
   /** Throws when `ref` claims an index this builder never declared (a slot or view of another builder, a forgery). */
