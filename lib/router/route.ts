@@ -40,17 +40,31 @@ const TRANSCENDENTAL_MATH: readonly string[] = Object.freeze([
   'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'cbrt', 'pow', 'atan2', 'hypot',
 ]);
 
+/** Math.pow follows the C library's pow, which V8 calls from 13.6 on (Node 24); before, V8 had fdlibm's. */
+const POW: readonly string[] = Object.freeze(['pow']);
 /**
- * The Math functions whose stencils may differ from this runtime's Math: JavaScriptCore (Bun)
- * calls the system libm (docs/decisions.md: SIN_F64(2.5) is one ulp off Bun's Math.sin), and so
- * does Deno from V8 15 on; Node's V8 computes them with the fdlibm the stencils copy.
+ * Node 20-24 on arm64 run a GCC-built V8, which fuses multiply-adds in these fdlibm functions
+ * differently from the clang-built V8 the stencils follow (docs/uops.md: within 1 or 2 ulp).
+ */
+const GCC_ARM64_MATH: readonly string[] = Object.freeze(['tan', 'atan', 'asinh', 'acosh', 'atanh', 'log', 'log1p', 'log2', 'log10', 'atan2']);
+
+/**
+ * The Math functions whose stencils are not bit-identical to this runtime's Math, which the
+ * native tier declines (a kernel never changes a result, not even in the last place):
+ * JavaScriptCore (Bun) calls the system libm (docs/decisions.md: SIN_F64(2.5) is one ulp off
+ * Bun's Math.sin), and so does Deno from V8 15 on; Node's V8 computes them with the fdlibm the
+ * stencils copy, except pow before V8 13.6 and, on arm64, GCC-built V8 (Node 20-24).
  */
 function inexactMath(): readonly string[] {
   if (detection.runtime === 'bun') return TRANSCENDENTAL_MATH;
-  const major = Number.parseInt(detection.v8Version ?? '', 10);
+  const [major, minor] = (detection.v8Version ?? '').split('.').map((part) => Number.parseInt(part, 10));
   if (detection.runtime === 'deno' && !(major < 15)) return TRANSCENDENTAL_MATH;
-  if (detection.runtime === 'other') return TRANSCENDENTAL_MATH;
-  return Object.freeze([]);
+  if (detection.runtime === 'other' || !Number.isFinite(major)) return TRANSCENDENTAL_MATH;
+  const inexact: string[] = [];
+  if (major < 13 || (major === 13 && !(minor >= 6))) inexact.push(...POW);
+  const nodeMajor = Number.parseInt(detection.nodeVersion ?? '', 10);
+  if (detection.runtime === 'node' && detection.addon.arch === 'arm64' && nodeMajor < 26) inexact.push(...GCC_ARM64_MATH);
+  return Object.freeze(inexact);
 }
 
 /** What the tiers are told about the runtime, from detection at import. */

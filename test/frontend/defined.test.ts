@@ -44,6 +44,15 @@ describe('lowerKernel: numbers proven by tests (maybe-undefined variables)', () 
     assert.match(declineOf('(p, b) => { const k = p[0]; if (k > 0 || k < 9) return b[k]; return 0; }', ['Int32Array', 'Float64Array']), MAYBE_INDEX);
   });
 
+  it('proves nothing about a variable the test itself assigns', () => {
+    const sig = ['Float64Array', 'f64'] as const;
+    assert.match(declineOf('(a, i) => { let k = 1; if (k > 0 && ((k = a[i]), true)) { return k; } return 0; }', sig), /may be undefined/);
+    assert.match(declineOf('(a, i) => { let k = 1; if (k < ((k = a[i]), 5)) return k; return 0; }', sig), /may be undefined/);
+    assert.match(declineOf('(a, i) => { let k = 1; if (k === ((k = a[i]), 1)) return a[k]; return 0; }', sig), MAYBE_INDEX);
+    // The other side of the same test still counts.
+    agree('(a, i) => { let k = 1, j = a[0]; if (j > 0 && ((k = a[i]), true)) return a[j] || 0; return 0; }', [[new Float64Array([1, 5]), 1], [new Float64Array([]), 0]]);
+  });
+
   it('declines where a path around the proof exists: continue into the update, a conditional assignment', () => {
     assert.match(declineOf(`(p, b) => {
       let s = 0, j = 0;

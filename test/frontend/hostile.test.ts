@@ -4,6 +4,7 @@
 // true source) and planKernel never throws.
 
 import * as assert from 'node:assert/strict';
+import { runInNewContext } from 'node:vm';
 import { planKernel } from '../../lib/compiler/frontend/index.js';
 import type { AnyFunction } from '../../lib/types.js';
 import { declineOf, positionIn } from './helpers.js';
@@ -163,6 +164,15 @@ describe('planKernel: globals that a scope around the function binds', () => {
 
   it('plans a kernel whose Math is the global one', () => {
     assert.equal(planKernel((x: number) => Math.sqrt(x)).ok, true);
+  });
+
+  it('declines a kernel of another realm that reads its globals, and plans one that reads none', () => {
+    const foreign = runInNewContext('Math.sqrt = (x) => 42; (function f(x) { return Math.sqrt(x); })') as AnyFunction;
+    const decline = declineOf(foreign);
+    assert.match(decline.message, /^`Math` at line 1, column \d+: the function belongs to another realm/);
+    assert.equal(planKernel(runInNewContext('(function g(x) { return x * 2; })') as AnyFunction).ok, true);
+    const reparented = Object.setPrototypeOf((x: number) => Math.abs(x), null) as AnyFunction;
+    assert.match(declineOf(reparented).reason, /another realm \(a vm context\) or its prototype was changed/);
   });
 
   const shadowed: Array<[string, AnyFunction, string]> = [

@@ -79,6 +79,12 @@ describe('lowerKernel: Math', () => {
   it('declines an inexact Math function and a wrong arity', () => {
     assert.match(declineOf('(a) => Math.sin(a)', ['f64'], new Set(['sin'])), /Math\.sin is not bit-identical on this engine/);
     assert.match(declineOf('(a) => Math.sqrt(a, a)', ['f64']), /takes exactly 1 argument/);
+    // `**` and `**=` are Math.pow's stencil, and decline with it.
+    const pow = new Set(['pow']);
+    assert.match(declineOf('(a, b) => a ** b', ['f64', 'f64'], pow), /x \*\* y is not bit-identical on this engine/);
+    assert.match(declineOf('(a, b) => { a **= b; return a; }', ['f64', 'f64'], pow), /x \*\* y is not bit-identical/);
+    assert.match(declineOf('(v, b) => { v[0] **= b; }', ['Float64Array', 'f64'], pow), /x \*\* y is not bit-identical/);
+    assert.match(declineOf('(a, b) => Math.pow(a, b)', ['f64', 'f64'], pow), /Math\.pow is not bit-identical/);
   });
 });
 

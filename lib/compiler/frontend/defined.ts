@@ -11,6 +11,7 @@
 // variables the loop never writes, which hold on every path through the loop.
 
 import type { Expr, VarId } from './ir.js';
+import { exprWrites } from './ir-walk.js';
 import type { Kind, Ty } from './type-rules.js';
 
 export class Definedness {
@@ -52,31 +53,37 @@ export class Definedness {
    * subexpression (undefined when it was not typed in this pass).
    */
   learn(test: Expr, outcome: boolean, typeOf: (e: Expr) => Ty | undefined): void {
+    // A variable the test assigns may hold something else than what the comparison read
+    // (`k > 0 && (k = a[i], true)`): what the test proves holds only for the others.
+    this.learnFrom(test, outcome, typeOf, exprWrites(test));
+  }
+
+  private learnFrom(test: Expr, outcome: boolean, typeOf: (e: Expr) => Ty | undefined, written: ReadonlySet<VarId>): void {
     switch (test.kind) {
       case 'unary':
-        if (test.op === '!') this.learn(test.arg, !outcome, typeOf);
+        if (test.op === '!') this.learnFrom(test.arg, !outcome, typeOf, written);
         return;
       case 'logical':
         // `a && b` true: both were true; `a || b` false: both were false.
         if ((test.op === '&&' && outcome) || (test.op === '||' && !outcome)) {
-          this.learn(test.left, outcome, typeOf);
-          this.learn(test.right, outcome, typeOf);
+          this.learnFrom(test.left, outcome, typeOf, written);
+          this.learnFrom(test.right, outcome, typeOf, written);
         }
         return;
       case 'binary': {
         const relational = test.op === '<' || test.op === '<=' || test.op === '>' || test.op === '>=';
         if (relational && outcome) {
           // Any comparison with NaN (undefined) is false: both sides are numbers.
-          this.addVar(test.left);
-          this.addVar(test.right);
+          this.addVar(test.left, written);
+          this.addVar(test.right, written);
           return;
         }
         const equality = test.op === '===' || test.op === '==';
         const inequality = test.op === '!==' || test.op === '!=';
         if (!((equality && outcome) || (inequality && !outcome))) return;
         // `x === e` true with e a number (never undefined): x is that number.
-        if (typeOf(test.right)?.kind === 'number') this.addVar(test.left);
-        if (typeOf(test.left)?.kind === 'number') this.addVar(test.right);
+        if (typeOf(test.right)?.kind === 'number') this.addVar(test.left, written);
+        if (typeOf(test.left)?.kind === 'number') this.addVar(test.right, written);
         return;
       }
       default:
@@ -84,7 +91,7 @@ export class Definedness {
     }
   }
 
-  private addVar(e: Expr): void {
-    if (e.kind === 'var') this.facts.add(e.v);
+  private addVar(e: Expr, written: ReadonlySet<VarId>): void {
+    if (e.kind === 'var' && !written.has(e.v)) this.facts.add(e.v);
   }
 }

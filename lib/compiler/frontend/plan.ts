@@ -22,6 +22,9 @@ const freeze = Object.freeze;
 const performanceNow = performance.now.bind(performance);
 
 /** An origin the caller gave, copied field by field (a getter that throws leaves it out). */
+
+const getPrototypeOf = Object.getPrototypeOf;
+const FUNCTION_PROTOTYPE: unknown = Function.prototype;
 function readOrigin(options: PlanOptions | undefined): Origin | undefined {
   try {
     const origin = options?.origin;
@@ -91,6 +94,13 @@ function withoutPosition(message: string): string {
 function checkGlobalsAreGlobal(fn: unknown, globalsRead: ReadonlyMap<string, Pos>): void {
   if (typeof fn !== 'function' || globalsRead.size === 0) return;
   const uses = [...globalsRead].sort(([, a], [, b]) => a.line - b.line || a.column - b.column);
+  // A function of another realm (a vm context) reads that realm's Math, which the per-call check
+  // (against this realm's) cannot see; a function whose prototype was changed is declined with it.
+  if (getPrototypeOf(fn) !== FUNCTION_PROTOTYPE) {
+    const [name, at] = uses[0];
+    throw new DeclineSignal(`\`${name}\``, at, 'the function belongs to another realm (a vm context) or its prototype was changed, so its globals may not be these',
+      'hint the function with the jitctl loaded in its own realm');
+  }
   const outer = outerBindingsOf(fn as (...args: unknown[]) => unknown, uses.map(([name]) => name));
   if (!outer.known) {
     const [name, at] = uses[0];

@@ -200,6 +200,7 @@ export abstract class ExpressionTyper {
       case 'binary': {
         const l = this.type(e.left), r = this.type(e.right);
         this.checkCompare(e.op, l, r, e.at);
+        this.checkPower(e.op, e.at);
         return this.set(e, binaryType(e.op, l, r, e.right));
       }
       case 'logical': return this.set(e, this.logical(e.op, this.type(e.left), () => this.maybeEvaluated(e.right, () => this.type(e.right), e.left, e.op === '&&'), e.at));
@@ -244,6 +245,12 @@ export abstract class ExpressionTyper {
     this.defined.restore(before);
     this.defined.kill(exprWrites(e));
     return t;
+  }
+
+  /** `**` is Math.pow's stencil: it declines where Math.pow is not exact on this engine. */
+  protected checkPower(op: string, at: Pos): void {
+    if (op === '**' && this.inexactMath.has('pow'))
+      this.fail('`**`', at, 'x ** y is not bit-identical on this engine (its stencil follows the C library\'s pow, which this runtime does not use)', 'keep the function on the engine\'s JIT');
   }
 
   protected checkCompare(op: string, l: Ty, r: Ty, at: Pos): void {
@@ -303,6 +310,7 @@ export abstract class ExpressionTyper {
       }
       const v = this.type(e.value);
       this.checkCompare(e.op, cur, v, e.at);
+      this.checkPower(e.op, e.at);
       const res = binaryType(e.op, cur, v, e.value);
       this.assignVar(t.v, res, e.at);
       return res;
@@ -310,6 +318,7 @@ export abstract class ExpressionTyper {
     const old = this.element(e, t.array, t.index, e.at);
     if (e.op === '=') return this.type(e.value);
     if (e.op === '&&' || e.op === '||' || e.op === '??') return this.logical(e.op, old, () => this.maybeEvaluated(e.value, () => this.type(e.value)), e.at);
+    this.checkPower(e.op, e.at);
     return binaryType(e.op, old, this.type(e.value), e.value);
   }
 }
