@@ -8,15 +8,9 @@
 // instead of the length the kernel reads); the check costs a few ns, so only those arrays pay it.
 
 import type { ArgKind, Signature } from '../compiler/frontend/index.js';
+import { ORIGINAL_PROTOTYPES, typedArrayName } from '../compiler/frontend/signature.js';
 
-const TYPED_ARRAYS = {
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array,
-} as const;
-
-type ArrayKind = keyof typeof TYPED_ARRAYS;
-
-const tagGetter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype) as object, Symbol.toStringTag)?.get;
-const uncurriedTag = tagGetter ? Function.prototype.call.bind(tagGetter) as (view: unknown) => unknown : () => undefined;
+const ARRAY_KINDS = Object.keys(ORIGINAL_PROTOTYPES);
 const getPrototypeOf = Object.getPrototypeOf;
 const hasOwn = Object.hasOwn;
 
@@ -26,23 +20,23 @@ export interface ArgCheckTools {
   tag(value: unknown): unknown;
   proto(value: object): unknown;
   hasOwn(value: object, key: string): boolean;
-  protos: Readonly<Record<string, object>>;
+  protos: Readonly<Record<string, object | undefined>>;
 }
 
 export const argCheckTools: ArgCheckTools = Object.freeze({
-  tag: uncurriedTag,
+  tag: typedArrayName,
   proto: getPrototypeOf,
   hasOwn,
-  protos: Object.freeze(Object.fromEntries(Object.entries(TYPED_ARRAYS).map(([name, ctor]) => [name, ctor.prototype as object]))),
+  protos: ORIGINAL_PROTOTYPES,
 });
 
-function isArrayKind(kind: ArgKind): kind is ArrayKind {
-  return Object.prototype.hasOwnProperty.call(TYPED_ARRAYS, kind);
+function isArrayKind(kind: ArgKind): boolean {
+  return ARRAY_KINDS.includes(kind);
 }
 
 /** Declarations generated code needs for checkExpression, from `T` (argCheckTools). */
 export const CHECK_PRELUDE = `const TAG = T.tag, PROTO = T.proto, HAS_OWN = T.hasOwn;\n` +
-  Object.keys(TYPED_ARRAYS).map((name) => `const P_${name} = T.protos.${name};`).join('\n');
+  ARRAY_KINDS.map((name) => `const P_${name} = T.protos.${name};`).join('\n');
 
 /**
  * The JS expression that checks variable `v` against `kind` (for generated dispatch code, after

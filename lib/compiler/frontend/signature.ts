@@ -7,7 +7,6 @@
 
 import type { ArgKind, Signature } from './index.js';
 
-const apply = Reflect.apply;
 const getPrototypeOf = Object.getPrototypeOf;
 const hasOwn = Object.hasOwn;
 const freeze = Object.freeze;
@@ -16,8 +15,14 @@ const isSafeInteger = Number.isSafeInteger;
 const typedArrayPrototype = getPrototypeOf(Int8Array.prototype) as object;
 const toStringTagGetter = Object.getOwnPropertyDescriptor(typedArrayPrototype, Symbol.toStringTag)!.get!;
 
+/**
+ * A typed array's constructor name from its [[TypedArrayName]] slot, undefined for anything else
+ * (Proxies included: no trap runs). Shared with the native tier's per-call check.
+ */
+export const typedArrayName = Function.prototype.call.bind(toStringTagGetter) as (value: unknown) => unknown;
+
 /** The original prototype of each kind, by constructor name (a null-prototype record: no lookups through patched builtins). */
-const ORIGINAL_PROTOTYPES: Readonly<Record<string, object | undefined>> = Object.assign(Object.create(null) as Record<string, object>, {
+export const ORIGINAL_PROTOTYPES: Readonly<Record<string, object | undefined>> = Object.assign(Object.create(null) as Record<string, object>, {
   Int8Array: Int8Array.prototype,
   Uint8Array: Uint8Array.prototype,
   Uint8ClampedArray: Uint8ClampedArray.prototype,
@@ -36,7 +41,7 @@ export function argKindOf(value: unknown): ArgKind | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   // undefined for anything without [[TypedArrayName]] (Proxies included: no trap runs).
-  const name: unknown = apply(toStringTagGetter, value, []);
+  const name = typedArrayName(value);
   if (typeof name !== 'string') return undefined;
   const prototype = ORIGINAL_PROTOTYPES[name];
   if (prototype === undefined) return undefined; // BigInt64Array, BigUint64Array, Float16Array
