@@ -4,17 +4,8 @@
 import type * as acorn from 'acorn';
 import type { AnyNode } from '../../source/parse.js';
 import { decline } from './decline.js';
-import type { AssignOp, BinaryOp, Expr, LogicalOp, Target, UnaryOp } from './ir.js';
+import { MATH_FUNCTIONS, type AssignOp, type BinaryOp, type Expr, type LogicalOp, type Target, type UnaryOp } from './ir.js';
 import type { BuildContext } from './scope.js';
-
-/** Math functions a kernel can call, with their arity (-1: any count; hypot takes 0 to 2). */
-const MATH_FUNCTIONS: ReadonlyMap<string, number> = new Map([
-  ...['abs', 'floor', 'ceil', 'round', 'trunc', 'sign', 'sqrt', 'fround', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan',
-    'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'cbrt', 'clz32']
-    .map((name): [string, number] => [name, 1]),
-  ...['pow', 'atan2', 'imul'].map((name): [string, number] => [name, 2]),
-  ['min', -1], ['max', -1], ['hypot', -1],
-]);
 
 // The constants' values, read from Math as it was when this module was loaded.
 const MATH_CONSTANTS: ReadonlyMap<string, number> = new Map(

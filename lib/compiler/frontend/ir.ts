@@ -6,7 +6,7 @@
 // build.ts makes it from acorn's AST (with build-expr.ts, scope.ts and completion.ts; it declines
 // what it cannot express); positions are in the function's own text. types.ts gives every
 // expression a type for one signature; lower.ts writes the trace. Nothing here depends on a
-// signature.
+// signature. MATH_FUNCTIONS is the one table of the Math functions a kernel may call.
 
 /** A position in the function's own source text (line 1 is where its text starts), 1-based, for declines and explain(). */
 export interface Pos {
@@ -15,6 +15,15 @@ export interface Pos {
 }
 
 export type VarId = number;
+
+/** The Math functions a `math` node may name, with their arity (-1: any count; hypot takes 0 to 2). */
+export const MATH_FUNCTIONS: ReadonlyMap<string, number> = new Map([
+  ...['abs', 'floor', 'ceil', 'round', 'trunc', 'sign', 'sqrt', 'fround', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan',
+    'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'cbrt', 'clz32']
+    .map((name): [string, number] => [name, 1]),
+  ...['pow', 'atan2', 'imul'].map((name): [string, number] => [name, 2]),
+  ['min', -1], ['max', -1], ['hypot', -1],
+]);
 
 export interface Variable {
   readonly id: VarId;

@@ -4,11 +4,11 @@
 // maybe-undefined variables (defined.ts). types.ts walks the statements and runs the fixed point.
 
 import type { Signature } from './index.js';
-import type { Expr, FunctionIR, Pos, Stmt, VarId } from './ir.js';
+import { MATH_FUNCTIONS, type Expr, type FunctionIR, type Pos, type Stmt, type VarId } from './ir.js';
 import { Definedness } from './defined.js';
 import { exprWrites } from './ir-walk.js';
 import { decline } from './lower-decline.js';
-import { binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MATH_ARITY, MAYBE, mathType, num, sameType, type Ty } from './type-rules.js';
+import { binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MAYBE, mathType, num, sameType, type Ty } from './type-rules.js';
 
 /** A loop counter's interval inside a loop body, from the loop's test. */
 export interface Narrowing {
@@ -282,7 +282,7 @@ export abstract class ExpressionTyper {
   }
 
   protected math(e: Extract<Expr, { kind: 'math' }>): Ty {
-    const arity = MATH_ARITY[e.fn];
+    const arity = MATH_FUNCTIONS.get(e.fn);
     if (arity === undefined) this.fail(`Math.${e.fn}`, e.at, `Math.${e.fn} is not a kernel operation`, 'compute it in a function that is not a kernel');
     else if (arity > 0 && e.args.length !== arity)
       this.fail(`Math.${e.fn}`, e.at, `it takes ${arity} argument${arity > 1 ? 's' : ''} here, not ${e.args.length}`, `call it with exactly ${arity}`);

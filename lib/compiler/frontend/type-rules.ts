@@ -103,12 +103,6 @@ export const ELEMENT_RANGES: readonly (readonly [number, number])[] = [
   [-128, 127], [0, 255], [0, 255], [-32768, 32767], [0, 65535], [-(2 ** 31), 2 ** 31 - 1], [0, 2 ** 32 - 1],
 ];
 
-export const MATH_ARITY: Record<string, number> = {
-  abs: 1, floor: 1, ceil: 1, round: 1, trunc: 1, sign: 1, sqrt: 1, fround: 1, sin: 1, cos: 1, tan: 1,
-  asin: 1, acos: 1, atan: 1, sinh: 1, cosh: 1, tanh: 1, asinh: 1, acosh: 1, atanh: 1, exp: 1, expm1: 1,
-  log: 1, log1p: 1, log2: 1, log10: 1, cbrt: 1, pow: 2, atan2: 2, imul: 2, clz32: 1, min: -1, max: -1, hypot: -1,
-};
-
 export function sameType(a: Ty, b: Ty): boolean {
   return a.kind === b.kind && a.rep === b.rep && a.lo === b.lo && a.hi === b.hi;
 }
