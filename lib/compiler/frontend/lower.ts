@@ -7,8 +7,7 @@ import type { ElementKind } from '../trace/uops.js';
 import type { KernelPlan, LoweredKernel, LowerOptions, LowerResult, Signature } from './index.js';
 import type { Expr, Loop, Stmt, VarId } from './ir.js';
 import { branch, ifElse } from './lower-cond.js';
-import { FUNCTION_START, makeDecline } from './decline.js';
-import { LowerDecline } from './lower-decline.js';
+import { DeclineSignal, FUNCTION_START, makeDecline } from './decline.js';
 import { Emitter, opText } from './lower-emit.js';
 import { ExprLowerer } from './lower-expr.js';
 import { printTypedIR } from './print.js';
@@ -209,7 +208,7 @@ export function lowerKernelImpl(plan: KernelPlan, signature: Signature, options?
     };
     return { ok: true, kernel };
   } catch (error) {
-    if (error instanceof LowerDecline) return { ok: false, decline: makeDecline(error.construct, error.at, error.reason, error.fix, plan.origin) };
+    if (error instanceof DeclineSignal) return { ok: false, decline: error.toDecline(plan.origin) };
     // A bug here must never crash a user's call: it declines, and the function runs as JavaScript.
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, decline: makeDecline('internal error', FUNCTION_START, `the front end failed (${message})`, 'report this as a jitctl bug; the function runs as JavaScript', plan.origin) };

@@ -7,7 +7,7 @@ import type { Signature } from './index.js';
 import { MATH_FUNCTIONS, type Expr, type FunctionIR, type Pos, type Stmt, type VarId } from './ir.js';
 import { Definedness } from './defined.js';
 import { exprWrites } from './ir-walk.js';
-import { decline } from './lower-decline.js';
+import { decline } from './decline.js';
 import { binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MAYBE, mathType, num, sameType, type Ty } from './type-rules.js';
 
 /** A loop counter's interval inside a loop body, from the loop's test. */

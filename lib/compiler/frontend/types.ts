@@ -11,7 +11,7 @@ import type { Signature } from './index.js';
 import type { Expr, FunctionIR, Pos, Stmt, VarId } from './ir.js';
 import { completes } from './completion.js';
 import { exprWrites, stmtWrites } from './ir-walk.js';
-import { decline } from './lower-decline.js';
+import { decline } from './decline.js';
 import { ExpressionTyper, type Narrowing } from './type-exprs.js';
 import { ARRAY_KINDS, F64, i32, MAYBE, readsFirst, type Ty } from './type-rules.js';
 
