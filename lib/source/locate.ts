@@ -4,8 +4,7 @@
 // is then the origin the front end adds to its positions. Never throws.
 
 import * as acorn from 'acorn';
-
-type AnyNode = acorn.AnyNode & Record<string, unknown>;
+import type { AnyNode } from './parse.js';
 
 const CANDIDATES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'MethodDefinition', 'Property']);
 
