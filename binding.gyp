@@ -14,6 +14,7 @@
         'native/core/patch/aarch64.cc',
         'native/core/patch/reloc_kinds.cc',
         'native/core/patch/x86_64.cc',
+        'native/core/registers.cc',
         'native/core/target.cc',
         'native/core/trace.cc',
         'native/core/validate.cc',

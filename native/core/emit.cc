@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "core/errors.h"
+#include "core/registers.h"
 
 namespace jitctl {
 namespace {
@@ -34,26 +35,38 @@ class Emitter {
 
   void layout() {
     const std::vector<uint32_t> pollWeights = backEdgeWeights();
+    registers_ = planRegisters(t_);
     l_.placements.reserve(t_.codeOps + 1);
-    placementOp_.reserve(t_.codeOps + 1);
+    sources_.reserve(t_.codeOps + 1);
     l_.labelOffsets.assign(t_.labelCount, 0);
     uint64_t code = 0;
     addCode(kShimPlacement, *target_.shim, &code);
-    placementOp_.push_back(0);
+    sources_.push_back(Source{});
+    // Parameters kept in registers are loaded from the frame, where the call wrote them, first.
+    for (size_t p = 0; p < t_.params.size(); ++p)
+      if (!t_.params[p].isView && registers_.slotRegister[t_.paramIndex[p]] >= 0) addMove(t_.paramIndex[p], false, &code);
     for (size_t i = 0; i < t_.ops.size(); ++i) {
       const ValidOp& op = t_.ops[i];
       if (op.uop == Uop::LABEL) {
         l_.labelOffsets[op.label] = static_cast<uint32_t>(code);  // the next op's code (the validator guarantees one follows)
         if (pollWeights[op.label]) {  // a loop head: every iteration passes the interrupt check
-          placementOp_.push_back(static_cast<uint32_t>(i));
+          sources_.push_back(Source{static_cast<uint32_t>(i)});
           pollWeight_[l_.placements.size()] = pollWeights[op.label];
           addCode(kPollPlacement, *target_.poll, &code);
         }
         continue;
       }
       if (kUopInfo[static_cast<int>(op.uop)].pseudo) continue;
-      placementOp_.push_back(static_cast<uint32_t>(i));
-      addCode(static_cast<int32_t>(op.uop), target_.stencils[static_cast<int>(op.uop)], &code);
+      const OpPlacement placed = placeOp(t_, registers_, op);
+      for (uint32_t s = 0; s < placed.spillCount; ++s) addMove(placed.spills[s], true, &code);
+      if (op.uop == Uop::RETURN && t_.returnType != ReturnType::Void && registers_.slotRegister[t_.returnSlot] >= 0)
+        addMove(t_.returnSlot, true, &code);  // the caller reads the result from the frame
+      sources_.push_back(Source{static_cast<uint32_t>(i)});
+      if (placed.variant >= 0)
+        addCode(kFirstVariantPlacement + placed.variant, target_.variants[placed.variant], &code);
+      else
+        addCode(static_cast<int32_t>(op.uop), target_.stencils[static_cast<int>(op.uop)], &code);
+      for (uint32_t s = 0; s < placed.reloadCount; ++s) addMove(placed.reloads[s], false, &code);
     }
     l_.codeSize = static_cast<uint32_t>(code);
     uint64_t data = code;
@@ -120,10 +133,26 @@ class Emitter {
   Layout& result() { return l_; }
 
  private:
+  // Where a placement's operands come from: an op of the trace, or (a spill or reload) one slot,
+  // the frame offset of every operand of its MOV variant.
+  struct Source {
+    uint32_t op = 0;
+    bool move = false;
+    uint64_t slotOffset = 0;
+  };
+
   const Stencil& stencilOf(const Placement& p) const {
     if (p.uop == kShimPlacement) return *target_.shim;
     if (p.uop == kPollPlacement) return *target_.poll;
+    if (p.uop >= kFirstVariantPlacement) return target_.variants[p.uop - kFirstVariantPlacement];
     return target_.stencils[p.uop];
+  }
+
+  // A MOV variant between a cached slot's register and its frame word.
+  void addMove(uint32_t slot, bool toFrame, uint64_t* code) {
+    const int32_t variant = moveVariant(t_, registers_, slot, toFrame);
+    sources_.push_back(Source{0, true, 8ull * slot});
+    addCode(kFirstVariantPlacement + variant, target_.variants[variant], code);
   }
 
   // For each label that some branch at or after it jumps back to: the length of the longest such
@@ -146,8 +175,9 @@ class Emitter {
   }
 
   void addCode(int32_t uop, const Stencil& s, uint64_t* code) {
-    if (s.code.size == 0 && uop >= 0)
-      fail(ErrorKind::Trace, "micro-op %s has no stencil for %s", kUopInfo[uop].name, target_.arch);
+    // (A register variant may be empty: MOV r0, r0.)
+    if (s.code.size == 0 && uop >= 0 && uop < kFirstVariantPlacement)
+      fail(ErrorKind::Trace, "micro-op %s has no stencil for %s", placementName(uop), target_.arch);
     l_.placements.push_back(Placement{uop, static_cast<uint32_t>(*code), s.code.size, 0, s.data.size});
     *code += s.code.size;
     checkSize(*code);
@@ -190,6 +220,10 @@ class Emitter {
           if (hole.index != 0) fail(ErrorKind::Trace, "the poll stencil refers to operand %u; it has one", hole.index);
           return {false, pollWeight_.at(k)};
         }
+        if (sources_[k].move) {
+          if (hole.index > 1) fail(ErrorKind::Trace, "the move stencil %s refers to operand %u", name(p), hole.index);
+          return {false, sources_[k].slotOffset};
+        }
         const ValidOp* op = opFor(k);
         if (!op || hole.index >= op->operandCount)
           fail(ErrorKind::Trace, "stencil %s refers to operand %u, which the op does not have", name(p), hole.index);
@@ -203,8 +237,8 @@ class Emitter {
     fail(ErrorKind::Trace, "stencil %s has a hole of unknown kind", name(p));
   }
 
-  // The op behind placement k (placement 0 is the shim, which has no operands).
-  const ValidOp* opFor(size_t k) const { return k == 0 ? nullptr : &t_.ops[placementOp_[k]]; }
+  // The op behind placement k (placement 0 is the shim and a move has none: no operands, no label).
+  const ValidOp* opFor(size_t k) const { return k == 0 || sources_[k].move ? nullptr : &t_.ops[sources_[k].op]; }
 
   const char* name(const Placement& p) const { return placementName(p.uop); }
 
@@ -235,7 +269,8 @@ class Emitter {
   const TargetStencils& target_;
   const uint64_t maxBytes_;
   Layout l_;
-  std::vector<uint32_t> placementOp_;  // placement -> op index
+  RegisterPlan registers_;
+  std::vector<Source> sources_;  // per placement
   std::unordered_map<size_t, uint32_t> pollWeight_;  // poll placement -> its loop's length in ops
 };
 
@@ -244,6 +279,7 @@ class Emitter {
 const char* placementName(int32_t uop) {
   if (uop == kShimPlacement) return "shim";
   if (uop == kPollPlacement) return "poll";
+  if (uop >= kFirstVariantPlacement) return kVariantInfo[uop - kFirstVariantPlacement].name;
   return kUopInfo[uop].name;
 }
 

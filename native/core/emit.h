@@ -4,7 +4,8 @@
 //
 // Kernel layout: [shim][op 0]...[op n-1] | [data of each stencil, aligned] [GOT] [trampolines]
 // with a poll (the interrupt check, see FrameHeader in stencil.h) before every op that a backward
-// branch reaches.
+// branch reaches. Ops whose slots live in registers (registers.h) are their register variants,
+// with the moves between register and frame that the plan needs around them.
 #pragma once
 
 #include <cstdint>
@@ -18,15 +19,17 @@ namespace jitctl {
 
 constexpr int32_t kShimPlacement = -1;
 constexpr int32_t kPollPlacement = -2;
+// Placement::uop of register variant v (kVariantInfo): kFirstVariantPlacement + v.
+constexpr int32_t kFirstVariantPlacement = 1 << 16;
 // A loop's charge per iteration is its length in ops, at most this (the budget is per call slice).
 constexpr uint32_t kMaxPollWeight = 1u << 20;
 
 struct Placement {
-  int32_t uop;  // a Uop, or kShimPlacement / kPollPlacement
+  int32_t uop;  // a Uop, kShimPlacement / kPollPlacement, or a register variant
   uint32_t codeOffset, codeSize, dataOffset, dataSize;
 };
 
-// "shim", "poll" or the micro-op's name.
+// "shim", "poll", the micro-op's name or the register variant's (e.g. "ADD_F64__f0_f0_m").
 const char* placementName(int32_t uop);
 
 struct EmittedKernel {

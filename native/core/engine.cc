@@ -150,6 +150,7 @@ Value Kernel::call(const Argument* args, size_t count) const {
     }
   }
   const auto started = s.timeoutNanoseconds ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  std::memset(header, 0, sizeof(FrameHeader));  // cached registers start at 0, like every slot
   header->resume = s.firstOp;
   header->budget = kPollSlice;
   for (;;) {

@@ -27,7 +27,7 @@ std::vector<uint64_t> resolveExterns(const char* const (&names)[N], uint32_t cou
 const TargetStencils& x86_64Target() {
   namespace s = stencils::x86_64;
   static const std::vector<uint64_t> externs = resolveExterns(s::kExterns, s::kExternCount, "x86_64");
-  static const TargetStencils target{"x86_64", &s::kShim, &s::kPoll, s::kStencils, s::kExterns, externs.data(),
+  static const TargetStencils target{"x86_64", &s::kShim, &s::kPoll, s::kStencils, s::kVariants, s::kExterns, externs.data(),
                                      static_cast<uint32_t>(externs.size()), &patchX86_64};
   return target;
 }
@@ -35,7 +35,7 @@ const TargetStencils& x86_64Target() {
 const TargetStencils& aarch64Target() {
   namespace s = stencils::aarch64;
   static const std::vector<uint64_t> externs = resolveExterns(s::kExterns, s::kExternCount, "aarch64");
-  static const TargetStencils target{"aarch64", &s::kShim, &s::kPoll, s::kStencils, s::kExterns, externs.data(),
+  static const TargetStencils target{"aarch64", &s::kShim, &s::kPoll, s::kStencils, s::kVariants, s::kExterns, externs.data(),
                                      static_cast<uint32_t>(externs.size()), &patchAarch64};
   return target;
 }

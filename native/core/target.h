@@ -15,6 +15,7 @@ struct TargetStencils {
   const Stencil* shim;
   const Stencil* poll;  // the interrupt check at loop heads
   const Stencil* stencils;  // indexed by Uop
+  const Stencil* variants;  // register variants, indexed like kVariantInfo (generated/uops.h)
   const char* const* externNames;
   const uint64_t* externs;  // run-time addresses, one per extern name
   uint32_t externCount;

@@ -46,7 +46,10 @@ describe('executable memory', () => {
     kernels.forEach((k) => k.free());
   });
 
-  it('packs small kernels into shared pages (at least 80% of mapped bytes used with 1,000 live)', async () => {
+  it('packs small kernels into shared pages (at least 70% of mapped bytes used with 1,000 live)', async () => {
+    // Each new chunk is half of what the pool has mapped, so just after one is added up to a third
+    // of the mapped bytes is that chunk, still empty: with 1,000 kernels of 128 bytes 76% is used,
+    // with 1,250 95%. Without packing (a page per kernel) it would be about 3%.
     // In a worker: its engine starts empty, so what is mapped is these kernels' alone (in this
     // thread's engine, earlier tests leave chunks of any size behind, and the newest can be new
     // and nearly empty at any moment).
@@ -69,7 +72,7 @@ describe('executable memory', () => {
       worker.once('error', reject);
     });
     assert.equal(live, 1000);
-    assert.ok(used / mapped >= 0.8, `${used} of ${mapped} bytes used`);
+    assert.ok(used / mapped >= 0.7, `${used} of ${mapped} bytes used`);
   });
 
   it('returns memory when kernels are freed explicitly', () => {

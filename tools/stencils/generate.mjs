@@ -86,21 +86,27 @@ async function buildTarget(table, target, inspect) {
     { name: '_shim', source: readFileSync(join(TEMPLATES, 'shim.c'), 'utf8'), uop: shimOp },
     { name: '_poll', source: readFileSync(join(TEMPLATES, 'poll.c'), 'utf8'), uop: pollOp },
     ...real.map((uop) => ({ name: uop.name, source: stencilSource(uop), uop })),
+    ...real.flatMap((uop) => uop.variants.filter((v) => !v.impossible).map((variant) => ({
+      name: variant.name, source: stencilSource(uop, variant.locations), uop: { ...uop, name: variant.name },
+    }))),
   ];
   const objects = await compileUnits(target, units, TEMPLATES, (asm, unit) => optimizeAssembly(asm, target, unit.uop), inspect);
   const externs = [];
   const shim = buildStencil(readElf('_shim.o', objects.get('_shim')), target, shimOp, externs, table.externs);
   const poll = buildStencil(readElf('_poll.o', objects.get('_poll')), target, pollOp, externs, table.externs);
   const stencils = new Map();
-  for (const uop of real) {
-    stencils.set(uop.name, buildStencil(readElf(`${uop.name}.o`, objects.get(uop.name)), target, uop, externs, table.externs));
+  for (const unit of units.slice(2)) {
+    stencils.set(unit.name, buildStencil(readElf(`${unit.name}.o`, objects.get(unit.name)), target, unit.uop, externs, table.externs));
   }
   return { shim, poll, stencils, externs };
 }
 
 export async function generate(options) {
   const module = await import(pathToFileURL(options.table).href);
-  const table = { uops: module.UOPS, operandKinds: module.OPERAND_KINDS, elementKinds: module.ELEMENT_KINDS, externs: module.EXTERNS };
+  const table = {
+    uops: module.UOPS, operandKinds: module.OPERAND_KINDS, elementKinds: module.ELEMENT_KINDS, externs: module.EXTERNS,
+    cachedRegisters: module.CACHED_REGISTERS ?? 0,
+  };
   const version = clangVersion();
   const digest = inputsDigest(options.table, version);
   // Both targets at once: the two clang runs are the slow part.

@@ -222,6 +222,70 @@ op('LENGTH', 'd=I32 v:View', {
   doc: 'Element count of a view of any kind. The binder guarantees length <= 2^31 - 1.',
 });
 
+// ---- register variants --------------------------------------------------------------------
+// The engine keeps the hottest slots of a kernel in registers for the whole kernel (its choice:
+// native/core/registers.cc): up to CACHED_REGISTERS f64 slots (f0..) and as many i32/u32 slots
+// (r0..). Every stencil receives and passes on those registers; an op listed here also gets one
+// stencil variant per assignment of its cacheable operands to memory or a register (4^n - 1 of
+// them for n operands). Ops not listed (the transcendental Math functions, pow, fmod, i32 division)
+// work on memory only: the engine writes a cached operand back to its slot before them and reloads
+// a written one after.
+export const CACHED_REGISTERS = 3;
+const cachedOps = [
+  'CONST_F64', 'CONST_I32', 'MOV_F64', 'MOV_I32', 'MOV_U32',
+  'ADD_F64', 'SUB_F64', 'MUL_F64', 'DIV_F64', 'NEG_F64',
+  'ABS_F64', 'FLOOR_F64', 'CEIL_F64', 'ROUND_F64', 'TRUNC_F64', 'SIGN_F64', 'SQRT_F64', 'FROUND_F64',
+  'MIN_F64', 'MAX_F64', 'CLZ32_U32',
+  'ADD_I32', 'SUB_I32', 'IMUL_I32', 'AND_I32', 'OR_I32', 'XOR_I32', 'SHL_I32', 'SAR_I32',
+  'NEG_I32', 'NOT_I32', 'SHR_U32',
+  'I32_TO_F64', 'U32_TO_F64', 'F64_TO_I32', 'F64_TO_U32', 'I32_TO_U32', 'U32_TO_I32', 'F64_TO_INDEX',
+  'BR_TRUE_I32', 'BR_FALSE_I32', 'BR_TRUE_F64', 'BR_FALSE_F64', 'LENGTH',
+];
+for (const [cmp] of comparisons) {
+  for (const type of valueTypes) cachedOps.push(`BR_${cmp}_${type}`);  // a compare to 0/1 is rare: memory only
+}
+for (const kind of ELEMENT_KINDS) {
+  const upper = kind.name.toUpperCase();
+  cachedOps.push(`LOAD_${upper}`, `STORE_${upper}`);
+  if (kind.integer) cachedOps.push(`LOAD_${upper}_${kind.name === 'Uint32' ? 'U32' : 'I32'}`, `STORE_${upper}_I32`);
+}
+for (const name of cachedOps) {
+  const entry = uops.find((u) => u.name === name);
+  if (!entry) throw new Error(`cached op ${name} is not in the table`);
+  entry.cached = true;
+}
+
+const SLOT_KINDS = ['F64', 'I32', 'U32'];
+
+// An op's register variants, in the order the runtime indexes them: the operand locations as a
+// number in base CACHED_REGISTERS + 1 (digit j for the op's j-th slot operand, lowest first;
+// 0 = memory, k = register k - 1 of the operand's class), 1 .. 4^n - 1 (0 is the memory stencil).
+// A combination that puts an i32 and a u32 operand in one register is `impossible`.
+function registerVariants(entry, operands) {
+  if (!entry.cached) return [];
+  const slots = operands.map((o, i) => (SLOT_KINDS.includes(o.kind) ? i : -1)).filter((i) => i >= 0);
+  const radix = CACHED_REGISTERS + 1;
+  const variants = [];
+  for (let code = 1; code < radix ** slots.length; code++) {
+    const locations = operands.map(() => 0);
+    slots.forEach((operand, j) => { locations[operand] = Math.floor(code / radix ** j) % radix; });
+    const place = (o, i) => (locations[i] === 0 ? 'm' : `${o.kind === 'F64' ? 'f' : 'r'}${locations[i] - 1}`);
+    // One register holds one slot, of one type: an i32 and a u32 operand never share it.
+    const kindIn = new Map();
+    let shared = true;
+    for (const i of slots) {
+      if (locations[i] === 0) continue;
+      const register = place(operands[i], i);
+      if (kindIn.has(register) && kindIn.get(register) !== operands[i].kind) shared = false;
+      kindIn.set(register, operands[i].kind);
+    }
+    const suffix = slots.map((i) => place(operands[i], i)).join('_');
+    // Kept in the list (the runtime indexes it densely) without a stencil: the engine never picks it.
+    variants.push({ name: `${entry.name}__${suffix}`, locations, impossible: !shared });
+  }
+  return variants;
+}
+
 function parseOperands(spec) {
   if (spec === '') return [];
   return spec.split(' ').map((text) => {
@@ -241,7 +305,7 @@ export function defineTable(entries) {
     if (operands.length > 4) throw new Error(`${entry.name}: at most 4 operands`);
     if (!entry.pseudo && typeof entry.c !== 'string') throw new Error(`${entry.name}: no C body`);
     if (typeof entry.doc !== 'string') throw new Error(`${entry.name}: no doc`);
-    return { ...entry, opcode, operands };
+    return { ...entry, opcode, operands, variants: registerVariants(entry, operands) };
   });
 }
 

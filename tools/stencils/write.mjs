@@ -51,8 +51,56 @@ export function writeUopsHeader(table, digest) {
     while (kinds.length < 4) kinds.push('OperandKind::F64');
     out.push(`  {"${uop.name}", ${uop.operands.length}, {${kinds.join(', ')}}, ${uop.viewKind}, ${uop.pseudo}, 0x${writtenMask(uop).toString(16)}, ${uop.ends}},`);
   }
-  out.push('};', '', '}  // namespace jitctl', '');
+  out.push('};', '');
+  out.push(...registerVariantsCpp(table));
+  out.push('}  // namespace jitctl', '');
   return out.join('\n');
+}
+
+// The register variants (uops.mjs, CACHED_REGISTERS): per op the index of its first variant and
+// which operands may be cached; per variant its op, operand locations and name.
+function registerVariantsCpp(table) {
+  const { uops, cachedRegisters } = table;
+  const out = [
+    '// Register variants: the engine keeps up to kCachedRegisters f64 slots and as many i32/u32 slots in',
+    '// registers (native/core/registers.cc). An op with variants has one stencil per assignment of its',
+    '// slot operands (bits of `cacheable`) to memory (location 0) or register k - 1 of the operand\'s class',
+    '// (location k): variant `first + code - 1`, where code is the locations as a number in base',
+    '// kCachedRegisters + 1, the lowest digit the first cacheable operand.',
+    `inline constexpr uint32_t kCachedRegisters = ${cachedRegisters};`,
+    'inline constexpr uint16_t kNoVariants = 0xffff;',
+    'struct UopVariants {',
+    '  uint16_t first;      // index into kVariantInfo, or kNoVariants',
+    '  uint8_t cacheable;   // bit i set: operand i may live in a register',
+    '};',
+    'inline constexpr UopVariants kUopVariants[kUopCount] = {',
+  ];
+  const all = [];
+  for (const uop of uops) {
+    const cacheable = uop.variants.length
+      ? uop.operands.reduce((mask, o, i) => (['F64', 'I32', 'U32'].includes(o.kind) ? mask | (1 << i) : mask), 0) : 0;
+    out.push(`  /* ${uop.name} */ {${uop.variants.length ? all.length : 'kNoVariants'}, 0x${cacheable.toString(16)}},`);
+    for (const variant of uop.variants) all.push({ uop, variant });
+  }
+  out.push('};', '');
+  out.push('struct VariantInfo {');
+  out.push('  Uop uop;');
+  out.push('  uint8_t locations[4];  // per operand: 0 memory, k register k - 1');
+  out.push('  const char* name;');
+  out.push('};');
+  out.push(`inline constexpr uint32_t kVariantCount = ${all.length};`);
+  if (all.length === 0) {
+    out.push('inline constexpr const VariantInfo* kVariantInfo = nullptr;', '');
+    return out;
+  }
+  out.push('inline constexpr VariantInfo kVariantInfo[kVariantCount] = {');
+  for (const { uop, variant } of all) {
+    const locations = [...variant.locations];
+    while (locations.length < 4) locations.push(0);
+    out.push(`  {Uop::${uop.name}, {${locations.join(', ')}}, "${variant.name}"},`);
+  }
+  out.push('};', '');
+  return out;
 }
 
 const hex32 = (n) => `0x${n.toString(16).padStart(8, '0')}`;
@@ -183,7 +231,24 @@ export function writeTargetHeader(table, target, models, digest, flags) {
   }
   out.push('inline constexpr Stencil kStencils[kUopCount] = {');
   for (const uop of uops) out.push(`    /* ${uop.name} */ ${stencilLiteral(uop.name, models.stencils.get(uop.name))},`);
-  out.push('};', '', `}  // namespace jitctl::stencils::${target}`, '');
+  out.push('};', '');
+  const variants = uops.flatMap((uop) => uop.variants);
+  for (const variant of variants) {
+    const stencil = models.stencils.get(variant.name);
+    if (!stencil) continue;  // impossible: never picked
+    out.push(`// ${variant.name}`);
+    partArrays(out, `k${variant.name}Code`, stencil.code);
+    partArrays(out, `k${variant.name}Data`, stencil.data);
+  }
+  if (variants.length) {
+    out.push('', '// The register variants, indexed like kVariantInfo.');
+    out.push('inline constexpr Stencil kVariants[kVariantCount] = {');
+    for (const variant of variants) out.push(`    ${stencilLiteral(variant.name, models.stencils.get(variant.name))},`);
+    out.push('};');
+  } else {
+    out.push('inline constexpr const Stencil* kVariants = nullptr;');
+  }
+  out.push('', `}  // namespace jitctl::stencils::${target}`, '');
   return out.join('\n');
 }
 
@@ -257,26 +322,37 @@ export function writeUopsDoc(table, digest, sizes) {
   out.push('## Stencil design', '');
   for (const line of DESIGN_NOTES) out.push(line);
   out.push('', '## Reference', '');
-  out.push(`| opcode | name | operands | JS | bytes ${sizes.targets.join(' / ')} | notes |`, '|---|---|---|---|---|---|');
+  const variantCount = uops.reduce((n, u) => n + u.variants.filter((v) => !v.impossible).length, 0);
+  out.push(`${variantCount} register variants in all; the "register variants" column counts an op's own.`, '');
+  out.push(`| opcode | name | operands | JS | bytes ${sizes.targets.join(' / ')} | register variants | notes |`, '|---|---|---|---|---|---|---|');
   for (const uop of uops) {
     const operands = uop.operands.map((o) => `${o.name}${o.written ? '=' : ':'}${o.kind}`).join(' ');
     const bytes = sizes.targets.map((t) => sizes.code[t].get(uop.name) ?? 0).join(' / ');
-    out.push(`| ${uop.opcode} | ${uop.name} | \`${operands}\` | ${uop.js ? `\`${uop.js.replace(/\|/g, '\\|')}\`` : ''} | ${bytes} | ${uop.doc.replace(/\|/g, '\\|')} |`);
+    const variants = uop.variants.filter((v) => !v.impossible).length;
+    out.push(`| ${uop.opcode} | ${uop.name} | \`${operands}\` | ${uop.js ? `\`${uop.js.replace(/\|/g, '\\|')}\`` : ''} | ${bytes} | ${variants || ''} | ${uop.doc.replace(/\|/g, '\\|')} |`);
   }
   out.push('');
   return out.join('\n');
 }
 
 const DESIGN_NOTES = [
-  '- Each micro-op is `__attribute__((preserve_none)) void op(uint8_t* frame)`: it works on frame',
-  '  slots and ends with `musttail return _JIT_CONTINUE(frame)`, so `frame` stays in a register',
-  '  (r12 on x86-64, x20 on AArch64) and stencils jump, never call. RETURN returns to the entry',
-  '  shim, a C-ABI function that calls the op the frame header names (`resume`: the first op, or',
-  '  where a poll yielded).',
+  '- Each micro-op is `__attribute__((preserve_none)) void op(uint8_t* frame, int32_t r0, r1, r2,',
+  '  double f0, f1, f2)`: it works on frame slots and ends with `musttail return',
+  '  _JIT_CONTINUE(frame, r0, ..., f2)`, so `frame` stays in a register (r12 on x86-64, x20 on',
+  '  AArch64), and so do the cached registers r0..r2 (r13-r15, x21-x23) and f0..f2 (xmm0-2, d0-d2);',
+  '  stencils jump, never call. RETURN returns to the entry shim, a C-ABI function that calls the op',
+  '  the frame header names (`resume`: the first op, or where a poll yielded) with the registers',
+  '  the header holds.',
+  '- Register variants: the engine keeps up to three f64 and three i32/u32 slots of a kernel in',
+  '  f0..f2 and r0..r2 (`native/core/registers.cc` picks the slots its loops use most). An op marked',
+  '  `cached` in the table has a variant per assignment of its slot operands to memory or a',
+  '  register, named by the assignment (`ADD_F64__f0_f0_m`: d and a in f0, b in the frame), with',
+  '  holes only for the operands in memory. Around an op without variants the engine writes a cached',
+  '  operand to its frame slot first and reloads a written one after.',
   '- Two stencils are not micro-ops: the shim (`templates/shim.c`) and the poll (`templates/poll.c`),',
   '  which the emitter places at every label a backward branch reaches. The poll subtracts its',
-  '  loop\'s length in ops (operand 0) from `budget` in the 16-byte header below the frame; below',
-  '  zero it stores its continuation in `resume` and returns, so that the runtime can stop the call',
+  '  loop\'s length in ops (operand 0) from `budget` in the 64-byte header below the frame; below',
+  '  zero it saves the cached registers and its continuation in the header and returns, so that the runtime can stop the call',
   '  (interrupt, timeout) or resume it. Its address is taken PC-relative (`lea` on x86-64).',
   '- Holes are extern symbols whose address is the value: `_JIT_CONTINUE` (next op),',
   '  `_JIT_TARGET` (the op\'s label), `_JIT_OPERAND0..3` (operand i, by position), libm functions.',

@@ -1,7 +1,8 @@
 // The interrupt check the emitter places at every label a backward branch reaches, so that no
 // loop runs without passing it. It charges the loop's length in micro-ops (operand 0) to the
-// call's budget in the frame header; when the budget runs out it records where to go on and
-// returns to the shim, and the runtime decides (interrupt flag, timeout) whether to resume.
+// call's budget in the frame header; when the budget runs out it saves the cached registers and
+// where to go on in the header and returns to the shim, and the runtime decides (interrupt flag,
+// timeout) whether to resume.
 // The common path is one subtract from memory and one not-taken branch.
 #include "prelude.h"
 
@@ -21,6 +22,12 @@ STENCIL(_JIT_ENTRY) {
   FrameHeader* header = FRAME_HEADER(frame);
   header->budget -= IMM_I32(0);
   if (__builtin_expect(header->budget < 0, 0)) {
+    header->ints[0] = r0;
+    header->ints[1] = r1;
+    header->ints[2] = r2;
+    header->floats[0] = f0;
+    header->floats[1] = f1;
+    header->floats[2] = f2;
     header->resume = continuation_address();
     return;
   }

@@ -15,13 +15,25 @@ typedef struct {
 // instead of going through a GOT; they are code inside the same kernel, so always in range.
 #define JIT_LOCAL __attribute__((visibility("hidden")))
 
-typedef STENCIL_CC void Continuation(uint8_t* frame);
+// Every stencil receives the frame and the cached registers (CACHED_REGISTERS in uops.mjs: the
+// slots the engine keeps in registers, r0..r2 i32/u32 and f0..f2 f64) and passes all of them on,
+// so a value stays in its register from stencil to stencil. Under preserve_none they are
+// arguments in registers: x86-64 frame r12, r0..r2 r13..r15, f0..f2 xmm0..xmm2; AArch64 frame
+// x20, r0..r2 x21..x23, f0..f2 d0..d2.
+#define STENCIL_PARAMS uint8_t* frame, int32_t r0, int32_t r1, int32_t r2, double f0, double f1, double f2
+#define STENCIL_ARGS frame, r0, r1, r2, f0, f1, f2
+
+typedef STENCIL_CC void Continuation(STENCIL_PARAMS);
 extern Continuation _JIT_CONTINUE JIT_LOCAL;
 extern Continuation _JIT_TARGET JIT_LOCAL;
 
-// The 16 bytes just below the frame (jitctl::FrameHeader in native/core/stencil.h): the budget
-// the poll stencil charges loops to, and the micro-op the shim calls (where a poll yielded).
+// The 64 bytes just below the frame (jitctl::FrameHeader in native/core/stencil.h): the cached
+// registers while a call is suspended (the poll saves them when it yields, the shim loads them;
+// zero at the start of a call, like every slot), the budget the poll stencil charges loops to, and
+// the micro-op the shim calls (where a poll yielded).
 typedef struct {
+  int64_t ints[3];
+  double floats[3];
   int64_t budget;
   Continuation* resume;
 } FrameHeader;
@@ -41,6 +53,10 @@ extern char _JIT_OPERAND3[];
 #define SLOT_I32(n) (*(int32_t*)(frame + JIT_OPERAND(n)))
 #define SLOT_U32(n) (*(uint32_t*)(frame + JIT_OPERAND(n)))
 #define SLOT_VIEW(n) ((const ViewRecord*)(frame + JIT_OPERAND(n)))
+// A cached operand: an i32 or u32 slot lives in the 32 bits of r<k>, an f64 slot in f<k>.
+#define REG_F64(k) f##k
+#define REG_I32(k) r##k
+#define REG_U32_READ(k) ((uint32_t)r##k)
 #define IMM_I32(n) ((int32_t)(intptr_t)_JIT_OPERAND##n)
 // A 64-bit immediate cannot be an x86-64 small-model displacement, so it lives in the stencil's
 // data part: a per-instance 8-byte constant with an absolute 64-bit relocation. `volatile`
@@ -55,7 +71,7 @@ static inline double jit_bits_to_f64(uint64_t bits) {
   return x;
 }
 
-#define CONTINUE() __attribute__((musttail)) return _JIT_CONTINUE(frame)
+#define CONTINUE() __attribute__((musttail)) return _JIT_CONTINUE(STENCIL_ARGS)
 // `JUMP(label)`: the op's label operand is always the hole _JIT_TARGET.
-#define JUMP(label) __attribute__((musttail)) return _JIT_TARGET(frame)
-#define STENCIL(name) STENCIL_CC void name(uint8_t* frame)
+#define JUMP(label) __attribute__((musttail)) return _JIT_TARGET(STENCIL_ARGS)
+#define STENCIL(name) STENCIL_CC void name(STENCIL_PARAMS)

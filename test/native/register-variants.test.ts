@@ -1,0 +1,214 @@
+// Register caching (docs/native-engine.md, "Registers"): the engine keeps the slots a loop uses
+// most in registers, running each op as the stencil variant for where its operands live, and
+// writing a cached slot to the frame around ops that have no variants. For every op and every
+// assignment of its slot operands to memory or one of the three registers of their class, a kernel
+// whose loop makes the engine choose exactly that assignment runs the op once, and the result is
+// compared bit for bit with the op's JS oracle. The kernel's stencil list must show the variant
+// (or, for an op without variants, the op itself), so the test cannot pass on the wrong code.
+
+import assert from 'node:assert/strict';
+
+import { compile, TraceBuilder, UOPS, type Operand } from '../../lib/engine.js';
+import type { Slot, View } from '../../lib/compiler/trace/trace.js';
+import { OperandKind, type UopDef } from '../../lib/compiler/trace/uops.js';
+import { TYPED_ARRAYS, show, ulpDistance } from './helpers.js';
+import { isApproximate, ulpBound } from './reference-interpreter.js';
+
+const REGISTERS = 3;  // CACHED_REGISTERS in tools/stencils/uops.mjs
+const SLOT_TYPES = { [OperandKind.F64]: 'f64', [OperandKind.I32]: 'i32', [OperandKind.U32]: 'u32' } as const;
+// Fewer edges than the memory stencils' test (uops.test.ts): thousands of kernels, under qemu too.
+const EDGES = {
+  [OperandKind.F64]: [0, -0, 1, -1.5, 2.5, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31) - 1, 2 ** 32 + 1, 5e-324, 1e300, 255.5],
+  [OperandKind.I32]: [0, 1, -1, 7, 31, 32, 255, -129, 2 ** 31 - 1, -(2 ** 31)],
+  [OperandKind.U32]: [0, 1, 255, 2 ** 31, 2 ** 32 - 1],
+} as const;
+const INDICES = [-1, 0, 3, 7, 8];
+const MISS = -12345;
+
+type SlotKind = 0 | 1 | 2;
+const isSlotKind = (k: number): k is SlotKind => k === OperandKind.F64 || k === OperandKind.I32 || k === OperandKind.U32;
+const oracleOf = (def: UopDef) => new Function(`return ${def.js}`)() as (...args: unknown[]) => unknown;
+const registerName = (kind: number, k: number) => `${kind === OperandKind.F64 ? 'f' : 'r'}${k}`;
+
+function cartesian<T>(lists: readonly (readonly T[])[]): T[][] {
+  return lists.reduce<T[][]>((acc, list) => acc.flatMap((prefix) => list.map((v) => [...prefix, v])), [[]]);
+}
+
+function sample(def: UopDef): ArrayBufferView & ArrayLike<number> {
+  const array = new TYPED_ARRAYS[def.viewKind](8) as unknown as { [i: number]: number };
+  [1.5, -2, 127.25, NaN, -0, 3e9, 255.5, -1e-320].forEach((x, i) => { array[i] = x; });
+  return array as unknown as ArrayBufferView & ArrayLike<number>;
+}
+
+// Every assignment of the op's slot operands to memory (0) or register k - 1 (k), except those
+// that put two slot types in one register (one register holds one slot).
+function assignments(def: UopDef): number[][] {
+  const slotOperands = def.operands.map((o, i) => (isSlotKind(o.kind) ? i : -1)).filter((i) => i >= 0);
+  const all = cartesian(slotOperands.map(() => [0, 1, 2, 3].slice(0, REGISTERS + 1)));
+  return all.filter((combo) => combo.some((l) => l > 0)).map((combo) => {
+    const locations = def.operands.map(() => 0);
+    slotOperands.forEach((operand, j) => { locations[operand] = combo[j]; });
+    return locations;
+  }).filter((locations) => {
+    const kinds = new Map<string, number>();
+    return def.operands.every((o, i) => {
+      if (locations[i] === 0) return true;
+      const key = registerName(o.kind, locations[i] - 1);
+      if (kinds.has(key) && kinds.get(key) !== o.kind) return false;
+      kinds.set(key, o.kind);
+      return true;
+    });
+  });
+}
+
+interface Built {
+  kernel: ReturnType<typeof compile>;
+  params: { slot: Slot; kind: SlotKind }[];  // the read slots, in call order after the view
+  operandParam: number[];                         // per operand: index into params, or -1
+  name: string;                                   // the variant's stencil name
+}
+
+// The op once inside a loop whose back edge is never taken. Register k of a class goes to the slot
+// the loop uses most after registers 0..k-1 (5 * (4 - k) extra moves of it); a memory operand is
+// kept out of registers by uses in compares, which have no variants (each counts against it).
+function build(def: UopDef, locations: number[]): Built {
+  const b = new TraceBuilder();
+  const shared = new Map<string, Operand>();
+  const kindOfSlot = new Map<Operand, SlotKind>();
+  const inMemory: Operand[] = [];
+  const head = b.label(), exit = b.label(), target = b.label();
+  let view: View | undefined;
+  const operands: Operand[] = def.operands.map((o, i) => {
+    if (o.kind === OperandKind.View) return (view = b.view(def.viewKind as never));
+    if (o.kind === OperandKind.Label) return target;
+    if (o.kind === OperandKind.ImmI32 || o.kind === OperandKind.ImmF64) return 3;
+    const kind = o.kind as SlotKind;
+    if (locations[i] === 0) {
+      const slot = b.slot(SLOT_TYPES[kind]);
+      kindOfSlot.set(slot, kind);
+      inMemory.push(slot);
+      return slot;
+    }
+    const key = registerName(kind, locations[i] - 1);
+    if (!shared.has(key)) {
+      const slot = b.slot(SLOT_TYPES[kind]);
+      kindOfSlot.set(slot, kind);
+      shared.set(key, slot);
+    }
+    return shared.get(key)!;
+  });
+  // Registers below the highest one used get a slot of their own, so the ranking lands each slot
+  // in the register the assignment names.
+  for (const floats of [true, false]) {
+    const used = [...shared.keys()].filter((k) => k.startsWith(floats ? 'f' : 'r')).map((k) => Number(k.slice(1)));
+    for (let k = 0; k < Math.max(-1, ...used); k++) {
+      const key = `${floats ? 'f' : 'r'}${k}`;
+      if (!shared.has(key)) {
+        const slot = b.slot(floats ? 'f64' : 'i32');
+        kindOfSlot.set(slot, floats ? OperandKind.F64 : OperandKind.I32);
+        shared.set(key, slot);
+      }
+    }
+  }
+  const result = def.operands.findIndex((o) => o.written);
+  const params: Built['params'] = [];
+  const operandParam = def.operands.map((o, i) => {
+    if (!isSlotKind(o.kind) || o.written) return -1;
+    const found = params.findIndex((p) => p.slot === operands[i]);
+    if (found >= 0) return found;
+    params.push({ slot: operands[i] as Slot, kind: o.kind });
+    return params.length - 1;
+  });
+  const never = b.slot('i32'), scratch = b.slot('i32');
+  const taken = b.slot('f64');
+  if (view !== undefined) b.param(view);
+  for (const p of params) b.param(p.slot);
+  const returned = (result >= 0 ? operands[result] : taken) as Slot;
+  b.returns(returned);
+  const compareOf = { [OperandKind.F64]: 'LT_F64', [OperandKind.I32]: 'LT_I32', [OperandKind.U32]: 'LT_U32' } as const;
+  const moveOf = { [OperandKind.F64]: 'MOV_F64', [OperandKind.I32]: 'MOV_I32', [OperandKind.U32]: 'MOV_U32' } as const;
+  b.define(head);
+  for (const [key, slot] of shared) {
+    const uses = 5 * (4 - Number(key.slice(1)));
+    for (let n = 0; n < uses; n++) b.op(moveOf[kindOfSlot.get(slot)!], slot, slot);
+  }
+  for (const slot of [...inMemory, never]) {
+    for (let n = 0; n < 4; n++) b.op(compareOf[kindOfSlot.get(slot) ?? OperandKind.I32], scratch, slot, slot);
+  }
+  b.op(def.name, ...operands);
+  b.op('BR_TRUE_I32', never, head);
+  b.op('JUMP', exit);
+  b.define(target);  // a branch taken, or a load's miss
+  const resultKind = result >= 0 ? def.operands[result].kind : -1;
+  if (resultKind === OperandKind.F64 || resultKind === OperandKind.I32) b.op(resultKind === OperandKind.F64 ? 'CONST_F64' : 'CONST_I32', returned, MISS);
+  else if (result < 0) b.op('CONST_F64', taken, 1);  // (a u32 miss leaves the slot at 0)
+  b.define(exit).op('RETURN');
+  const suffix = def.operands.flatMap((o, i) => (isSlotKind(o.kind) ? [locations[i] === 0 ? 'm' : registerName(o.kind, locations[i] - 1)] : []));
+  return { kernel: compile(b), params, operandParam, name: `${def.name}__${suffix.join('_')}` };
+}
+
+function check(def: UopDef, locations: number[]): 'variant' | 'memory' {
+  const built = build(def, locations);
+  const stencils = built.kernel.inspect().stencils.map((s) => s.uop);
+  const used = stencils.includes(built.name) ? 'variant' : stencils.includes(def.name) ? 'memory' : undefined;
+  assert.ok(used, `${built.name}: the kernel runs neither the variant nor ${def.name} (${stencils.join(' ')})`);
+  const oracle = oracleOf(def);
+  const isBranch = def.name.startsWith('BR_');
+  const isStore = def.name.startsWith('STORE_');
+  const isLoad = def.name.startsWith('LOAD_') || def.name === 'F64_TO_INDEX';
+  const viewArgs = def.operands.some((o) => o.kind === OperandKind.View) ? [sample(def)] : [];
+  for (const values of cartesian(built.params.map((p) => (isLoad || isStore) && p.kind === OperandKind.I32 ? INDICES : EDGES[p.kind]))) {
+    const view = viewArgs.length ? [isStore ? sample(def) : viewArgs[0]] : [];
+    const operandValues = def.operands.map((o, i) => {
+      if (o.kind === OperandKind.View) return view[0];
+      if (o.kind === OperandKind.ImmI32 || o.kind === OperandKind.ImmF64) return 3;
+      return built.operandParam[i] >= 0 ? values[built.operandParam[i]] : undefined;
+    }).filter((_, i) => !def.operands[i].written && def.operands[i].kind !== OperandKind.Label);
+    const got = built.kernel.call(...view, ...values);
+    const where = `${built.name}(${values.map(show).join(', ')})`;
+    if (isStore) {
+      const theirs = sample(def);
+      oracle(theirs, ...operandValues.slice(1));
+      assert.deepEqual(new Uint8Array((view[0] as ArrayBufferView).buffer), new Uint8Array(theirs.buffer), where);
+      continue;
+    }
+    let expected = oracle(...operandValues);
+    if (isBranch) expected = expected ? 1 : 0;
+    if (def.name === 'F64_TO_INDEX') expected = expected ? (operandValues[0] as number) + 0 : MISS;
+    else if (isLoad && expected === undefined) expected = def.operands[0].kind === OperandKind.U32 ? 0 : MISS;
+    const ok = isApproximate(def) && typeof got === 'number'
+      ? ulpDistance(got, expected as number) <= ulpBound(def)
+      : Object.is(got, expected);
+    if (!ok) assert.fail(`${where} = ${show(got)}, JS gives ${show(expected)}`);
+  }
+  built.kernel.free();
+  return used;
+}
+
+describe('register variants: every op with its slot operands in memory and in every register', function () {
+  this.timeout(600_000);
+  const ops = UOPS.filter((d) => d.js !== undefined && !d.pseudo && d.name !== 'LENGTH' && d.operands.some((o) => isSlotKind(o.kind)));
+  let variants = 0;
+  for (const def of ops) {
+    it(`${def.name} in every assignment of its operands (${assignments(def).length})`, () => {
+      for (const locations of assignments(def)) if (check(def, locations) === 'variant') variants++;
+    });
+  }
+  it('LENGTH writes a view\'s element count into a register', () => {
+    for (const k of [0, 1, 2]) {
+      const b = new TraceBuilder();
+      const v = b.view(8 as never), d = b.slot('i32'), never = b.slot('i32'), scratch = b.slot('i32'), head = b.label();
+      const dummies = Array.from({ length: k }, () => b.slot('i32'));
+      b.param(v).returns(d).define(head);
+      dummies.forEach((slot, r) => { for (let n = 0; n < 5 * (4 - r); n++) b.op('MOV_I32', slot, slot); });
+      for (let n = 0; n < 4; n++) b.op('LT_I32', scratch, never, never);
+      b.op('LENGTH', d, v).op('BR_TRUE_I32', never, head).op('RETURN');
+      const kernel = compile(b);
+      assert.ok(kernel.inspect().stencils.some((s) => s.uop === `LENGTH__r${k}`), `LENGTH__r${k} is used`);
+      for (const n of [0, 1, 17]) assert.equal(kernel.call(new Float64Array(n)), n);
+    }
+  });
+  it('most ops ran as register variants (the plan is not falling back to memory)', () => {
+    assert.ok(variants > 1500, `only ${variants} assignments ran as variants`);
+  });
+});
