@@ -160,16 +160,11 @@ class Emitter {
   // kernel's control flow contains a backward branch, so a poll at each of their targets bounds
   // the work between two checks.
   std::vector<uint32_t> backEdgeWeights() const {
-    std::vector<uint32_t> definedAt(t_.labelCount, UINT32_MAX), weights(t_.labelCount, 0);
-    for (size_t i = 0; i < t_.ops.size(); ++i) {
-      const ValidOp& op = t_.ops[i];
-      if (op.uop == Uop::LABEL) {
-        definedAt[op.label] = static_cast<uint32_t>(i);
-      } else if (op.label >= 0 && definedAt[op.label] != UINT32_MAX) {
-        const uint64_t length = i - definedAt[op.label];
-        const uint32_t weight = static_cast<uint32_t>(length < kMaxPollWeight ? length : kMaxPollWeight);
-        if (weight > weights[op.label]) weights[op.label] = weight;
-      }
+    std::vector<uint32_t> weights(t_.labelCount, 0);
+    for (const BackEdge& edge : backEdges(t_)) {
+      const uint64_t length = edge.branch - edge.head;
+      const uint32_t weight = static_cast<uint32_t>(length < kMaxPollWeight ? length : kMaxPollWeight);
+      if (weight > weights[edge.label]) weights[edge.label] = weight;
     }
     return weights;
   }

@@ -13,19 +13,13 @@ bool isSlotOperand(OperandKind kind) {
 
 bool isFloatSlot(const ValidatedTrace& t, uint32_t slot) { return t.slotTypes[slot] == SlotType::F64; }
 
-// The loop nesting depth of each op: every backward branch (to a label defined at or before it)
-// closes a loop over the ops between the label and the branch.
+// The loop nesting depth of each op: every backward branch closes a loop over the ops between its
+// label and itself.
 std::vector<uint32_t> loopDepths(const ValidatedTrace& t) {
-  std::vector<uint32_t> definedAt(t.labelCount, UINT32_MAX);
   std::vector<int64_t> delta(t.ops.size() + 1, 0);
-  for (size_t i = 0; i < t.ops.size(); ++i) {
-    const ValidOp& op = t.ops[i];
-    if (op.uop == Uop::LABEL) {
-      definedAt[op.label] = static_cast<uint32_t>(i);
-    } else if (op.label >= 0 && definedAt[op.label] != UINT32_MAX) {
-      delta[definedAt[op.label]] += 1;
-      delta[i + 1] -= 1;
-    }
+  for (const BackEdge& edge : backEdges(t)) {
+    delta[edge.head] += 1;
+    delta[edge.branch + 1] -= 1;
   }
   std::vector<uint32_t> depth(t.ops.size());
   int64_t running = 0;
@@ -61,7 +55,7 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
     for (uint32_t j = 0; j < op.operandCount; ++j) {
       if (!isSlotOperand(info.operands[j])) continue;
       const uint32_t slot = static_cast<uint32_t>(t.operands[op.firstOperand + j] / 8);
-      const bool inRegister = variants.first != kNoVariants && (variants.cacheable >> j & 1);
+      const bool inRegister = variants.cacheable >> j & 1;  // 0 for an op without variants
       if (inRegister) {
         weight[slot] += w;
         continue;
@@ -100,7 +94,7 @@ OpPlacement placeOp(const ValidatedTrace& t, const RegisterPlan& plan, const Val
     if (!isSlotOperand(info.operands[j])) continue;
     const uint32_t slot = static_cast<uint32_t>(t.operands[op.firstOperand + j] / 8);
     const int reg = plan.slotRegister[slot];
-    const bool cacheable = variants.first != kNoVariants && (variants.cacheable >> j & 1);
+    const bool cacheable = variants.cacheable >> j & 1;
     if (reg >= 0 && cacheable) {
       code += static_cast<uint32_t>(reg + 1) * scale;
     } else if (reg >= 0) {

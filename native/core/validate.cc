@@ -185,4 +185,17 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
   return t;
 }
 
+std::vector<BackEdge> backEdges(const ValidatedTrace& t) {
+  std::vector<uint32_t> definedAt(t.labelCount, UINT32_MAX);
+  std::vector<BackEdge> edges;
+  for (size_t i = 0; i < t.ops.size(); ++i) {
+    const ValidOp& op = t.ops[i];
+    if (op.uop == Uop::LABEL)
+      definedAt[op.label] = static_cast<uint32_t>(i);
+    else if (op.label >= 0 && definedAt[op.label] != UINT32_MAX)
+      edges.push_back(BackEdge{definedAt[op.label], static_cast<uint32_t>(i), op.label});
+  }
+  return edges;
+}
+
 }  // namespace jitctl

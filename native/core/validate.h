@@ -37,6 +37,14 @@ struct ValidatedTrace {
 };
 
 ValidatedTrace validateTrace(const int32_t* words, size_t count);
+
+// A backward branch: the op at index `branch` jumps to label `label`, defined by the LABEL op at
+// index `head` (head <= branch). Every cycle in a trace's control flow contains one.
+struct BackEdge {
+  uint32_t head, branch;
+  int32_t label;
+};
+std::vector<BackEdge> backEdges(const ValidatedTrace& trace);
 // The header alone (the first 8 words of `words`, which has `count`): magic, version, every count
 // within its limit and the total length it declares equal to `count`. Cheap, so a trace is
 // checked before it is copied: a buffer of gigabytes fails here, not in an allocation.
