@@ -164,6 +164,28 @@ describe('v8 tier: jitFocus after its warm-up (watched between turns, no wrapper
     assert.deepEqual([isTurbofan(fn), recordOf('reoptimizedLadder').compiles >= 2], [true, true]);
   });
 
+  it('re-optimizes again when the re-optimized code was dropped before a look saw it in TurboFan', async () => {
+    const fn = named(fresh<(x: unknown) => unknown>('x', 'return x + 1'), 'droppedUnseen');
+    jitFocus(fn, { samples: [[1], [2]] });
+    fn(1.5); // doubles where the samples had integers: a deopt the next look sees, and re-optimizes
+    for (let turn = 0; turn < 100 && recordOf('droppedUnseen').compiles < 2; turn++) await sleep(1);
+    // In one burst, with no look in between: the re-optimized code is installed, then dropped by a
+    // string. The watch only ever saw the function below TurboFan since its request.
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    for (let i = 0; i < 50 && !isTurbofan(fn); i++) {
+      fn(i + 0.5);
+      Atomics.wait(cell, 0, 0, 2);
+    }
+    const installed = isTurbofan(fn);
+    fn('a');
+    const dropped = !isTurbofan(fn);
+    for (let turn = 0; turn < 300 && !isTurbofan(fn); turn++) {
+      fn(turn & 1 ? 'b' : turn + 0.5);
+      await sleep(5);
+    }
+    assert.deepEqual([installed, dropped, isTurbofan(fn), recordOf('droppedUnseen').compiles >= 3], [true, true, true, true]);
+  });
+
   it('says in stats() warnings that the samples did not cover what real calls do', async () => {
     const fn = named(fresh<(s: number) => string>('s', LADDER), 'warnedLadder');
     jitFocus(fn, { samples: [[95]] });

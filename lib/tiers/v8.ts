@@ -18,7 +18,7 @@
 // returns, and the guards refuse one that is not compiled (NOT_COMPILED in lib/v8/control.ts).
 
 import {
-  MIN_FEEDBACK_CALLS, neverOptimize, optimizeMode, prepareForOptimization, requestConcurrentOptimization, requestOptimization,
+  MIN_FEEDBACK_CALLS, neverOptimize, optimizationPending, optimizeMode, prepareForOptimization, requestConcurrentOptimization, requestOptimization,
 } from '../v8/control.js';
 import { makeTierProbe, observeTier } from '../v8/probes.js';
 import { v8Refusal } from '../v8/classify.js';
@@ -139,15 +139,21 @@ function watchFocus(fn: AnyFunction, record: FunctionRecord): void {
   // TurboFan at the last look; a look that finds it lower (bytecode, or Maglev that V8 chose after
   // a deopt) means it dropped out in between, whoever else noticed the drop first.
   let wasTurbofan = observeTier(fn) === 'turbofan';
+  // A re-optimization asked for and not yet seen in TurboFan. Its code can be installed and dropped
+  // again between two looks (looks grow a second apart): once V8 no longer has it pending, a look
+  // that finds the function below TurboFan counts that as a drop too, or it would never be retried.
+  let requested = false;
   watchFunction(fn, {
     record,
     forever: true,
     onLook(target, tier) {
       if (tier === 'turbofan' || tier === 'unknown') {
         wasTurbofan = tier === 'turbofan';
+        if (wasTurbofan) requested = false;
         return true;
       }
-      if (!wasTurbofan) return true;
+      const droppedUnseen = requested && optimizationPending(target) === false;
+      if (!wasTurbofan && !droppedUnseen) return true;
       wasTurbofan = false;
       if (reoptimized >= MAX_REOPTIMIZATIONS) {
         warn(record, UNSTABLE_WARNING);
@@ -166,6 +172,7 @@ function watchFocus(fn: AnyFunction, record: FunctionRecord): void {
       const now = observeTier(target);
       recordTier(record, now);
       wasTurbofan = now === 'turbofan';
+      requested = !wasTurbofan;
       return true;
     },
   });

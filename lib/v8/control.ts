@@ -134,6 +134,27 @@ export function deoptimize(fn: AnyFunction): Outcome {
 // main thread in the middle of a service's requests.
 
 /**
+ * Whether an optimization V8 was asked for is still to come: marked for the next call, or compiling
+ * on a background thread. False once the request has run its course (the code was installed, and
+ * maybe dropped again since, or V8 abandoned the job); null where the status cannot be read. Reads
+ * the status bits only of a function the guards accept (the intrinsic aborts on others).
+ */
+export function optimizationPending(fn: AnyFunction): boolean | null {
+  const status = v8().intrinsics.GetOptimizationStatus;
+  const layout = v8().statusLayout;
+  if (!status || !layout || !v8().available || v8Refusal('focus', fn)) return null;
+  try {
+    const bits = status(fn);
+    if (typeof bits !== 'number') return null;
+    const pending = statusBit('markedForOptimization', layout) | statusBit('markedForConcurrentOptimization', layout) |
+      statusBit('optimizingConcurrently', layout);
+    return (bits & pending) !== 0;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Prepare + %OptimizeFunctionOnNextCall(fn, "concurrent"): the next call starts a TurboFan job on a
  * background thread and V8 installs its code when it is done (a few calls later). The same checks
  * as requestOptimization, in the same guarded step. Where it is not available, requestOptimization.
