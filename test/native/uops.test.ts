@@ -165,6 +165,38 @@ describe("transcendental micro-ops at inputs where glibc's libm differs from V8"
   }
 });
 
+// MOD_F64 takes an int64 remainder when both operands are integers below 2^53 and calls fmod
+// otherwise: the edges of that split, and random integer pairs of every size, against JS's %.
+describe("MOD_F64's integer path and its boundary with fmod", () => {
+  const def = UOPS.find((d) => d.name === 'MOD_F64')!;
+  const oracle = oracleOf(def);
+  const LIMIT = 2 ** 53;
+  const near = [LIMIT - 1, LIMIT - 2, LIMIT, LIMIT + 2, 2 ** 52 + 0.5, 2 ** 63, 2 ** 64, 3.0000000000000004, 2.9999999999999996];
+  const values = [0, -0, 1, -1, 2, -2, 3, -3, 7, 10, 2 ** 31 - 1, -(2 ** 31), 2 ** 32 + 1, ...near, ...near.map((x) => -x)];
+
+  it(`matches a % b bit for bit on ${values.length ** 2} pairs around 2^53, zero and one`, () => {
+    const kernel = valueKernel(def, []);
+    for (const a of values) for (const b of values) checkValue(def, [a, b], kernel.call(a, b), oracle(a, b));
+    kernel.free();
+  });
+
+  it('matches a % b bit for bit on 20,000 random integer pairs from 1 to 53 bits, of either sign', () => {
+    const kernel = valueKernel(def, []);
+    let seed = 0x9e3779b9;
+    const next = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0) >>> 0) / 2 ** 32;
+    const integer = () => {
+      const bits = 1 + Math.floor(next() * 53);
+      const x = (Math.floor(next() * 2 ** 21) * 2 ** 32 + Math.floor(next() * 2 ** 32)) % 2 ** bits;
+      return next() < 0.5 ? -x : x;
+    };
+    for (let i = 0; i < 20000; i++) {
+      const a = integer(), b = integer();
+      checkValue(def, [a, b], kernel.call(a, b), oracle(a, b));
+    }
+    kernel.free();
+  });
+});
+
 // Typed-array element access: a load reads the element or branches to `miss` where JS reads
 // undefined; a store writes exactly what JS writes (wrapping, clamping, fround) or nothing.
 describe('typed-array loads and stores against JS element access', () => {

@@ -53,7 +53,7 @@ const f64Binary = [
   ['SUB', 'a - b', '(a, b) => a - b'],
   ['MUL', 'a * b', '(a, b) => a * b'],
   ['DIV', 'a / b', '(a, b) => a / b'],
-  ['MOD', 'fmod(a, b)', '(a, b) => a % b', 'C fmod is exact and has the same special cases as JS %.'],
+  ['MOD', 'js_mod_f64(a, b)', '(a, b) => a % b', 'Integer values below 2^53 by an int64 remainder, the rest by C fmod: both exact, with the special cases of JS %.'],
 ];
 for (const [name, expr, js, note] of f64Binary) {
   op(`${name}_F64`, 'd=F64 a:F64 b:F64', { c: `d = ${expr};`, js, doc: note ?? `f64 ${js.slice(10)}.` });
@@ -227,13 +227,13 @@ op('LENGTH', 'd=I32 v:View', {
 // native/core/registers.cc): up to CACHED_REGISTERS f64 slots (f0..) and as many i32/u32 slots
 // (r0..). Every stencil receives and passes on those registers; an op listed here also gets one
 // stencil variant per assignment of its cacheable operands to memory or a register (4^n - 1 of
-// them for n operands). Ops not listed (the transcendental Math functions, pow, fmod, i32 division)
+// them for n operands). Ops not listed (the transcendental Math functions, pow, i32 division)
 // work on memory only: the engine writes a cached operand back to its slot before them and reloads
 // a written one after.
 export const CACHED_REGISTERS = 3;
 const cachedOps = [
   'CONST_F64', 'CONST_I32', 'MOV_F64', 'MOV_I32', 'MOV_U32',
-  'ADD_F64', 'SUB_F64', 'MUL_F64', 'DIV_F64', 'NEG_F64',
+  'ADD_F64', 'SUB_F64', 'MUL_F64', 'DIV_F64', 'MOD_F64', 'NEG_F64',
   'ABS_F64', 'FLOOR_F64', 'CEIL_F64', 'ROUND_F64', 'TRUNC_F64', 'SIGN_F64', 'SQRT_F64', 'FROUND_F64',
   'MIN_F64', 'MAX_F64', 'CLZ32_U32',
   'ADD_I32', 'SUB_I32', 'IMUL_I32', 'AND_I32', 'OR_I32', 'XOR_I32', 'SHL_I32', 'SAR_I32',

@@ -2,7 +2,7 @@
 // on C's undefined or implementation-defined conversions (double -> int casts out of range,
 // signed overflow, INT_MIN / -1, shifts >= width); every such case is spelled out here.
 // The transcendental functions are V8's own algorithms (fdlibm.h, included at the end); libm is
-// only called for pow (within 1 ulp of V8, see js_pow) and fmod (exact).
+// only called for pow (within 1 ulp of V8, see js_pow) and fmod (exact; js_mod_f64's slow path).
 #pragma once
 
 #include <stdint.h>
@@ -187,6 +187,21 @@ static inline int32_t js_div_i32(int32_t a, int32_t b) {
   if (b == 0) return 0;
   if (b == -1) return js_neg_i32(a);
   return a / b;
+}
+
+// a % b on numbers. Integer values below 2^53 (counters, gcd, collatz, hashing) take an int64
+// remainder, exact, with the dividend's sign on a zero result (-4 % 2 is -0); the rest (fractions,
+// larger values, NaN, infinities, b = 0) goes to libm's fmod, which is exact and has JS's special
+// cases. The casts are in range: both magnitudes are below 2^53, and NaN fails the compare.
+static inline double js_mod_f64(double a, double b) {
+  if (__builtin_fabs(a) < 0x1p53 && __builtin_fabs(b) < 0x1p53) {
+    int64_t ia = (int64_t)a, ib = (int64_t)b;
+    if ((double)ia == a && (double)ib == b && ib != 0) {
+      int64_t r = ia % ib;
+      return r == 0 ? __builtin_copysign(0.0, a) : (double)r;
+    }
+  }
+  return fmod(a, b);
 }
 
 // (a % b) | 0: b = 0 gives NaN, hence 0; INT_MIN % -1 is -0, hence 0.
