@@ -23,6 +23,11 @@ export interface KernelStencil {
   codeSize: number;
   dataOffset: number;
   dataSize: number;
+  /**
+   * Index of the trace op this stencil implements (for a poll: its loop's LABEL), or null for the
+   * shim and for the moves between a cached register and its frame slot.
+   */
+  traceOp: number | null;
   /** The stencil's patched machine code. */
   bytes: Buffer;
 }

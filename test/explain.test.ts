@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { engineStatus } from '../lib/engine.js';
 import { explain, formatExplain, jitFocus, jitIgnore } from '../lib/index.js';
+import { POLL_ENTRY } from '../lib/compiler/explain.js';
 import type { ExplainReport } from '../lib/index.js';
 import type { AnyFunction } from '../lib/types.js';
 
@@ -59,6 +60,26 @@ describe('explain()', () => {
       assert.deepEqual([typeof report.ir, report.uops.length > 3, report.uops.some((u) => (u.bytes ?? 0) > 0)], ['string', true, true]);
     });
 
+    it("pairs every micro-op with the stencil the engine chose for it, and lists the engine's own additions", () => {
+      // Math.sin works on memory only: a cached slot it reads is written back first, its result is
+      // loaded after; the cached parameters are loaded at entry; the loop head gets a poll.
+      const sinSum = new Function('x', 'n', 'let s = 0; for (let i = 0; i < n; i++) s += Math.sin(x * i) + x; return s;') as AnyFunction;
+      const report = explain(sinSum, { signature: 'f64, i32' });
+      const wrong = report.uops.filter((u) => {
+        const op = u.uop.split(' ', 1)[0];
+        if (op.endsWith(':')) return u.bytes !== 0 || u.stencil !== null;
+        if (u.uop === POLL_ENTRY) return u.stencil !== 'poll' || !(u.bytes! > 0);
+        if (u.uop.startsWith('(register ')) return !/^MOV_(F64|I32|U32)__/.test(u.stencil ?? '');
+        return u.stencil === null || u.stencil.split('__')[0] !== op;
+      });
+      assert.deepEqual([report.compiles, wrong], [true, []]);
+      assert.deepEqual([
+        report.uops.some((u) => u.uop === POLL_ENTRY),
+        report.uops.some((u) => /^\(register [fr]\d (written to|loaded from) its slot\)$/.test(u.uop)),
+        report.uops.some((u) => (u.stencil ?? '').includes('__')),
+      ], [true, true, true], formatExplain(report));
+    });
+
     it('sizes the kernel: its code bytes hold the stencils', () => {
       const report = explain(dot);
       const stencils = report.uops.reduce((sum, u) => sum + (u.bytes ?? 0), 0);
@@ -108,7 +129,7 @@ describe('explain()', () => {
 describe('formatExplain()', () => {
   const compiled: ExplainReport = {
     name: 'k', compiles: true, signature: 'f64', ir: 'return sqrt(x: f64): f64', codeBytes: 90,
-    uops: [{ uop: 'SQRT_F64 s1, s0', bytes: 40 }, { uop: 'RETURN', bytes: 1 }], reason: null,
+    uops: [{ uop: 'SQRT_F64 s1, s0', bytes: 40, stencil: 'SQRT_F64__f1_f0' }, { uop: 'RETURN', bytes: 1, stencil: 'RETURN' }], reason: null,
   };
   const declined: ExplainReport = {
     name: 'o', compiles: false, signature: null, ir: null, codeBytes: null, uops: [],
@@ -122,7 +143,7 @@ describe('formatExplain()', () => {
   it('prints the IR and each micro-op with its size', () => {
     assert.deepEqual(formatExplain(compiled).split('\n').slice(1), [
       '  typed IR:', '    return sqrt(x: f64): f64', '  micro-ops (2, 41 bytes of stencils, 90 bytes of code):',
-      '    SQRT_F64 s1, s0  40 B', '    RETURN           1 B',
+      '    SQRT_F64 s1, s0    40 B  SQRT_F64__f1_f0', '    RETURN              1 B',
     ]);
   });
 

@@ -9,8 +9,12 @@ import type { AnyFunction } from '../types.js';
 
 /** One micro-op of the trace, as printed, and the bytes of machine code its stencil took (0: emits none). */
 export interface ExplainedUop {
+  /** The micro-op as the front end wrote it, or what the engine added (a poll, a register move). */
   uop: string;
+  /** Bytes of machine code it takes in the kernel (0 for a label); null where nothing was compiled. */
   bytes: number | null;
+  /** The stencil the engine chose for it, such as 'ADD_F64__f0_f0_m' (operands in registers); null for a label or where nothing was compiled. */
+  stencil: string | null;
 }
 
 /** What explain() reports for one function. */
@@ -79,30 +83,41 @@ function report(name: string, fields: Partial<ExplainReport>): ExplainReport {
 /** What explain() lists for a stencil the engine adds at a loop head or a backward jump target. */
 export const POLL_ENTRY = 'poll (interrupt check)';
 
+/** What explain() lists for a move the engine adds between a cached register and its frame slot. */
+export function registerMoveEntry(stencil: string): string {
+  // MOV_F64__m_f2 writes f2 to the frame (before an op that reads memory, or the return);
+  // MOV_F64__f0_m loads f0 from it (a parameter at entry, after an op that wrote memory).
+  const [, to, from] = /__([a-z0-9]+)_([a-z0-9]+)$/.exec(stencil) ?? [];
+  if (to === 'm' && from) return `(register ${from} written to its slot)`;
+  if (from === 'm' && to) return `(register ${to} loaded from its slot)`;
+  return `(register move ${stencil})`;
+}
+
 /**
- * Pairs the printed micro-ops with the stencils the engine emitted, in order: labels emit none,
- * and the engine adds a poll stencil where a loop can be interrupted (listed as its own entry).
+ * Pairs the printed micro-ops with the stencils the engine emitted, by the trace op each stencil
+ * implements: labels emit none, and the engine adds a poll where a loop can be interrupted and
+ * moves around ops that read or write a cached slot in memory (each listed as its own entry).
  */
-function sizeUops(uops: readonly string[], stencils: ReadonlyArray<{ uop: string; codeSize: number }> | null): ExplainedUop[] {
-  if (!stencils) return uops.map((text) => ({ uop: text, bytes: null }));
-  const emitted = stencils.filter((s) => s.uop !== 'shim');
+function sizeUops(uops: readonly string[], stencils: ReadonlyArray<{ uop: string; codeSize: number; traceOp: number | null }> | null): ExplainedUop[] {
+  if (!stencils) return uops.map((text) => ({ uop: text, bytes: null, stencil: null }));
   const out: ExplainedUop[] = [];
-  let next = 0;
-  const polls = (): void => {
-    while (next < emitted.length && emitted[next].uop === 'poll') out.push({ uop: POLL_ENTRY, bytes: emitted[next++].codeSize });
+  let listed = 0;
+  const listUpTo = (op: number): void => {
+    for (; listed <= op && listed < uops.length; listed++) out.push({ uop: uops[listed], bytes: 0, stencil: null });
   };
-  for (const text of uops) {
-    const name = text.split(' ', 1)[0];
-    if (name.endsWith(':') || name === 'LABEL') {
-      out.push({ uop: text, bytes: 0 });
-      polls();
-      continue;
+  for (const s of stencils) {
+    if (s.uop === 'shim') continue;
+    if (s.traceOp === null) {
+      out.push({ uop: registerMoveEntry(s.uop), bytes: s.codeSize, stencil: s.uop });
+    } else if (s.uop === 'poll') {
+      listUpTo(s.traceOp);
+      out.push({ uop: POLL_ENTRY, bytes: s.codeSize, stencil: s.uop });
+    } else {
+      listUpTo(s.traceOp);
+      Object.assign(out[out.length - 1], { bytes: s.codeSize, stencil: s.uop });
     }
-    polls();
-    if (next < emitted.length && emitted[next].uop === name) out.push({ uop: text, bytes: emitted[next++].codeSize });
-    else out.push({ uop: text, bytes: 0 });
   }
-  for (; next < emitted.length; next++) out.push({ uop: emitted[next].uop, bytes: emitted[next].codeSize });
+  listUpTo(uops.length - 1);
   return out;
 }
 
@@ -188,7 +203,12 @@ export function formatExplain(reports: ExplainReport | readonly ExplainReport[])
       const width = Math.max(...r.uops.map((u) => u.uop.length));
       const total = r.uops.reduce((sum, u) => sum + (u.bytes ?? 0), 0);
       out.push(`  micro-ops (${r.uops.length}${r.codeBytes !== null ? `, ${total} bytes of stencils, ${r.codeBytes} bytes of code` : ''}):`);
-      for (const u of r.uops) out.push(`    ${u.uop.padEnd(width)}  ${u.bytes === null ? '-' : `${u.bytes} B`}`);
+      for (const u of r.uops) {
+        const size = u.bytes === null ? '-' : `${u.bytes} B`;
+        // The stencil's name only where it says more than the op's: which operands are in registers.
+        const variant = u.stencil !== null && u.stencil.includes('__') && !u.uop.startsWith('(') ? `  ${u.stencil}` : '';
+        out.push(`    ${u.uop.padEnd(width)}  ${size.padStart(6)}${variant}`);
+      }
     }
   }
   return out.join('\n');

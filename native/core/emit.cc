@@ -40,7 +40,7 @@ class Emitter {
     sources_.reserve(t_.codeOps + 1);
     l_.labelOffsets.assign(t_.labelCount, 0);
     uint64_t code = 0;
-    addCode(kShimPlacement, *target_.shim, &code);
+    addCode(kShimPlacement, *target_.shim, -1, &code);
     sources_.push_back(Source{});
     // Parameters kept in registers are loaded from the frame, where the call wrote them, first.
     for (size_t p = 0; p < t_.params.size(); ++p)
@@ -52,7 +52,7 @@ class Emitter {
         if (pollWeights[op.label]) {  // a loop head: every iteration passes the interrupt check
           sources_.push_back(Source{static_cast<uint32_t>(i)});
           pollWeight_[l_.placements.size()] = pollWeights[op.label];
-          addCode(kPollPlacement, *target_.poll, &code);
+          addCode(kPollPlacement, *target_.poll, static_cast<int32_t>(i), &code);
         }
         continue;
       }
@@ -62,10 +62,11 @@ class Emitter {
       if (op.uop == Uop::RETURN && t_.returnType != ReturnType::Void && registers_.slotRegister[t_.returnSlot] >= 0)
         addMove(t_.returnSlot, true, &code);  // the caller reads the result from the frame
       sources_.push_back(Source{static_cast<uint32_t>(i)});
+      const int32_t traceOp = static_cast<int32_t>(i);
       if (placed.variant >= 0)
-        addCode(kFirstVariantPlacement + placed.variant, target_.variants[placed.variant], &code);
+        addCode(kFirstVariantPlacement + placed.variant, target_.variants[placed.variant], traceOp, &code);
       else
-        addCode(static_cast<int32_t>(op.uop), target_.stencils[static_cast<int>(op.uop)], &code);
+        addCode(static_cast<int32_t>(op.uop), target_.stencils[static_cast<int>(op.uop)], traceOp, &code);
       for (uint32_t s = 0; s < placed.reloadCount; ++s) addMove(placed.reloads[s], false, &code);
     }
     l_.codeSize = static_cast<uint32_t>(code);
@@ -152,7 +153,7 @@ class Emitter {
   void addMove(uint32_t slot, bool toFrame, uint64_t* code) {
     const int32_t variant = moveVariant(t_, registers_, slot, toFrame);
     sources_.push_back(Source{0, true, 8ull * slot});
-    addCode(kFirstVariantPlacement + variant, target_.variants[variant], code);
+    addCode(kFirstVariantPlacement + variant, target_.variants[variant], -1, code);
   }
 
   // For each label that some branch at or after it jumps back to: the length of the longest such
@@ -169,11 +170,11 @@ class Emitter {
     return weights;
   }
 
-  void addCode(int32_t uop, const Stencil& s, uint64_t* code) {
+  void addCode(int32_t uop, const Stencil& s, int32_t traceOp, uint64_t* code) {
     // (A register variant may be empty: MOV r0, r0.)
     if (s.code.size == 0 && uop >= 0 && uop < kFirstVariantPlacement)
       fail(ErrorKind::Trace, "micro-op %s has no stencil for %s", placementName(uop), target_.arch);
-    l_.placements.push_back(Placement{uop, static_cast<uint32_t>(*code), s.code.size, 0, s.data.size});
+    l_.placements.push_back(Placement{uop, static_cast<uint32_t>(*code), s.code.size, 0, s.data.size, traceOp});
     *code += s.code.size;
     checkSize(*code);
   }

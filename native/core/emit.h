@@ -27,6 +27,7 @@ constexpr uint32_t kMaxPollWeight = 1u << 20;
 struct Placement {
   int32_t uop;  // a Uop, kShimPlacement / kPollPlacement, or a register variant
   uint32_t codeOffset, codeSize, dataOffset, dataSize;
+  int32_t traceOp;  // the trace op it implements (a poll: its loop's LABEL); -1 for the shim and register moves
 };
 
 // "shim", "poll", the micro-op's name or the register variant's (e.g. "ADD_F64__f0_f0_m").

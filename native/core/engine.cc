@@ -83,7 +83,7 @@ KernelInfo Kernel::inspect() const {
   info.gotEntries = s.emitted.gotEntries;
   info.trampolines = s.emitted.trampolines;
   for (const Placement& p : s.emitted.placements)
-    info.stencils.push_back(StencilPlacement{placementName(p.uop), p.codeOffset, p.codeSize, p.dataOffset, p.dataSize});
+    info.stencils.push_back(StencilPlacement{placementName(p.uop), p.codeOffset, p.codeSize, p.dataOffset, p.dataSize, p.traceOp});
   info.bytes.assign(s.emitted.block.address, s.emitted.block.address + s.emitted.block.size);
   return info;
 }

@@ -203,6 +203,7 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
       o.Set("codeSize", s.codeSize);
       o.Set("dataOffset", s.dataOffset);
       o.Set("dataSize", s.dataSize);
+      o.Set("traceOp", s.traceOp >= 0 ? Napi::Value(Napi::Number::New(env, s.traceOp)) : env.Null());
       o.Set("bytes", Napi::Buffer<uint8_t>::Copy(env, k.bytes.data() + s.codeOffset, s.codeSize));
       stencils[i] = o;
     }

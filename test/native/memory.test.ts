@@ -163,6 +163,7 @@ describe('executable memory', () => {
     const info = k.inspect();
     k.free();
     assert.deepEqual(info.stencils.map((s) => s.uop), ['shim', 'CONST_F64', 'MUL_F64', 'RETURN']);
+    assert.deepEqual(info.stencils.map((s) => s.traceOp), [null, 0, 1, 2]);
     info.stencils.reduce((offset, s) => { assert.equal(s.codeOffset, offset); return offset + s.codeSize; }, 0);
     assert.equal(info.codeSize, info.stencils.reduce((n, s) => n + s.codeSize, 0));
     assert.deepEqual(info.stencils[1].bytes, info.bytes.subarray(info.stencils[1].codeOffset, info.stencils[1].codeOffset + info.stencils[1].codeSize));

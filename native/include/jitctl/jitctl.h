@@ -151,6 +151,8 @@ struct StencilPlacement {
   uint32_t codeSize;
   uint32_t dataOffset;
   uint32_t dataSize;
+  int32_t traceOp;       // index of the trace op it implements (a poll: its loop's LABEL); -1 for the
+                         // shim and for the moves between a cached register and its frame slot
 };
 
 struct KernelInfo {
