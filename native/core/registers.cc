@@ -37,6 +37,129 @@ bool cachingEnabled() {
   return enabled;
 }
 
+// Slots that may share a register: their live ranges never overlap. Computed for at most
+// kMaxCandidates slots per class (the heaviest; with kCachedRegisters registers the rest would
+// rarely get one), as one bit mask per op and class.
+constexpr uint32_t kMaxCandidates = 64;
+// Passes of the liveness fixpoint before giving up on sharing (a loop nest this deep, or control
+// flow this tangled, keeps every candidate apart, as if all were live everywhere).
+constexpr uint32_t kMaxLivenessPasses = 64;
+
+struct Candidates {
+  std::vector<uint32_t> slots[2];  // per class (0: i32/u32, 1: f64), heaviest first
+  std::vector<int8_t> bit;         // per slot: its bit in its class's masks, or -1
+};
+
+struct Interference {
+  uint64_t with[2][kMaxCandidates] = {};  // per class, per candidate: the candidates it may not share with
+
+  void add(int cls, uint32_t a, uint64_t others) {
+    others &= ~(uint64_t{1} << a);
+    with[cls][a] |= others;
+    for (uint32_t b = 0; b < kMaxCandidates; ++b)
+      if (others >> b & 1) with[cls][b] |= uint64_t{1} << a;
+  }
+};
+
+// Which candidates interfere: one is live where the other is written (its register would be
+// overwritten while the first still needs it), both are live when the kernel starts (parameters
+// loaded, other slots 0 from the zeroed frame header), or an op has an i32 and a u32 operand in
+// them (no stencil variant puts both in one register). Liveness is a backward fixpoint over the
+// ops. An op that writes and may branch (a load's miss, F64_TO_INDEX) writes only when it falls
+// through: its write ends a live range on that edge, not on the branch.
+Interference interference(const ValidatedTrace& t, const Candidates& c) {
+  Interference out;
+  const size_t n = t.ops.size();
+  std::vector<uint32_t> labelAt(t.labelCount, 0);
+  for (size_t i = 0; i < n; ++i)
+    if (t.ops[i].uop == Uop::LABEL) labelAt[t.ops[i].label] = static_cast<uint32_t>(i);
+  struct Masks { uint64_t m[2] = {0, 0}; };
+  std::vector<Masks> uses(n), writes(n), liveIn(n + 1);
+  const auto bitOf = [&](uint32_t slot, int* cls) {
+    *cls = isFloatSlot(t, slot) ? 1 : 0;
+    return c.bit[slot];
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const ValidOp& op = t.ops[i];
+    const UopInfo& info = kUopInfo[static_cast<int>(op.uop)];
+    for (uint32_t j = 0; j < op.operandCount; ++j) {
+      if (!isSlotOperand(info.operands[j])) continue;
+      int cls = 0;
+      const int bit = bitOf(static_cast<uint32_t>(t.operands[op.firstOperand + j] / 8), &cls);
+      if (bit < 0) continue;
+      const uint64_t mask = uint64_t{1} << bit;
+      if (info.writes >> j & 1) {
+        writes[i].m[cls] |= mask;
+      } else {
+        uses[i].m[cls] |= mask;
+      }
+    }
+    if (op.uop == Uop::RETURN && t.returnType != ReturnType::Void) {
+      int cls = 0;
+      const int bit = bitOf(t.returnSlot, &cls);
+      if (bit >= 0) uses[i].m[cls] |= uint64_t{1} << bit;
+    }
+  }
+  // Live after op i on its fall-through edge, and where its label leads.
+  const auto fallThrough = [&](size_t i) {
+    return kUopInfo[static_cast<int>(t.ops[i].uop)].ends ? Masks{} : liveIn[i + 1];
+  };
+  const auto branched = [&](size_t i) {
+    const ValidOp& op = t.ops[i];
+    return op.label >= 0 && op.uop != Uop::LABEL ? liveIn[labelAt[op.label]] : Masks{};
+  };
+  bool changed = true;
+  uint32_t passes = 0;
+  while (changed) {
+    if (++passes > kMaxLivenessPasses) {
+      for (int cls = 0; cls < 2; ++cls)
+        for (uint32_t a = 0; a < kMaxCandidates; ++a) out.with[cls][a] = ~uint64_t{0};
+      return out;
+    }
+    changed = false;
+    for (size_t i = n; i-- > 0;) {
+      const Masks next = fallThrough(i), target = branched(i);
+      for (int cls = 0; cls < 2; ++cls) {
+        const uint64_t in = uses[i].m[cls] | (next.m[cls] & ~writes[i].m[cls]) | target.m[cls];
+        if (in != liveIn[i].m[cls]) {
+          liveIn[i].m[cls] = in;
+          changed = true;
+        }
+      }
+    }
+  }
+  // At the start: the live slots and the cached parameters (loaded there) are all written at once.
+  Masks atEntry = liveIn[0];
+  for (size_t p = 0; p < t.params.size(); ++p) {
+    if (t.params[p].isView) continue;
+    int cls = 0;
+    const int bit = bitOf(t.paramIndex[p], &cls);
+    if (bit >= 0) atEntry.m[cls] |= uint64_t{1} << bit;
+  }
+  for (int cls = 0; cls < 2; ++cls)
+    for (uint32_t a = 0; a < kMaxCandidates; ++a)
+      if (atEntry.m[cls] >> a & 1) out.add(cls, a, atEntry.m[cls]);
+  for (size_t i = 0; i < n; ++i) {
+    const Masks after = fallThrough(i);  // (no op writes and ends)
+    for (int cls = 0; cls < 2; ++cls)
+      for (uint32_t a = 0; a < kMaxCandidates; ++a)
+        if (writes[i].m[cls] >> a & 1) out.add(cls, a, after.m[cls] | writes[i].m[cls]);
+    // An i32 and a u32 operand of one op never share a register.
+    const ValidOp& op = t.ops[i];
+    const UopInfo& info = kUopInfo[static_cast<int>(op.uop)];
+    uint64_t signedBits = 0, unsignedBits = 0;
+    for (uint32_t j = 0; j < op.operandCount; ++j) {
+      if (info.operands[j] != OperandKind::I32 && info.operands[j] != OperandKind::U32) continue;
+      const int bit = c.bit[static_cast<uint32_t>(t.operands[op.firstOperand + j] / 8)];
+      if (bit < 0) continue;
+      (t.slotTypes[t.operands[op.firstOperand + j] / 8] == SlotType::U32 ? unsignedBits : signedBits) |= uint64_t{1} << bit;
+    }
+    for (uint32_t a = 0; a < kMaxCandidates; ++a)
+      if (signedBits >> a & 1) out.add(0, a, unsignedBits);
+  }
+  return out;
+}
+
 }  // namespace
 
 RegisterPlan planRegisters(const ValidatedTrace& t) {
@@ -65,15 +188,33 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
       if ((info.writes >> j & 1) && op.label >= 0) eligible[slot] = false;
     }
   }
-  for (bool floats : {false, true}) {
-    std::vector<uint32_t> candidates;
+  Candidates c;
+  c.bit.assign(slots, -1);
+  for (int cls = 0; cls < 2; ++cls) {
+    std::vector<uint32_t>& list = c.slots[cls];
     for (uint32_t s = 0; s < slots; ++s)
-      if (eligible[s] && weight[s] > 0 && isFloatSlot(t, s) == floats) candidates.push_back(s);
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [&](uint32_t a, uint32_t b) { return weight[a] > weight[b]; });
-    for (uint32_t k = 0; k < candidates.size() && k < kCachedRegisters; ++k) {
-      plan.slotRegister[candidates[k]] = static_cast<int8_t>(k);
-      plan.any = true;
+      if (eligible[s] && weight[s] > 0 && isFloatSlot(t, s) == (cls == 1)) list.push_back(s);
+    std::stable_sort(list.begin(), list.end(), [&](uint32_t a, uint32_t b) { return weight[a] > weight[b]; });
+    if (list.size() > kMaxCandidates) list.resize(kMaxCandidates);
+    for (uint32_t k = 0; k < list.size(); ++k) c.bit[list[k]] = static_cast<int8_t>(k);
+  }
+  if (c.slots[0].empty() && c.slots[1].empty()) return plan;
+  // Heaviest first, each in the lowest register no slot it interferes with has taken.
+  const Interference conflicts = interference(t, c);
+  for (int cls = 0; cls < 2; ++cls) {
+    int8_t registerOf[kMaxCandidates];
+    for (uint32_t k = 0; k < c.slots[cls].size(); ++k) {
+      uint32_t taken = 0;
+      for (uint32_t other = 0; other < k; ++other)
+        if ((conflicts.with[cls][k] >> other & 1) && registerOf[other] >= 0) taken |= 1u << registerOf[other];
+      registerOf[k] = -1;
+      for (uint32_t r = 0; r < kCachedRegisters; ++r) {
+        if (taken >> r & 1) continue;
+        registerOf[k] = static_cast<int8_t>(r);
+        plan.slotRegister[c.slots[cls][k]] = static_cast<int8_t>(r);
+        plan.any = true;
+        break;
+      }
     }
   }
   return plan;

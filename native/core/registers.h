@@ -1,14 +1,16 @@
 // Register caching: which slots of a kernel live in registers instead of the frame.
 //
 // Every stencil receives and passes on kCachedRegisters i32/u32 registers (r0..) and as many f64
-// registers (f0..) (templates/prelude.h). A slot assigned to one lives there for the whole kernel,
-// so there is nothing to reconcile at labels: the register is the slot's value everywhere, and the
-// frame copy is written only where a stencil needs it in memory (an op without register variants
-// reads it, the kernel returns it) and read back where such an op wrote it. The poll saves the
-// registers in the frame header when a call yields and the shim loads them when it resumes.
+// registers (f0..) (templates/prelude.h). A slot assigned to one is there wherever it is live, so
+// there is nothing to reconcile at labels: the register is the slot's value, and the frame copy is
+// written only where a stencil needs it in memory (an op without register variants reads it, the
+// kernel returns it) and read back where such an op wrote it. Slots whose live ranges never
+// overlap may share a register. The poll saves the registers in the frame header when a call
+// yields and the shim loads them when it resumes.
 //
 // The choice: the slots used most inside loops (uses weighted by 8^depth of loop nesting; uses
-// that would need a spill or a reload count against), per register class.
+// that would need a spill or a reload count against), per register class, heaviest first, each in
+// the lowest register no slot it interferes with holds.
 #pragma once
 
 #include <cstdint>
