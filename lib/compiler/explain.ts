@@ -105,10 +105,15 @@ function sizeUops(uops: readonly string[], stencils: ReadonlyArray<{ uop: string
   const listUpTo = (op: number): void => {
     for (; listed <= op && listed < uops.length; listed++) out.push({ uop: uops[listed], bytes: 0, stencil: null });
   };
-  for (const s of stencils) {
+  for (let k = 0; k < stencils.length; k++) {
+    const s = stencils[k];
     if (s.uop === 'shim') continue;
     if (s.traceOp === null) {
-      out.push({ uop: registerMoveEntry(s.uop), bytes: s.codeSize, stencil: s.uop });
+      // A write to the slot comes right before the op that reads memory: after the labels before it.
+      const entry = registerMoveEntry(s.uop);
+      const next = stencils.slice(k + 1).find((later) => later.traceOp !== null);
+      if (next && next.uop !== 'poll' && entry.endsWith('written to its slot)')) listUpTo(next.traceOp! - 1);
+      out.push({ uop: entry, bytes: s.codeSize, stencil: s.uop });
     } else if (s.uop === 'poll') {
       listUpTo(s.traceOp);
       out.push({ uop: POLL_ENTRY, bytes: s.codeSize, stencil: s.uop });
