@@ -182,28 +182,25 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
   // speed through where their arrays lie in memory (blur3's source and destination), which would
   // show up as a ratio between the columns.
   const plain = freshCopy(spec.fn, 'tf');
-  const plainArgs = spec.inputs();
-  const steadyArgs = plainArgs;
-  raw.steady.turbofan = tierUpToTurbofan(plain, plainArgs, budget);
+  const steadyArgs = spec.inputs();
+  raw.steady.turbofan = tierUpToTurbofan(plain, steadyArgs, budget);
   const { calls } = raw.steady.turbofan;
   progress(label, raw.steady.turbofan.reached ? `TurboFan after ${calls} calls` : `TurboFan not reached in ${calls} calls: forced (${isTurbofan(plain) ? 'now TurboFan' : 'still not TurboFan'})`);
 
   // The router: called until its adaptive choice has decided (on the native tier) or for a while.
   const router = routerWrapper(freshCopy(spec.fn, 'router'), [spec.inputs()]);
-  const routerArgs = steadyArgs;
-  const routerCalls = warmRouter(router, routerArgs, budget);
+  const routerCalls = warmRouter(router, steadyArgs, budget);
 
   // The native kernel: a fresh jitFocus wrapper per round, so that no wrapper reaches the calls
   // at which the tier's adaptive choice starts to measure (and run) V8's code instead
   // (MIN_JUDGE_CALLS, 200): this column is the kernel's own speed. stats() says whether every
   // timed call ran the kernel.
-  const nativeArgs = steadyArgs;
   let current: Hinted | null = null;
   let kernelCallsBefore = 0;
   const nextNative = (): KernelFn => {
     current = nativeWrapper(freshCopy(spec.fn, 'steady'));
-    call(current.wrapper, nativeArgs);
-    call(current.wrapper, nativeArgs);
+    call(current.wrapper, steadyArgs);
+    call(current.wrapper, steadyArgs);
     kernelCallsBefore = current.record().native?.kernelCalls ?? 0;
     return current.wrapper;
   };
@@ -211,14 +208,14 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
   raw.native.kernelCalls = 0;
 
   // Calls per batch from the median of single calls (one slow call on a loaded machine must not shrink it).
-  const perCall = median(Array.from({ length: 5 }, () => timeBatch(plain, plainArgs, 1)));
+  const perCall = median(Array.from({ length: 5 }, () => timeBatch(plain, steadyArgs, 1)));
   const batch = Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.round((budget.batchMs * 1e6) / perCall)));
   raw.steady.batch = batch;
   const variants: Array<{ next: () => KernelFn; args: unknown[]; out: number[]; after?: () => void }> = [
-    { next: () => plain, args: plainArgs, out: raw.steady.plainNs },
-    { next: () => router.wrapper, args: routerArgs, out: raw.steady.routerNs },
+    { next: () => plain, args: steadyArgs, out: raw.steady.plainNs },
+    { next: () => router.wrapper, args: steadyArgs, out: raw.steady.routerNs },
     ...(raw.native.available ? [{
-      next: nextNative, args: nativeArgs, out: raw.steady.nativeNs,
+      next: nextNative, args: steadyArgs, out: raw.steady.nativeNs,
       after: () => {
         raw.native.timedCalls! += batch;
         raw.native.kernelCalls! += (current?.record().native?.kernelCalls ?? 0) - kernelCallsBefore;

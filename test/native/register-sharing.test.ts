@@ -31,6 +31,23 @@ class Recorder {
   }
 }
 
+/**
+ * `for (i = 0; i < n; i++) body` on a Recorder, then RETURN: `one` holds 1, `i` starts at 0 (every
+ * slot does). Returns what `body` returns (the indices of the ops it wants to look at).
+ */
+function countedLoop<T>(r: Recorder, i: Slot, n: Slot, one: Slot, body: () => T): T {
+  const head = r.b.label(), test = r.b.label();
+  r.op('CONST_I32', one, 1);
+  r.op('JUMP', test);
+  r.define(head);
+  const result = body();
+  r.op('ADD_I32', i, i, one);
+  r.define(test);
+  r.op('BR_LT_I32', i, n, head);
+  r.op('RETURN');
+  return result;
+}
+
 describe('register sharing: slots whose live ranges do not overlap', () => {
   it("runs the dot product's loop on registers only: the product shares a register with a loaded element", () => {
     function dot(a: Float64Array, b: Float64Array, n: number): number {
@@ -103,19 +120,13 @@ describe('register sharing: slots whose live ranges do not overlap', () => {
     const { b } = r;
     const a = b.slot('f64'), c = b.slot('f64'), n = b.slot('i32');
     const p = b.slot('f64'), q = b.slot('f64'), s = b.slot('f64'), i = b.slot('i32'), one = b.slot('i32');
-    const head = b.label(), test = b.label();
     b.param(a).param(c).param(n).returns(s);
-    r.op('CONST_I32', one, 1);
-    r.op('JUMP', test);
-    r.define(head);
-    const pAt = r.op('ADD_F64', p, a, c);
-    const qAt = r.op('MUL_F64', q, p, c);
-    r.op('ADD_F64', s, s, q);
-    r.op('ADD_F64', s, s, p);
-    r.op('ADD_I32', i, i, one);
-    r.define(test);
-    r.op('BR_LT_I32', i, n, head);
-    r.op('RETURN');
+    const [pAt, qAt] = countedLoop(r, i, n, one, () => {
+      const at = [r.op('ADD_F64', p, a, c), r.op('MUL_F64', q, p, c)];
+      r.op('ADD_F64', s, s, q);
+      r.op('ADD_F64', s, s, p);
+      return at;
+    });
     const kernel = compile(b);
     const [pRegister] = placesOf(kernel, pAt), [qRegister] = placesOf(kernel, qAt);
     assert.ok(pRegister === 'm' || pRegister !== qRegister, `p in ${pRegister}, q in ${qRegister}`);
@@ -133,19 +144,14 @@ describe('register sharing: slots whose live ranges do not overlap', () => {
     const { b } = r;
     const n = b.slot('i32'), a = b.slot('i32'), u = b.slot('u32'), f = b.slot('f64'), s = b.slot('f64');
     const i = b.slot('i32'), one = b.slot('i32'), k = b.slot('i32');
-    const head = b.label(), test = b.label();
     b.param(n).param(k).returns(s);
-    r.op('CONST_I32', one, 1);
-    r.op('JUMP', test);
-    r.define(head);
-    r.op('SUB_I32', a, k, i);
-    const convertAt = r.op('I32_TO_U32', u, a);
-    r.op('U32_TO_F64', f, u);
-    r.op('ADD_F64', s, s, f);
-    r.op('ADD_I32', i, i, one);
-    r.define(test);
-    r.op('BR_LT_I32', i, n, head);
-    r.op('RETURN');
+    const convertAt = countedLoop(r, i, n, one, () => {
+      r.op('SUB_I32', a, k, i);
+      const at = r.op('I32_TO_U32', u, a);
+      r.op('U32_TO_F64', f, u);
+      r.op('ADD_F64', s, s, f);
+      return at;
+    });
     const kernel = compile(b);
     const [uPlace, aPlace] = placesOf(kernel, convertAt);
     assert.ok(uPlace === 'm' || uPlace !== aPlace, `u in ${uPlace}, a in ${aPlace}`);
@@ -163,17 +169,11 @@ describe('register sharing: slots whose live ranges do not overlap', () => {
     const { b } = r;
     const x = b.slot('f64'), n = b.slot('i32'), s = b.slot('f64'), z = b.slot('f64'), t = b.slot('f64');
     const i = b.slot('i32'), one = b.slot('i32');
-    const head = b.label(), test = b.label();
     b.param(x).param(n).returns(s);
-    r.op('CONST_I32', one, 1);
-    r.op('JUMP', test);
-    r.define(head);
-    r.op('ADD_F64', t, x, z);
-    r.op('ADD_F64', s, s, t);
-    r.op('ADD_I32', i, i, one);
-    r.define(test);
-    r.op('BR_LT_I32', i, n, head);
-    r.op('RETURN');
+    countedLoop(r, i, n, one, () => {
+      r.op('ADD_F64', t, x, z);
+      r.op('ADD_F64', s, s, t);
+    });
     const kernel = compile(b);
     for (const [xv, count] of [[1.5, 3], [-2, 1], [NaN, 2], [-0, 0]]) {
       let sum = 0;
