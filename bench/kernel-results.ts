@@ -113,6 +113,12 @@ export interface KernelSummary {
   firstCallSpeedup: number | null;
   firstCallPlainMs: number | null;
   firstCallNativeMs: number | null;
+  /**
+   * The plain function's first call over the native kernel's steady call: the first-call speedup
+   * a compile of no cost would give (V8's first call runs in OSR code for most of a long loop, so
+   * this, not the interpreter, is the ceiling).
+   */
+  firstCallBound: number | null;
   /** TurboFan ns per call over the native wrapper's. */
   nativeVsTurbofan: number | null;
   /** The plain function's ns per call over the router's (jitFocus with samples). */
@@ -156,6 +162,7 @@ export function summarize(raw: KernelRaw): KernelSummary {
     firstCallSpeedup: ratio(firstPlain, firstNative),
     firstCallPlainMs: firstPlain,
     firstCallNativeMs: firstNative,
+    firstCallBound: ratio(firstPlain, nativeNs === null ? null : nativeNs / 1e6),
     nativeVsTurbofan: ratio(plainNs, nativeNs),
     routerVsPlain: ratio(plainNs, routerNs),
     plainNs, nativeNs, routerNs,
@@ -174,7 +181,7 @@ export function geomean(values: ReadonlyArray<number | null>): number | null {
 
 export interface SuiteSummary {
   kernels: KernelSummary[];
-  geomean: { firstCallSpeedup: number | null; nativeVsTurbofan: number | null; routerVsPlain: number | null; compileRatio: number | null };
+  geomean: { firstCallSpeedup: number | null; firstCallBound: number | null; nativeVsTurbofan: number | null; routerVsPlain: number | null; compileRatio: number | null };
 }
 
 export function summarizeSuite(results: SuiteResults): SuiteSummary {
@@ -183,6 +190,7 @@ export function summarizeSuite(results: SuiteResults): SuiteSummary {
     kernels,
     geomean: {
       firstCallSpeedup: geomean(kernels.map((k) => k.firstCallSpeedup)),
+      firstCallBound: geomean(kernels.map((k) => k.firstCallBound)),
       nativeVsTurbofan: geomean(kernels.map((k) => k.nativeVsTurbofan)),
       routerVsPlain: geomean(kernels.map((k) => k.routerVsPlain)),
       compileRatio: geomean(kernels.map((k) => ratio(k.turbofanCompileMs, k.jitctlCompileMs))),

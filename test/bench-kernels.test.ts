@@ -214,7 +214,10 @@ describe('bench: the kernel suite', function () {
       const first = readFileSync(docs, 'utf8');
       assert.ok(first.startsWith('# Benchmarks\n\nbefore\n'));
       assert.ok(first.includes(SECTION_START) && first.includes(SECTION_END));
-      assert.match(first, /\| faster \| 5\.00 \/ 0\.50 \| 10\.0x \| 1\.05 \| 4\.20x \|/);
+      // First call 5 ms plain, 0.5 ms native; bound: 5 ms over the kernel's 0.25 ms call.
+      assert.match(first, /\| faster \| 5\.00 \/ 0\.50 \| 10\.0x \(20\.0x\) \| 1\.05 \| 4\.20x \|/);
+      assert.match(first, /\| slower \| 5\.00 \/ 0\.50 \| 10\.0x \(2\.50x\) \|/);
+      assert.match(first, /2 of 3 kernels have a bound of 10x or more \(faster, extreme\)/);
       assert.match(first, /native: not available: a call of `f`/);
       assert.match(first, /!\[[^\]]*\]\(kernels\.svg\)/);
       assertWellFormed(readFileSync(path.join(dir, 'kernels.svg'), 'utf8'));

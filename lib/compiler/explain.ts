@@ -105,13 +105,20 @@ function sizeUops(uops: readonly string[], stencils: ReadonlyArray<{ uop: string
   const listUpTo = (op: number): void => {
     for (; listed <= op && listed < uops.length; listed++) out.push({ uop: uops[listed], bytes: 0, stencil: null });
   };
+  // Per stencil, the next one that belongs to a micro-op (one backward pass: a big kernel has
+  // thousands of register moves).
+  const nextTraced = new Array<number>(stencils.length);
+  for (let k = stencils.length - 1, next = -1; k >= 0; k--) {
+    nextTraced[k] = next;
+    if (stencils[k].traceOp !== null) next = k;
+  }
   for (let k = 0; k < stencils.length; k++) {
     const s = stencils[k];
     if (s.uop === 'shim') continue;
     if (s.traceOp === null) {
       // A write to the slot comes right before the op that reads memory: after the labels before it.
       const entry = registerMoveEntry(s.uop);
-      const next = stencils.slice(k + 1).find((later) => later.traceOp !== null);
+      const next = nextTraced[k] >= 0 ? stencils[nextTraced[k]] : undefined;
       if (next && next.uop !== 'poll' && entry.endsWith('written to its slot)')) listUpTo(next.traceOp! - 1);
       out.push({ uop: entry, bytes: s.codeSize, stencil: s.uop });
     } else if (s.uop === 'poll') {

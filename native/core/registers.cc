@@ -66,7 +66,9 @@ struct Interference {
 // loaded, other slots 0 from the zeroed frame header), or an op has an i32 and a u32 operand in
 // them (no stencil variant puts both in one register). Liveness is a backward fixpoint over the
 // ops. An op that writes and may branch (a load's miss, F64_TO_INDEX) writes only when it falls
-// through: its write ends a live range on that edge, not on the branch.
+// through: its write ends a live range on that edge, not on the branch. (The table guarantees it:
+// defineTable in tools/stencils/uops.mjs rejects an op that writes before its last branch or
+// writes and never falls through.)
 Interference interference(const ValidatedTrace& t, const Candidates& c) {
   Interference out;
   const size_t n = t.ops.size();
@@ -75,6 +77,8 @@ Interference interference(const ValidatedTrace& t, const Candidates& c) {
     if (t.ops[i].uop == Uop::LABEL) labelAt[t.ops[i].label] = static_cast<uint32_t>(i);
   struct Masks { uint64_t m[2] = {0, 0}; };
   std::vector<Masks> uses(n), writes(n), liveIn(n + 1);
+  // Per op, its i32 and its u32 slot operands (candidates of class 0): they must not share.
+  std::vector<uint64_t> signedBits(n, 0), unsignedBits(n, 0);
   const auto bitOf = [&](uint32_t slot, int* cls) {
     *cls = isFloatSlot(t, slot) ? 1 : 0;
     return c.bit[slot];
@@ -88,6 +92,8 @@ Interference interference(const ValidatedTrace& t, const Candidates& c) {
       const int bit = bitOf(static_cast<uint32_t>(t.operands[op.firstOperand + j] / 8), &cls);
       if (bit < 0) continue;
       const uint64_t mask = uint64_t{1} << bit;
+      if (info.operands[j] == OperandKind::I32 || info.operands[j] == OperandKind::U32)
+        (t.slotTypes[t.operands[op.firstOperand + j] / 8] == SlotType::U32 ? unsignedBits : signedBits)[i] |= mask;
       if (info.writes >> j & 1) {
         writes[i].m[cls] |= mask;
       } else {
@@ -145,17 +151,8 @@ Interference interference(const ValidatedTrace& t, const Candidates& c) {
       for (uint32_t a = 0; a < kMaxCandidates; ++a)
         if (writes[i].m[cls] >> a & 1) out.add(cls, a, after.m[cls] | writes[i].m[cls]);
     // An i32 and a u32 operand of one op never share a register.
-    const ValidOp& op = t.ops[i];
-    const UopInfo& info = kUopInfo[static_cast<int>(op.uop)];
-    uint64_t signedBits = 0, unsignedBits = 0;
-    for (uint32_t j = 0; j < op.operandCount; ++j) {
-      if (info.operands[j] != OperandKind::I32 && info.operands[j] != OperandKind::U32) continue;
-      const int bit = c.bit[static_cast<uint32_t>(t.operands[op.firstOperand + j] / 8)];
-      if (bit < 0) continue;
-      (t.slotTypes[t.operands[op.firstOperand + j] / 8] == SlotType::U32 ? unsignedBits : signedBits) |= uint64_t{1} << bit;
-    }
     for (uint32_t a = 0; a < kMaxCandidates; ++a)
-      if (signedBits >> a & 1) out.add(0, a, unsignedBits);
+      if (signedBits[i] >> a & 1) out.add(0, a, unsignedBits[i]);
   }
   return out;
 }

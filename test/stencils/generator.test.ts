@@ -84,6 +84,36 @@ describe('stencil generator (tools/stencils/generate.mjs)', function () {
   });
 });
 
+describe('micro-op table rules (defineTable in tools/stencils/uops.mjs)', function () {
+  interface TableModule { defineTable(entries: object[]): unknown[] }
+  const loadTable = (): Promise<TableModule> => import(join(REPO, 'tools/stencils/uops.mjs')) as Promise<TableModule>;
+  const entry = (fields: object) => ({ name: 'TEST', viewKind: -1, pseudo: false, ends: false, doc: 'A test op.', ...fields });
+
+  it('rejects an op that writes a slot before it may branch', async function () {
+    const { defineTable } = await loadTable();
+    assert.throws(() => defineTable([entry({ operands: 'd=I32 a:I32 miss:Label', c: 'd = a;\n  if (a < 0) JUMP(miss);' })]),
+      /TEST: writes d before it may branch/);
+    // Two branches: the write must come after the last one.
+    assert.throws(() => defineTable([entry({ operands: 'd=F64 a:F64 miss:Label', c: 'if (a < 0) JUMP(miss);\n  d = a;\n  if (a > 9) JUMP(miss);' })]),
+      /TEST: writes d before it may branch/);
+  });
+
+  it('rejects an op that writes a slot and never falls through', async function () {
+    const { defineTable } = await loadTable();
+    assert.throws(() => defineTable([entry({ operands: 'd=I32 to:Label', ends: true, c: 'd = 1;\n  JUMP(to);' })]),
+      /TEST: an op that ends \(never falls through\) must not write a slot/);
+  });
+
+  it('accepts a write after the last branch, and a branch that writes nothing', async function () {
+    const { defineTable } = await loadTable();
+    assert.equal(defineTable([
+      entry({ name: 'LOADISH', operands: 'd=I32 a:I32 miss:Label', c: 'if (a < 0) JUMP(miss);\n  d = a;' }),
+      entry({ name: 'BRANCH', operands: 'a:I32 to:Label', c: 'if (a) JUMP(to);' }),
+      entry({ name: 'DONE', operands: 'to:Label', ends: true, c: 'JUMP(to);' }),
+    ]).length, 3);
+  });
+});
+
 describe('micro-op table (lib/compiler/trace/uops.ts)', function () {
   it('numbers opcodes by position', function () {
     assert.deepEqual(UOPS.map((uop) => uop.opcode), UOPS.map((_, index) => index));

@@ -297,6 +297,25 @@ function parseOperands(spec) {
   });
 }
 
+// The engine's register liveness (native/core/registers.cc) counts an op's writes on its
+// fall-through edge only: on the branch edge a written slot keeps its old value, and a register
+// it shares is not clobbered. That holds only if the op branches before it writes, and if an op
+// that writes also falls through. Both are checked here, on the C body: no written operand is
+// named before the op's last JUMP(, and no op that ends writes.
+function checkWritesAfterBranch(entry, operands) {
+  const written = operands.filter((o) => o.written);
+  if (written.length === 0 || entry.pseudo) return;
+  if (entry.ends) throw new Error(`${entry.name}: an op that ends (never falls through) must not write a slot`);
+  const lastJump = entry.c.lastIndexOf('JUMP(');
+  if (lastJump < 0) return;
+  for (const operand of written) {
+    const first = new RegExp(`\\b${operand.name}\\b`).exec(entry.c);
+    if (first && first.index < lastJump) {
+      throw new Error(`${entry.name}: writes ${operand.name} before it may branch (JUMP): the branch edge must see the slot unchanged; assign it after the last JUMP`);
+    }
+  }
+}
+
 export function defineTable(entries) {
   return entries.map((entry, opcode) => {
     const operands = parseOperands(entry.operands);
@@ -305,6 +324,7 @@ export function defineTable(entries) {
     if (operands.length > 4) throw new Error(`${entry.name}: at most 4 operands`);
     if (!entry.pseudo && typeof entry.c !== 'string') throw new Error(`${entry.name}: no C body`);
     if (typeof entry.doc !== 'string') throw new Error(`${entry.name}: no doc`);
+    checkWritesAfterBranch(entry, operands);
     return { ...entry, opcode, operands, variants: registerVariants(entry, operands) };
   });
 }

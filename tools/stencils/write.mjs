@@ -87,6 +87,7 @@ function registerVariantsCpp(table) {
   out.push('  Uop uop;');
   out.push('  uint8_t locations[4];  // per operand: 0 memory, k register k - 1');
   out.push('  const char* name;');
+  out.push('  bool impossible;  // an i32 and a u32 operand in one register: no stencil, never to be picked');
   out.push('};');
   out.push(`inline constexpr uint32_t kVariantCount = ${all.length};`);
   if (all.length === 0) {
@@ -97,7 +98,7 @@ function registerVariantsCpp(table) {
   for (const { uop, variant } of all) {
     const locations = [...variant.locations];
     while (locations.length < 4) locations.push(0);
-    out.push(`  {Uop::${uop.name}, {${locations.join(', ')}}, "${variant.name}"},`);
+    out.push(`  {Uop::${uop.name}, {${locations.join(', ')}}, "${variant.name}", ${variant.impossible ? 'true' : 'false'}},`);
   }
   out.push('};', '');
   return out;
