@@ -86,7 +86,7 @@ function errorPosition(source: string, line: number, column: number): { line: nu
 
 // A hint parses its function twice: the source analysis (stats(), the v8 tier's forwarding) and
 // the kernel front end, one right after the other. The last few texts keep their trees, which both
-// only read (test/source-parse.test.ts runs both on deep-frozen trees). A parse costs 0.03-0.05 ms
+// only read (test/source/parse.test.ts runs both on deep-frozen trees). A parse costs 0.03-0.05 ms
 // warm and 3-4 ms in a process whose parser has not run yet. A text too deeply nested for the
 // stack left at this call is not remembered: with more stack it may parse.
 const RECENT_LIMIT = 4;
