@@ -145,11 +145,21 @@ describe('native tier: the argument check', () => {
     assert.deepEqual([-0, NaN, Infinity, '1', Object(1)].map((v) => checkArgument(v, 'f64')), [true, true, true, false, false]);
   });
 
-  it('takes a typed array only of exactly its kind, not a subclass, a Proxy or a look-alike', () => {
+  it('takes a typed array of its kind with any prototype, but not a Proxy or a look-alike', () => {
     class Sub extends Float64Array {}
     const lookAlike = Object.create(Float64Array.prototype) as object;
-    assert.deepEqual([new Float64Array(1), new Float32Array(1), new Sub(1), new Proxy(new Float64Array(1), {}), lookAlike]
-      .map((v) => checkArgument(v, 'Float64Array')), [true, false, false, false, false]);
+    const reprototyped = Object.setPrototypeOf(new Float64Array(1), Float32Array.prototype) as object;
+    assert.deepEqual([new Float64Array(1), new Float32Array(1), new Sub(1), reprototyped, new Proxy(new Float64Array(1), {}), lookAlike]
+      .map((v) => checkArgument(v, 'Float64Array')), [true, false, true, true, false, false]);
+  });
+
+  it('where the function reads .length: only the original prototype and no own length', () => {
+    class Sub extends Float64Array {}
+    const ownLength = new Float64Array(2);
+    Object.defineProperty(ownLength, 'length', { value: 1 });
+    const reprototyped = Object.setPrototypeOf(new Float64Array(1), Float32Array.prototype) as object;
+    assert.deepEqual([new Float64Array(1), new Sub(1), reprototyped, ownLength].map((v) => checkArgument(v, 'Float64Array', true)),
+      [true, false, false, false]);
   });
 
   it('runs no user code: no valueOf, no Proxy trap', () => {
@@ -159,6 +169,7 @@ describe('native tier: the argument check', () => {
     checkArgument(sneaky, 'i32');
     checkArgument(sneaky, 'f64');
     checkArgument(trap, 'Float64Array');
+    checkArgument(trap, 'Float64Array', true);
     assert.equal(touched, 0);
   });
 });
@@ -439,6 +450,30 @@ const dotSource = 'let s = 0;\nfor (let i = 0; i < n; i++) s += a[i] * b[i];\nre
       assert.deepEqual([hintedSum(shortened), sum(shortened), hintedSum(Float64Array.from([1, 2, 4, 8]))], [3, 3, 15]);
       const record = stats().find((r) => r.name === 'exactOwnLength');
       assert.ok(record?.native && record.native.fallbackCalls >= 1 && record.native.kernelCalls >= 1, JSON.stringify(record?.native));
+    });
+
+    it('runs the kernel for a subclass instance where the function reads only elements', () => {
+      class Sub extends Float64Array {
+        // Element reads never reach the prototype; this would show if one did.
+        get 0(): number { return 1e9; }
+      }
+      const dot = kernel<typeof plainDot>('exactSubclass', 'a, b, n', dotSource);
+      const hintedDot = jitFocus(dot, { samples: [[xs, ys, 8]] });
+      const sub = Sub.from(xs) as Float64Array;
+      assert.ok(Object.is(hintedDot(sub, ys, 64), dot(sub, ys, 64)));
+      assert.equal(stats().find((r) => r.name === 'exactSubclass')?.native?.kernelCalls, 1);
+    });
+
+    it('runs the JS function for a subclass whose length differs where the function reads a.length', () => {
+      class Short extends Float64Array {
+        override get length(): number { return 2; }
+      }
+      const sum = kernel<(a: Float64Array) => number>('exactSubclassLength', 'a', 'let s = 0;\nfor (let i = 0; i < a.length; i++) s += a[i];\nreturn s;');
+      const hintedSum = jitFocus(sum, { samples: [[xs]] });
+      const short = Short.from([1, 2, 4, 8]) as Float64Array;
+      assert.deepEqual([hintedSum(short), sum(short)], [3, 3]);
+      const record = stats().find((r) => r.name === 'exactSubclassLength');
+      assert.deepEqual([record?.native?.kernelCalls, record?.native?.fallbackCalls], [0, 1]);
     });
 
     it('runs the JS function, and gives its result, when Math.sqrt is replaced after hinting', () => {

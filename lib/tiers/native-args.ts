@@ -1,11 +1,14 @@
 // The per-call argument check of the native tier: does this argument have the kind a kernel was
 // compiled for? It must be cheap (it runs on every call) and must never run user code (a Proxy's
-// traps, a valueOf): typeof first, then for typed arrays the %TypedArray%.prototype[@@toStringTag]
-// getter (which reads an internal slot and returns undefined for anything that is not a typed
-// array, Proxies included), then the prototype, which must be the original %XArray%.prototype as
-// for the front end's argKindOf (a subclass instance runs the JS function). Where the function
-// reads `a.length`, the array must also have no own `length` property (JavaScript would read it
-// instead of the length the kernel reads); the check costs a few ns, so only those arrays pay it.
+// traps, a valueOf): typeof for numbers; for typed arrays the %TypedArray%.prototype[@@toStringTag]
+// getter, which reads the array's internal kind and returns undefined for anything that is not a
+// typed array (Proxies included). That is all a kernel that only reads and writes elements needs:
+// an element access on a typed array never looks at its prototype (integer-indexed exotic
+// objects), so a subclass instance or an array with another prototype reads the same elements.
+// Where the function reads `a.length`, JavaScript looks the property up, so the array must also
+// have the original %XArray%.prototype (as for the front end's argKindOf) and no own `length`;
+// those two checks cost about 6 ns per array (Object.getPrototypeOf is not inlined), so only
+// such arrays pay them. The kernel's invoke then checks that the elements lie inside the buffer.
 
 import type { ArgKind, Signature } from '../compiler/frontend/index.js';
 import { ORIGINAL_PROTOTYPES, typedArrayName } from '../compiler/frontend/signature.js';
@@ -46,16 +49,16 @@ export function checkExpression(v: string, kind: ArgKind, readsLength = false): 
   if (kind === 'f64') return `typeof ${v} === 'number'`;
   if (kind === 'i32') return `(typeof ${v} === 'number' && (${v} | 0) === ${v} && (${v} !== 0 || 1 / ${v} > 0))`;
   if (!isArrayKind(kind)) throw new Error(`unknown argument kind ${String(kind)}`);
-  const length = readsLength ? ` && !HAS_OWN(${v}, 'length')` : '';
-  return `(typeof ${v} === 'object' && ${v} !== null && TAG(${v}) === '${kind}' && PROTO(${v}) === P_${kind}${length})`;
+  const length = readsLength ? ` && PROTO(${v}) === P_${kind} && !HAS_OWN(${v}, 'length')` : '';
+  return `(TAG(${v}) === '${kind}'${length})`;
 }
 
 /** The same check as a function (where code cannot be generated). */
 export function checkArgument(value: unknown, kind: ArgKind, readsLength = false): boolean {
   if (kind === 'f64') return typeof value === 'number';
   if (kind === 'i32') return typeof value === 'number' && (value | 0) === value && (value !== 0 || 1 / value > 0);
-  return typeof value === 'object' && value !== null && argCheckTools.tag(value) === kind &&
-    argCheckTools.proto(value) === argCheckTools.protos[kind] && !(readsLength && hasOwn(value, 'length'));
+  if (argCheckTools.tag(value) !== kind) return false;
+  return !readsLength || (argCheckTools.proto(value as object) === argCheckTools.protos[kind] && !hasOwn(value as object, 'length'));
 }
 
 /** Whether `args` match `signature` exactly (count and every kind); `lengthParams` as in KernelPlan. */

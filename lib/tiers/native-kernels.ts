@@ -44,18 +44,22 @@ function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
-/** The dispatch body for `entries`, generated so that each check is straight-line code. */
+/**
+ * The dispatch body for `entries`, generated so that each check is straight-line code. It calls a
+ * kernel's `invoke`, which leaves the typed arrays' kinds to these checks (the kernel still keeps
+ * every access inside each array's buffer).
+ */
 function dispatchBody(entries: readonly Entry[], arity: number, open: boolean, lengthParams: readonly number[]): string {
   const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
   const cases = entries.map((entry, k) => {
     const test = entry.signature.map((kind, i) => checkExpression(`a${i}`, kind, lengthParams.includes(i))).join(' && ') || 'true';
-    return `    if (${test}) return ${entry.kernel ? `K${k}.call(${params})` : 'MISS'};`;
+    return `    if (${test}) return ${entry.kernel ? `K${k}(${params})` : 'MISS'};`;
   });
   return String.raw`
   'use strict';
   const T = s.T, MISS = s.MISS, NEW = s.NEW, TE = s.TypeError, RE = s.RangeError;
   ${CHECK_PRELUDE}
-  ${entries.map((_, k) => `const K${k} = s.kernels[${k}];`).join('\n  ')}
+  ${entries.map((_, k) => `const K${k} = s.kernels[${k}] && s.kernels[${k}].invoke;`).join('\n  ')}
   return function dispatch(${params}) {
     try {
 ${cases.join('\n')}

@@ -55,5 +55,29 @@ Napi::Value guarded(const Napi::CallbackInfo& info) {
   }
 }
 
+// The same for a raw Node-API callback (no CallbackInfo to build: kernel.invoke, the hot path):
+// `body` returns the result; an exception becomes a pending JS exception and the result undefined.
+template <typename Body>
+napi_value guardedRaw(napi_env rawEnv, Body&& body) {
+  Napi::Env env(rawEnv);
+  try {
+    try {
+      return body();
+    } catch (const Napi::Error&) {
+      throw;
+    } catch (const Error& e) {
+      throwJs(env, e);
+    } catch (const std::bad_alloc&) {
+      throw withCode(Napi::RangeError::New(env, "jitctl's native engine ran out of memory (std::bad_alloc)"),
+                     "ERR_JITCTL_OUT_OF_MEMORY");
+    } catch (const std::exception& e) {
+      throw withCode(Napi::Error::New(env, std::string("jitctl's native engine failed: ") + e.what()), "ERR_JITCTL_INTERNAL");
+    }
+  } catch (const Napi::Error& e) {
+    e.ThrowAsJavaScriptException();
+  }
+  return nullptr;
+}
+
 }  // namespace binding
 }  // namespace jitctl

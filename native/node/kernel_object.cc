@@ -56,6 +56,7 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
         Napi::PropertyDescriptor::Value("inspect", Napi::Function::New<&Thunk<&KernelWrap::Inspect>>(env, "inspect")),
         Napi::PropertyDescriptor::Value("free", Napi::Function::New<&Thunk<&KernelWrap::Free>>(env, "free")),
         Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::Freed>>("freed"),
+        Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::InvokeGetter>>("invoke"),
         Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::CodeSize>>("codeSize"),
         Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::Params>>("params"),
         Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::ReturnTypeGetter>>("returnType"),
@@ -67,7 +68,7 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
     if (info.Length() != 1 || !info[0].IsExternal())
       throw Napi::TypeError::New(info.Env(), "Kernel objects are made by compile(), not by new");
     auto* kernel = info[0].As<Napi::External<Kernel>>().Data();
-    kernel_ = std::move(*kernel);
+    kernel_ = std::make_shared<Kernel>(std::move(*kernel));
     env_ = info.Env();
     registry_ = addonData(env_).registry;
     try {
@@ -76,7 +77,7 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
       throw withCode(Napi::RangeError::New(env_, "jitctl's native engine ran out of memory (std::bad_alloc)"),
                      "ERR_JITCTL_OUT_OF_MEMORY");
     }
-    external_ = kernel_.memoryBytes();
+    external_ = kernel_->memoryBytes();
     int64_t ignored;
     napi_adjust_external_memory(env_, static_cast<int64_t>(external_), &ignored);
   }
@@ -88,7 +89,7 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
 
   // Frees the machine code now (free(), reclaiming, or the finalizer) and tells V8.
   void release() {
-    kernel_.free();
+    kernel_->free();
     if (external_) {
       int64_t ignored;
       napi_adjust_external_memory(env_, -static_cast<int64_t>(external_), &ignored);
@@ -97,7 +98,7 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
   }
 
   // The JS object has been collected (its weak reference is empty) but the finalizer has not run.
-  bool collected() { return !kernel_.freed() && Value().IsEmpty(); }
+  bool collected() { return !kernel_->freed() && Value().IsEmpty(); }
 
  private:
   template <Napi::Value (KernelWrap::*Method)(const Napi::CallbackInfo&)>
@@ -114,34 +115,155 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
     return (static_cast<KernelWrap*>(self)->*Method)(info);
   }
 
+  // kernel.invoke: a function of this kernel's own (its data is the kernel, so there is no
+  // receiver to unwrap), made on first use. It shares the C++ kernel but does not keep the JS
+  // object alive: the code is freed with the object (or by free()), and invoke then throws. A
+  // getter on the prototype, not an own property: one more property on the object costs
+  // napi_unwrap, so every call(), about 15 ns.
+  Napi::Value InvokeGetter(const Napi::CallbackInfo& info) {
+    if (invoke_.IsEmpty()) {
+      auto* target = new InvokeTarget{kernel_, {}};
+      if (!kernel_->freed())
+        for (const ParamDescription& p : kernel_->params())
+          target->elementBytes.push_back(p.isView ? static_cast<uint8_t>(viewKindElementSize(p.viewKind)) : 0);
+      napi_value fn;
+      if (napi_create_function(env_, "invoke", NAPI_AUTO_LENGTH, Invoke, target, &fn) != napi_ok ||
+          napi_add_finalizer(env_, fn, target, [](napi_env, void* data, void*) { delete static_cast<InvokeTarget*>(data); }, nullptr,
+                             nullptr) != napi_ok) {
+        delete target;
+        throw Napi::Error::New(info.Env(), "jitctl could not make the kernel's invoke function");
+      }
+      invoke_ = Napi::Persistent(Napi::Function(env_, fn));
+    }
+    return invoke_.Value();
+  }
+
+  // What an invoke function holds: the kernel, and each parameter's element size (0: a number).
+  struct InvokeTarget {
+    std::shared_ptr<Kernel> kernel;
+    std::vector<uint8_t> elementBytes;
+  };
+
+  // The call path of the native tier's dispatch, which has checked every typed array's kind itself
+  // (lib/tiers/native-args.ts): the same as call() except that a typed array's kind is not asked
+  // of V8 (napi_get_typedarray_info's type costs about 20 ns per Float64Array, a chain of
+  // IsXArray checks). What keeps it memory-safe is the array's byte range: its elements, at the
+  // kernel's element size, must lie inside its ArrayBuffer; anything else (a SharedArrayBuffer, a
+  // range that does not fit, not a typed array, a number that is not one) goes through call()'s
+  // own checks, which raise their errors. So with the right kinds it gives exactly what call()
+  // gives, and an array of another kind whose bytes happen to fit is read as the kernel's kind,
+  // inside its own buffer.
+  static napi_value Invoke(napi_env env, napi_callback_info cbinfo) {
+    constexpr size_t kInlineArgs = 8;
+    napi_value inlineArgv[kInlineArgs];
+    size_t argc = kInlineArgs;
+    void* data = nullptr;
+    if (napi_get_cb_info(env, cbinfo, &argc, inlineArgv, nullptr, &data) != napi_ok) return nullptr;
+    return guardedRaw(env, [&]() -> napi_value {
+      const InvokeTarget& target = *static_cast<InvokeTarget*>(data);
+      const Kernel& kernel = *target.kernel;
+      Napi::Env napiEnv(env);
+      if (kernel.freed()) throw Napi::TypeError::New(napiEnv, "the kernel has been freed");
+      const std::vector<ParamDescription>& params = kernel.params();
+      if (argc != params.size()) throw wrongCount(napiEnv, params.size(), argc);
+      std::vector<napi_value> heapArgv;
+      napi_value* argv = inlineArgv;
+      if (argc > kInlineArgs) {
+        heapArgv.resize(argc);
+        if (napi_get_cb_info(env, cbinfo, &argc, heapArgv.data(), nullptr, nullptr) != napi_ok) return nullptr;
+        argv = heapArgv.data();
+      }
+      ArgumentBuffer args(params.size());
+      for (size_t i = 0; i < params.size(); ++i) args.set(i, convertTrusted(napiEnv, argv[i], params[i], target.elementBytes[i], i));
+      return result(napiEnv, run(napiEnv, kernel, args.data(), params.size()));
+    });
+  }
+
+  static Argument convertTrusted(Napi::Env env, napi_value value, const ParamDescription& p, uint64_t elementBytes, size_t i) {
+    if (p.isView) {
+      size_t length = 0, offset = 0, bufferBytes = 0;
+      void* data = nullptr;
+      napi_value buffer;
+      // length <= 2^31 - 1 and elementBytes <= 8: the product cannot overflow (and no division).
+      if (napi_get_typedarray_info(env, value, nullptr, &length, &data, &buffer, &offset) == napi_ok &&
+          napi_get_arraybuffer_info(env, buffer, nullptr, &bufferBytes) == napi_ok && length <= kMaxViewLength &&
+          offset <= bufferBytes && length * elementBytes <= bufferBytes - offset)
+        return Argument::view(p.viewKind, length ? data : nullptr, length);
+    } else {
+      double d;
+      if (napi_get_value_double(env, value, &d) == napi_ok) {
+        if (p.slotType == SlotType::F64) return Argument::f64(d);
+        // int32 (uint32) values only, not -0: what convert() accepts, without its messages.
+        if (p.slotType == SlotType::I32 && d >= -2147483648.0 && d <= 2147483647.0 && d == std::trunc(d) && !(d == 0 && std::signbit(d)))
+          return Argument::i32(static_cast<int32_t>(d));
+        if (p.slotType == SlotType::U32 && d >= 0 && d <= 4294967295.0 && d == std::trunc(d) && !std::signbit(d))
+          return Argument::u32(static_cast<uint32_t>(d));
+      }
+    }
+    return convert(env, Napi::Value(env, value), p, i);
+  }
+
   Napi::Value Call(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     // The same error kind as inspect() and the C++ API (Kernel::call on a freed kernel): TypeError.
-    if (kernel_.freed()) throw Napi::TypeError::New(env, "the kernel has been freed");
-    const std::vector<ParamDescription>& params = kernel_.params();
-    if (info.Length() != params.size())
-      throw Napi::TypeError::New(env, "the kernel takes " + std::to_string(params.size()) + " arguments but was called with " +
-                                          std::to_string(info.Length()));
-    Argument stackArgs[8];
-    std::vector<Argument> heapArgs;
-    Argument* args = stackArgs;
-    if (params.size() > 8) {
-      heapArgs.resize(params.size(), Argument::f64(0));
-      args = heapArgs.data();
+    if (kernel_->freed()) throw Napi::TypeError::New(env, "the kernel has been freed");
+    const std::vector<ParamDescription>& params = kernel_->params();
+    if (info.Length() != params.size()) throw wrongCount(env, params.size(), info.Length());
+    ArgumentBuffer args(params.size());
+    for (size_t i = 0; i < params.size(); ++i) args.set(i, convert(env, info[i], params[i], i));
+    napi_value out = result(env, run(env, *kernel_, args.data(), params.size()));
+    return out ? Napi::Value(env, out) : env.Undefined();
+  }
+
+  // Up to 8 arguments on the stack, more on the heap. The stack slots are not initialized (an
+  // Argument is 48 bytes; zeroing 8 of them took a fifth of invoke()'s own time): set() writes
+  // each one before the kernel reads it.
+  class ArgumentBuffer {
+   public:
+    explicit ArgumentBuffer(size_t count) {
+      if (count > kStackArgs) {
+        heap_.resize(count, Argument::f64(0));
+        args_ = heap_.data();
+      }
     }
-    for (size_t i = 0; i < params.size(); ++i) args[i] = convert(env, info[i], params[i], i);
+    void set(size_t i, const Argument& a) { new (&args_[i]) Argument(a); }
+    const Argument* data() const { return args_; }
+
+   private:
+    static constexpr size_t kStackArgs = 8;
+    union Stack {
+      Stack() {}
+      Argument args[kStackArgs];
+    } stack_;
+    std::vector<Argument> heap_;
+    Argument* args_ = stack_.args;
+  };
+
+  static Napi::TypeError wrongCount(Napi::Env env, size_t params, size_t given) {
+    return Napi::TypeError::New(env, "the kernel takes " + std::to_string(params) + " arguments but was called with " +
+                                         std::to_string(given));
+  }
+
+  static jitctl::Value run(Napi::Env env, const Kernel& kernel, const Argument* args, size_t count) {
     try {
-      const jitctl::Value v = kernel_.call(args, params.size());
-      if (v.type == ReturnType::Void) return env.Undefined();
-      return Napi::Number::New(env, v.f64);
+      return kernel.call(args, count);
     } catch (const Error& e) {
       throwJs(env, e);
     }
   }
 
+  // The result as a JS value (nullptr is undefined to Node-API).
+  static napi_value result(Napi::Env env, const jitctl::Value& v) {
+    napi_value out = nullptr;
+    if (v.type != ReturnType::Void) napi_create_double(env, v.f64, &out);
+    return out;
+  }
+
   // Checks one argument against its parameter. Messages are built only on the error path: this
   // runs for every argument of every call.
-  static Argument convert(Napi::Env env, const Napi::Value& value, const ParamDescription& p, size_t i) {
+  // Forced inline into call(): with invoke() calling it too, GCC stops inlining it, which costs
+  // call() about 15 ns.
+  __attribute__((always_inline)) static Argument convert(Napi::Env env, const Napi::Value& value, const ParamDescription& p, size_t i) {
     auto name = [i] { return "argument " + std::to_string(i); };
     if (p.isView) {
       // One napi call: the element type, the length and the data pointer (byte offset applied).
@@ -183,7 +305,7 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
     Napi::Env env = info.Env();
     KernelInfo k;
     try {
-      k = kernel_.inspect();
+      k = kernel_->inspect();
     } catch (const Error& e) {
       throwJs(env, e);
     }
@@ -217,17 +339,17 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
     return info.Env().Undefined();
   }
 
-  Napi::Value Freed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), kernel_.freed()); }
+  Napi::Value Freed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), kernel_->freed()); }
 
   Napi::Value CodeSize(const Napi::CallbackInfo& info) {
-    if (kernel_.freed()) return Napi::Number::New(info.Env(), 0);
-    return Napi::Number::New(info.Env(), kernel_.codeSize());
+    if (kernel_->freed()) return Napi::Number::New(info.Env(), 0);
+    return Napi::Number::New(info.Env(), kernel_->codeSize());
   }
 
   Napi::Value Params(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (kernel_.freed()) return Napi::Array::New(env);
-    const auto& params = kernel_.params();
+    if (kernel_->freed()) return Napi::Array::New(env);
+    const auto& params = kernel_->params();
     Napi::Array out = Napi::Array::New(env, params.size());
     for (size_t i = 0; i < params.size(); ++i)
       out[i] = Napi::String::New(env, params[i].isView ? std::string(viewKindName(params[i].viewKind)) + "Array"
@@ -236,11 +358,14 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
   }
 
   Napi::Value ReturnTypeGetter(const Napi::CallbackInfo& info) {
-    if (kernel_.freed()) return info.Env().Undefined();
-    return returnTypeValue(info.Env(), kernel_.returnType());
+    if (kernel_->freed()) return info.Env().Undefined();
+    return returnTypeValue(info.Env(), kernel_->returnType());
   }
 
-  Kernel kernel_;  // freed explicitly, when reclaimed after collection, or by this destructor
+  // Freed explicitly, when reclaimed after collection, or with the last of this object and its
+  // invoke function (which may outlive the object it was read from).
+  std::shared_ptr<Kernel> kernel_;
+  Napi::FunctionReference invoke_;  // kernel.invoke, once read
   Napi::Env env_ = nullptr;
   std::shared_ptr<KernelRegistry> registry_;
   uint64_t external_ = 0;  // bytes reported to V8 as external memory

@@ -1,5 +1,6 @@
 // A compiled kernel as a JS object (class Kernel): call() checks every argument against the
 // kernel's parameters and runs it (an interrupt or a timeout comes back as an error with a code);
+// invoke, the same call for a caller that has checked the typed arrays' kinds (the native tier);
 // inspect(), free() and the getters. Each kernel reports its executable bytes to V8
 // (napi_adjust_external_memory) so that the garbage collector sees their weight.
 //

@@ -154,6 +154,10 @@ Napi::Value Uops(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// An empty Node-API function, as cheap as a function of this addon can be: the floor of a call
+// into the addon, which bench/call-path.ts measures kernel calls against.
+napi_value EmptyCall(napi_env, napi_callback_info) { return nullptr; }
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   AddonData& addon = attachEngine(env);
   addon.kernelConstructor = Napi::Persistent(defineKernelClass(env));
@@ -164,6 +168,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("uops", Napi::Function::New<guarded<Uops>>(env, "uops"));
   exports.Set("compileWithNativesSyntax",
               Napi::Function::New<guarded<natives_syntax::CompileWithNativesSyntax>>(env, "compileWithNativesSyntax"));
+  exports.Set("emptyCall", [&] {
+    napi_value fn;
+    NAPI_THROW_IF_FAILED(env, napi_create_function(env, "emptyCall", NAPI_AUTO_LENGTH, EmptyCall, nullptr, &fn), Napi::Value());
+    return Napi::Value(env, fn);
+  }());
   exports.Set("arch", Napi::String::New(env, Engine::architecture()));
   exports.Set("supported", Napi::Boolean::New(env, Engine::supported()));
   exports.Set("sourceDigest", Napi::String::New(env, JITCTL_SOURCE_DIGEST));

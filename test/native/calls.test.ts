@@ -1,5 +1,8 @@
 // Calling a kernel from JS: every argument is checked against the trace's parameters on every
-// call, and a mismatch is a TypeError naming the argument.
+// call, and a mismatch is a TypeError naming the argument. kernel.invoke (the native tier's call
+// path) makes the same checks except a typed array's kind, where it checks that the array's
+// elements at the kernel's element size lie inside its buffer: the tests below run against both,
+// and the ones after them show what invoke does with an array of another kind.
 
 import assert from 'node:assert/strict';
 
@@ -17,16 +20,37 @@ function mixed(): Kernel {
   return compile(b);
 }
 
-describe('kernel calls', () => {
+type Call = (kernel: Kernel, ...args: unknown[]) => unknown;
+const ENTRIES: Array<[string, Call]> = [
+  ['call', (kernel, ...args) => (kernel.call as (...a: unknown[]) => unknown)(...args)],
+  ['invoke', (kernel, ...args) => (kernel.invoke as (...a: unknown[]) => unknown)(...args)],
+];
+
+// kernel(v: <kind>) -> v.length
+function lengthKernel(kind: ElementKind): Kernel {
+  const b = new TraceBuilder();
+  const v = b.view(kind), n = b.slot('i32');
+  return compile(b.param(v).returns(n).op('LENGTH', n, v).op('RETURN'));
+}
+
+// kernel(v: Float64Array, i: i32) -> v[i], or -1 outside the array
+function loadKernel(kind: ElementKind = ElementKind.Float64, load = 'LOAD_FLOAT64'): Kernel {
+  const b = new TraceBuilder();
+  const v = b.view(kind), i = b.slot('i32'), d = b.slot('f64'), miss = b.label();
+  b.param(v).param(i).returns(d).op(load, d, v, i, miss).op('RETURN').define(miss).op('CONST_F64', d, -1).op('RETURN');
+  return compile(b);
+}
+
+for (const [entry, run] of ENTRIES) describe(`kernel ${entry}`, () => {
   const kernel = mixed();
   const ok = (): unknown[] => [1.5, -2, 3, new Float32Array(4)];
 
   it('accepts arguments of the declared kinds', () => {
-    assert.equal(kernel.call(...(ok() as [number])), 1.5 - 2 + 3 + 4);
+    assert.equal(run(kernel, ...ok()), 1.5 - 2 + 3 + 4);
   });
 
   it('accepts the int32 and uint32 limits', () => {
-    assert.equal(kernel.call(0, -(2 ** 31), 2 ** 32 - 1, new Float32Array(0)), -(2 ** 31) + 2 ** 32 - 1);
+    assert.equal(run(kernel, 0, -(2 ** 31), 2 ** 32 - 1, new Float32Array(0)), -(2 ** 31) + 2 ** 32 - 1);
   });
 
   it('reports its parameters and return type', () => {
@@ -47,77 +71,168 @@ describe('kernel calls', () => {
     ['2^32 for a u32', 2, 2 ** 32, /argument 2 must be a uint32/],
     ['Infinity for a u32', 2, Infinity, /argument 2 must be a uint32/],
     ['a Float64Array for a Float32Array', 3, new Float64Array(1), /argument 3 must be a Float32Array/],
+    ['an Int16Array (smaller elements) for a Float32Array', 3, new Int16Array(3), /argument 3 must be a Float32Array/],
     ['a plain array for a Float32Array', 3, [1, 2], /argument 3 must be a Float32Array/],
     ['a DataView for a Float32Array', 3, new DataView(new ArrayBuffer(8)), /argument 3 must be a Float32Array/],
     ['a number for a Float32Array', 3, 4, /argument 3 must be a Float32Array/],
   ];
   for (const [what, index, value, message] of bad) {
+    // invoke reads an array of larger elements as the kernel's kind (see below).
+    if (entry === 'invoke' && value instanceof Float64Array) continue;
     it(`rejects ${what} with a TypeError`, () => {
       const args = ok();
       args[index] = value;
-      assert.throws(() => (kernel.call as (...a: unknown[]) => unknown)(...args), (e: unknown) => e instanceof TypeError && message.test(e.message));
+      assert.throws(() => run(kernel, ...args), (e: unknown) => e instanceof TypeError && message.test(e.message));
     });
   }
 
   it('rejects too few and too many arguments', () => {
-    assert.throws(() => kernel.call(1), /takes 4 arguments but was called with 1/);
-    assert.throws(() => (kernel.call as (...a: unknown[]) => unknown)(...ok(), 5), /takes 4 arguments but was called with 5/);
+    assert.throws(() => run(kernel, 1), /takes 4 arguments but was called with 1/);
+    assert.throws(() => run(kernel, ...ok(), 5), /takes 4 arguments but was called with 5/);
   });
 
-  it('rejects every other typed-array kind for each declared kind', () => {
+  it(entry === 'call' ? 'rejects every other typed-array kind for each declared kind' : 'rejects every kind of smaller elements for each declared kind', () => {
     for (const [kind, Array] of TYPED_ARRAYS.entries()) {
-      const b = new TraceBuilder();
-      const v = b.view(kind as never), n = b.slot('i32');
-      const k = b.param(v).returns(n).op('LENGTH', n, v).op('RETURN');
-      const compiled = compile(k);
+      const compiled = lengthKernel(kind as ElementKind);
       for (const Other of TYPED_ARRAYS) {
-        if (Other === Array) assert.equal(compiled.call(new Other(3)), 3);
-        else assert.throws(() => compiled.call(new Other(3)), TypeError, `${Other.name} passed for ${Array.name}`);
+        if (Other === Array) assert.equal(run(compiled, new Other(3)), 3);
+        else if (entry === 'call' || Other.BYTES_PER_ELEMENT < Array.BYTES_PER_ELEMENT) {
+          assert.throws(() => run(compiled, new Other(3)), TypeError, `${Other.name} passed for ${Array.name}`);
+        }
       }
     }
   });
 
   it('reads a typed array through its offset into a shared buffer', () => {
-    const b = new TraceBuilder();
-    const v = b.view(ElementKind.Float64), i = b.slot('i32'), d = b.slot('f64'), miss = b.label();
-    b.param(v).returns(d).op('LOAD_FLOAT64', d, v, i, miss).op('RETURN').define(miss).op('CONST_F64', d, -1).op('RETURN');
     const buffer = new Float64Array([1, 2, 3, 4]).buffer;
-    assert.equal(compile(b).call(new Float64Array(buffer, 16, 2)), 3);
+    assert.equal(run(loadKernel(), new Float64Array(buffer, 16, 2), 0), 3);
+    assert.equal(run(loadKernel(), new Float64Array(buffer, 16, 2), 2), -1);
   });
 
   it('treats a detached buffer as an empty array', () => {
-    const b = new TraceBuilder();
-    const v = b.view(ElementKind.Float64), n = b.slot('i32');
-    b.param(v).returns(n).op('LENGTH', n, v).op('RETURN');
     const array = new Float64Array(8);
     structuredClone(array.buffer, { transfer: [array.buffer] });
-    assert.equal(compile(b).call(array), 0);
+    assert.equal(run(lengthKernel(ElementKind.Float64), array), 0);
+  });
+
+  it('reads an array over a SharedArrayBuffer', () => {
+    const array = new Float64Array(new SharedArrayBuffer(32));
+    array[3] = 7.5;
+    assert.equal(run(loadKernel(), array, 3), 7.5);
+    assert.equal(run(loadKernel(), array, 4), -1);
+  });
+
+  it('follows a length-tracking array over a resizable buffer', () => {
+    // (ES2024: the TypeScript library this project builds with predates resizable buffers.)
+    const Resizable = ArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => ArrayBuffer & { resize(bytes: number): void };
+    const buffer = new Resizable(16, { maxByteLength: 64 });
+    const array = new Float64Array(buffer);
+    const kernel = lengthKernel(ElementKind.Float64);
+    assert.equal(run(kernel, array), 2);
+    buffer.resize(40);
+    assert.equal(run(kernel, array), 5);
+    array[4] = 2.5;
+    assert.equal(run(loadKernel(), array, 4), 2.5);
+    buffer.resize(8);
+    assert.equal(run(kernel, array), 1);
+    assert.equal(run(loadKernel(), array, 1), -1);
   });
 
   it('returns i32 and u32 results as numbers of those ranges', () => {
     const b = new TraceBuilder();
     const a = b.slot('i32'), u = b.slot('u32');
     b.param(a).returns(u).op('I32_TO_U32', u, a).op('RETURN');
-    assert.equal(compile(b).call(-1), 2 ** 32 - 1);
+    assert.equal(run(compile(b), -1), 2 ** 32 - 1);
   });
 
   it('accepts -0 for an f64 and keeps its sign', () => {
     const b = new TraceBuilder();
     const x = b.slot('f64');
-    assert.ok(Object.is(compile(b.param(x).returns(x).op('RETURN')).call(-0), -0));
+    assert.ok(Object.is(run(compile(b.param(x).returns(x).op('RETURN')), -0), -0));
   });
+
+  it('takes more arguments than fit in its stack buffer (12)', () => {
+    const b = new TraceBuilder();
+    const xs = Array.from({ length: 12 }, () => b.slot('f64'));
+    const r = b.slot('f64');
+    for (const x of xs) b.param(x);
+    b.returns(r);
+    for (const x of xs) b.op('ADD_F64', r, r, x);
+    const k = compile(b.op('RETURN'));
+    assert.equal(run(k, ...xs.map((_, i) => i + 0.5)), 72);
+    assert.throws(() => run(k, ...xs.map(() => 1), 'x'), /takes 12 arguments but was called with 13/);
+    assert.throws(() => run(k, ...xs.map((_, i) => (i === 11 ? 'x' : 1))), /argument 11 must be a number/);
+  });
+
+  it('throws a TypeError once the kernel is freed', () => {
+    const k = lengthKernel(ElementKind.Uint8);
+    const invoke = k.invoke;
+    k.free();
+    assert.throws(() => run(k, new Uint8Array(1)), (e: unknown) => e instanceof TypeError && /freed/.test(e.message));
+    assert.throws(() => invoke(new Uint8Array(1)), (e: unknown) => e instanceof TypeError && /freed/.test(e.message));
+  });
+
+});
+
+describe('kernel objects', () => {
+  const kernel = mixed();
 
   it('rejects a method or getter called on an object that is not a kernel with a TypeError', () => {
     const proto = Object.getPrototypeOf(kernel) as object;
-    const getter = Object.getOwnPropertyDescriptor(proto, 'codeSize')!.get!;
-    for (const receiver of [{}, Object.create(proto), undefined]) {
-      assert.throws(() => getter.call(receiver), (e: unknown) => e instanceof TypeError && /not a kernel/.test(e.message));
-      assert.throws(() => kernel.call.call(receiver, 1), (e: unknown) => e instanceof TypeError && /not a kernel/.test(e.message));
+    for (const name of ['codeSize', 'invoke']) {
+      const getter = Object.getOwnPropertyDescriptor(proto, name)!.get!;
+      for (const receiver of [{}, Object.create(proto), undefined]) {
+        assert.throws(() => getter.call(receiver), (e: unknown) => e instanceof TypeError && /not a kernel/.test(e.message));
+        assert.throws(() => kernel.call.call(receiver, 1), (e: unknown) => e instanceof TypeError && /not a kernel/.test(e.message));
+      }
     }
   });
 
   it('cannot be constructed from JS', () => {
     const Ctor = (kernel as unknown as { constructor: new (...a: unknown[]) => unknown }).constructor;
     assert.throws(() => new Ctor(), /made by compile\(\)/);
+  });
+});
+
+describe('kernel invoke: the kind is left to the caller, the bytes are not', () => {
+  it('is one function per kernel, which needs no receiver', () => {
+    const a = lengthKernel(ElementKind.Float64), b = lengthKernel(ElementKind.Float64);
+    assert.equal(a.invoke, a.invoke);
+    assert.notEqual(a.invoke, b.invoke);
+    assert.equal(a.invoke.call({}, new Float64Array(5)), 5);
+    assert.equal(Reflect.apply(a.invoke, undefined, [new Float64Array(2)]), 2);
+  });
+
+  it('reads an array of larger elements as the kernel kind, inside that array', () => {
+    // A Uint8 kernel given a Float64Array of 3: 3 elements of one byte, the first 3 bytes of its buffer.
+    const doubles = new Float64Array([1.5, -2, 1e300]);
+    const bytes = new Uint8Array(doubles.buffer);
+    const k = loadKernel(ElementKind.Uint8, 'LOAD_UINT8');
+    for (let i = 0; i < 3; i++) assert.equal(k.invoke(doubles, i), bytes[i]);
+    assert.equal(k.invoke(doubles, 3), -1, 'the kernel sees the array\'s 3 elements, not its 24 bytes');
+    assert.throws(() => k.call(doubles, 0), TypeError, 'call() still checks the kind');
+  });
+
+  it('refuses an array whose elements at the kernel size would leave its buffer', () => {
+    const buffer = new ArrayBuffer(32);
+    const k = loadKernel();
+    // 8 bytes at offset 24: 8 doubles would end 56 bytes past the buffer's end.
+    assert.throws(() => k.invoke(new Uint8Array(buffer, 24, 8), 0), (e: unknown) => e instanceof TypeError && /argument 0 must be a Float64Array/.test(e.message));
+    // 4 bytes at offset 0: 4 doubles would need 32 bytes, which the buffer has; they are read from it.
+    const whole = new Float64Array(buffer);
+    whole[3] = 9;
+    assert.equal(k.invoke(new Uint8Array(buffer, 0, 4), 3), 9);
+    // The same 4 bytes at offset 8: 4 doubles would end at byte 40.
+    assert.throws(() => k.invoke(new Uint8Array(buffer, 8, 4), 0), TypeError);
+  });
+
+  it('gives what call() gives for every kind and edge value', () => {
+    for (const [kind, Kind] of TYPED_ARRAYS.entries()) {
+      const k = loadKernel(kind as ElementKind, `LOAD_${Kind.name.replace('Array', '').toUpperCase()}`);
+      const values = new Kind(16);
+      const fraction = Kind === Float32Array || Kind === Float64Array ? 0.75 : 1;
+      for (let i = 0; i < values.length; i++) values[i] = (i * 37 - 200) * fraction;
+      for (let i = -1; i <= values.length; i++) assert.ok(Object.is(k.invoke(values, i), k.call(values, i)), `${Kind.name}[${i}]`);
+    }
   });
 });

@@ -40,6 +40,21 @@ describe('reclaiming dropped kernels', () => {
     assert.equal(child.stdout, 'ok\n', child.stderr);
   });
 
+  it('reclaims kernels whose invoke functions live on; a reclaimed one throws a TypeError', function () {
+    this.timeout(150_000);
+    const child = runNode(`${PRELUDE}
+      const kept = [];
+      report(() => { for (let i = 0; i < 50000; i++) { kept.push(scaleBy(i).invoke); if (i % 5000 === 0) gc(); } });
+      let ran = 0, freed = 0, other = 0;
+      kept.forEach((invoke, i) => {
+        try { if (invoke(2) === 2 * i) ran++; else other++; }
+        catch (e) { if (e instanceof TypeError && /freed/.test(e.message)) freed++; else other++; }
+      });
+      console.log(freed > 40000, ran + freed === kept.length, other);
+    `, { args: ['--expose-gc'] });
+    assert.equal(child.stdout, 'ok\ntrue true 0\n', child.stderr);
+  });
+
   it('still refuses at the cap when every kernel is live, saying what the cap is, what is live and how to raise it', function () {
     this.timeout(150_000);
     const child = runNode(`${PRELUDE}

@@ -45,7 +45,7 @@ const NATIVE_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
 function bindingProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return `it exports ${value === null ? 'null' : typeof value}, not the engine's binding`;
   const binding = value as Record<string, unknown>;
-  for (const name of ['compile', 'stats', 'config', 'configure', 'uops']) {
+  for (const name of ['compile', 'stats', 'config', 'configure', 'uops', 'emptyCall']) {
     if (typeof binding[name] !== 'function') return `it has no ${name}() function`;
   }
   if (typeof binding.sourceDigest !== 'string' || !/^[0-9a-f]{32}$/.test(binding.sourceDigest)) return 'it carries no source digest';
