@@ -132,7 +132,7 @@ export interface NativeBinding {
   config(): Pick<EngineConfig, 'maxExecutableBytes'>;
   configure(config: Partial<Pick<EngineConfig, 'maxExecutableBytes'>>): Pick<EngineConfig, 'maxExecutableBytes'>;
   uops(): NativeUop[];
-  /** An empty Node-API function: the floor of a call into the addon (bench/call-path.ts). */
+  /** An empty Node-API function: the floor of any call into the addon (the call-path benchmark measures kernels against it). */
   emptyCall(...args: unknown[]): undefined;
   readonly arch: string;
   readonly supported: boolean;

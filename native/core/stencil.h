@@ -100,19 +100,21 @@ struct ViewRecord {
   uint64_t length;  // in elements
 };
 
-// The 64 bytes just below the frame, which the shim and the poll stencil use (prelude.h has the
-// same struct): `budget` is what is left of the current slice of a call, charged by the poll at
-// each loop head with its loop's length in ops; below zero the poll stores the cached registers
-// (the slots the engine keeps in registers, see registers.h) in `ints` and `floats`, the address of
-// the op it guards in `resume`, and returns. The shim calls `resume` (and clears it) with the
-// registers loaded from the header, so the runtime starts a call with resume = the first op and
-// the registers zero (every slot starts at 0), and resumes a yielded one the same way.
+// The 80 bytes just below the frame, which the shim and the poll stencil use (prelude.h has the
+// same struct): `budget` is the slice of work a call runs before its next interrupt check; the
+// shim passes it to the first op in the budget register, which every stencil passes on and the
+// poll charges at each loop head with its loop's length in ops. Below zero the poll stores the
+// cached registers (the slots the engine keeps in registers, see registers.h) in `ints` and
+// `floats`, the address of the op it guards in `resume`, and returns. The shim calls `resume` (and
+// clears it) with the registers and the budget loaded from the header, so the runtime starts a
+// call with resume = the first op, the registers zero (every slot starts at 0) and a full budget,
+// and resumes a yielded one the same way.
 struct FrameHeader {
-  int64_t ints[3];   // i32/u32 registers r0..r2 (the low 32 bits)
-  double floats[3];  // f64 registers f0..f2
+  int64_t ints[4];   // i32/u32 registers r0..r3 (the low 32 bits)
+  double floats[4];  // f64 registers f0..f3
   int64_t budget;
   void* resume;
 };
-static_assert(sizeof(FrameHeader) == 64, "the stencils address the header as 64 bytes below the frame");
+static_assert(sizeof(FrameHeader) == 80, "the stencils address the header as 80 bytes below the frame");
 
 }  // namespace jitctl

@@ -149,6 +149,31 @@ describe('lowerKernel: loops', () => {
     const w = lowered('(a, n) => { let s = 0; for (let i = 0; i < n; i++) s += a[i]; return s; }', ['Float64Array', 'i32']);
     assert.ok(w.uops.some((u) => u.startsWith('BR_LT_I32')) && w.uops.some((u) => u.startsWith('ADD_I32')), w.uops.join('\n'));
   });
+  it('a negative literal is the int it is: `c = -1` keeps an i32 recurrence i32', () => {
+    const crc = agree('(d, t) => { let c = -1; for (let i = 0; i < d.length; i++) c = t[(c ^ d[i]) & 0xff] ^ (c >>> 8); return (c ^ -1) >>> 0; }',
+      [[Uint8Array.from([49, 50, 51, 52, 53]), Int32Array.from({ length: 256 }, (_, n) => (n * 2654435761) | 0)], [new Uint8Array(0), new Int32Array(256)]]);
+    assert.match(crc.ir, /let c:i32 = -1:i32/);
+    assert.ok(!crc.uops.some((u) => u.startsWith('F64_TO_I32') || u.startsWith('NEG_F64')), crc.uops.join('\n'));
+    // -0, -Infinity and a negative fraction stay f64, with their values.
+    agree('(x) => -0 + x * 0', [[1], [-1]]);
+    agree('(x) => x < -Infinity ? 1 : -0.5', [[0], [-Infinity]]);
+  });
+
+  it('a recurrence bounded by a remainder settles as an int at a widening threshold; an unbounded one as f64', () => {
+    const bytes = Uint8Array.from({ length: 3000 }, (_, n) => (n * 97 + 13) & 0xff);
+    const adler = agree('(d) => { let a = 1, b = 0; for (let i = 0; i < d.length; i++) { a = (a + d[i]) % 65521; b = (b + a) % 65521; } return ((b << 16) | a) >>> 0; }',
+      [[bytes], [new Uint8Array(0)], [Uint8Array.from({ length: 70000 }, () => 255)]]);
+    assert.match(adler.ir, /let a:i32 = 1:i32/);
+    assert.match(adler.ir, /let b:i32 = 0:i32/);
+    // Doubling has no bound: it goes past every threshold to f64, and stays exact there.
+    const doubling = agree('(n) => { let x = 1; for (let i = 0; i < n; i++) x = x * 2 + 1; return x; }', [[10], [40], [1100]], 'i32');
+    assert.match(doubling.ir, /let x:f64/);
+    // A sum of two bounded values that can leave int32 in the widened interval is f64.
+    const sum = agree('(d) => { let a = 0, s = 0; for (let i = 0; i < d.length; i++) { a = (a + d[i]) % 1000000007; s = s + a; } return s; }',
+      [[bytes], [Uint8Array.from({ length: 20000 }, () => 250)]]);
+    assert.match(sum.ir, /let s:f64/);
+  });
+
   it('a loop takes one branch per iteration and constants are set at entry', () => {
     const k = lowered('(a) => { for (let i = 0; i < a.length; i++) a[i] = a[i] * 2.5 + 1; }', ['Float64Array']);
     // The loop: from its body label (the target of the loop's one backward branch) to that branch.

@@ -104,6 +104,19 @@ describe('micro-op table rules (defineTable in tools/stencils/uops.mjs)', functi
       /TEST: an op that ends \(never falls through\) must not write a slot/);
   });
 
+  it('rejects a slow path that is never entered, SLOW() without one, and a write before SLOW()', async function () {
+    const { defineTable } = await loadTable();
+    assert.throws(() => defineTable([entry({ operands: 'd=F64 a:F64', c: 'd = a;', slow: 'd = -a;', inline: 'd = a;' })]),
+      /TEST: has a slow path that its body never enters/);
+    assert.throws(() => defineTable([entry({ operands: 'd=F64 a:F64', c: 'if (a < 0) SLOW(); d = a;', slow: 'd = -a;' })]),
+      /TEST: has a slow path but no inline body/);
+    assert.throws(() => defineTable([entry({ operands: 'd=F64 a:F64', c: 'if (a < 0) SLOW(); d = a;' })]),
+      /TEST: uses SLOW\(\) but has no slow path/);
+    assert.throws(() => defineTable([entry({ operands: 'd=F64 a:F64', c: 'd = a; if (a < 0) SLOW();', slow: 'd = -a;', inline: 'd = a;' })]),
+      /TEST: writes d before it may take its slow path \(SLOW\)/);
+    assert.equal(defineTable([entry({ operands: 'd=F64 a:F64', c: 'if (a < 0) SLOW(); d = a;', slow: 'd = -a;', inline: 'd = a < 0 ? -a : a;' })]).length, 1);
+  });
+
   it('accepts a write after the last branch, and a branch that writes nothing', async function () {
     const { defineTable } = await loadTable();
     assert.equal(defineTable([

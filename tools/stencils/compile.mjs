@@ -60,8 +60,17 @@ export function stencilSource(uop, locations = []) {
     if (operand.kind === 'ImmF64') lines.push(`DECLARE_IMM_F64(${index})`);
     if (operand.kind !== 'Label') lines.push(`#define ${operand.name} ${OPERAND_MACRO[operand.kind]}(${index})`);
   });
+  // An op with a `slow` path: on x86-64 a JIT_COLD function of its own (placed in the stencil's
+  // data part, out of the way of the code), tail-called by SLOW() in the op's body; elsewhere the
+  // op's `inline` body, the whole op in one piece (an AArch64 branch into the data part would
+  // reach only +-1 MiB).
+  if (uop.slow) {
+    lines.push('', '#if defined(__x86_64__)', 'JIT_COLD static STENCIL_CC void op_slow(STENCIL_PARAMS) {', `  ${uop.slow}`, '  CONTINUE();', '}',
+      '#define SLOW() __attribute__((musttail)) return op_slow(STENCIL_ARGS)', '#endif');
+  }
   lines.push('', 'STENCIL(_JIT_ENTRY) {');
-  lines.push(`  ${uop.c}`);
+  if (uop.slow) lines.push('#if defined(__x86_64__)', `  ${uop.c}`, '#else', `  ${uop.inline}`, '#endif');
+  else lines.push(`  ${uop.c}`);
   if (!uop.ends) lines.push('  CONTINUE();');
   lines.push('}', '');
   return lines.join('\n');

@@ -38,6 +38,12 @@ function alignUp(value, align) {
   return Math.ceil(value / align) * align;
 }
 
+// A stencil's out-of-line code (JIT_COLD in templates/prelude.h): placed in its data part, which
+// the kernel's block maps executable like its code.
+function isColdCode(section) {
+  return section.name === '.text.jit_cold';
+}
+
 function isReadOnlyData(section) {
   return /^\.rodata(\.|$)/.test(section.name) || /^\.data\.rel\.ro(\.|$)/.test(section.name);
 }
@@ -62,7 +68,7 @@ export function buildStencil(object, target, uop, externs, allowedExterns) {
       const target = reloc.symbol.section;
       if (!target || code.includes(target) || data.includes(target)) continue;
       if (!(target.flags & SHF_ALLOC)) fail(`reference to non-allocated section ${target.name}`);
-      if (target.flags & SHF_EXECINSTR) code.push(target);
+      if (target.flags & SHF_EXECINSTR) (isColdCode(target) ? data : code).push(target);
       else if (isReadOnlyData(target)) data.push(target);
       else fail(`reference to writable or unknown section ${target.name} (stencils must not keep state)`);
     }

@@ -56,8 +56,19 @@ const f64Binary = [
   ['MOD', 'js_mod_f64(a, b)', '(a, b) => a % b', 'Integer values below 2^53 by an int64 remainder, the rest by C fmod: both exact, with the special cases of JS %.'],
 ];
 for (const [name, expr, js, note] of f64Binary) {
+  if (name === 'MOD') continue;
   op(`${name}_F64`, 'd=F64 a:F64 b:F64', { c: `d = ${expr};`, js, doc: note ?? `f64 ${js.slice(10)}.` });
 }
+// The integer path inline, the call to fmod out of line (`slow`, see compile.mjs): a stencil that
+// may call C code has to keep every cached register the C ABI does not preserve across the call,
+// which on x86-64 costs a prologue and moves on every run of the op, taken or not.
+op('MOD_F64', 'd=F64 a:F64 b:F64', {
+  c: 'double r; if (!js_mod_f64_int(a, b, &r)) SLOW(); d = r;',
+  slow: 'd = fmod(a, b);',
+  inline: 'd = js_mod_f64(a, b);',
+  js: '(a, b) => a % b',
+  doc: f64Binary.find(([name]) => name === 'MOD')[3],
+});
 op('NEG_F64', 'd=F64 a:F64', { c: 'd = -a;', js: '(a) => -a', doc: 'f64 negation (flips the sign of 0 and NaN).' });
 
 // ---- Math, exact ----------------------------------------------------------------------------
@@ -226,11 +237,11 @@ op('LENGTH', 'd=I32 v:View', {
 // The engine keeps the hottest slots of a kernel in registers for the whole kernel (its choice:
 // native/core/registers.cc): up to CACHED_REGISTERS f64 slots (f0..) and as many i32/u32 slots
 // (r0..). Every stencil receives and passes on those registers; an op listed here also gets one
-// stencil variant per assignment of its cacheable operands to memory or a register (4^n - 1 of
+// stencil variant per assignment of its cacheable operands to memory or a register (5^n - 1 of
 // them for n operands). Ops not listed (the transcendental Math functions, pow, i32 division)
 // work on memory only: the engine writes a cached operand back to its slot before them and reloads
 // a written one after.
-export const CACHED_REGISTERS = 3;
+export const CACHED_REGISTERS = 4;
 const cachedOps = [
   'CONST_F64', 'CONST_I32', 'MOV_F64', 'MOV_I32', 'MOV_U32',
   'ADD_F64', 'SUB_F64', 'MUL_F64', 'DIV_F64', 'MOD_F64', 'NEG_F64',
@@ -306,14 +317,29 @@ function checkWritesAfterBranch(entry, operands) {
   const written = operands.filter((o) => o.written);
   if (written.length === 0 || entry.pseudo) return;
   if (entry.ends) throw new Error(`${entry.name}: an op that ends (never falls through) must not write a slot`);
-  const lastJump = entry.c.lastIndexOf('JUMP(');
-  if (lastJump < 0) return;
-  for (const operand of written) {
-    const first = new RegExp(`\\b${operand.name}\\b`).exec(entry.c);
-    if (first && first.index < lastJump) {
-      throw new Error(`${entry.name}: writes ${operand.name} before it may branch (JUMP): the branch edge must see the slot unchanged; assign it after the last JUMP`);
+  // SLOW() leaves for the slow path, which reads the operands as they came in (a written one may
+  // share a register with one it reads): the same rule as a branch.
+  for (const leave of ['JUMP(', 'SLOW(']) {
+    const last = entry.c.lastIndexOf(leave);
+    if (last < 0) continue;
+    for (const operand of written) {
+      const first = new RegExp(`\\b${operand.name}\\b`).exec(entry.c);
+      if (first && first.index < last) {
+        throw new Error(`${entry.name}: writes ${operand.name} before it may ${leave === 'JUMP(' ? 'branch (JUMP)' : 'take its slow path (SLOW)'}: that path must see the slot unchanged; assign it after the last ${leave.slice(0, -1)}`);
+      }
     }
   }
+}
+
+// `slow` is the C of an op's out-of-line path, which its body enters with SLOW(), and `inline` the
+// whole op in one piece, for the targets that keep the slow path inline (compile.mjs).
+function checkSlowPath(entry) {
+  const uses = typeof entry.c === 'string' && entry.c.includes('SLOW(');
+  if (entry.slow === undefined && !uses) return;
+  if (typeof entry.slow !== 'string') throw new Error(`${entry.name}: uses SLOW() but has no slow path (a C string)`);
+  if (typeof entry.inline !== 'string') throw new Error(`${entry.name}: has a slow path but no inline body (the op in one piece)`);
+  if (!uses) throw new Error(`${entry.name}: has a slow path that its body never enters (SLOW())`);
+  if (entry.ends) throw new Error(`${entry.name}: an op that ends has no slow path to continue from`);
 }
 
 export function defineTable(entries) {
@@ -324,6 +350,7 @@ export function defineTable(entries) {
     if (operands.length > 4) throw new Error(`${entry.name}: at most 4 operands`);
     if (!entry.pseudo && typeof entry.c !== 'string') throw new Error(`${entry.name}: no C body`);
     if (typeof entry.doc !== 'string') throw new Error(`${entry.name}: no doc`);
+    checkSlowPath(entry);
     checkWritesAfterBranch(entry, operands);
     return { ...entry, opcode, operands, variants: registerVariants(entry, operands) };
   });

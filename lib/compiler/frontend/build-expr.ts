@@ -242,6 +242,10 @@ export function buildExpr(ctx: BuildContext, node: AnyNode): Expr {
       return buildCall(ctx, node);
     case 'UnaryExpression': {
       const op = node.operator as string;
+      // `-1` is the number -1 (a literal is only ever non-negative): folded, it types as the i32 it
+      // is, where a negation of 1 would be an f64 (negating an int32 can give -0).
+      const operand = node.argument as AnyNode;
+      if (op === '-' && operand.type === 'Literal' && typeof operand.value === 'number') return { kind: 'number', value: -operand.value, at };
       if (UNARY_OPS.has(op)) return { kind: 'unary', op: op as UnaryOp, arg: buildExpr(ctx, node.argument as AnyNode), at };
       // `void 0` is how minifiers (and Bun's toString) write `undefined`: no operand to evaluate.
       const argument = node.argument as AnyNode;

@@ -11,6 +11,23 @@ import { decline } from './decline.js';
 import { binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MAYBE, mathType, num, sameType, type Ty } from './type-rules.js';
 
 /** A loop counter's interval inside a loop body, from the loop's test. */
+
+// The widening thresholds of an int interval's bounds (then the full int32 range, then f64).
+const THRESHOLDS = [2 ** 8, 2 ** 16, 2 ** 24, 2 ** 28, 2 ** 29, 2 ** 30];
+/** Changes of a variable's type before it is f64: 6 plain ones, then at most one per threshold of each bound. */
+const MAX_CHANGES = 6 + 2 * (THRESHOLDS.length + 1);
+
+function widenHigh(hi: number): number {
+  if (hi <= 0) return 0;
+  return THRESHOLDS.find((t) => t >= hi) ?? 2 ** 31 - 1;
+}
+
+function widenLow(lo: number): number {
+  if (lo >= 0) return 0;
+  const t = THRESHOLDS.find((x) => x >= -lo);
+  return t === undefined ? -(2 ** 31) : -t;
+}
+
 export interface Narrowing {
   readonly lo: number;
   readonly hi: number;
@@ -82,9 +99,12 @@ export abstract class ExpressionTyper {
     if (cur !== undefined && sameType(cur, joined)) return;
     this.touched = true;
     const n = (this.changes[v] = (this.changes[v] ?? 0) + 1);
-    // Widening, so that `x = x + 1` settles: the interval goes to the full range, then to f64.
-    if (n > 12) joined = { ...joined, rep: joined.kind === 'boolean' ? joined.rep : 'f64', lo: -Infinity, hi: Infinity };
-    else if (n > 6 && joined.rep === 'i32' && joined.kind !== 'boolean') joined = i32(-(2 ** 31), 2 ** 31 - 1);
+    // Widening, so that `x = x + 1` settles: after 6 changes the interval's bounds jump to the next
+    // threshold (powers of two up to the full range), then after MAX_CHANGES to f64. A threshold
+    // below the full range lets a bounded recurrence settle as an int: `a = (a + data[i]) % 65521`
+    // climbs 255 per pass; at [0, 2^16] its sum still fits int32, so the remainder keeps it there.
+    if (n > MAX_CHANGES) joined = { ...joined, rep: joined.kind === 'boolean' ? joined.rep : 'f64', lo: -Infinity, hi: Infinity };
+    else if (n > 6 && joined.rep === 'i32' && joined.kind !== 'boolean') joined = i32(widenLow(joined.lo), widenHigh(joined.hi));
     else if (n > 6 && joined.rep === 'u32') joined = { ...joined, lo: 0, hi: 2 ** 32 - 1 };
     if (cur !== undefined && sameType(cur, joined)) return;
     this.vars[v] = joined;

@@ -193,15 +193,23 @@ static inline int32_t js_div_i32(int32_t a, int32_t b) {
 // remainder, exact, with the dividend's sign on a zero result (-4 % 2 is -0); the rest (fractions,
 // larger values, NaN, infinities, b = 0) goes to libm's fmod, which is exact and has JS's special
 // cases. The casts are in range: both magnitudes are below 2^53, and NaN fails the compare.
-static inline double js_mod_f64(double a, double b) {
+// js_mod_f64_int is the integer path alone: false (and *r untouched) where fmod must decide, which
+// MOD_F64 does out of line (its SLOW path), so that its common path makes no call.
+static inline int js_mod_f64_int(double a, double b, double* r) {
   if (__builtin_fabs(a) < 0x1p53 && __builtin_fabs(b) < 0x1p53) {
     int64_t ia = (int64_t)a, ib = (int64_t)b;
     if ((double)ia == a && (double)ib == b && ib != 0) {
-      int64_t r = ia % ib;
-      return r == 0 ? __builtin_copysign(0.0, a) : (double)r;
+      int64_t m = ia % ib;
+      *r = m == 0 ? __builtin_copysign(0.0, a) : (double)m;
+      return 1;
     }
   }
-  return fmod(a, b);
+  return 0;
+}
+
+static inline double js_mod_f64(double a, double b) {
+  double r;
+  return js_mod_f64_int(a, b, &r) ? r : fmod(a, b);
 }
 
 // (a % b) | 0: b = 0 gives NaN, hence 0; INT_MIN % -1 is -0, hence 0.

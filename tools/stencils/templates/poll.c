@@ -1,9 +1,10 @@
 // The interrupt check the emitter places at every label a backward branch reaches, so that no
 // loop runs without passing it. It charges the loop's length in micro-ops (operand 0) to the
-// call's budget in the frame header; when the budget runs out it saves the cached registers and
-// where to go on in the header and returns to the shim, and the runtime decides (interrupt flag,
-// timeout) whether to resume.
-// The common path is one subtract from memory and one not-taken branch.
+// call slice's budget, which every stencil passes on in a register; when the budget runs out it
+// saves the cached registers and where to go on in the frame header and returns to the shim, and
+// the runtime decides (interrupt flag, timeout) whether to resume with a new budget.
+// The common path is one register subtract and one not-taken branch (on x86-64 falling through;
+// see poll_yield below).
 #include "prelude.h"
 
 // The next op's address, PC-relative: x86-64 stencils are small-model non-PIC code, where `&sym`
@@ -18,18 +19,39 @@ static inline Continuation* continuation_address(void) {
 #endif
 }
 
+// Saves the cached registers and where to go on, then returns to the shim.
+#define YIELD()                                  \
+  do {                                           \
+    FrameHeader* header = FRAME_HEADER(frame);   \
+    header->ints[0] = r0;                        \
+    header->ints[1] = r1;                        \
+    header->ints[2] = r2;                        \
+    header->ints[3] = r3;                        \
+    header->floats[0] = f0;                      \
+    header->floats[1] = f1;                      \
+    header->floats[2] = f2;                      \
+    header->floats[3] = f3;                      \
+    header->resume = continuation_address();     \
+    return;                                      \
+  } while (0)
+
+#if defined(__x86_64__)
+// The yield path out of line: a function in a JIT_COLD section, which the generator puts in the
+// stencil's data part (in the kernel's executable block, after all the code), so the common path
+// is `sub; js yield` and falls through into the loop body, with no taken branch and no cold bytes
+// in between. (AArch64 keeps it inline: its conditional branch reaches only +-1 MiB, and the data
+// part lies after all of a kernel's code, which may be longer.)
+JIT_COLD static STENCIL_CC void poll_yield(STENCIL_PARAMS) { YIELD(); }
+
 STENCIL(_JIT_ENTRY) {
-  FrameHeader* header = FRAME_HEADER(frame);
-  header->budget -= IMM_I32(0);
-  if (__builtin_expect(header->budget < 0, 0)) {
-    header->ints[0] = r0;
-    header->ints[1] = r1;
-    header->ints[2] = r2;
-    header->floats[0] = f0;
-    header->floats[1] = f1;
-    header->floats[2] = f2;
-    header->resume = continuation_address();
-    return;
-  }
+  budget -= IMM_I32(0);
+  if (__builtin_expect(budget < 0, 0)) __attribute__((musttail)) return poll_yield(STENCIL_ARGS);
   CONTINUE();
 }
+#else
+STENCIL(_JIT_ENTRY) {
+  budget -= IMM_I32(0);
+  if (__builtin_expect(budget < 0, 0)) YIELD();
+  CONTINUE();
+}
+#endif

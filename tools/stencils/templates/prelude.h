@@ -14,26 +14,34 @@ typedef struct {
 // Hidden: the compiler may then branch to these directly (jmp/b with a PC-relative relocation)
 // instead of going through a GOT; they are code inside the same kernel, so always in range.
 #define JIT_LOCAL __attribute__((visibility("hidden")))
+// Out-of-line code of a stencil (a slow path): the generator places a function in this section in
+// the stencil's data part, which lies in the kernel's executable block after all the ops, so the
+// op's own code holds only its common path.
+#define JIT_COLD __attribute__((cold, noinline, section(".text.jit_cold")))
 
-// Every stencil receives the frame and the cached registers (CACHED_REGISTERS in uops.mjs: the
-// slots the engine keeps in registers, r0..r2 i32/u32 and f0..f2 f64) and passes all of them on,
-// so a value stays in its register from stencil to stencil. Under preserve_none they are
-// arguments in registers: x86-64 frame r12, r0..r2 r13..r15, f0..f2 xmm0..xmm2; AArch64 frame
-// x20, r0..r2 x21..x23, f0..f2 d0..d2.
-#define STENCIL_PARAMS uint8_t* frame, int32_t r0, int32_t r1, int32_t r2, double f0, double f1, double f2
-#define STENCIL_ARGS frame, r0, r1, r2, f0, f1, f2
+// Every stencil receives the frame, the cached registers (CACHED_REGISTERS in uops.mjs: the slots
+// the engine keeps in registers, r0..r3 i32/u32 and f0..f3 f64) and the poll budget, and passes
+// all of them on, so a value stays in its register from stencil to stencil. Under preserve_none
+// they are arguments in registers: x86-64 frame r12, r0..r2 r13..r15, budget rdi, r3 rsi, f0..f3
+// xmm0..xmm3; AArch64 frame x20, r0..r2 x21..x23, budget x24, r3 x25, f0..f3 d0..d3. The budget is what
+// the poll stencil charges a loop's iterations to: in a register, a loop's interrupt check is one
+// subtract and one branch with no memory in its dependency chain (in the frame header it was a
+// load-modify-store each iteration, which a short loop waited on).
+#define STENCIL_PARAMS \
+  uint8_t* frame, int32_t r0, int32_t r1, int32_t r2, int64_t budget, int32_t r3, double f0, double f1, double f2, double f3
+#define STENCIL_ARGS frame, r0, r1, r2, budget, r3, f0, f1, f2, f3
 
 typedef STENCIL_CC void Continuation(STENCIL_PARAMS);
 extern Continuation _JIT_CONTINUE JIT_LOCAL;
 extern Continuation _JIT_TARGET JIT_LOCAL;
 
-// The 64 bytes just below the frame (jitctl::FrameHeader in native/core/stencil.h): the cached
+// The 80 bytes just below the frame (jitctl::FrameHeader in native/core/stencil.h): the cached
 // registers while a call is suspended (the poll saves them when it yields, the shim loads them;
-// zero at the start of a call, like every slot), the budget the poll stencil charges loops to, and
-// the micro-op the shim calls (where a poll yielded).
+// zero at the start of a call, like every slot), the budget of a call slice (the shim passes it to
+// the first op in the budget register), and the micro-op the shim calls (where a poll yielded).
 typedef struct {
-  int64_t ints[3];
-  double floats[3];
+  int64_t ints[4];
+  double floats[4];
   int64_t budget;
   Continuation* resume;
 } FrameHeader;

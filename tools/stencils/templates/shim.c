@@ -1,6 +1,7 @@
 // The C-ABI entry of a kernel: `void shim(uint8_t* frame)`. It saves the registers the C ABI
 // preserves (preserve_none callees may clobber them), calls the micro-op the frame header names
-// (the first op, or where a poll left off) with the cached registers the header holds, and returns
+// (the first op, or where a poll left off) with the cached registers and the budget the header
+// holds, and returns
 // when a RETURN stencil returns or a poll yields. A real call, never a tail call.
 #include "prelude.h"
 
@@ -8,6 +9,6 @@ __attribute__((disable_tail_calls)) void _JIT_ENTRY(uint8_t* frame) {
   FrameHeader* header = FRAME_HEADER(frame);
   Continuation* next = header->resume;
   header->resume = 0;
-  next(frame, (int32_t)header->ints[0], (int32_t)header->ints[1], (int32_t)header->ints[2], header->floats[0],
-       header->floats[1], header->floats[2]);
+  next(frame, (int32_t)header->ints[0], (int32_t)header->ints[1], (int32_t)header->ints[2], header->budget,
+       (int32_t)header->ints[3], header->floats[0], header->floats[1], header->floats[2], header->floats[3]);
 }
