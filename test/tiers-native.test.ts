@@ -346,6 +346,29 @@ describe('native tier: the argument check', () => {
     });
   });
 
+  it('puts the comparison off while V8 has not optimized the function, then measures it as it is, saying so', function () {
+    this.timeout(60_000);
+    const big = Float64Array.from({ length: 4096 }, (_, i) => Math.sin(i));
+    const dot = new Function('a', 'b', 'n', 'let s = 0; for (let i = 0; i < n; i++) s += a[i] * b[i]; return s; /* not optimized */') as typeof plainDot;
+    const notes: string[] = [];
+    const callsToChoose = (isOptimized: () => boolean): number => {
+      const { wrapper, native } = nativeFunction(dot, plan(['a', 'b', 'n']), setup(dotFrontEnd(), {
+        samples: [[big, big, 8]], compareWithV8: true, isOptimized, note: (text: string) => { notes.push(text); },
+      }));
+      let calls = 0;
+      while (calls < 60_000 && native.choice === 'pending') { wrapper(big, big, 4096); calls++; }
+      assert.notEqual(native.choice, 'pending');
+      return calls;
+    };
+    const optimized = callsToChoose(() => true);
+    assert.deepEqual(notes, []);
+    // V8 takes every request for it, and (as far as the choice can see) never gets it optimized:
+    // three tries are put off, each until twice the calls so far, then it is measured as it is.
+    const never = callsToChoose(() => false);
+    assert.ok(never > 4 * optimized, `chose after ${never} calls, ${optimized} when V8 optimizes it`);
+    assert.deepEqual(notes, ["native: V8's code measured before V8 optimized it"]);
+  });
+
   it('works where code cannot be generated from strings (the shared wrapper and dispatch)', () => {
     const modules = path.join(__dirname, '..', 'lib');
     const script = `

@@ -21,8 +21,10 @@ export const MIN_TOTAL_MS = 2;
 export const PROBE_CALLS = 16;
 /** Calls of the JS function that give V8 its feedback before it is asked to optimize. */
 export const FEEDBACK_CALLS = 6;
-/** Optimization requests before V8's code is measured as it is. */
+/** Optimization requests per try before the comparison is put off (V8's code not optimized yet). */
 export const OPTIMIZE_ATTEMPTS = 3;
+/** Tries put off (each after twice the calls so far) before V8's code is measured as it is. */
+export const MAX_POSTPONEMENTS = 3;
 /** Calls per timed batch, and batches per path. */
 export const BATCH_CALLS = 8;
 export const ROUNDS = 6;
@@ -93,8 +95,13 @@ export class AdaptiveChoice {
   private readonly means: [number[], number[]] = [[], []];
   private measured = 0;
   private attempts = 0;
+  private postponed = 0;
 
-  constructor(private readonly host: ChoiceHost, private readonly compareWithV8: boolean) {
+  constructor(
+    private readonly host: ChoiceHost,
+    private readonly compareWithV8: boolean,
+    private readonly isOptimized: (fn: AnyFunction) => boolean = (fn) => isOptimizedTier(observeTier(fn)),
+  ) {
     host.tickAt = MIN_JUDGE_CALLS;
     // Where nothing can be compared, a kernel wins by default.
     host.record.choice = !compareWithV8 && host.hasKernel() ? 'native' : 'pending';
@@ -180,11 +187,18 @@ export class AdaptiveChoice {
         // V8 may ignore a request while a compile it queued itself is running: give it a few
         // more calls and ask again, so that the kernel is measured against optimized code.
         const result = this.runJs(thisArg, args);
-        if (isOptimizedTier(observeTier(host.fn))) {
+        if (this.isOptimized(host.fn)) {
           this.phase = 'compare';
         } else if (this.attempts < OPTIMIZE_ATTEMPTS) {
           this.phase = 'feedback';
           this.left = FEEDBACK_CALLS;
+        } else if (this.postponed < MAX_POSTPONEMENTS) {
+          // Measured now, V8's code would be its interpreter or baseline code (a speedup of 20x
+          // that says nothing; V8's compile thread may still be busy with an OSR compile of the
+          // function's loop): the kernel runs on and the comparison starts again later.
+          this.postponed++;
+          host.route = Route.Kernel;
+          host.tickAt = host.calls * 2;
         } else {
           host.note("native: V8's code measured before V8 optimized it");
           this.phase = 'compare';

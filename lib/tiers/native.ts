@@ -100,6 +100,8 @@ export interface NativeSetup {
   note(text: string): void;
   /** The front end's lowering and signatures (tests give hand-made kernels). */
   frontEnd?: FrontEnd;
+  /** Whether V8 runs `fn` in optimized code (tests give one V8 never satisfies). */
+  isOptimized?: (fn: AnyFunction) => boolean;
 }
 
 /** The native wrapper of `fn` for `plan`, and the record its kernels and calls are counted in. */
@@ -140,7 +142,7 @@ export function nativeFunction(fn: AnyFunction, plan: KernelPlan, setup: NativeS
     tick: () => choice.tick(),
     measure: (thisArg, args) => choice.measure(thisArg, args),
   };
-  const choice = new AdaptiveChoice(state, setup.compareWithV8);
+  const choice = new AdaptiveChoice(state, setup.compareWithV8, setup.isOptimized);
   return { wrapper: nativeWrapper(state), native };
 }
 

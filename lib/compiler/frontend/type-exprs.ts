@@ -12,8 +12,10 @@ import { binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MAYBE, mathType,
 
 /** A loop counter's interval inside a loop body, from the loop's test. */
 
-// The widening thresholds of an int interval's bounds (then the full int32 range, then f64).
-const THRESHOLDS = [2 ** 8, 2 ** 16, 2 ** 24, 2 ** 28, 2 ** 29, 2 ** 30];
+// The widening thresholds of an int interval's bounds (then the full int32 range, then f64). Two,
+// since every step is one more typing pass for each variable that keeps growing (a counter with
+// no bound goes through all of them to f64); 2^16 holds 16-bit checksums, 2^30 sums of two.
+const THRESHOLDS = [2 ** 16, 2 ** 30];
 /** Changes of a variable's type before it is f64: 6 plain ones, then at most one per threshold of each bound. */
 const MAX_CHANGES = 6 + 2 * (THRESHOLDS.length + 1);
 
@@ -100,7 +102,7 @@ export abstract class ExpressionTyper {
     this.touched = true;
     const n = (this.changes[v] = (this.changes[v] ?? 0) + 1);
     // Widening, so that `x = x + 1` settles: after 6 changes the interval's bounds jump to the next
-    // threshold (powers of two up to the full range), then after MAX_CHANGES to f64. A threshold
+    // threshold (2^16, 2^30, the full range), then after MAX_CHANGES to f64. A threshold
     // below the full range lets a bounded recurrence settle as an int: `a = (a + data[i]) % 65521`
     // climbs 255 per pass; at [0, 2^16] its sum still fits int32, so the remainder keeps it there.
     if (n > MAX_CHANGES) joined = { ...joined, rep: joined.kind === 'boolean' ? joined.rep : 'f64', lo: -Infinity, hi: Infinity };
