@@ -149,6 +149,18 @@ describe('lowerKernel: loops', () => {
     const w = lowered('(a, n) => { let s = 0; for (let i = 0; i < n; i++) s += a[i]; return s; }', ['Float64Array', 'i32']);
     assert.ok(w.uops.some((u) => u.startsWith('BR_LT_I32')) && w.uops.some((u) => u.startsWith('ADD_I32')), w.uops.join('\n'));
   });
+  it('x / 2^k is a multiply by 2^-k, bit for bit; any other divisor divides', () => {
+    const xs = [...F64S, 3, 7, -7, 1e-310, -1e-310, 5e-324, 1.7976931348623157e308].map((x) => [x]);
+    for (const c of ['2', '-2', '0.5', '1', '1024', '2 ** 1023', '2 ** -1022', '0.25']) {
+      const k = agree(`(x) => x / (${c})`.replace('(2 ** 1023)', String(2 ** 1023)).replace('(2 ** -1022)', String(2 ** -1022)), xs);
+      assert.ok(k.uops.some((u) => u.startsWith('MUL_F64')) && !k.uops.some((u) => u.startsWith('DIV_F64')), `${c}: ${k.uops.join('; ')}`);
+    }
+    for (const c of ['3', '6', '1e-320', String(2 ** -1023), '0', '-0', 'Infinity']) {
+      const k = agree(`(x) => x / ${c}`, xs);
+      assert.ok(k.uops.some((u) => u.startsWith('DIV_F64')), `${c}: ${k.uops.join('; ')}`);
+    }
+  });
+
   it('a negative literal is the int it is: `c = -1` keeps an i32 recurrence i32', () => {
     const crc = agree('(d, t) => { let c = -1; for (let i = 0; i < d.length; i++) c = t[(c ^ d[i]) & 0xff] ^ (c >>> 8); return (c ^ -1) >>> 0; }',
       [[Uint8Array.from([49, 50, 51, 52, 53]), Int32Array.from({ length: 256 }, (_, n) => (n * 2654435761) | 0)], [new Uint8Array(0), new Int32Array(256)]]);

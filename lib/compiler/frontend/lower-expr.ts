@@ -13,6 +13,19 @@ import type { Rep } from './types.js';
 
 const F64_OPS: Record<string, string> = { '+': 'ADD_F64', '-': 'SUB_F64', '*': 'MUL_F64', '/': 'DIV_F64', '%': 'MOD_F64', '**': 'POW_F64' };
 const I32_OPS: Record<string, string> = { '+': 'ADD_I32', '-': 'SUB_I32', '*': 'IMUL_I32', '%': 'MOD_I32' };
+
+const bitsView = new DataView(new ArrayBuffer(8));
+
+/** 1 / c where c is a power of two (either sign) whose reciprocal is a finite double, else undefined. */
+export function exactReciprocal(c: number): number | undefined {
+  if (!Number.isFinite(c) || c === 0) return undefined;
+  bitsView.setFloat64(0, c);
+  const high = bitsView.getUint32(0), low = bitsView.getUint32(4); // sign | exponent | mantissa
+  const exponent = (high >>> 20) & 0x7ff;
+  if (exponent === 0 || low !== 0 || (high & 0xfffff) !== 0) return undefined; // a subnormal, or not a power of two
+  const r = 1 / c;
+  return Number.isFinite(r) ? r : undefined;
+}
 const BIT_OPS: Record<string, string> = { '|': 'OR_I32', '&': 'AND_I32', '^': 'XOR_I32', '<<': 'SHL_I32', '>>': 'SAR_I32', '>>>': 'SHR_U32' };
 const MATH_UNARY: Record<string, string> = {
   abs: 'ABS_F64', floor: 'FLOOR_F64', ceil: 'CEIL_F64', round: 'ROUND_F64', trunc: 'TRUNC_F64', sign: 'SIGN_F64',
@@ -135,9 +148,12 @@ export class ExprLowerer extends ValueLowerer {
       throw new Error('internal: an i32 operation with a non-i32 operand');
     }
     const a = left.type === 'f64' ? left : this.convert(left, 'f64');
-    const b = this.valueAs(right, 'f64');
+    // x / 2^k is x * 2^-k, bit for bit: both are the correctly rounded value of the same real
+    // number when 2^-k is exact, and a multiply takes 3-4 cycles where a divide takes 13 or more.
+    const reciprocal = op === '/' && right.kind === 'number' ? exactReciprocal(right.value) : undefined;
+    const b = reciprocal === undefined ? this.valueAs(right, 'f64') : em.constant('f64', reciprocal);
     const d = this.out('f64', dest);
-    em.op(F64_OPS[op], d, a, b);
+    em.op(reciprocal === undefined ? F64_OPS[op] : 'MUL_F64', d, a, b);
     return this.free(d, a, b);
   }
 
