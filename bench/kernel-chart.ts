@@ -97,12 +97,20 @@ export function docsSection(results: SuiteResults, svgName: string): string {
   ].join('\n');
 }
 
-/** `text` with the marked section replaced by `section`, or `section` appended under `heading`. */
-export function replaceSection(text: string, section: string, heading: string): string {
-  const start = text.indexOf(SECTION_START), end = text.indexOf(SECTION_END);
-  if (start >= 0 && end > start) return `${text.slice(0, start)}${section}${text.slice(end + SECTION_END.length)}`;
-  if (start >= 0 || end >= 0) throw new Error('the kernel section markers are broken (one missing, or in the wrong order)');
+/**
+ * `text` with the section between `markers` replaced by `section`, or `section` appended under
+ * `heading` (`what` names the section in the error for broken markers).
+ */
+export function replaceMarkedSection(text: string, section: string, heading: string, markers: { start: string; end: string; what: string }): string {
+  const start = text.indexOf(markers.start), end = text.indexOf(markers.end);
+  if (start >= 0 && end > start) return `${text.slice(0, start)}${section}${text.slice(end + markers.end.length)}`;
+  if (start >= 0 || end >= 0) throw new Error(`the ${markers.what} section markers are broken (one missing, or in the wrong order)`);
   return `${text.replace(/\s*$/, '')}\n\n${heading}\n\n${section}\n`;
+}
+
+/** `text` with the kernel section replaced by `section`, or `section` appended under `heading`. */
+export function replaceSection(text: string, section: string, heading: string): string {
+  return replaceMarkedSection(text, section, heading, { start: SECTION_START, end: SECTION_END, what: 'kernel' });
 }
 
 /** Writes the SVG and the docs section; returns the paths written. */

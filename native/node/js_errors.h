@@ -34,15 +34,13 @@ E withCode(E error, const char* code) {
   throw Napi::Error::New(env, e.what());
 }
 
-// Every exported function and method runs inside this: no C++ exception reaches node-addon-api's
-// generic handler, which would turn std::bad_alloc into an Error reading only "std::bad_alloc".
-// (The handlers are written out here, not called: GCC then still inlines kernel.call's whole body,
-// argument checks included, into its thunk.)
-template <Napi::Value (*Function)(const Napi::CallbackInfo&)>
-Napi::Value guarded(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+// Runs `body`; every C++ exception but a Napi::Error (which node-addon-api throws to JS as it is)
+// becomes the Napi::Error that says what failed. A template, so that `body` is inlined: GCC then
+// still inlines kernel.call's whole body, argument checks included, into its thunk.
+template <typename Body>
+auto translated(Napi::Env env, Body&& body) -> decltype(body()) {
   try {
-    return Function(info);
+    return body();
   } catch (const Napi::Error&) {
     throw;
   } catch (const Error& e) {
@@ -55,24 +53,20 @@ Napi::Value guarded(const Napi::CallbackInfo& info) {
   }
 }
 
+// Every exported function and method runs inside this: no C++ exception reaches node-addon-api's
+// generic handler, which would turn std::bad_alloc into an Error reading only "std::bad_alloc".
+template <Napi::Value (*Function)(const Napi::CallbackInfo&)>
+Napi::Value guarded(const Napi::CallbackInfo& info) {
+  return translated(info.Env(), [&] { return Function(info); });
+}
+
 // The same for a raw Node-API callback (no CallbackInfo to build: kernel.invoke, the hot path):
 // `body` returns the result; an exception becomes a pending JS exception and the result undefined.
 template <typename Body>
 napi_value guardedRaw(napi_env rawEnv, Body&& body) {
   Napi::Env env(rawEnv);
   try {
-    try {
-      return body();
-    } catch (const Napi::Error&) {
-      throw;
-    } catch (const Error& e) {
-      throwJs(env, e);
-    } catch (const std::bad_alloc&) {
-      throw withCode(Napi::RangeError::New(env, "jitctl's native engine ran out of memory (std::bad_alloc)"),
-                     "ERR_JITCTL_OUT_OF_MEMORY");
-    } catch (const std::exception& e) {
-      throw withCode(Napi::Error::New(env, std::string("jitctl's native engine failed: ") + e.what()), "ERR_JITCTL_INTERNAL");
-    }
+    return translated(env, body);
   } catch (const Napi::Error& e) {
     e.ThrowAsJavaScriptException();
   }
