@@ -340,7 +340,9 @@ describe('native tier: the argument check', () => {
       const { wrapper, native } = nativeFunction(dot, plan(['a', 'b', 'n']), setup(dotFrontEnd(), { samples: [[big, big, 8]], compareWithV8: true }));
       const want = plainDot(big, big, 4096);
       let exact = true;
-      for (let k = 0; k < 3000 && native.choice === 'pending'; k++) exact = Object.is(wrapper(big, big, 4096), want) && exact;
+      // At most 3,200 calls to the first look, then up to three tries put off while V8 has not
+      // optimized the function yet (a busy compile thread), each until twice the calls so far.
+      for (let k = 0; k < 30_000 && native.choice === 'pending'; k++) exact = Object.is(wrapper(big, big, 4096), want) && exact;
       // Which one wins is a measurement: only that it chose, and by how much.
       assert.deepEqual([native.choice !== 'pending', typeof native.speedup === 'number' && native.speedup > 0, exact], [true, true, true]);
     });
@@ -365,8 +367,13 @@ describe('native tier: the argument check', () => {
     // V8 takes every request for it, and (as far as the choice can see) never gets it optimized:
     // three tries are put off, each until twice the calls so far, then it is measured as it is.
     const never = callsToChoose(() => false);
-    assert.ok(never > 4 * optimized, `chose after ${never} calls, ${optimized} when V8 optimizes it`);
-    assert.deepEqual(notes, ["native: V8's code measured before V8 optimized it"]);
+    assert.ok(never > optimized, `chose after ${never} calls, ${optimized} when V8 optimizes it`);
+    assert.deepEqual(notes, [
+      'native: the comparison with V8 waits until V8 has optimized the function',
+      'native: the comparison with V8 waits until V8 has optimized the function',
+      'native: the comparison with V8 waits until V8 has optimized the function',
+      "native: V8's code measured before V8 optimized it",
+    ]);
   });
 
   it('works where code cannot be generated from strings (the shared wrapper and dispatch)', () => {

@@ -197,6 +197,7 @@ export class AdaptiveChoice {
           // that says nothing; V8's compile thread may still be busy with an OSR compile of the
           // function's loop): the kernel runs on and the comparison starts again later.
           this.postponed++;
+          host.note('native: the comparison with V8 waits until V8 has optimized the function');
           host.route = Route.Kernel;
           host.tickAt = host.calls * 2;
         } else {
@@ -268,5 +269,6 @@ export class AdaptiveChoice {
     host.route = host.record.choice === 'v8' ? Route.V8 : Route.Kernel;
     host.tickAt = Math.max(host.calls, MIN_JUDGE_CALLS) * RECHECK_FACTOR;
     this.judged = true;
+    this.postponed = 0;  // a later look may put its comparison off again
   }
 }
