@@ -191,14 +191,8 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
         return Argument::view(p.viewKind, length ? data : nullptr, length);
     } else {
       double d;
-      if (napi_get_value_double(env, value, &d) == napi_ok) {
-        if (p.slotType == SlotType::F64) return Argument::f64(d);
-        // int32 (uint32) values only, not -0: what convert() accepts, without its messages.
-        if (p.slotType == SlotType::I32 && d >= -2147483648.0 && d <= 2147483647.0 && d == std::trunc(d) && !(d == 0 && std::signbit(d)))
-          return Argument::i32(static_cast<int32_t>(d));
-        if (p.slotType == SlotType::U32 && d >= 0 && d <= 4294967295.0 && d == std::trunc(d) && !std::signbit(d))
-          return Argument::u32(static_cast<uint32_t>(d));
-      }
+      Argument a;
+      if (napi_get_value_double(env, value, &d) == napi_ok && numberArgument(p.slotType, d, &a)) return a;
     }
     return convert(env, Napi::Value(env, value), p, i);
   }
@@ -282,23 +276,38 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
     if (!value.IsNumber())
       throw Napi::TypeError::New(env, name() + " must be a number (" + slotTypeName(p.slotType) + ")");
     const double d = value.As<Napi::Number>().DoubleValue();
+    Argument a;
+    if (numberArgument(p.slotType, d, &a)) return a;
+    const bool negativeZero = d == 0 && std::signbit(d);
     switch (p.slotType) {
       case SlotType::F64:
-        return Argument::f64(d);
-      // -0 is not an int32 or uint32 value (it would come back as +0): refused like 0.5, so the
-      // caller runs the JS function instead.
+        break;
       case SlotType::I32:
-        if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != std::trunc(d))
-          throw Napi::TypeError::New(env, name() + " must be an int32 integer");
-        if (d == 0 && std::signbit(d)) throw Napi::TypeError::New(env, name() + " is -0, which is not an int32 value");
-        return Argument::i32(static_cast<int32_t>(d));
+        throw Napi::TypeError::New(env, name() + (negativeZero ? " is -0, which is not an int32 value" : " must be an int32 integer"));
       case SlotType::U32:
-        if (!(d >= 0 && d <= 4294967295.0) || d != std::trunc(d))
-          throw Napi::TypeError::New(env, name() + " must be a uint32 integer");
-        if (std::signbit(d)) throw Napi::TypeError::New(env, name() + " is -0, which is not a uint32 value");
-        return Argument::u32(static_cast<uint32_t>(d));
+        throw Napi::TypeError::New(env, name() + (negativeZero ? " is -0, which is not a uint32 value" : " must be a uint32 integer"));
     }
     throw Napi::TypeError::New(env, name() + " has an unknown parameter type");
+  }
+
+  // A number as a slot parameter of `type`, where it is one (call() and invoke accept the same):
+  // any f64; an int32 or uint32 integer in range, and not -0, which is neither (it would come back
+  // as +0): refused like 0.5, so that the caller runs the JS function instead.
+  static bool numberArgument(SlotType type, double d, Argument* out) {
+    switch (type) {
+      case SlotType::F64:
+        *out = Argument::f64(d);
+        return true;
+      case SlotType::I32:
+        if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != std::trunc(d) || (d == 0 && std::signbit(d))) return false;
+        *out = Argument::i32(static_cast<int32_t>(d));
+        return true;
+      case SlotType::U32:
+        if (!(d >= 0 && d <= 4294967295.0) || d != std::trunc(d) || std::signbit(d)) return false;
+        *out = Argument::u32(static_cast<uint32_t>(d));
+        return true;
+    }
+    return false;
   }
 
   Napi::Value Inspect(const Napi::CallbackInfo& info) {
@@ -362,8 +371,9 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
     return returnTypeValue(info.Env(), kernel_->returnType());
   }
 
-  // Freed explicitly, when reclaimed after collection, or with the last of this object and its
-  // invoke function (which may outlive the object it was read from).
+  // Its code is freed explicitly, when reclaimed after collection, or by this object's destructor
+  // (release()); the Kernel itself is shared with the invoke function, which may outlive this
+  // object and then throws.
   std::shared_ptr<Kernel> kernel_;
   Napi::FunctionReference invoke_;  // kernel.invoke, once read
   Napi::Env env_ = nullptr;

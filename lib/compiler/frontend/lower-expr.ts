@@ -13,6 +13,16 @@ import type { Rep } from './types.js';
 
 const F64_OPS: Record<string, string> = { '+': 'ADD_F64', '-': 'SUB_F64', '*': 'MUL_F64', '/': 'DIV_F64', '%': 'MOD_F64', '**': 'POW_F64' };
 const I32_OPS: Record<string, string> = { '+': 'ADD_I32', '-': 'SUB_I32', '*': 'IMUL_I32', '%': 'MOD_I32' };
+const BIT_OPS: Record<string, string> = { '|': 'OR_I32', '&': 'AND_I32', '^': 'XOR_I32', '<<': 'SHL_I32', '>>': 'SAR_I32', '>>>': 'SHR_U32' };
+const MATH_UNARY: Record<string, string> = {
+  abs: 'ABS_F64', floor: 'FLOOR_F64', ceil: 'CEIL_F64', round: 'ROUND_F64', trunc: 'TRUNC_F64', sign: 'SIGN_F64',
+  sqrt: 'SQRT_F64', fround: 'FROUND_F64', sin: 'SIN_F64', cos: 'COS_F64', tan: 'TAN_F64', asin: 'ASIN_F64',
+  acos: 'ACOS_F64', atan: 'ATAN_F64', sinh: 'SINH_F64', cosh: 'COSH_F64', tanh: 'TANH_F64', asinh: 'ASINH_F64',
+  acosh: 'ACOSH_F64', atanh: 'ATANH_F64', exp: 'EXP_F64', expm1: 'EXPM1_F64', log: 'LOG_F64', log1p: 'LOG1P_F64',
+  log2: 'LOG2_F64', log10: 'LOG10_F64', cbrt: 'CBRT_F64',
+};
+const MATH_BINARY: Record<string, string> = { pow: 'POW_F64', atan2: 'ATAN2_F64', hypot: 'HYPOT_F64', min: 'MIN_F64', max: 'MAX_F64' };
+const WRAPPING_KINDS = new Set([0, 1, 3, 4, 5, 6]);
 
 const bitsView = new DataView(new ArrayBuffer(8));
 
@@ -26,16 +36,6 @@ export function exactReciprocal(c: number): number | undefined {
   const r = 1 / c;
   return Number.isFinite(r) ? r : undefined;
 }
-const BIT_OPS: Record<string, string> = { '|': 'OR_I32', '&': 'AND_I32', '^': 'XOR_I32', '<<': 'SHL_I32', '>>': 'SAR_I32', '>>>': 'SHR_U32' };
-const MATH_UNARY: Record<string, string> = {
-  abs: 'ABS_F64', floor: 'FLOOR_F64', ceil: 'CEIL_F64', round: 'ROUND_F64', trunc: 'TRUNC_F64', sign: 'SIGN_F64',
-  sqrt: 'SQRT_F64', fround: 'FROUND_F64', sin: 'SIN_F64', cos: 'COS_F64', tan: 'TAN_F64', asin: 'ASIN_F64',
-  acos: 'ACOS_F64', atan: 'ATAN_F64', sinh: 'SINH_F64', cosh: 'COSH_F64', tanh: 'TANH_F64', asinh: 'ASINH_F64',
-  acosh: 'ACOSH_F64', atanh: 'ATANH_F64', exp: 'EXP_F64', expm1: 'EXPM1_F64', log: 'LOG_F64', log1p: 'LOG1P_F64',
-  log2: 'LOG2_F64', log10: 'LOG10_F64', cbrt: 'CBRT_F64',
-};
-const MATH_BINARY: Record<string, string> = { pow: 'POW_F64', atan2: 'ATAN2_F64', hypot: 'HYPOT_F64', min: 'MIN_F64', max: 'MAX_F64' };
-const WRAPPING_KINDS = new Set([0, 1, 3, 4, 5, 6]);
 
 type Assign = Extract<Expr, { kind: 'assign' }>;
 type Update = Extract<Expr, { kind: 'update' }>;

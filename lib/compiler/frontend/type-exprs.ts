@@ -10,8 +10,6 @@ import { exprWrites } from './ir-walk.js';
 import { decline } from './decline.js';
 import { binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MAYBE, mathType, num, sameType, type Ty } from './type-rules.js';
 
-/** A loop counter's interval inside a loop body, from the loop's test. */
-
 // The widening thresholds of an int interval's bounds (then the full int32 range, then f64). Two,
 // since every step is one more typing pass for each variable that keeps growing (a counter with
 // no bound goes through all of them to f64); 2^16 holds 16-bit checksums, 2^30 sums of two.
@@ -30,6 +28,7 @@ function widenLow(lo: number): number {
   return t === undefined ? -(2 ** 31) : -t;
 }
 
+/** A loop counter's interval inside a loop body, from the loop's test. */
 export interface Narrowing {
   readonly lo: number;
   readonly hi: number;
