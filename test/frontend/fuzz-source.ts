@@ -240,7 +240,7 @@ export class SourceGenerator {
     const r = this.rng, visible = this.visible();
     const counters = this.loops.map((l) => l.counter).filter((c): c is string => c !== null && visible.find((v) => v.name === c)?.kind === 'num');
     const arrays = this.arrays();
-    switch (r.int(8)) {
+    switch (r.int(9)) {
       case 0: case 1: case 2:
         if (counters.length) {
           const c: Expr = { t: 'var', name: r.pick(counters) };
@@ -256,6 +256,22 @@ export class SourceGenerator {
         const target = this.target('num', depth, true);
         if (target && target.t === 'var') return { t: 'update', op: r.pick(['++', '--']), prefix: r.chance(0.3), target };
         return { t: 'num', v: r.int(4) };
+      }
+      case 7: {
+        // `a * b + c` of int32s, as matrix and struct-of-arrays code indexes: the product may leave
+        // int32 and pass 2^53 (46341^2 > 2^31, (2^31 - 1)^2 > 2^53).
+        const factor = (): Expr => {
+          switch (r.int(4)) {
+            case 0: return counters.length ? { t: 'var', name: r.pick(counters) } : { t: 'num', v: r.int(4) };
+            case 1: return arrays.length ? { t: 'len', array: r.pick(arrays) } : { t: 'num', v: 3 };
+            case 2: return { t: 'num', v: r.pick([3, -3, 46341, 2147483647, -2147483648]) };
+            default: return { t: 'binary', op: '|', a: this.operand(depth - 1), b: { t: 'num', v: 0 } };
+          }
+        };
+        const product: Expr = { t: 'binary', op: '*', a: factor(), b: factor() };
+        if (r.chance(0.2)) return product;
+        const addend = factor();
+        return r.chance(0.5) ? { t: 'binary', op: '+', a: product, b: addend } : { t: 'binary', op: '+', a: addend, b: product };
       }
       // A number, never maybe undefined or a boolean: a[undefined] and a[true] name properties, not elements.
       default: return this.num(depth);

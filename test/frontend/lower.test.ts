@@ -161,6 +161,26 @@ describe('lowerKernel: loops', () => {
     }
   });
 
+  it('a[i * n + k] with int32 terms is one MULADD_INDEX, with the element JS reads and writes', () => {
+    const f64s = (n: number) => Float64Array.from({ length: n }, (_, i) => i * 1.5 - 3);
+    const matmul = '(a, b, c, n) => { for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < n; k++) s += a[i * n + k] * b[k * n + j]; c[i * n + j] = s; } }';
+    const m = agree(matmul, [[f64s(9), f64s(9), new Float64Array(9), 3], [f64s(4), f64s(4), new Float64Array(4), 2]], ['Float64Array', 'Float64Array', 'Float64Array', 'i32']);
+    assert.ok(!m.uops.some((u) => u.startsWith('F64_TO_INDEX')), m.uops.join('\n'));
+    assert.equal(m.uops.filter((u) => u.startsWith('MULADD_INDEX')).length, 3, m.uops.join('\n'));
+    // Loads, stores and updates at products far outside int32 and past 2^53, negative and in range,
+    // with the addend first or last or absent (the load's miss reads undefined: NaN).
+    const cases = [0, 1, 3, -3, 46341, 94906266, 2 ** 31 - 1, -(2 ** 31)].flatMap((p) => [0, 2, -1, -(2 ** 31), 2 ** 31 - 1].map((q) => [f64s(6), p, q]));
+    const kinds = ['Float64Array', 'i32', 'i32'] as const;
+    const u = agree('(a, p, q) => a[p * q] + a[p * q + 2] + a[1 + q * p] + a[(p | 0) * 3 + (q & 1)]', cases, kinds);
+    assert.equal(u.uops.filter((x) => x.startsWith('MULADD_INDEX')).length, 4, u.uops.join('\n'));
+    agree('(a, p, q) => { a[p * q + 1] = 7; a[q + p * -3] += 2; a[p * p]++; return a[0] + a[1]; }', cases, kinds);
+    // A product that fits int32 stays i32; one with a fraction, a maybe-undefined or f64 term stays f64.
+    const small = lowered('(a) => { let s = 0; for (let i = 0; i < 100; i++) s += a[i * 3 + 1]; return s; }', ['Float64Array']);
+    assert.ok(!small.uops.some((x) => x.startsWith('MULADD_INDEX')), small.uops.join('\n'));
+    const f = agree('(a, p, q) => a[p * q + 0.5] + a[p * 2.5] + a[p * q - 1]', cases.slice(0, 12), ['Float64Array', 'f64', 'i32']);
+    assert.ok(!f.uops.some((x) => x.startsWith('MULADD_INDEX')), f.uops.join('\n'));
+  });
+
   it('a negative literal is the int it is: `c = -1` keeps an i32 recurrence i32', () => {
     const crc = agree('(d, t) => { let c = -1; for (let i = 0; i < d.length; i++) c = t[(c ^ d[i]) & 0xff] ^ (c >>> 8); return (c ^ -1) >>> 0; }',
       [[Uint8Array.from([49, 50, 51, 52, 53]), Int32Array.from({ length: 256 }, (_, n) => (n * 2654435761) | 0)], [new Uint8Array(0), new Int32Array(256)]]);

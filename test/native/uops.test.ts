@@ -112,6 +112,27 @@ describe('micro-ops against their JS oracles', () => {
     }
   });
 
+  // The exactness argument of docs/native-engine.md ("Index arithmetic") checked against JS's own
+  // f64 arithmetic: products below, at and past 2^31 and 2^53, sums that cross them, signs mixed.
+  it('MULADD_INDEX gives the index JS computes for a * b + c, and -1 exactly where JS has none', () => {
+    const def = UOPS.find((d) => d.name === 'MULADD_INDEX')!;
+    const oracle = oracleOf(def);
+    const kernel = valueKernel(def, []);
+    const factors = [...I32_EDGES, 46340, 46341, -46341, 94906265, 94906266, -94906266, 2 ** 26 + 1, 2 ** 27, 134217729];
+    const addends = [...I32_EDGES, -(2 ** 31) + 5, 2 ** 31 - 6];
+    const check = (args: number[]) => checkValue(def, args, kernel.call(...args), oracle(...args));
+    for (const [p, q] of cartesian([factors, factors])) for (const c of addends) check([p, q, c]);
+    // Random products of every magnitude up to 2^62, with random addends or with the addend that
+    // brings the sum back into range where one exists.
+    let state = 0x9e3779b9;
+    const next = () => { state = (Math.imul(state, 1664525) + 1013904223) | 0; return state; };
+    for (let n = 0; n < 100_000; n++) {
+      const p = next() >> (n % 31), q = next() >> ((n >> 5) % 31);
+      const back = (n % 997) - p * q;
+      check([p, q, n % 2 === 0 && back >= -(2 ** 31) && back < 2 ** 31 ? back : next()]);
+    }
+  });
+
   it('LENGTH is the element count of a view of every kind', () => {
     for (const [kind, Array] of TYPED_ARRAYS.entries()) {
       const b = new TraceBuilder();

@@ -95,7 +95,7 @@ describe('trace validation', () => {
   });
 
   describe('rejects bad ops', () => {
-    it('an unknown opcode', () => rejects(raw({ ops: [UOPS.length, OP.RETURN] }), /unknown opcode 140/));
+    it('an unknown opcode', () => rejects(raw({ ops: [UOPS.length, OP.RETURN] }), new RegExp(`unknown opcode ${UOPS.length}\\b`)));
     it('a negative opcode', () => rejects(raw({ ops: [-1, OP.RETURN] }), /unknown opcode -1/));
     it('an op with too few operand words (truncated at the end)', () =>
       rejects(raw({ slots: [1, 1], ops: [OP.RETURN, OP.ADD_F64, 0, 1] }), /ADD_F64\) at word \d+ is truncated/));

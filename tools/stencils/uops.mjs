@@ -158,6 +158,15 @@ op('F64_TO_INDEX', 'd=I32 a:F64 miss:Label', {
   js: '(a) => Number.isInteger(a) && a >= 0 && a <= 0x7fffffff',
   doc: 'Jumps to `miss` unless a is an integer in [0, 2^31 - 1] (-0 is 0); else d = a. `js` is the condition to stay.',
 });
+// `a[i * n + k]` with int32 operands whose product may leave int32: computed exactly in int64, it is
+// the index JS's f64 arithmetic gives wherever either is an index (the argument is in
+// docs/native-engine.md, "Index arithmetic"); the oracle is the f64 expression itself. No index
+// gives -1, which every load and store finds out of range: no branch.
+op('MULADD_INDEX', 'd=I32 a:I32 b:I32 c:I32', {
+  c: 'int64_t index = (int64_t)a * b + c;\n  d = (uint64_t)index <= 0x7fffffff ? (int32_t)index : -1;',
+  js: '(a, b, c) => { const x = a * b + c; return Number.isInteger(x) && x >= 0 && x <= 0x7fffffff ? x : -1; }',
+  doc: 'd = a * b + c when that is an index in [0, 2^31 - 1], else -1 (out of range of every view). Computed exactly in int64; equal to the f64 result of `a * b + c` wherever either is an index.',
+});
 
 // ---- comparisons ----------------------------------------------------------------------------
 const comparisons = [['LT', '<'], ['LE', '<='], ['GT', '>'], ['GE', '>='], ['EQ', '=='], ['NE', '!=']];
@@ -249,7 +258,7 @@ const cachedOps = [
   'MIN_F64', 'MAX_F64', 'CLZ32_U32',
   'ADD_I32', 'SUB_I32', 'IMUL_I32', 'AND_I32', 'OR_I32', 'XOR_I32', 'SHL_I32', 'SAR_I32',
   'NEG_I32', 'NOT_I32', 'SHR_U32',
-  'I32_TO_F64', 'U32_TO_F64', 'F64_TO_I32', 'F64_TO_U32', 'I32_TO_U32', 'U32_TO_I32', 'F64_TO_INDEX',
+  'I32_TO_F64', 'U32_TO_F64', 'F64_TO_I32', 'F64_TO_U32', 'I32_TO_U32', 'U32_TO_I32', 'F64_TO_INDEX', 'MULADD_INDEX',
   'BR_TRUE_I32', 'BR_FALSE_I32', 'BR_TRUE_F64', 'BR_FALSE_F64', 'LENGTH',
 ];
 for (const [cmp] of comparisons) {

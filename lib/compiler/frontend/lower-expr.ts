@@ -264,22 +264,17 @@ export class ExprLowerer extends ValueLowerer {
     const { array, index } = e.target;
     const [, kind] = this.view(array);
     if (e.op === '=') {
-      const iv = this.protect(this.gen(index, null), [e.value]);
+      const iv = this.indexOperands(index, [e.value]);
       const s = forEffect && WRAPPING_KINDS.has(kind) ? this.toInt32(e.value, null) : this.gen(e.value, null);
-      let idx = iv, skip: Label | null = null;
-      if (iv.type === 'u32') idx = this.convert(iv, 'i32');
-      else if (iv.type === 'f64') {
-        skip = em.label();
-        idx = em.temp('i32');
-        em.op('F64_TO_INDEX', idx, iv, skip);
-        em.release(iv);
-      }
+      // The value is computed either way; an index that is none skips only the store.
+      const skip: Label | null = this.mayMiss(iv) ? em.label() : null;
+      const idx = this.toIndex(iv, skip);
       this.store(array, idx, s);
       if (skip) em.define(skip);
       em.release(idx);
       return result(s);
     }
-    const idx = this.protect(this.indexOrMinusOne(this.gen(index, null)), [e.value]);
+    const idx = this.protect(this.indexOrMinusOne(this.indexOperands(index)), [e.value]);
     const inBounds = this.typing.inBounds.has(e);
     const old = this.loadAt(array, idx, null, inBounds, null);
     let r: Slot;
@@ -319,7 +314,7 @@ export class ExprLowerer extends ValueLowerer {
       em.op(`${op}_${t}`, vs, vs, one);
       return this.place(old, dest);
     }
-    const idx = this.indexOrMinusOne(this.gen(e.target.index, null));
+    const idx = this.indexOrMinusOne(this.indexOperands(e.target.index));
     const old = this.loadAt(e.target.array, idx, null, this.typing.inBounds.has(e), null);
     // Small integer elements + 1 stay exact ints; Int32 and Uint32 elements may overflow.
     const rep = old.type === 'i32' && this.typing.arrays.get(e.target.array)! !== 5 ? 'i32' : 'f64';

@@ -9,6 +9,9 @@ import type { Values } from './lower-cond.js';
 import type { Emitter, RecordedOp } from './lower-emit.js';
 import type { Rep, Ty, Typing } from './types.js';
 
+/** An index's value, or the int32 operands of `a * b + c` (see indexOperands). */
+export type IndexOperands = Slot | readonly [Slot, Slot, Slot];
+
 export const KIND_NAMES = ['INT8', 'UINT8', 'UINT8CLAMPED', 'INT16', 'UINT16', 'INT32', 'UINT32', 'FLOAT32', 'FLOAT64'];
 const CONVERT: Record<string, string> = {
   'i32>f64': 'I32_TO_F64', 'u32>f64': 'U32_TO_F64', 'u32>i32': 'U32_TO_I32', 'i32>u32': 'I32_TO_U32', 'f64>i32': 'F64_TO_I32', 'f64>u32': 'F64_TO_U32',
@@ -99,21 +102,68 @@ export abstract class ValueLowerer implements Values {
 
   // ---- typed arrays --------------------------------------------------------------------------
 
+  /**
+   * What an index is computed from, in evaluation order, each slot kept from writes in `later`: the
+   * value of `index`, or the three int32 slots of `a * b + c` (also `c + a * b`, and `a * b` with
+   * c = 0) when its product may leave int32. MULADD_INDEX computes that exactly in int64: the same
+   * index as JS's f64 arithmetic wherever either is one (docs/native-engine.md, "Index arithmetic").
+   */
+  protected indexOperands(index: Expr, later: readonly Expr[] = []): IndexOperands {
+    const terms = this.productTerms(index);
+    if (!terms) return this.protect(this.gen(index, null), later);
+    const [a, b, c, addendFirst] = terms;
+    const order = c === null ? [a, b] : addendFirst ? [c, a, b] : [a, b, c];
+    const slots = order.map((e, i) => this.protect(this.gen(e, null), [...order.slice(i + 1), ...later]));
+    if (c === null) return [slots[0], slots[1], this.em.constant('i32', 0)];
+    return addendFirst ? [slots[1], slots[2], slots[0]] : [slots[0], slots[1], slots[2]];
+  }
+
+  /** `a`, `b`, `c` and whether `c` comes first, when `index` is `a * b + c` as indexOperands() takes it. */
+  private productTerms(index: Expr): [Expr, Expr, Expr | null, boolean] | null {
+    const isInt32 = (e: Expr) => { const t = this.ty(e); return t.kind === 'number' && t.rep === 'i32'; };
+    const product = (e: Expr) => e.kind === 'binary' && e.op === '*' && this.ty(e).rep === 'f64' && isInt32(e.left) && isInt32(e.right);
+    if (this.ty(index).rep !== 'f64' || index.kind !== 'binary') return null;
+    if (product(index)) return [index.left, index.right, null, false];
+    if (index.op !== '+') return null;
+    const { left, right } = index;
+    if (left.kind === 'binary' && product(left) && isInt32(right)) return [left.left, left.right, right, false];
+    if (right.kind === 'binary' && isInt32(left) && product(right)) return [right.left, right.right, left, true];
+    return null;
+  }
+
   /** An i32 index for a load, jumping to `miss` when it is no index (f64 non-integers, negatives, NaN). */
   protected loadIndex(index: Expr, miss: Label): Slot {
-    const s = this.gen(index, null);
+    return this.toIndex(this.indexOperands(index), miss);
+  }
+
+  /** Whether finding no index in `operands` takes a jump (F64_TO_INDEX); MULADD_INDEX gives -1 instead. */
+  protected mayMiss(operands: IndexOperands): boolean {
+    return !Array.isArray(operands) && (operands as Slot).type === 'f64';
+  }
+
+  /**
+   * The i32 index of `operands`, or a value every view finds out of range (-1, or a u32 of 2^31 and
+   * more turned negative); where mayMiss(), F64_TO_INDEX jumps to `miss` instead.
+   */
+  protected toIndex(operands: IndexOperands, miss: Label | null): Slot {
+    if (Array.isArray(operands)) {
+      const d = this.em.temp('i32');
+      this.em.op('MULADD_INDEX', d, ...operands);
+      return this.free(d, ...operands);
+    }
+    const s = operands as Slot;
     if (s.type === 'i32') return s;
     if (s.type === 'u32') return this.convert(s, 'i32');
+    if (!miss) throw new Error('internal: an f64 index without a miss label');
     const d = this.em.temp('i32');
     this.em.op('F64_TO_INDEX', d, s, miss);
     return this.free(d, s);
   }
 
   /** An i32 index that is -1 (always out of range) when the value is no index. */
-  protected indexOrMinusOne(s: Slot): Slot {
-    if (s.type === 'i32') return s;
-    if (s.type === 'u32') return this.convert(s, 'i32');
-    const d = this.em.temp('i32'), next = this.em.label();
+  protected indexOrMinusOne(operands: IndexOperands): Slot {
+    if (!this.mayMiss(operands)) return this.toIndex(operands, null);
+    const s = operands as Slot, d = this.em.temp('i32'), next = this.em.label();
     this.em.op('CONST_I32', d, -1);
     this.em.op('F64_TO_INDEX', d, s, next);
     this.em.define(next);
