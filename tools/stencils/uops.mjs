@@ -149,8 +149,22 @@ op('SHR_U32', 'd=U32 a:I32 b:I32', { c: 'd = js_shr(a, b);', js: '(a, b) => a >>
 // ---- conversions ----------------------------------------------------------------------------
 op('I32_TO_F64', 'd=F64 a:I32', { c: 'd = (double)a;', js: '(a) => a', doc: 'Exact.' });
 op('U32_TO_F64', 'd=F64 a:U32', { c: 'd = (double)a;', js: '(a) => a', doc: 'Exact.' });
-op('F64_TO_I32', 'd=I32 a:F64', { c: 'd = js_toint32(a);', js: '(a) => a | 0', doc: 'ToInt32: truncate, wrap modulo 2^32; NaN and Infinity give 0.' });
-op('F64_TO_U32', 'd=U32 a:F64', { c: 'd = js_touint32(a);', js: '(a) => a >>> 0', doc: 'ToUint32.' });
+// The machine's truncation inline, the modulo reduction of values outside int32 out of line (on
+// x86-64; see MOD_F64): the common path falls through.
+op('F64_TO_I32', 'd=I32 a:F64', {
+  c: 'int32_t r = jit_truncate_i32(a); if (!jit_truncation_fits(r)) SLOW(); d = r;',
+  slow: 'd = js_toint32_full(a);',
+  inline: 'd = js_toint32(a);',
+  js: '(a) => a | 0',
+  doc: 'ToInt32: truncate, wrap modulo 2^32; NaN and Infinity give 0.',
+});
+op('F64_TO_U32', 'd=U32 a:F64', {
+  c: 'int32_t r = jit_truncate_i32(a); if (!jit_truncation_fits(r)) SLOW(); d = (uint32_t)r;',
+  slow: 'd = (uint32_t)js_toint32_full(a);',
+  inline: 'd = js_touint32(a);',
+  js: '(a) => a >>> 0',
+  doc: 'ToUint32.',
+});
 op('I32_TO_U32', 'd=U32 a:I32', { c: 'd = (uint32_t)a;', js: '(a) => a >>> 0', doc: 'Reinterprets the 32 bits.' });
 op('U32_TO_I32', 'd=I32 a:U32', { c: 'd = (int32_t)a;', js: '(a) => a | 0', doc: 'Reinterprets the 32 bits.' });
 op('F64_TO_INDEX', 'd=I32 a:F64 miss:Label', {

@@ -157,8 +157,32 @@ static inline double js_fround(double x) { return (double)(float)x; }
 
 static inline int32_t js_clz32(uint32_t x) { return x == 0 ? 32 : __builtin_clz(x); }
 
-// ECMAScript ToInt32: truncate, then reduce modulo 2^32; NaN and +-Infinity give 0.
-static inline int32_t js_toint32(double x) {
+// Truncation toward zero by the machine's own instruction, defined for every input (the C cast is
+// undefined outside int32): x86-64's cvttsd2si gives INT32_MIN for NaN and for values out of
+// range, AArch64's fcvtzs saturates to INT32_MIN or INT32_MAX and gives 0 for NaN.
+static inline int32_t jit_truncate_i32(double x) {
+  int32_t i;
+#if defined(__x86_64__)
+  __asm__("cvttsd2si %1, %0" : "=r"(i) : "x"(x));
+#else
+  __asm__("fcvtzs %w0, %d1" : "=r"(i) : "w"(x));
+#endif
+  return i;
+}
+
+// Whether jit_truncate_i32(x) is ToInt32(x): wherever it is not a value the instruction also gives
+// for out-of-range inputs (NaN's 0 on AArch64 is ToInt32(NaN) as well).
+static inline int jit_truncation_fits(int32_t i) {
+#if defined(__x86_64__)
+  return i != INT32_MIN;
+#else
+  return i != INT32_MIN && i != INT32_MAX;
+#endif
+}
+
+// ECMAScript ToInt32: truncate, then reduce modulo 2^32; NaN and +-Infinity give 0. Any input;
+// js_toint32 takes the machine's truncation first.
+static inline int32_t js_toint32_full(double x) {
   if (x > -2147483649.0 && x < 2147483648.0) return (int32_t)x;  // trunc(x) fits: defined cast
   uint64_t bits = js_f64_bits(x);
   int biased = (int)((bits >> 52) & 0x7ff);
@@ -171,6 +195,11 @@ static inline int32_t js_toint32(double x) {
   else if (shift >= 0) magnitude = (uint32_t)(mantissa << shift);
   else magnitude = (uint32_t)(mantissa >> -shift);
   return (int32_t)((bits >> 63) ? 0u - magnitude : magnitude);
+}
+
+static inline int32_t js_toint32(double x) {
+  int32_t i = jit_truncate_i32(x);
+  return jit_truncation_fits(i) ? i : js_toint32_full(x);
 }
 
 static inline uint32_t js_touint32(double x) { return (uint32_t)js_toint32(x); }
@@ -226,10 +255,11 @@ static inline uint32_t js_shr(int32_t a, int32_t b) { return (uint32_t)a >> (b &
 static inline int js_truthy(double x) { return x < 0.0 || x > 0.0; }
 
 // Index in [0, 2^31 - 1] that a number denotes exactly, or -1 (a typed-array miss).
+// The machine's truncation is the index when it converts back to x (-0 is index 0) and is not
+// negative; what NaN and values out of range give (INT32_MIN, INT32_MAX, 0) never converts back.
 static inline int32_t js_to_index(double x) {
-  if (!(x >= 0.0 && x <= 2147483647.0)) return -1;  // also NaN
-  int32_t i = (int32_t)x;
-  return (double)i == x ? i : -1;  // -0 is index 0
+  int32_t i = jit_truncate_i32(x);
+  return (double)i == x && i >= 0 ? i : -1;
 }
 
 // ToUint8Clamp: NaN -> 0, clamp to [0, 255], round half to even.
