@@ -46,7 +46,10 @@ export interface KernelInspection {
 export type KernelArgument = number | ArrayBufferView;
 
 export interface Kernel {
-  /** Runs the kernel; arguments are checked against its parameters on every call. */
+  /**
+   * Runs the kernel; arguments are checked against its parameters on every call. A trace that
+   * reaches DECLINE (a guard on its arguments) throws a RangeError of code ERR_JITCTL_DECLINED.
+   */
   call(...args: KernelArgument[]): number | undefined;
   /**
    * The same call for a caller that has checked its typed arrays' kinds itself (about 20 ns less
@@ -54,8 +57,10 @@ export interface Kernel {
    * checked as by call(); a typed array is only checked to hold its elements at the kernel's
    * element size inside its ArrayBuffer (anything else goes through call()'s checks and errors),
    * so a wrong kind can give wrong numbers but never reaches memory outside the array's buffer.
+   * Where call() throws ERR_JITCTL_DECLINED, invoke returns declinedResult() (no exception on
+   * the path where the caller runs its own code instead).
    */
-  readonly invoke: (...args: KernelArgument[]) => number | undefined;
+  readonly invoke: (...args: KernelArgument[]) => number | undefined | object;
   inspect(): KernelInspection;
   /** Frees the machine code now (it is also freed when the object is garbage-collected). */
   free(): void;
@@ -138,6 +143,8 @@ export interface NativeBinding {
   readonly supported: boolean;
   readonly sourceDigest: string;
   readonly limits: EngineLimits;
+  /** What kernel.invoke returns for a call its trace declined. */
+  readonly DECLINED: object;
 }
 
 // ---- the engine --------------------------------------------------------------------------------
@@ -201,6 +208,11 @@ export function configureEngine(config: Partial<EngineConfig>): EngineConfig {
   const result = binding().configure(native);
   if (allow !== undefined) allowJitless = allow;
   return { ...result, allowJitless };
+}
+
+/** The frozen object kernel.invoke returns when a kernel's trace declines a call (DECLINE). */
+export function declinedResult(): object {
+  return binding().DECLINED;
 }
 
 export function engineLimits(): EngineLimits {

@@ -517,6 +517,29 @@ const dotSource = 'let s = 0;\nfor (let i = 0; i < n; i++) s += a[i] * b[i];\nre
         Math.sqrt = original;
       }
     });
+
+    it('runs the JS function for a call its kernel\'s entry guards decline, and writes nothing before', () => {
+      // `i <= n` keeps i an i32 only for n below 2^31 - 1; a[0] and a[1] are in bounds only for two elements.
+      const source = 'let s = 0;\nlet i = k;\nfor (; i <= n; i++) s += 1;\na[1] = s;\nreturn a[0] + i;';
+      const fn = kernel<(a: Int32Array, k: number, n: number) => number>('guardedCount', 'a, k, n', source);
+      const hinted = jitFocus(fn, { samples: [[new Int32Array(2), 0, 3]] });
+      const report = explain(fn, { args: [new Int32Array(2), 0, 3] });
+      assert.ok(report.uops.some((u) => u.uop === 'DECLINE'), JSON.stringify(report.uops));
+      const calls: Array<[Int32Array, number, number]> = [
+        [Int32Array.of(5, 0), 2 ** 31 - 4, 2 ** 31 - 2], // the kernel: i ends at 2^31 - 1
+        [Int32Array.of(5, 0), 2 ** 31 - 4, 2 ** 31 - 1], // declined: i ends at 2^31
+        [Int32Array.of(5, 0), -(2 ** 31), -(2 ** 31)], // declined: n at the low end
+        [Int32Array.of(5), 0, 3], // declined: a[1] is out of range (the store does nothing, a[1] is undefined)
+        [new Int32Array(0), 0, 3],
+      ];
+      for (const [a, k, n] of calls) {
+        const mine = a.slice(), theirs = a.slice();
+        assert.ok(Object.is(hinted(mine, k, n), fn(theirs, k, n)), `${a.length} elements, k ${k}, n ${n}`);
+        assert.deepEqual([...mine], [...theirs]);
+      }
+      const record = stats().find((r) => r.name === 'guardedCount');
+      assert.deepEqual([record?.native?.kernelCalls, record?.native?.fallbackCalls], [1, 4]);
+    });
   });
 
   describe('stats()', () => {

@@ -7,7 +7,7 @@
 // A signature that did not compile (the front end declined it, the engine refused the trace) is
 // remembered with its reason and runs the JS function from then on.
 
-import { compile, type Kernel } from '../engine.js';
+import { compile, declinedResult, type Kernel } from '../engine.js';
 import { lowerKernel, signatureOf, type KernelPlan, type Signature } from '../compiler/frontend/index.js';
 import { compileWrapper } from '../wrap/gated.js';
 import { argCheckTools, CHECK_PRELUDE, checkExpression, matchesSignature, signatureText } from './native-args.js';
@@ -47,17 +47,20 @@ function now(): number {
 /**
  * The dispatch body for `entries`, generated so that each check is straight-line code. It calls a
  * kernel's `invoke`, which leaves the typed arrays' kinds to these checks (the kernel still keeps
- * every access inside each array's buffer).
+ * every access inside each array's buffer). A kernel whose entry guards decline the arguments
+ * (an i32 at the end of its range, an array shorter than its constant indices: see
+ * lib/compiler/frontend/guards.ts) returns DECLINED without an exception: the JS function runs.
  */
 function dispatchBody(entries: readonly Entry[], arity: number, open: boolean, lengthParams: readonly number[]): string {
   const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
   const cases = entries.map((entry, k) => {
     const test = entry.signature.map((kind, i) => checkExpression(`a${i}`, kind, lengthParams.includes(i))).join(' && ') || 'true';
-    return `    if (${test}) return ${entry.kernel ? `K${k}(${params})` : 'MISS'};`;
+    if (!entry.kernel) return `    if (${test}) return MISS;`;
+    return `    if (${test}) { const r = K${k}(${params}); return r === DECLINED ? MISS : r; }`;
   });
   return String.raw`
   'use strict';
-  const T = s.T, MISS = s.MISS, NEW = s.NEW, TE = s.TypeError, RE = s.RangeError;
+  const T = s.T, MISS = s.MISS, NEW = s.NEW, TE = s.TypeError, RE = s.RangeError, DECLINED = s.DECLINED;
   ${CHECK_PRELUDE}
   ${entries.map((_, k) => `const K${k} = s.kernels[${k}] && s.kernels[${k}].invoke;`).join('\n  ')}
   return function dispatch(${params}) {
@@ -78,6 +81,8 @@ interface DispatchState {
   NEW: object;
   TypeError: typeof TypeError;
   RangeError: typeof RangeError;
+  /** What a kernel's invoke returns when its guards decline the call. */
+  DECLINED: object;
   kernels: ReadonlyArray<Kernel | null>;
   entries: readonly Entry[];
   open: boolean;
@@ -189,6 +194,7 @@ export class KernelCache {
   private build(): Dispatch {
     const state: DispatchState = {
       T: argCheckTools, MISS, NEW, TypeError: CapturedTypeError, RangeError: CapturedRangeError,
+      DECLINED: this.hasKernel() ? declinedResult() : MISS,
       kernels: this.entries.map((entry) => entry.kernel), entries: this.entries.slice(), open: this.open,
       lengthParams: this.plan.lengthParams ?? [],
     };

@@ -106,6 +106,13 @@ static void checkYield(const KernelState& s, std::chrono::steady_clock::time_poi
 }
 
 Value Kernel::call(const Argument* args, size_t count) const {
+  Value v;
+  if (!callUnlessDeclined(args, count, &v))
+    fail(ErrorKind::Declined, "the kernel declined these arguments: they fail a guard at its entry (DECLINE), so the caller runs its own code");
+  return v;
+}
+
+bool Kernel::callUnlessDeclined(const Argument* args, size_t count, Value* out) const {
   const KernelState& s = live(state_);
   if (count != s.params.size())
     fail(ErrorKind::Type, "the kernel takes %zu arguments but was called with %zu", s.params.size(), count);
@@ -159,7 +166,9 @@ Value Kernel::call(const Argument* args, size_t count) const {
     checkYield(s, started);
     header->budget = kPollSlice;
   }
-  Value v;
+  if (header->budget == kDeclinedBudget) return false;
+  Value& v = *out;
+  v = Value{};
   v.type = s.returnType;
   switch (s.returnType) {
     case ReturnType::Void: break;
@@ -167,7 +176,7 @@ Value Kernel::call(const Argument* args, size_t count) const {
     case ReturnType::I32: std::memcpy(&v.i32, frame + s.returnOffset, 4); v.f64 = v.i32; break;
     case ReturnType::U32: std::memcpy(&v.u32, frame + s.returnOffset, 4); v.f64 = v.u32; break;
   }
-  return v;
+  return true;
 }
 
 Engine::Engine(EngineConfig config) : shared_(std::make_shared<EngineShared>(config.maxExecutableBytes)) {

@@ -108,7 +108,9 @@ struct ViewRecord {
 // `floats`, the address of the op it guards in `resume`, and returns. The shim calls `resume` (and
 // clears it) with the registers and the budget loaded from the header, so the runtime starts a
 // call with resume = the first op, the registers zero (every slot starts at 0) and a full budget,
-// and resumes a yielded one the same way.
+// and resumes a yielded one the same way. A DECLINE op sets `budget` to kDeclinedBudget as it returns
+// (nothing else writes it during a slice), so that the runtime tells it from a RETURN.
+constexpr int64_t kDeclinedBudget = -1;
 struct FrameHeader {
   int64_t ints[4];   // i32/u32 registers r0..r3 (the low 32 bits)
   double floats[4];  // f64 registers f0..f3

@@ -180,7 +180,7 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
   if (t.ops.empty()) fail(ErrorKind::Trace, "invalid trace: it has no ops (it must end with RETURN)");
   const UopInfo& last = kUopInfo[static_cast<int>(t.ops.back().uop)];
   if (!last.ends)
-    fail(ErrorKind::Trace, "invalid trace: execution can fall off the end: the last op is %s, not RETURN or JUMP",
+    fail(ErrorKind::Trace, "invalid trace: execution can fall off the end: the last op is %s, not RETURN, JUMP or DECLINE",
          last.name);
   return t;
 }

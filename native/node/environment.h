@@ -26,6 +26,8 @@ struct AddonData {
   Napi::Env env;
   Engine engine;
   Napi::FunctionReference kernelConstructor;
+  // What kernel.invoke returns for a call its trace declined (exported as DECLINED).
+  Napi::ObjectReference declined;
   std::shared_ptr<KernelRegistry> registry = makeKernelRegistry();
 };
 

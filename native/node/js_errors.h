@@ -30,6 +30,7 @@ E withCode(E error, const char* code) {
     case ErrorKind::System: throw withCode(Napi::Error::New(env, e.what()), "ERR_JITCTL_SYSTEM");
     case ErrorKind::Interrupted: throw withCode(Napi::Error::New(env, e.what()), "ERR_JITCTL_INTERRUPTED");
     case ErrorKind::Timeout: throw withCode(Napi::Error::New(env, e.what()), "ERR_JITCTL_TIMEOUT");
+    case ErrorKind::Declined: throw withCode(Napi::RangeError::New(env, e.what()), "ERR_JITCTL_DECLINED");
   }
   throw Napi::Error::New(env, e.what());
 }

@@ -175,7 +175,9 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
       }
       ArgumentBuffer args(params.size());
       for (size_t i = 0; i < params.size(); ++i) args.set(i, convertTrusted(napiEnv, argv[i], params[i], target.elementBytes[i], i));
-      return result(napiEnv, run(napiEnv, kernel, args.data(), params.size()));
+      jitctl::Value v;
+      if (!runUnlessDeclined(napiEnv, kernel, args.data(), params.size(), &v)) return addonData(napiEnv).declined.Value();
+      return result(napiEnv, v);
     });
   }
 
@@ -241,6 +243,15 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
   static jitctl::Value run(Napi::Env env, const Kernel& kernel, const Argument* args, size_t count) {
     try {
       return kernel.call(args, count);
+    } catch (const Error& e) {
+      throwJs(env, e);
+    }
+  }
+
+  // invoke's: a declined call is not an error there (the native tier runs the JS function).
+  static bool runUnlessDeclined(Napi::Env env, const Kernel& kernel, const Argument* args, size_t count, jitctl::Value* out) {
+    try {
+      return kernel.callUnlessDeclined(args, count, out);
     } catch (const Error& e) {
       throwJs(env, e);
     }

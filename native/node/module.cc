@@ -161,6 +161,11 @@ napi_value EmptyCall(napi_env, napi_callback_info) { return nullptr; }
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   AddonData& addon = attachEngine(env);
   addon.kernelConstructor = Napi::Persistent(defineKernelClass(env));
+  Napi::Object declined = Napi::Object::New(env);
+  declined.Set("jitctl", Napi::String::New(env, "the kernel declined these arguments"));
+  declined.Freeze();
+  addon.declined = Napi::Persistent(declined);
+  exports.Set("DECLINED", declined);
   exports.Set("compile", Napi::Function::New<guarded<Compile>>(env, "compile"));
   exports.Set("stats", Napi::Function::New<guarded<Stats>>(env, "stats"));
   exports.Set("config", Napi::Function::New<guarded<Config>>(env, "config"));

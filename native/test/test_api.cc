@@ -187,6 +187,45 @@ TEST("the interrupt check's reason names why a call stopped") {
   CHECK_THROWS(engine.compile(spinTrace()).call({}), ErrorKind::Interrupted, "the host is shutting down");
 }
 
+// Returns x, or declines when x < 0 (a guard at entry); a yielded call declines as well.
+Trace guardedTrace(bool loopFirst) {
+  TraceBuilder b;
+  const uint32_t x = b.slot(SlotType::I32), zero = b.slot(SlotType::I32), i = b.slot(SlotType::I32), one = b.slot(SlotType::I32);
+  b.param(x);
+  b.returns(x);
+  const uint32_t no = b.label(), loop = b.label(), check = b.label();
+  b.op("CONST_I32", {one, 1});
+  if (loopFirst) {  // a million iterations first: the call yields to the runtime at least once
+    b.op("CONST_I32", {i, 1000000});
+    b.op("LABEL", {loop});
+    b.op("SUB_I32", {i, i, one});
+    b.op("BR_GT_I32", {i, zero, loop});
+  }
+  b.op("BR_LT_I32", {x, zero, no});
+  b.op("JUMP", {check});
+  b.op("LABEL", {no});
+  b.op("DECLINE");
+  b.op("LABEL", {check});
+  b.op("RETURN");
+  return b.build();
+}
+
+TEST("DECLINE fails the call with a Declined error; callUnlessDeclined returns false instead") {
+  Engine engine;
+  for (bool loopFirst : {false, true}) {
+    Kernel k = engine.compile(guardedTrace(loopFirst));
+    CHECK_EQ(k.call({Argument::i32(7)}).i32, 7);
+    CHECK_THROWS(k.call({Argument::i32(-1)}), ErrorKind::Declined, "declined these arguments");
+    const Argument declined = Argument::i32(-5), taken = Argument::i32(5);
+    Value v;
+    v.f64 = 42;
+    CHECK(!k.callUnlessDeclined(&declined, 1, &v));
+    CHECK_EQ(v.f64, 42.0);
+    CHECK(k.callUnlessDeclined(&taken, 1, &v));
+    CHECK_EQ(v.f64, 5.0);
+  }
+}
+
 TEST("uopByName rejects unknown names") {
   CHECK_THROWS(uopByName("NOPE"), ErrorKind::Trace, "unknown micro-op 'NOPE'");
 }

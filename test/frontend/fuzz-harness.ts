@@ -19,6 +19,7 @@ import { compileProbes } from '../helpers/intrinsic-probes.js';
 import { source, type Program } from './fuzz-ast.js';
 import { cloneArgs, describeArgs, generateArgs, type Arg, type TypedArray } from './fuzz-args.js';
 import { nearMissOf } from './fuzz-near-miss.js';
+import { callAsTier, type Arg as LowerArg } from './lower-helpers.js';
 import { generateProgram, MATH_FUNCTIONS, type GeneratorOptions } from './fuzz-source.js';
 
 export interface FuzzCase {
@@ -194,6 +195,9 @@ const show = (v: unknown) => (Object.is(v, -0) ? '-0' : String(v));
 
 // ---- the native tier ---------------------------------------------------------------------------
 
+/** Calls of the real native side that the kernel's entry guards declined (the function ran instead). */
+export const declinedCalls = { count: 0 };
+
 /** planKernel -> lowerKernel for this signature -> compile, one kernel per signature, as the tier does. */
 export function realNativeSide(options: LowerOptions = { inexactMath: inexactMath() }): NativeSide {
   return {
@@ -206,7 +210,9 @@ export function realNativeSide(options: LowerOptions = { inexactMath: inexactMat
       if (!lowered.ok) return { ok: false, at: 'lower', decline: lowered.decline };
       // A kernel that does not stop is a finding, not a hung test run.
       const kernel = compile(lowered.kernel.trace, { timeout: 10_000 });
-      return { ok: true, call: (...call: Arg[]) => kernel.call(...call), free: () => kernel.free() };
+      // A call the kernel's entry guards decline runs the function, as in the native tier.
+      const run = fn as (...a: LowerArg[]) => unknown;
+      return { ok: true, call: (...call: Arg[]) => callAsTier(kernel, run, call as LowerArg[], declinedCalls), free: () => kernel.free() };
     },
   };
 }

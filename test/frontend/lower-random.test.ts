@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { lowerKernel } from '../../lib/compiler/frontend/index.js';
 import { compile } from '../../lib/engine.js';
 import { planOf } from './plan-of.js';
-import { sameValue } from './lower-helpers.js';
+import { callAsTier, sameValue, type Arg } from './lower-helpers.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -96,7 +96,7 @@ describe('lowerKernel: random kernels agree with V8', function () {
         const c1 = new Uint8ClampedArray([255, 0, 128, 7]), c2 = c1.slice();
         const g1 = new Float32Array([1.5, -0, 3.4e38, 1e-45]), g2 = g1.slice();
         const expected = fn(x, y, i, a1, f1, u1, c1, g1);
-        const actual = kernel.call(x, y, i, a2, f2, u2, c2, g2);
+        const actual = callAsTier(kernel, fn as (...args: Arg[]) => unknown, [x, y, i, a2, f2, u2, c2, g2]);
         const what: string = `${source}\non (${x}, ${y}, ${i})\n${r.kernel.ir}\n${r.kernel.uops.join('\n')}`;
         assert.ok(sameValue(actual, expected), `result ${String(actual)}, V8 ${String(expected)}: ${what}`);
         assert.deepEqual([...a2], [...a1], `Int8Array: ${what}`);

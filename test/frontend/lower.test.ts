@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { lowerKernel } from '../../lib/compiler/frontend/index.js';
 import { planOf } from './plan-of.js';
 import { agree, declineOf, F64S, I32S, lowered, pairs } from './lower-helpers.js';
+import { compile, declinedResult } from '../../lib/engine.js';
+import { MAX_GUARDED_INDEX } from '../../lib/compiler/frontend/guards.js';
 
 const ARITH = ['+', '-', '*', '/', '%', '**'];
 const BITWISE = ['|', '&', '^', '<<', '>>', '>>>'];
@@ -181,6 +183,58 @@ describe('lowerKernel: loops', () => {
     assert.ok(!f.uops.some((x) => x.startsWith('MULADD_INDEX')), f.uops.join('\n'));
   });
 
+  it('entry guards: `i <= n` keeps i an i32 for n inside int32\'s ends, a[c] is in bounds for arrays long enough; other calls decline', () => {
+    const MAX = 2 ** 31 - 1, MIN = -(2 ** 31);
+    const count = '(k, n) => { let i = k, s = 0; for (; i <= n; i++) s++; for (let j = n; j >= k; j--) s += 2; return s * 4 + i; }';
+    const c = agree(count, [[0, 5], [MAX - 3, MAX - 1], [MIN + 1, MIN + 3], [5, 0], [MAX - 1, MAX], [MIN, MIN + 2], [MIN, MIN]], 'i32');
+    assert.match(c.ir, /let i:i32/);
+    assert.match(c.ir, /let j:i32/);
+    assert.ok(c.uops.includes('DECLINE') && c.uops.some((u) => u.startsWith('BR_LE_I32')) && c.uops.some((u) => u.startsWith('BR_GE_I32')), c.uops.join('\n'));
+    const kernel = compile(c.trace);
+    try {
+      assert.equal(kernel.call(MAX - 3, MAX - 1), 3 * 4 + 3 * 8 + MAX);
+      for (const [k, n] of [[0, MAX], [0, MIN], [MAX, 0], [MIN, 0]])
+        assert.throws(() => kernel.call(k, n), { name: 'RangeError', code: 'ERR_JITCTL_DECLINED' }, `${k}, ${n}`);
+      // k bounds only through `j >= k`: guarded as well; a strict `<` needs no guard.
+      assert.equal(lowered('(n) => { let s = 0; for (let i = 0; i < n; i++) s++; return s; }', ['i32']).uops.includes('DECLINE'), false);
+    } finally {
+      kernel.free();
+    }
+    // Constant indices: a[0] of an Int32Array is an i32 in bounds; shorter arrays decline before any store.
+    const ints = (n: number) => Int32Array.from({ length: n }, (_, i) => i * 7 - 3);
+    const head = agree('(a, x) => { a[2] = x; a[0]++; let k = a[1]; while (k > 0) k -= 2; return a[0] + k; }', [[ints(3), 9], [ints(8), -4], [ints(2), 1], [ints(0), 1]], 'i32');
+    assert.match(head.ir, /let k:i32 = a\[1:i32\]\[in bounds\]:i32/);
+    const short = compile(head.trace);
+    try {
+      const a = ints(2);
+      assert.throws(() => short.call(a, 5), { name: 'RangeError', code: 'ERR_JITCTL_DECLINED' });
+      assert.deepEqual([...a], [...ints(2)]);
+      // invoke returns the binding's DECLINED object rather than throwing.
+      assert.equal(short.invoke(a, 5), declinedResult());
+    } finally {
+      short.free();
+    }
+    // A constant index past MAX_GUARDED_INDEX keeps its bounds check and no guard.
+    const far = agree(`(a) => a[${MAX_GUARDED_INDEX + 1}] + 1`, [[new Float64Array(3)], [new Float64Array(MAX_GUARDED_INDEX + 2)]]);
+    assert.equal(far.uops.includes('DECLINE'), false, far.uops.join('\n'));
+  });
+
+  it('a loop test narrows a variable the body writes in the statements before the write: gcd stays i32', () => {
+    const gcd = '(n) => { let total = 0; for (let a = 1; a <= n; a++) for (let b = 1; b <= a; b++) { let x = a, y = b; while (y !== 0) { const t = x % y; x = y; y = t; } total += x; } return total; }';
+    const g = agree(gcd, [[0], [1], [12], [40]], 'i32');
+    assert.match(g.ir, /let y:i32/);
+    assert.match(g.ir, /const t:i32 = \(x:i32 % y:i32\):i32/);
+    assert.ok(!g.uops.some((u) => u.startsWith('MOD_F64')), g.uops.join('\n'));
+    // After the write the test's interval is gone: here y may be 0 when `x % y` reads it (NaN).
+    const after = agree('(n) => { let x = 7, y = n, s = 0; while (y !== 0) { y = y - 1; s += x % y; } return s; }', [[0], [1], [3], [6]], 'i32');
+    assert.doesNotMatch(after.ir, /\(x:i32 % y:i32\):i32/);
+    const ints = (n: number) => Int32Array.from({ length: n }, (_, i) => i * 7 - 3);
+    // An update that reads first keeps it for its own read: j-- under `i < j` with i >= 0 stays in [0, ...].
+    const rev = agree('(a) => { let i = 0, j = a.length - 1; while (i < j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; } return i * 1000 + j; }',
+      [[ints(0)], [ints(1)], [ints(6)], [ints(7)]]);
+    assert.match(rev.ir, /let j:i32/);
+  });
+
   it('a negative literal is the int it is: `c = -1` keeps an i32 recurrence i32', () => {
     const crc = agree('(d, t) => { let c = -1; for (let i = 0; i < d.length; i++) c = t[(c ^ d[i]) & 0xff] ^ (c >>> 8); return (c ^ -1) >>> 0; }',
       [[Uint8Array.from([49, 50, 51, 52, 53]), Int32Array.from({ length: 256 }, (_, n) => (n * 2654435761) | 0)], [new Uint8Array(0), new Int32Array(256)]]);
@@ -286,7 +340,7 @@ describe('lowerKernel: variables, signatures and failures', () => {
     }
   });
   it('declines carry construct, position, reason, fix and the one-line message', () => {
-    const r = lowerKernel(planOf('(a, b) => {\n  return b[1] === b[0] ? 1 : 0;\n}'), ['f64', 'Float64Array']);
+    const r = lowerKernel(planOf('(a, b) => {\n  return b[a] === b[a + 1] ? 1 : 0;\n}'), ['f64', 'Float64Array']);
     assert.equal(r.ok, false);
     if (!r.ok) {
       assert.equal(r.decline.construct, '`===`');

@@ -15,7 +15,7 @@ import { writeSync } from 'node:fs';
 
 import { compile, TraceBuilder, UOPS, type Kernel, type Label, type Operand, type Slot, type SlotType, type View } from '../../lib/engine.js';
 import { ELEMENT_KIND_ARRAYS, OperandKind, type ElementKind, type UopDef } from '../../lib/compiler/trace/uops.js';
-import { F64_EDGES, I32_EDGES, U32_EDGES, show, ulpDistance } from './helpers.js';
+import { F64_EDGES, I32_EDGES, isDeclined, U32_EDGES, show, ulpDistance } from './helpers.js';
 import {
   BEHAVIOURS,
   isApproximate,
@@ -467,8 +467,12 @@ class ProgramGenerator {
     return ok.length > 0 ? ok : defs;
   }
 
-  /** Dumps the writable slots and returns. */
+  /** Dumps the writable slots and returns; or, now and then, declines the call (what it wrote stays). */
   private exit(): void {
+    if (this.rng.chance(0.08)) {
+      this.emit('DECLINE');
+      return;
+    }
     const slots = [...this.writable.f64, ...this.writable.u32, ...this.writable.i32];
     let f = 0, i = 0;
     for (const slot of slots) {
@@ -747,9 +751,9 @@ function beyondFrameLimit(error: unknown, trace: ReferenceTrace): boolean {
 export function check(c: FuzzCase, words = buildTrace(c.program), trace: ReferenceTrace = validateTrace(words), kernel?: Kernel): Mismatch | undefined {
   const mismatch = (what: string, native: string, reference: string): Mismatch => ({ seed: c.seed, mode: c.mode, what, native, reference });
   const theirs = materialize(c.plan);
-  let expected: number | undefined;
+  let expected: number | undefined, expectDecline: boolean;
   try {
-    expected = runTrace(trace, theirs.args, { stepLimit: STEP_LIMIT }).value;
+    ({ value: expected, declined: expectDecline } = runTrace(trace, theirs.args, { stepLimit: STEP_LIMIT }));
   } catch (error) {
     // Not the engine's fault: the generator made a program that does not end (a generator bug).
     if (error instanceof StepLimitError) throw new Error(`program ${c.seed} does not end within ${STEP_LIMIT} steps`);
@@ -767,12 +771,14 @@ export function check(c: FuzzCase, words = buildTrace(c.program), trace: Referen
   try {
     for (const call of ['first call', 'second call']) {
       const mine = materialize(c.plan);
-      let got: number | undefined;
+      let got: number | undefined, declined = false;
       try {
         got = compiled.call(...mine.args);
       } catch (error) {
-        return mismatch(`${call}: the kernel threw`, String(error), 'valid arguments');
+        if (isDeclined(error)) declined = true;
+        else return mismatch(`${call}: the kernel threw`, String(error), 'valid arguments');
       }
+      if (declined !== expectDecline) return mismatch(`${call}: declined`, String(declined), String(expectDecline));
       if (!Object.is(got, expected)) return mismatch(`${call}: return value`, show(got), show(expected));
       for (let i = 0; i < mine.buffers.length; i++) {
         const approximate = i === c.approxBuffer;
@@ -1032,7 +1038,11 @@ export function checkMutation(seed: number): MutationOutcome {
     if (trace.ops.some((op) => isApproximate(op.def))) {
       // A raw mutation made an approximate op: its last-place differences can steer branches,
       // so only run it (it must not crash) instead of comparing.
-      kernel.call(...materialize(plan).args);
+      try {
+        kernel.call(...materialize(plan).args);
+      } catch (error) {
+        if (!isDeclined(error)) throw error;
+      }
       return { verdict: 'ran' };
     }
     const difference = check(c, words, trace);

@@ -96,3 +96,8 @@ export function runNode(script: string, options: ChildOptions = {}): ChildResult
   });
   return { status: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr };
 }
+
+/** Whether `error` is a call the kernel's trace declined (kernel.call's RangeError ERR_JITCTL_DECLINED). */
+export function isDeclined(error: unknown): boolean {
+  return error instanceof RangeError && (error as { code?: unknown }).code === 'ERR_JITCTL_DECLINED';
+}

@@ -32,6 +32,7 @@ export type Behaviour =
   | 'label' // pseudo-op: no effect
   | 'jump' // ends, has a label: unconditional jump
   | 'return' // ends, no label
+  | 'decline' // DECLINE: ends the call without a result (what has been written stays)
   | 'value' // writes its destination with js(reads)
   | 'effect' // no destination, no label: js(reads) for its side effect (stores)
   | 'load' // destination, view and label: d = js(reads), or jump to the label where js gives undefined
@@ -43,6 +44,7 @@ export function behaviourOf(def: UopDef): Behaviour {
   const hasDest = def.operands.some((o) => o.written);
   const hasView = def.operands.some((o) => o.kind === OperandKind.View);
   if (def.pseudo) return 'label';
+  if (def.name === 'DECLINE') return 'decline';
   if (def.js === undefined) {
     if (!def.ends) throw new Error(`micro-op ${def.name} has no JS semantics and is not a jump or a return`);
     return hasLabel ? 'jump' : 'return';
@@ -275,6 +277,8 @@ export interface RunOptions {
 export interface RunResult {
   value: number | undefined;
   steps: number;
+  /** The call reached DECLINE (kernel.call throws ERR_JITCTL_DECLINED); value is undefined. */
+  declined: boolean;
 }
 
 /**
@@ -309,7 +313,9 @@ export function runTrace(trace: ReferenceTrace, args: readonly unknown[], option
         pc = targetOf(op);
         break;
       case 'return':
-        return { value: trace.returnType === 'void' ? undefined : slots[trace.returnSlot], steps };
+        return { value: trace.returnType === 'void' ? undefined : slots[trace.returnSlot], steps, declined: false };
+      case 'decline':
+        return { value: undefined, steps, declined: true };
       case 'value':
         slots[op.dest] = slotValue(trace.slotTypes[op.dest], oracle!(...operands(op)), op);
         break;

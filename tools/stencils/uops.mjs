@@ -255,6 +255,11 @@ op('LENGTH', 'd=I32 v:View', {
   js: '(v) => v.length',
   doc: 'Element count of a view of any kind. The binder guarantees length <= 2^31 - 1.',
 });
+op('DECLINE', '', {
+  c: 'FRAME_HEADER(frame)->budget = DECLINED_BUDGET;\n  return;',
+  ends: true,
+  doc: 'Ends the call without a result, declining these arguments: Kernel::call fails with ErrorKind::Declined, kernel.call() throws a RangeError of code ERR_JITCTL_DECLINED and kernel.invoke returns DECLINED, so the caller runs its own code. For guards at the entry of a trace, before it writes any array.',
+});
 
 // ---- register variants --------------------------------------------------------------------
 // The engine keeps the hottest slots of a kernel in registers for the whole kernel (its choice:

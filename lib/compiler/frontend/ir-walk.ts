@@ -71,3 +71,29 @@ export function stmtWrites(s: Stmt): ReadonlySet<VarId> {
   stmtCache.set(s, out);
   return out;
 }
+
+/** Calls `f` on every statement of `stmts` and the statements inside them, outer before inner. */
+export function forEachStmt(stmts: readonly Stmt[], f: (s: Stmt) => void): void {
+  const stmt = (s: Stmt): void => {
+    f(s);
+    if (s.kind === 'if') { stmt(s.then); if (s.otherwise) stmt(s.otherwise); }
+    if (s.kind === 'loop') { s.init.forEach(stmt); stmt(s.body); }
+    if (s.kind === 'block') s.body.forEach(stmt);
+  };
+  stmts.forEach(stmt);
+}
+
+/** Calls `f` on every expression of `stmts`, outer before inner. */
+export function forEachExpr(stmts: readonly Stmt[], f: (e: Expr) => void): void {
+  const expr = (e: Expr): void => {
+    f(e);
+    exprChildren(e).forEach(expr);
+  };
+  forEachStmt(stmts, (s) => {
+    if (s.kind === 'expression') expr(s.expr);
+    if (s.kind === 'declare' && s.init) expr(s.init);
+    if (s.kind === 'if') expr(s.test);
+    if (s.kind === 'loop') { if (s.test) expr(s.test); if (s.update) expr(s.update); }
+    if (s.kind === 'return' && s.value) expr(s.value);
+  });
+}

@@ -1,5 +1,5 @@
 // The lowering's view of a trace: slots for variables, constants and temps, ops recorded in three
-// parts (entry: parameters and constants; cold: load-miss stubs; body) and written to the
+// parts (entry: parameters, constants and guards; cold: load-miss stubs, DECLINE; body) and written to the
 // TraceBuilder in that order. The cold stubs sit before the body, behind one jump at entry, so
 // that a load's miss branch is the only one to reach them and the body's hot path falls through.
 
@@ -24,6 +24,7 @@ export class Emitter {
   /** The variable a slot holds, for the evaluation-order copies. */
   readonly slotVars = new Map<number, VarId>();
   private finished: RecordedOp[] | null = null;
+  private declineAt: Label | null = null;
 
   slot(type: SlotType): Slot {
     return this.builder.slot(type);
@@ -54,6 +55,15 @@ export class Emitter {
     const here = this.label();
     this.cold.push({ name: 'LABEL', operands: [here] }, ...ops, { name: 'JUMP', operands: [back] });
     return here;
+  }
+
+  /** The target of the entry guards: one cold DECLINE, made on first use. */
+  declineLabel(): Label {
+    if (!this.declineAt) {
+      this.declineAt = this.label();
+      this.cold.push({ name: 'LABEL', operands: [this.declineAt] }, { name: 'DECLINE', operands: [] });
+    }
+    return this.declineAt;
   }
 
   temp(type: SlotType): Slot {

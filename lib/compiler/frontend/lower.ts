@@ -12,6 +12,7 @@ import { Emitter, opText } from './lower-emit.js';
 import { ExprLowerer } from './lower-expr.js';
 import { printTypedIR } from './print.js';
 import { typeFunction, type Typing } from './types.js';
+import { forEachExpr } from './ir-walk.js';
 
 interface Target {
   readonly labels: readonly string[];
@@ -107,6 +108,7 @@ function binding(em: Emitter, plan: KernelPlan, signature: Signature, typing: Ty
   const varSlots = new Map<VarId, Slot>();
   const views = new Map<VarId, View>();
   const lengths = new Map<VarId, Slot>();
+  const args = new Map<VarId, Slot>();
   ir.params.forEach((v, i) => {
     const kind = typing.arrays.get(v);
     if (kind !== undefined) {
@@ -117,6 +119,7 @@ function binding(em: Emitter, plan: KernelPlan, signature: Signature, typing: Ty
     }
     const argSlot = em.slot(signature[i] === 'i32' ? 'i32' : 'f64');
     em.builder.param(argSlot);
+    args.set(v, argSlot);
     const t = typing.vars[v];
     if (!t || t.rep === argSlot.type) varSlots.set(v, argSlot);
     else {
@@ -148,42 +151,37 @@ function binding(em: Emitter, plan: KernelPlan, signature: Signature, typing: Ty
   const visit = (e: Expr): void => {
     if (e.kind === 'length') used.add(e.array);
   };
-  walkExprs(ir.body, visit);
+  forEachExpr(ir.body, visit);
   for (const v of used) {
     const s = em.slot('i32');
     em.entryOp('LENGTH', s, views.get(v)!);
     lengths.set(v, s);
   }
+  entryGuards(em, plan, typing, args, views, lengths);
   return { varSlots, views, lengths, doubles };
 }
 
-function walkExprs(stmts: readonly Stmt[], f: (e: Expr) => void): void {
-  const expr = (e: Expr): void => {
-    f(e);
-    switch (e.kind) {
-      case 'load': expr(e.index); break;
-      case 'unary': expr(e.arg); break;
-      case 'binary': case 'logical': expr(e.left); expr(e.right); break;
-      case 'conditional': expr(e.test); expr(e.then); expr(e.otherwise); break;
-      case 'math': e.args.forEach(expr); break;
-      case 'assign': if (e.target.kind === 'element') expr(e.target.index); expr(e.value); break;
-      case 'update': if (e.target.kind === 'element') expr(e.target.index); break;
-      case 'sequence': e.exprs.forEach(expr); break;
-      default: break;
+// The checks typing.guards stands for (lib/compiler/frontend/guards.ts), before the body runs: a
+// narrowed i32 argument at either end of int32, or an array shorter than its constant indices
+// need, ends the call at DECLINE, with nothing written.
+function entryGuards(em: Emitter, plan: KernelPlan, typing: Typing, args: ReadonlyMap<VarId, Slot>, views: ReadonlyMap<VarId, View>, lengths: ReadonlyMap<VarId, Slot>): void {
+  for (const v of plan.ir.params) {
+    const arg = args.get(v);
+    if (arg && typing.guards.narrowedParams.has(v)) {
+      em.entryOp('BR_EQ_I32', arg, em.constant('i32', 2 ** 31 - 1), em.declineLabel());
+      em.entryOp('BR_EQ_I32', arg, em.constant('i32', -(2 ** 31)), em.declineLabel());
     }
-  };
-  const stmt = (s: Stmt): void => {
-    switch (s.kind) {
-      case 'expression': expr(s.expr); break;
-      case 'declare': if (s.init) expr(s.init); break;
-      case 'if': expr(s.test); stmt(s.then); if (s.otherwise) stmt(s.otherwise); break;
-      case 'loop': s.init.forEach(stmt); if (s.test) expr(s.test); if (s.update) expr(s.update); stmt(s.body); break;
-      case 'block': s.body.forEach(stmt); break;
-      case 'return': if (s.value) expr(s.value); break;
-      default: break;
+    const minLength = typing.guards.minLengths.get(v);
+    const view = views.get(v);
+    if (minLength !== undefined && view) {
+      let length = lengths.get(v);
+      if (!length) {
+        length = em.slot('i32');
+        em.entryOp('LENGTH', length, view);
+      }
+      em.entryOp('BR_LT_I32', length, em.constant('i32', minLength), em.declineLabel());
     }
-  };
-  stmts.forEach(stmt);
+  }
 }
 
 export function lowerKernelImpl(plan: KernelPlan, signature: Signature, options?: LowerOptions): LowerResult {

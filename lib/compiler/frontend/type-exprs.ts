@@ -8,6 +8,7 @@ import { MATH_FUNCTIONS, type Expr, type FunctionIR, type Pos, type Stmt, type V
 import { Definedness } from './defined.js';
 import { exprWrites } from './ir-walk.js';
 import { decline } from './decline.js';
+import type { EntryGuards } from './guards.js';
 import { binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MAYBE, mathType, num, sameType, type Ty } from './type-rules.js';
 
 // The widening thresholds of an int interval's bounds (then the full int32 range, then f64). Two,
@@ -61,7 +62,12 @@ export abstract class ExpressionTyper {
   /** Variables that always hold `a.length` (`const n = a.length`, never assigned again): n -> a. */
   protected readonly lengthAliases = new Map<VarId, VarId>();
 
-  constructor(protected readonly ir: FunctionIR, protected readonly signature: Signature, protected readonly inexactMath: ReadonlySet<string>) {
+  constructor(
+    protected readonly ir: FunctionIR,
+    protected readonly signature: Signature,
+    protected readonly inexactMath: ReadonlySet<string>,
+    protected readonly guards: EntryGuards,
+  ) {
     const visit = (s: Stmt): void => {
       if (s.kind === 'declare' && s.init?.kind === 'length' && this.ir.variables[s.v]?.assigned === false && this.ir.variables[s.v]?.declaredAs !== 'var')
         this.lengthAliases.set(s.v, s.init.array);
@@ -194,7 +200,9 @@ export abstract class ExpressionTyper {
     const it = this.index(index, at);
     if (kind === undefined) return F64;
     const n = index.kind === 'var' ? this.narrow.get(index.v) : undefined;
-    const proven = n !== undefined && n.below.has(array) && it.rep === 'i32' && it.lo >= 0;
+    // A constant below the length the entry guard demands, or a counter below the array's length.
+    const guarded = index.kind === 'number' && it.rep === 'i32' && it.lo >= 0 && it.hi < (this.guards.minLengths.get(array) ?? 0);
+    const proven = guarded || (n !== undefined && n.below.has(array) && it.rep === 'i32' && it.lo >= 0);
     if (!proven) return MAYBE;
     this.inBounds.add(node);
     if (kind >= 7) return F64;

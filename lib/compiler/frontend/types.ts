@@ -13,6 +13,7 @@ import { completes } from './completion.js';
 import { exprWrites, stmtWrites } from './ir-walk.js';
 import { decline } from './decline.js';
 import { ExpressionTyper, type Narrowing } from './type-exprs.js';
+import { entryGuards, NARROWED_PARAM, type EntryGuards } from './guards.js';
 import { ARRAY_KINDS, F64, i32, MAYBE, readsFirst, type Ty } from './type-rules.js';
 
 export type { Kind, Rep, Ty } from './type-rules.js';
@@ -27,10 +28,12 @@ export interface Typing {
   /** `var` variables that may be read before their declaration runs: NaN (undefined) at entry. */
   readonly hoistedUndefined: ReadonlySet<VarId>;
   readonly returnType: 'void' | 'f64' | 'i32' | 'u32';
+  /** What the kernel checks at entry (declining the call otherwise), and the typing assumed. */
+  readonly guards: EntryGuards;
 }
 
 export function typeFunction(ir: FunctionIR, signature: Signature, inexactMath: ReadonlySet<string>): Typing {
-  return new Typer(ir, signature, inexactMath).run();
+  return new Typer(ir, signature, inexactMath, entryGuards(ir, signature)).run();
 }
 
 class Typer extends ExpressionTyper {
@@ -49,7 +52,8 @@ class Typer extends ExpressionTyper {
       const kind = this.signature[i];
       const element = ARRAY_KINDS[kind];
       if (element !== undefined) this.arrays.set(v, element);
-      else this.vars[v] = kind === 'i32' ? i32(-(2 ** 31), 2 ** 31 - 1) : F64;
+      else if (kind !== 'i32') this.vars[v] = F64;
+      else this.vars[v] = this.guards.narrowedParams.has(v) ? i32(NARROWED_PARAM.lo, NARROWED_PARAM.hi) : i32(-(2 ** 31), 2 ** 31 - 1);
     });
     for (let pass = 0; ; pass++) {
       if (pass > 200) decline('the function', at, 'its types did not settle (an internal limit)', 'simplify the function');
@@ -68,7 +72,7 @@ class Typer extends ExpressionTyper {
       if (first) decline(...first);
     }
     const returnType = this.returnType(at);
-    return { vars: this.vars, arrays: this.arrays, exprs: this.exprs, inBounds: this.inBounds, hoistedUndefined: this.hoisted, returnType };
+    return { vars: this.vars, arrays: this.arrays, exprs: this.exprs, inBounds: this.inBounds, hoistedUndefined: this.hoisted, returnType, guards: this.guards };
   }
 
   private walkPass(): void {
@@ -172,9 +176,14 @@ class Typer extends ExpressionTyper {
       const saved = this.narrow;
       if (s.test) this.cond(s.test);
       if (s.test && !s.testAfterBody) this.defined.learn(s.test, true, (e) => this.exprs.get(e));
-      const narrowed = s.test && !s.testAfterBody ? this.narrowFrom(s.test, s) : new Map<VarId, Narrowing>();
-      this.narrow = new Map([...saved, ...narrowed]);
-      this.stmt(s.body);
+      const fromTest = s.test && !s.testAfterBody ? this.narrowFrom(s.test) : new Map<VarId, Narrowing>();
+      // A variable the body never writes keeps the test's interval in the whole body; one it
+      // writes keeps it in the body's first statements, up to the one that writes it.
+      const bodyWrites = stmtWrites(s.body);
+      const narrowed = new Map([...fromTest].filter(([v]) => !bodyWrites.has(v)));
+      const untilWritten = new Map([...fromTest].filter(([v]) => bodyWrites.has(v)));
+      this.narrow = new Map([...saved, ...fromTest]);
+      this.bodyUntilWritten(s.body, untilWritten);
       // The update (and a do-while's test) is also reached by `continue`: only the head's facts.
       this.defined.restore(head);
       if (s.testAfterBody && s.test) { /* the test was typed above; do-while bodies are not narrowed */ }
@@ -191,12 +200,40 @@ class Typer extends ExpressionTyper {
     this.defined.restore(head);
   }
 
-  /** `i < B`, `B > i`, `i >= B`... (conjuncts of &&) for counters the body and the test never write. */
-  private narrowFrom(test: Expr, loop: Extract<Stmt, { kind: 'loop' }>): Map<VarId, Narrowing> {
+  /**
+   * Types a loop body whose leading statements see `untilWritten` (narrowings of variables the
+   * body writes; this.narrow holds them on entry): each is dropped before the first statement
+   * that writes its variable, or after it when that statement is an expression that reads the
+   * variable before writing it (`j--`, `y = y % k`).
+   */
+  private bodyUntilWritten(body: Stmt, untilWritten: Map<VarId, Narrowing>): void {
+    const statements = body.kind === 'block' && body.labels.length === 0 ? body.body : [body];
+    const drop = (vars: Iterable<VarId>): void => {
+      const kept = new Map(this.narrow);
+      for (const v of vars) { kept.delete(v); untilWritten.delete(v); }
+      this.narrow = kept;
+    };
+    this.nested(() => {
+      for (const statement of statements) {
+        const writes = [...untilWritten.keys()].filter((v) => stmtWrites(statement).has(v));
+        const readFirst = statement.kind === 'expression' ? writes.filter((v) => readsFirst(statement.expr, v)) : [];
+        drop(writes.filter((v) => !readFirst.includes(v)));
+        this.stmt(statement);
+        drop(readFirst);
+      }
+    });
+  }
+
+  /**
+   * `i < B`, `B > i`, `i >= B`... and `x !== k` with k an end of x's interval (conjuncts of &&),
+   * for variables the test never writes.
+   */
+  private narrowFrom(test: Expr): Map<VarId, Narrowing> {
     const out = new Map<VarId, Narrowing>();
-    const written = new Set([...stmtWrites(loop.body), ...exprWrites(test)]);
+    const written = exprWrites(test);
     const visit = (e: Expr): void => {
       if (e.kind === 'logical' && e.op === '&&') { visit(e.left); visit(e.right); return; }
+      if (e.kind === 'binary' && (e.op === '!==' || e.op === '!=')) { this.narrowNotEqual(e.left, e.right, written, out); return; }
       if (e.kind !== 'binary' || !['<', '<=', '>', '>='].includes(e.op)) return;
       const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
       const sides: [Expr, Expr, string][] = [[e.left, e.right, e.op], [e.right, e.left, flip[e.op]]];
@@ -221,5 +258,17 @@ class Typer extends ExpressionTyper {
     };
     visit(test);
     return out;
+  }
+
+  /** `x !== k` (either order) with x an i32 whose interval ends at the constant k: one end moves in. */
+  private narrowNotEqual(left: Expr, right: Expr, written: ReadonlySet<VarId>, out: Map<VarId, Narrowing>): void {
+    for (const [v, k] of [[left, right], [right, left]]) {
+      if (v.kind !== 'var' || k.kind !== 'number' || written.has(v.v)) continue;
+      const t = this.exprs.get(v);
+      if (!t || t.rep !== 'i32' || t.kind !== 'number' || t.lo === t.hi) continue;
+      const prev = out.get(v.v) ?? this.narrow.get(v.v) ?? { lo: -Infinity, hi: Infinity, below: new Set<VarId>() };
+      if (k.value === t.lo) out.set(v.v, { ...prev, lo: Math.max(prev.lo, t.lo + 1) });
+      else if (k.value === t.hi) out.set(v.v, { ...prev, hi: Math.min(prev.hi, t.hi - 1) });
+    }
   }
 }

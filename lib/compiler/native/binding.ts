@@ -52,6 +52,7 @@ function bindingProblem(value: unknown): string | undefined {
   if (typeof binding.supported !== 'boolean' || typeof binding.limits !== 'object' || binding.limits === null) {
     return 'it has no supported/limits fields';
   }
+  if (typeof binding.DECLINED !== 'object' || binding.DECLINED === null) return 'it has no DECLINED value';
   const expected = NATIVE_ARCH[process.arch] ?? 'unsupported';
   if (binding.arch !== expected) return `it is built for ${String(binding.arch)}, but this process is ${process.arch} (${expected})`;
   return undefined;

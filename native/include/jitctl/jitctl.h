@@ -30,6 +30,7 @@ enum class ErrorKind : uint8_t {
   System,  // the operating system refused (mmap, mprotect): the message carries strerror
   Interrupted,  // a call stopped at a loop head: Engine::interrupt() or the interrupt check said so
   Timeout,      // a call ran longer than its kernel's CompileOptions::timeoutNanoseconds
+  Declined,     // a call's arguments failed a guard of the trace (DECLINE): the caller runs its own code
 };
 
 class Error : public std::runtime_error {
@@ -188,11 +189,16 @@ class Kernel {
 
   // Checks every argument against the trace's parameters (ErrorKind::Type on a mismatch) and runs
   // the code. Must run on the thread that owns the engine. A kernel that loops stops at a loop
-  // head with ErrorKind::Interrupted or ErrorKind::Timeout (see Engine::interrupt).
+  // head with ErrorKind::Interrupted or ErrorKind::Timeout (see Engine::interrupt). A trace that
+  // reaches DECLINE (a guard on its arguments, before it writes any array) fails the call with
+  // ErrorKind::Declined: the caller then runs its own code for these arguments.
   Value call(const std::vector<Argument>& args) const;
   Value call(std::initializer_list<Argument> args) const { return call(std::vector<Argument>(args)); }
   // Same, without the vector: used by the Node-API binding on its hot path.
   Value call(const Argument* args, size_t count) const;
+  // Same, except that a declined call returns false (and leaves *out alone) instead of throwing:
+  // for a caller that runs its own code then, on a path where an exception would cost too much.
+  bool callUnlessDeclined(const Argument* args, size_t count, Value* out) const;
 
   const std::vector<ParamDescription>& params() const;
   ReturnType returnType() const;

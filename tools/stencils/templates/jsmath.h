@@ -67,17 +67,31 @@ static inline double js_sign(double x) {
   return x;  // +-0 and NaN unchanged
 }
 
-// Math.min/max: NaN if either is NaN; -0 is less than +0.
+// Math.min/max: NaN if either is NaN; -0 is less than +0. AArch64's fmin/fmax are exactly that.
+// On x86-64 minsd/maxsd are only right when a and b differ, the common case, so that is the one
+// branch on the hot path; equal values differ at most in the sign of a zero, which the OR (min)
+// or AND (max) of the bits settles, and for min the OR of a NaN with anything is a NaN.
 static inline double js_min(double a, double b) {
-  if (js_isnan(a) || js_isnan(b)) return __builtin_nan("");
-  if (a == b) return __builtin_signbit(a) ? a : b;
-  return a < b ? a : b;
+#if defined(__aarch64__)
+  double d;
+  __asm__("fmin %d0, %d1, %d2" : "=w"(d) : "w"(a), "w"(b));
+  return d;
+#else
+  if (__builtin_expect(a < b || a > b, 1)) return a < b ? a : b;
+  return js_f64_from_bits(js_f64_bits(a) | js_f64_bits(b));
+#endif
 }
 
 static inline double js_max(double a, double b) {
-  if (js_isnan(a) || js_isnan(b)) return __builtin_nan("");
-  if (a == b) return __builtin_signbit(a) ? b : a;
-  return a > b ? a : b;
+#if defined(__aarch64__)
+  double d;
+  __asm__("fmax %d0, %d1, %d2" : "=w"(d) : "w"(a), "w"(b));
+  return d;
+#else
+  if (__builtin_expect(a < b || a > b, 1)) return a > b ? a : b;
+  if (a == b) return js_f64_from_bits(js_f64_bits(a) & js_f64_bits(b));
+  return a + b;  // a NaN
+#endif
 }
 
 // Math.pow / **: C's pow says pow(1, NaN) = 1 and pow(+-1, +-Infinity) = 1; JS says NaN.

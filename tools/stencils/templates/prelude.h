@@ -46,6 +46,9 @@ typedef struct {
   Continuation* resume;
 } FrameHeader;
 #define FRAME_HEADER(frame) ((FrameHeader*)((frame) - sizeof(FrameHeader)))
+// What DECLINE leaves in the header's budget as it returns (jitctl::kDeclinedBudget): a RETURN leaves
+// the budget the call started with, which is positive.
+#define DECLINED_BUDGET (-1)
 
 // Operand holes. Default visibility on purpose: on AArch64 (-fpic) a hidden symbol would be
 // addressed PC-relative (adrp+add), which cannot express a small absolute value; a default one

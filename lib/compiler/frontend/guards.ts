@@ -1,0 +1,57 @@
+// Entry guards: facts about the arguments that a kernel checks once, at its entry, declining the
+// call when one fails (DECLINE: the kernel returns at once and the wrapper runs the JS function),
+// so that the typing may assume them everywhere in the function:
+//  - an i32 parameter that bounds a loop test's comparison with `<=` or `>=` lies in
+//    [-2^31 + 1, 2^31 - 2]: the counter of `for (i = 1; i <= n; i++)` then stays an int32 one
+//    step past the bound, where n = 2^31 - 1 would take it to 2^31 (so it had to be an f64);
+//  - a typed-array parameter read or written at constant indices (up to MAX_GUARDED_INDEX) has
+//    more elements than the largest of them: `a[0]` is then in bounds, an int32 of an Int32Array
+//    rather than a number that may be undefined.
+// A call that fails a guard is one V8 runs as it would without jitctl, so exactness holds by
+// construction; such calls are rare (an argument at the very end of int32, an empty array where
+// the function reads a[0]).
+
+import type { Signature } from './index.js';
+import type { Expr, FunctionIR, VarId } from './ir.js';
+import { forEachExpr, forEachStmt } from './ir-walk.js';
+import { ARRAY_KINDS } from './type-rules.js';
+
+/** The largest constant index whose array gets a length guard (a larger one is left to the bounds check). */
+export const MAX_GUARDED_INDEX = 1023;
+
+export interface EntryGuards {
+  /** i32 parameters guarded to [-2^31 + 1, 2^31 - 2]. */
+  readonly narrowedParams: ReadonlySet<VarId>;
+  /** Typed-array parameters and the element count each must have at least. */
+  readonly minLengths: ReadonlyMap<VarId, number>;
+}
+
+export const NARROWED_PARAM = { lo: -(2 ** 31) + 1, hi: 2 ** 31 - 2 } as const;
+
+export function entryGuards(ir: FunctionIR, signature: Signature): EntryGuards {
+  const i32Params = new Set(ir.params.filter((_, i) => signature[i] === 'i32'));
+  const arrayParams = new Set(ir.params.filter((_, i) => ARRAY_KINDS[signature[i]] !== undefined));
+
+  const narrowedParams = new Set<VarId>();
+  const bounds = (test: Expr): void => {
+    if (test.kind === 'logical' && test.op === '&&') { bounds(test.left); bounds(test.right); return; }
+    if (test.kind !== 'binary' || (test.op !== '<=' && test.op !== '>=')) return;
+    for (const side of [test.left, test.right]) if (side.kind === 'var' && i32Params.has(side.v)) narrowedParams.add(side.v);
+  };
+  forEachStmt(ir.body, (s) => {
+    if (s.kind === 'loop' && s.test) bounds(s.test);
+  });
+
+  const minLengths = new Map<VarId, number>();
+  const constantIndex = (array: VarId, index: Expr): void => {
+    if (!arrayParams.has(array) || index.kind !== 'number') return;
+    const c = index.value;
+    if (!Number.isInteger(c) || c < 0 || c > MAX_GUARDED_INDEX || Object.is(c, -0)) return;
+    minLengths.set(array, Math.max(minLengths.get(array) ?? 0, c + 1));
+  };
+  forEachExpr(ir.body, (e) => {
+    if (e.kind === 'load') constantIndex(e.array, e.index);
+    if ((e.kind === 'assign' || e.kind === 'update') && e.target.kind === 'element') constantIndex(e.target.array, e.target.index);
+  });
+  return { narrowedParams, minLengths };
+}
