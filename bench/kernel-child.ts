@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { engineStats, available as engineAvailable } from '../lib/engine.js';
 import { difference } from './kernel-compare.js';
 import { freshCopy } from './kernel-fresh.js';
+import { countIterations } from './kernel-iterations.js';
 import { nativePipeline, nativeWrapper, routerWrapper, type Hinted, type Pipeline } from './kernel-native.js';
 import type { KernelRaw } from './kernel-results.js';
 import { selectKernels, type KernelSpec } from './kernels/index.js';
@@ -246,6 +247,12 @@ function measure(spec: KernelSpec, budget: Budget): KernelRaw {
   ];
   for (const m of warmMismatches) if (m) raw.mismatches.push(m);
   raw.known.push(...knownFailures(spec, router.wrapper, 'router'));
+  // Counted after the timings, on an instrumented copy of its own.
+  try {
+    raw.iterations = countIterations(spec);
+  } catch (error) {
+    raw.errors.push(`counting loop iterations: ${(error as Error).message}`);
+  }
   return raw;
 }
 

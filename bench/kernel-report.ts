@@ -9,6 +9,12 @@ export function times(x: number | null): string {
   return `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}x`;
 }
 
+/** ns with three significant digits (a loop iteration takes from a fraction of a ns to a few hundred). */
+export function ns(x: number | null): string {
+  if (x === null) return 'n/a';
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
 export function ms(x: number | null): string {
   if (x === null) return 'n/a';
   if (x >= 10) return x.toFixed(1);
@@ -27,12 +33,13 @@ export function formatTable(results: SuiteResults, summary: SuiteSummary): strin
     times(k.routerVsPlain),
     k.routerTier,
     `${ms(k.jitctlCompileMs)} / ${ms(k.turbofanCompileMs)} (${ms(k.turbofanTotalCompileMs)})`,
+    `${ns(k.turbofanNsPerIteration)} / ${ns(k.nativeNsPerIteration)}`,
   ]);
   const g = summary.geomean;
-  rows.push(['**geomean**', '', `${times(g.firstCallSpeedup)} (${times(g.firstCallBound)})`, '', times(g.nativeVsTurbofan), times(g.routerVsPlain), '', `${times(g.compileRatio)} (TurboFan time / jitctl time)`]);
+  rows.push(['**geomean**', '', `${times(g.firstCallSpeedup)} (${times(g.firstCallBound)})`, '', times(g.nativeVsTurbofan), times(g.routerVsPlain), '', `${times(g.compileRatio)} (TurboFan time / jitctl time)`, '']);
   const header = [
     'kernel', 'first call ms: plain / jitctl', 'first-call speedup (bound)', 'TurboFan ms per call', 'steady: native vs TurboFan',
-    'router vs plain', 'router tier', 'compile ms: jitctl / TurboFan (all TurboFan compiles)',
+    'router vs plain', 'router tier', 'compile ms: jitctl / TurboFan (all TurboFan compiles)', 'ns per loop iteration: TurboFan / native',
   ];
   return [table(header, rows), '', ...notes(results, summary)].join('\n');
 }

@@ -56,6 +56,8 @@ export interface KernelRaw {
     turbofanTotalMs: number[];
   };
   errors: string[];
+  /** Loop iterations one call runs on the bench inputs (every loop body's executions; bench/kernel-iterations.ts). */
+  iterations?: number;
 }
 
 export interface SuiteResults {
@@ -129,6 +131,9 @@ export interface KernelSummary {
   jitctlCompileMs: number | null;
   turbofanCompileMs: number | null;
   turbofanTotalCompileMs: number | null;
+  /** ns per loop iteration of TurboFan's code and of the native wrapper (the call's own cost spread over them). */
+  turbofanNsPerIteration: number | null;
+  nativeNsPerIteration: number | null;
   /** Everything that makes the row suspect: mismatches, failed known answers, TurboFan not reached. */
   problems: string[];
 }
@@ -169,6 +174,8 @@ export function summarize(raw: KernelRaw): KernelSummary {
     jitctlCompileMs: med(raw.compile.jitctlMs),
     turbofanCompileMs: med(raw.compile.turbofanMs),
     turbofanTotalCompileMs: med(raw.compile.turbofanTotalMs ?? []),
+    turbofanNsPerIteration: raw.iterations ? ratio(plainNs, raw.iterations) : null,
+    nativeNsPerIteration: raw.iterations ? ratio(nativeNs, raw.iterations) : null,
     problems,
   };
 }

@@ -11,10 +11,12 @@ import * as path from 'node:path';
 import { chartSvg, replaceSection, SECTION_END, SECTION_START, writeDocs } from '../bench/kernel-chart.js';
 import { difference } from '../bench/kernel-compare.js';
 import { freshCopy } from '../bench/kernel-fresh.js';
+import { countIterations, instrumented } from '../bench/kernel-iterations.js';
 import type { KernelRaw, SuiteResults } from '../bench/kernel-results.js';
 import { summarizeSuite } from '../bench/kernel-results.js';
 import { turbofanCompiles } from '../bench/kernel-turbofan.js';
 import { KERNELS, selectKernels } from '../bench/kernels/index.js';
+import type { KernelSpec } from '../bench/kernels/spec.js';
 
 const RUNNER = path.join(__dirname, '..', 'bench', 'kernels.js');
 
@@ -134,6 +136,15 @@ describe('bench: the kernel suite', function () {
     assert.deepEqual(newer.get('dot_tfc2')?.map((c) => [c.osr, Math.round(c.ms * 1000)]), [[false, 1058]]);
   });
 
+  it('counts loop iterations on an instrumented copy: every body of every loop, blocks or not', () => {
+    const spec = (fn: KernelSpec['fn'], inputs: unknown[]): KernelSpec => ({ name: 't', what: 't', fn, inputs: () => inputs, known: [] });
+    assert.equal(countIterations(spec((n: number) => { let s = 0; for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) s += j; return s; }, [5])), 5 + 10);
+    assert.equal(countIterations(spec((n: number) => { let k = 0; while (k < n) k++; do k--; while (k > 2); return k; }, [7])), 7 + 5);
+    // A string or a comment that looks like a loop is not one.
+    assert.equal(countIterations(spec((n: number) => { const s = 'for (;;) {}'; /* while (1) {} */ return n + s.length; }, [1])), 0);
+    assert.doesNotThrow(() => instrumented((a: Float64Array) => { for (const x of a) void x; }));
+  });
+
   it('refuses unknown kernels and bad arguments', () => {
     assert.throws(() => selectKernels('dot,nope'), /unknown kernel\(s\): nope/);
     for (const args of [['--kernels', 'nope'], ['--passes', '0'], ['--frobnicate']]) {
@@ -166,6 +177,7 @@ describe('bench: the kernel suite', function () {
         positive(k.steady.plainNs, `${k.name} TurboFan`);
         positive(k.steady.routerNs, `${k.name} router`);
         positive(k.compile.turbofanMs, `${k.name} TurboFan compile`);
+        assert.equal(k.iterations, 262_144, `${k.name}: one iteration per byte or element`);
         assert.deepEqual(k.mismatches, []);
         assert.deepEqual(k.known, []);
         if (k.native.available) {

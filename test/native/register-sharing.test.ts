@@ -183,6 +183,26 @@ describe('register sharing: slots whose live ranges do not overlap', () => {
     kernel.free();
   });
 
+  it("keeps a loop's accumulator in a register ahead of temps with more uses (spectral's inner loop)", () => {
+    function spectralRow(u: Float64Array, i: number): number {
+      let s = 0;
+      for (let j = 0; j < u.length; j++) s += (1 / ((i + j) * (i + j + 1) / 2 + i + 1)) * u[j];
+      return s;
+    }
+    const u = Float64Array.from({ length: 50 }, (_, k) => Math.cos(k) * 3);
+    const planned = planKernel(spectralRow);
+    assert.ok(planned.ok);
+    const lowered = lowerKernel(planned.plan, signatureOf([u, 3])!);
+    assert.ok(lowered.ok);
+    const kernel = compile(lowered.kernel.trace);
+    // The accumulation is the loop's last ADD_F64 before the counter's update: s += product.
+    const adds = kernel.inspect().stencils.filter((x) => x.uop.startsWith('ADD_F64'));
+    const accumulate = adds[adds.length - 1].uop;
+    assert.match(accumulate, /^ADD_F64__(f\d)_\1_f\d$/, adds.map((x) => x.uop).join(' '));
+    for (const i of [0, 1, 7, 599, 2 ** 30]) assert.ok(Object.is(kernel.call(u, i), spectralRow(u, i)), `i = ${i}`);
+    kernel.free();
+  });
+
   it('gives up sharing, not correctness, on control flow its liveness passes cannot settle', () => {
     // A chain of 80 jumps, each to a label laid out before it: liveness moves one block per pass
     // against the layout, more passes than the planner spends, so every candidate is kept apart.

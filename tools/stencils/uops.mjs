@@ -266,8 +266,8 @@ op('DECLINE', '', {
 // native/core/registers.cc): up to CACHED_REGISTERS f64 slots (f0..) and as many i32/u32 slots
 // (r0..). Every stencil receives and passes on those registers; an op listed here also gets one
 // stencil variant per assignment of its cacheable operands to memory or a register (5^n - 1 of
-// them for n operands). Ops not listed (the transcendental Math functions, pow, i32 division)
-// work on memory only: the engine writes a cached operand back to its slot before them and reloads
+// them for n operands). Ops not listed (the transcendental Math functions, pow) work on memory
+// only: the engine writes a cached operand back to its slot before them and reloads
 // a written one after.
 export const CACHED_REGISTERS = 4;
 const cachedOps = [
@@ -275,7 +275,7 @@ const cachedOps = [
   'ADD_F64', 'SUB_F64', 'MUL_F64', 'DIV_F64', 'MOD_F64', 'NEG_F64',
   'ABS_F64', 'FLOOR_F64', 'CEIL_F64', 'ROUND_F64', 'TRUNC_F64', 'SIGN_F64', 'SQRT_F64', 'FROUND_F64',
   'MIN_F64', 'MAX_F64', 'CLZ32_U32',
-  'ADD_I32', 'SUB_I32', 'IMUL_I32', 'AND_I32', 'OR_I32', 'XOR_I32', 'SHL_I32', 'SAR_I32',
+  'ADD_I32', 'SUB_I32', 'IMUL_I32', 'DIV_I32', 'MOD_I32', 'AND_I32', 'OR_I32', 'XOR_I32', 'SHL_I32', 'SAR_I32',
   'NEG_I32', 'NOT_I32', 'SHR_U32',
   'I32_TO_F64', 'U32_TO_F64', 'F64_TO_I32', 'F64_TO_U32', 'I32_TO_U32', 'U32_TO_I32', 'F64_TO_INDEX', 'MULADD_INDEX',
   'BR_TRUE_I32', 'BR_FALSE_I32', 'BR_TRUE_F64', 'BR_FALSE_F64', 'LENGTH',
