@@ -235,6 +235,21 @@ describe('lowerKernel: loops', () => {
     assert.match(rev.ir, /let j:i32/);
   });
 
+  it('an i32 variable a loop never writes is converted to f64 once, before the loop, not at each use', () => {
+    const source = '(u, v) => { const n = u.length; for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < n; j++) s += (1 / ((i + j) * (i + j + 1) / 2 + i + 1)) * u[j]; v[i] = s; } }';
+    const f64s = (n: number) => Float64Array.from({ length: n }, (_, k) => Math.sin(k) * 7);
+    const k = agree(source, [[f64s(0), new Float64Array(0)], [f64s(1), new Float64Array(1)], [f64s(9), new Float64Array(9)]]);
+    // The inner loop: from its body label to its backward branch (laid out before the outer one's).
+    const branchAt = k.uops.findIndex((u) => u.startsWith('BR_LT_I32'));
+    const bodyLabel = `${k.uops[branchAt].split(', ').pop()}:`;
+    const inner = k.uops.slice(k.uops.indexOf(bodyLabel), branchAt + 1);
+    // j is converted twice per iteration (it changes); i, which the inner loop never writes, not at all.
+    assert.equal(inner.filter((u) => u.startsWith('I32_TO_F64')).length, 2, inner.join('\n'));
+    assert.equal(k.uops.filter((u) => u.startsWith('I32_TO_F64')).length, 3, k.uops.join('\n'));
+    // A variable the loop writes is converted at each use, with the value it has there.
+    agree('(a) => { let s = 0, k = 1; for (let i = 0; i < a.length; i++) { s += k * 0.5 + a[i]; k = k * 3 % 1000; } return s + k * 0.25; }', [[f64s(0)], [f64s(5)], [f64s(40)]]);
+  });
+
   it('a negative literal is the int it is: `c = -1` keeps an i32 recurrence i32', () => {
     const crc = agree('(d, t) => { let c = -1; for (let i = 0; i < d.length; i++) c = t[(c ^ d[i]) & 0xff] ^ (c >>> 8); return (c ^ -1) >>> 0; }',
       [[Uint8Array.from([49, 50, 51, 52, 53]), Int32Array.from({ length: 256 }, (_, n) => (n * 2654435761) | 0)], [new Uint8Array(0), new Int32Array(256)]]);

@@ -12,11 +12,14 @@ export interface RecordedOp {
   readonly operands: readonly Operand[];
 }
 
+/** A place in the body where ops can be added later (a loop's entry, for what it hoists). */
+export type HoistPoint = RecordedOp[];
+
 export class Emitter {
   readonly builder = new TraceBuilder();
   private readonly entry: RecordedOp[] = [];
   private readonly cold: RecordedOp[] = [];
-  private readonly body: RecordedOp[] = [];
+  private readonly body: Array<RecordedOp | HoistPoint> = [];
   private readonly free: Record<SlotType, Slot[]> = { f64: [], i32: [], u32: [] };
   private readonly temps = new Set<number>();
   private readonly released = new Set<number>();
@@ -48,6 +51,13 @@ export class Emitter {
 
   define(label: Label): void {
     this.body.push({ name: 'LABEL', operands: [label] });
+  }
+
+  /** A hoist point here: the ops pushed to it later are written in its place. */
+  hoistPoint(): HoistPoint {
+    const point: HoistPoint = [];
+    this.body.push(point);
+    return point;
   }
 
   /** A stub off the hot path: `ops`, then a jump back to `back`. Returns its label. */
@@ -118,7 +128,10 @@ export class Emitter {
       const start = this.label();
       all.push({ name: 'JUMP', operands: [start] }, ...this.cold, { name: 'LABEL', operands: [start] });
     }
-    all.push(...this.body);
+    for (const entry of this.body) {
+      if (Array.isArray(entry)) all.push(...entry);
+      else all.push(entry);
+    }
     const last = all[all.length - 1];
     if (!last || (last.name !== 'RETURN' && last.name !== 'JUMP')) all.push({ name: 'RETURN', operands: [] });
     for (const op of all) {

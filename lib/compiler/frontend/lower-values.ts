@@ -6,7 +6,7 @@ import type { Label, Slot, SlotType, View } from '../trace/trace.js';
 import type { Expr, VarId } from './ir.js';
 import { exprWrites } from './ir-walk.js';
 import type { Values } from './lower-cond.js';
-import type { Emitter, RecordedOp } from './lower-emit.js';
+import type { Emitter, HoistPoint, RecordedOp } from './lower-emit.js';
 import type { Rep, Ty, Typing } from './types.js';
 
 /** An index's value, or the int32 operands of `a * b + c` (see indexOperands). */
@@ -27,6 +27,9 @@ export abstract class ValueLowerer implements Values {
     /** f64 copies, made at entry, of i32 parameters that are never assigned. */
     protected readonly doubles: ReadonlyMap<VarId, Slot> = new Map(),
   ) {}
+
+  /** The loops being lowered, outermost first, with the f64 copies hoisted to their entries. */
+  private readonly loops: Array<{ invariant: ReadonlySet<VarId>; hoist: HoistPoint; copies: Map<VarId, Slot> }> = [];
 
   protected ty(e: Expr): Ty {
     const t = this.typing.exprs.get(e);
@@ -89,7 +92,39 @@ export abstract class ValueLowerer implements Values {
   valueAs(e: Expr, rep: Rep): Slot {
     if (rep === 'f64' && e.kind === 'number') return this.em.constant('f64', e.value);
     if (rep === 'f64' && e.kind === 'var' && this.doubles.has(e.v)) return this.doubles.get(e.v)!;
+    if (rep === 'f64' && e.kind === 'var') {
+      const copy = this.loopInvariantDouble(e.v);
+      if (copy) return copy;
+    }
     return this.convert(this.gen(e, null), rep);
+  }
+
+  /**
+   * Lowers `body`, a loop, with `hoist` as the place before it where the f64 value of an i32
+   * variable the loop never writes (`invariant`) is computed once instead of at every use.
+   */
+  insideLoop(invariant: ReadonlySet<VarId>, hoist: HoistPoint, body: () => void): void {
+    this.loops.push({ invariant, hoist, copies: new Map() });
+    try {
+      body();
+    } finally {
+      this.loops.pop();
+    }
+  }
+
+  /** The f64 copy of i32 variable `v` made at the entry of the outermost enclosing loop that never writes it. */
+  private loopInvariantDouble(v: VarId): Slot | undefined {
+    const slot = this.varSlots.get(v);
+    if (slot?.type !== 'i32') return undefined;
+    const loop = this.loops.find((l) => l.invariant.has(v));
+    if (!loop) return undefined;
+    let copy = loop.copies.get(v);
+    if (!copy) {
+      copy = this.em.slot('f64');
+      loop.hoist.push({ name: 'I32_TO_F64', operands: [copy, slot] });
+      loop.copies.set(v, copy);
+    }
+    return copy;
   }
 
   /** `e` computed into `dest`, converted (exactly) when its representation differs. */

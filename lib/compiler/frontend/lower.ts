@@ -12,7 +12,7 @@ import { Emitter, opText } from './lower-emit.js';
 import { ExprLowerer } from './lower-expr.js';
 import { printTypedIR } from './print.js';
 import { typeFunction, type Typing } from './types.js';
-import { forEachExpr } from './ir-walk.js';
+import { forEachExpr, stmtWrites } from './ir-walk.js';
 
 interface Target {
   readonly labels: readonly string[];
@@ -85,6 +85,14 @@ class StmtLowerer {
   private loop(s: Loop): void {
     const em = this.em;
     s.init.forEach((i) => this.stmt(i));
+    // The i32 variables the loop never writes: their f64 values are computed once, here.
+    const written = stmtWrites(s);
+    const invariant = new Set([...this.varSlots].filter(([v, slot]) => slot.type === 'i32' && !written.has(v)).map(([v]) => v));
+    this.x.insideLoop(invariant, em.hoistPoint(), () => this.loopBody(s));
+  }
+
+  private loopBody(s: Loop): void {
+    const em = this.em;
     const body = em.label(), cont = em.label(), test = em.label(), exit = em.label();
     this.targets.push({ labels: s.labels, isLoop: true, breakTo: exit, continueTo: cont });
     const runTest = (): void => {
