@@ -538,7 +538,8 @@ const dotSource = 'let s = 0;\nfor (let i = 0; i < n; i++) s += a[i] * b[i];\nre
         assert.deepEqual([...mine], [...theirs]);
       }
       const record = stats().find((r) => r.name === 'guardedCount');
-      assert.deepEqual([record?.native?.kernelCalls, record?.native?.fallbackCalls], [1, 4]);
+      assert.deepEqual([record?.native?.kernelCalls, record?.native?.fallbackCalls, record?.native?.guardDeclines], [1, 4, 4]);
+      assert.match(formatStats([record!], { details: true }), /4 through the JS function \(4 declined by a kernel's entry guards\)/);
     });
   });
 

@@ -56,11 +56,11 @@ function dispatchBody(entries: readonly Entry[], arity: number, open: boolean, l
   const cases = entries.map((entry, k) => {
     const test = entry.signature.map((kind, i) => checkExpression(`a${i}`, kind, lengthParams.includes(i))).join(' && ') || 'true';
     if (!entry.kernel) return `    if (${test}) return MISS;`;
-    return `    if (${test}) { const r = K${k}(${params}); return r === DECLINED ? MISS : r; }`;
+    return `    if (${test}) { const r = K${k}(${params}); if (r !== DECLINED) return r; R.guardDeclines++; return MISS; }`;
   });
   return String.raw`
   'use strict';
-  const T = s.T, MISS = s.MISS, NEW = s.NEW, TE = s.TypeError, RE = s.RangeError, DECLINED = s.DECLINED;
+  const T = s.T, MISS = s.MISS, NEW = s.NEW, TE = s.TypeError, RE = s.RangeError, DECLINED = s.DECLINED, R = s.record;
   ${CHECK_PRELUDE}
   ${entries.map((_, k) => `const K${k} = s.kernels[${k}] && s.kernels[${k}].invoke;`).join('\n  ')}
   return function dispatch(${params}) {
@@ -83,6 +83,8 @@ interface DispatchState {
   RangeError: typeof RangeError;
   /** What a kernel's invoke returns when its guards decline the call. */
   DECLINED: object;
+  /** Where declined calls are counted (guardDeclines). */
+  record: NativeRecord;
   kernels: ReadonlyArray<Kernel | null>;
   entries: readonly Entry[];
   open: boolean;
@@ -98,6 +100,7 @@ function fallbackDispatch(s: DispatchState): Dispatch {
       try {
         return entry.kernel.call(...(args as number[]));
       } catch (error) {
+        if (error instanceof CapturedRangeError && (error as { code?: unknown }).code === 'ERR_JITCTL_DECLINED') s.record.guardDeclines++;
         if (error instanceof CapturedTypeError || error instanceof CapturedRangeError) return MISS;
         throw error;
       }
@@ -194,7 +197,7 @@ export class KernelCache {
   private build(): Dispatch {
     const state: DispatchState = {
       T: argCheckTools, MISS, NEW, TypeError: CapturedTypeError, RangeError: CapturedRangeError,
-      DECLINED: this.hasKernel() ? declinedResult() : MISS,
+      DECLINED: this.hasKernel() ? declinedResult() : MISS, record: this.record,
       kernels: this.entries.map((entry) => entry.kernel), entries: this.entries.slice(), open: this.open,
       lengthParams: this.plan.lengthParams ?? [],
     };

@@ -86,7 +86,7 @@ function availability({ hint, fn }: AvailabilityQuery): Availability {
 }
 
 function freshNativeRecord(): NativeRecord {
-  return { signatures: [], declined: [], compileMs: 0, codeBytes: 0, kernelCalls: 0, fallbackCalls: 0, choice: 'pending', speedup: null };
+  return { signatures: [], declined: [], compileMs: 0, codeBytes: 0, kernelCalls: 0, fallbackCalls: 0, guardDeclines: 0, choice: 'pending', speedup: null };
 }
 
 /** What nativeFunction needs besides the function and its plan. */
