@@ -4,32 +4,27 @@
 // elementwise kernels, the elements; for nested loops, the inner ones dominate), so that ns per
 // call becomes ns per iteration, and at the machine's clock, cycles per iteration.
 
-import * as acorn from 'acorn';
-
+import { isNode, parseFunctionSource, type AnyNode } from '../lib/source/parse.js';
 import type { KernelSpec } from './kernels/spec.js';
-
-interface LoopNode extends acorn.Node {
-  body: acorn.Node & { type: string; start: number; end: number };
-}
 
 const LOOPS = new Set(['ForStatement', 'WhileStatement', 'DoWhileStatement', 'ForInStatement', 'ForOfStatement']);
 
-/** The loop bodies of `source` (a function expression or declaration), outermost first. */
+/** The loop bodies of a function's source text, as offsets into it, outermost first. */
 function loopBodies(source: string): Array<{ start: number; end: number; block: boolean }> {
-  const ast = acorn.parse(`(${source})`, { ecmaVersion: 'latest' });
+  const parsed = parseFunctionSource(source);
+  if (!parsed.ok) throw new Error(`the kernel's source does not parse: ${parsed.error}`);
+  const { fn, cls, prefixLength } = parsed.parsed;
   const bodies: Array<{ start: number; end: number; block: boolean }> = [];
   const visit = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) { node.forEach(visit); return; }
-    const n = node as acorn.Node & Record<string, unknown>;
-    if (typeof n.type !== 'string') return;
-    if (LOOPS.has(n.type)) {
-      const body = (n as unknown as LoopNode).body;
-      bodies.push({ start: body.start - 1, end: body.end - 1, block: body.type === 'BlockStatement' });
+    if (!isNode(node)) return;
+    if (LOOPS.has(node.type)) {
+      const body = node.body as AnyNode;
+      bodies.push({ start: body.start - prefixLength, end: body.end - prefixLength, block: body.type === 'BlockStatement' });
     }
-    for (const key of Object.keys(n)) if (key !== 'type' && key !== 'start' && key !== 'end') visit(n[key]);
+    for (const key of Object.keys(node)) if (key !== 'type' && key !== 'start' && key !== 'end') visit(node[key]);
   };
-  visit(ast);
+  visit(fn ?? cls);
   return bodies;
 }
 
