@@ -16,9 +16,9 @@ bool isFloatSlot(const ValidatedTrace& t, uint32_t slot) { return t.slotTypes[sl
 
 // The loop nesting depth of each op: every backward branch closes a loop over the ops between its
 // label and itself.
-std::vector<uint32_t> loopDepths(const ValidatedTrace& t) {
+std::vector<uint32_t> loopDepths(const ValidatedTrace& t, const std::vector<BackEdge>& edges) {
   std::vector<int64_t> delta(t.ops.size() + 1, 0);
-  for (const BackEdge& edge : backEdges(t)) {
+  for (const BackEdge& edge : edges) {
     delta[edge.head] += 1;
     delta[edge.branch + 1] -= 1;
   }
@@ -169,12 +169,12 @@ constexpr int64_t kLoopCarriedUses = 8;
 // branches to one label, would otherwise scan the trace once per loop.
 constexpr uint64_t kLoopScanBudget = uint64_t{1} << 22;
 
-void addLoopCarried(const ValidatedTrace& t, const std::vector<uint32_t>& depth, std::vector<int64_t>* weight) {
+void addLoopCarried(const ValidatedTrace& t, const std::vector<BackEdge>& edges, const std::vector<uint32_t>& depth,
+                    std::vector<int64_t>* weight) {
   constexpr uint8_t kReadFirst = 1, kWritten = 2;
   std::vector<uint32_t> seenIn(t.slotTypes.size(), UINT32_MAX);  // the loop (back edge) a slot's state is for
   std::vector<uint8_t> state(t.slotTypes.size(), 0);
   std::vector<uint32_t> touched;
-  const std::vector<BackEdge> edges = backEdges(t);
   uint64_t scanned = 0;
   for (uint32_t e = 0; e < edges.size(); ++e) {
     const BackEdge& edge = edges[e];
@@ -209,7 +209,8 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
   const size_t slots = t.slotTypes.size();
   plan.slotRegister.assign(slots, -1);
   if (kCachedRegisters == 0 || kVariantCount == 0 || !cachingEnabled()) return plan;
-  const std::vector<uint32_t> depth = loopDepths(t);
+  const std::vector<BackEdge> edges = backEdges(t);
+  const std::vector<uint32_t> depth = loopDepths(t, edges);
   std::vector<int64_t> weight(slots, 0);
   std::vector<bool> eligible(slots, true);
   for (size_t i = 0; i < t.ops.size(); ++i) {
@@ -230,7 +231,7 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
       if ((info.writes >> j & 1) && op.label >= 0) eligible[slot] = false;
     }
   }
-  addLoopCarried(t, depth, &weight);
+  addLoopCarried(t, edges, depth, &weight);
   Candidates c;
   c.bit.assign(slots, -1);
   for (int cls = 0; cls < 2; ++cls) {
