@@ -226,7 +226,9 @@ class Emitter {
           return {false, sources_[k].slotOffset};
         }
         const ValidOp* op = opFor(k);
-        if (!op || hole.index >= op->operandCount)
+        // A derived operand (validate.cc) follows the op's own.
+        const uint32_t holes = op ? op->operandCount + (kUopInfo[static_cast<int>(op->uop)].derived != DerivedOperand::None) : 0;
+        if (!op || hole.index >= holes)
           fail(ErrorKind::Trace, "stencil %s refers to operand %u, which the op does not have", name(p), hole.index);
         return {false, t_.operands[op->firstOperand + hole.index]};
       }

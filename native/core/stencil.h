@@ -59,7 +59,8 @@ enum class HoleValue : uint8_t {
 //
 // Added by the stencil generator (tools/stencils/), what the generated headers guarantee:
 // - Operand holes: `index` is the operand's position in UopInfo::operands (a Label operand is
-//   always last and is never an Operand hole; it is HoleValue::Target).
+//   always last and is never an Operand hole; it is HoleValue::Target), or operandCount for the
+//   derived operand of an op that has one (UopInfo::derived, computed by the validator).
 // - No GOT relocations are emitted: the generator gives each stencil its own 8-byte slots in its
 //   data part (absolute 64-bit holes) and addresses them PC-relative. Runtime GOTs are not needed.
 // - Relocation kinds that occur: x86-64: X86_64_64 (data), X86_64_32S (operands: slot/view offsets

@@ -17,6 +17,23 @@ bool isCode(const TypeCode (&codes)[N], int32_t code) {
   return false;
 }
 
+// The value of a derived operand (tools/stencils/uops.mjs), from the hole value of its source
+// operand. ModReciprocal: m = ceil(2^64 / |k|) for MOD_I32_K's n mod |k| = ((m * n) * |k|) >> 64,
+// computed as floor((2^64 - 1) / |k|) + 1, which wraps to 0 for |k| = 1 (n mod 1 = 0 with m = 0) and
+// is 0 for k = 0 too (the remainder JS's `(a % 0) | 0` gives).
+uint64_t deriveOperand(DerivedOperand rule, uint64_t source) {
+  switch (rule) {
+    case DerivedOperand::ModReciprocal: {
+      const int64_t k = static_cast<int64_t>(source);  // a sign-extended ImmI32
+      const uint64_t magnitude = k < 0 ? 0 - static_cast<uint64_t>(k) : static_cast<uint64_t>(k);
+      return magnitude == 0 ? 0 : UINT64_MAX / magnitude + 1;
+    }
+    case DerivedOperand::None:
+      break;
+  }
+  return 0;
+}
+
 }  // namespace
 
 void checkTraceHeader(const int32_t* words, size_t count) {
@@ -170,6 +187,8 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
       p += need;
     }
     op.operandCount = static_cast<uint32_t>(t.operands.size()) - op.firstOperand;
+    if (info.derived != DerivedOperand::None)
+      t.operands.push_back(deriveOperand(info.derived, t.operands[op.firstOperand + info.derivedFrom]));
     if (!info.pseudo) ++t.codeOps;
     t.ops.push_back(op);
   }

@@ -27,7 +27,8 @@ struct ValidatedTrace {
   uint32_t returnSlot = 0;
   std::vector<ValidOp> ops;
   // Hole values of the operands (HoleValue::Operand): slot -> frame offset, view -> frame offset of
-  // its record, ImmI32 -> sign-extended value, ImmF64 -> IEEE bits.
+  // its record, ImmI32 -> sign-extended value, ImmF64 -> IEEE bits; after an op's own operands
+  // (operandCount of them) its derived operand, if its UopInfo has one.
   std::vector<uint64_t> operands;
   uint32_t labelCount = 0;  // label ids are < labelCount
   uint32_t codeOps = 0;     // ops that emit code (not pseudo)

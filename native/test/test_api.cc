@@ -226,6 +226,28 @@ TEST("DECLINE fails the call with a Declined error; callUnlessDeclined returns f
   }
 }
 
+// MOD_I32_K's reciprocal is not in the trace (the validator derives it from k): a trace carries
+// the op's three operands and the remainders are exact for every divisor, 0 and INT_MIN included.
+TEST("MOD_I32_K computes (a % k) | 0 from a trace that carries only k") {
+  Engine engine;
+  CHECK_EQ(uopTable().at(uopByName("MOD_I32_K")).operandCount, 3u);
+  const int32_t divisors[] = {65521, 7, -7, 1, -1, 0, 2, 1 << 30, INT32_MIN, INT32_MAX};
+  const int32_t dividends[] = {0, 1, -1, 65520, 65521, 65522, -65521, 123456789, INT32_MAX, INT32_MIN, INT32_MIN + 1};
+  for (const int32_t k : divisors) {
+    TraceBuilder b;
+    const uint32_t a = b.slot(SlotType::I32), r = b.slot(SlotType::I32);
+    b.param(a);
+    b.returns(r);
+    b.op("MOD_I32_K", {r, a, static_cast<uint32_t>(k)});
+    b.op("RETURN");
+    Kernel kernel = engine.compile(b.build());
+    for (const int32_t x : dividends) {
+      const int64_t expected = k == 0 ? 0 : static_cast<int64_t>(x) % static_cast<int64_t>(k);
+      CHECK_EQ(kernel.call({Argument::i32(x)}).i32, static_cast<int32_t>(expected));
+    }
+  }
+}
+
 TEST("uopByName rejects unknown names") {
   CHECK_THROWS(uopByName("NOPE"), ErrorKind::Trace, "unknown micro-op 'NOPE'");
 }

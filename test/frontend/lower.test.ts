@@ -45,6 +45,20 @@ describe('lowerKernel: operators', () => {
     agree('(a, b) => (a + b) >>> 0', pairs(I32S), 'i32');
     agree('(a, b) => ((a >>> 0) + b) | 0', pairs(I32S), 'i32');
   });
+  it('% by an integer literal is MOD_I32_K (no division) in i32 results and ToInt32 contexts, exact for either sign', () => {
+    const literals = [7, 65521, 1, 0, 2, 1024, 2147483647, 1e9 + 7];
+    const k = agree(`(a) => ${literals.map((c) => `((a % ${c}) | 0)`).join(' + ')}`, I32S.map((x) => [x]), 'i32');
+    assert.equal(k.uops.filter((u) => u.startsWith('MOD_I32_K')).length, literals.length, k.uops.join('\n'));
+    assert.ok(!k.uops.some((u) => /^MOD_I32( |__|$)/.test(u)), k.uops.join('\n'));
+    // An i32 result (a non-negative dividend): Adler-32's sums.
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 97 + 13) & 255);
+    const adler = agree('(d) => { let a = 1, b = 0; for (let i = 0; i < d.length; i++) { a = (a + d[i]) % 65521; b = (b + a) % 65521; } return ((b << 16) | a) >>> 0; }',
+      [[bytes], [new Uint8Array(0)], [new Uint8Array(70000).fill(255)]], ['Uint8Array']);
+    assert.equal(adler.uops.filter((u) => u.startsWith('MOD_I32_K')).length, 2, adler.uops.join('\n'));
+    // Not a literal in the i32 range, or not an integer: the other remainders.
+    const other = agree('(a, b) => ((a % b) | 0) + ((a % 4294967296) | 0) + ((a % 2.5) | 0) + (a % -3)', pairs(I32S).slice(0, 80), 'i32');
+    assert.ok(!other.uops.some((u) => u.startsWith('MOD_I32_K')), other.uops.join('\n'));
+  });
   it('booleans in arithmetic, bitwise and equality', () => {
     agree('(a, b) => (a < b) + (a > b) * 2 + ((a === b) | 4)', pairs(F64S));
     agree('(a, b) => ((a < b) === (b < a)) ? 3 : 4', pairs(F64S));

@@ -64,11 +64,17 @@ describe('micro-ops against their JS oracles', () => {
     it(`${def.name} matches ${def.js}${approximate(def) ? ` within ${ulpBound(def)} ulp` : ' bit for bit'}`, () => {
       const oracle = oracleOf(def);
       if (immediates.length > 0) {
-        // Constants: one kernel per value, the value is in the code.
-        const values = reads[0].kind === OperandKind.ImmF64 ? F64_EDGES : I32_EDGES;
+        // Constants: one kernel per value, the value is in the code; slot operands are read from
+        // the call's arguments (the immediate's position among the reads is kept for the oracle).
+        const values = immediates[0].kind === OperandKind.ImmF64 ? F64_EDGES : I32_EDGES;
+        const slotReads = reads.filter((o) => isSlotKind(o.kind));
         for (const k of values) {
           const kernel = valueKernel(def, [k]);
-          checkValue(def, [k], kernel.call(), oracle(k));
+          for (const slotArgs of cartesian(slotReads.map((o) => EDGES[o.kind as 0 | 1 | 2]))) {
+            let next = 0;
+            const args = reads.map((o) => (isSlotKind(o.kind) ? slotArgs[next++] : k));
+            checkValue(def, args, kernel.call(...slotArgs), oracle(...args));
+          }
           kernel.free();
         }
         return;
@@ -130,6 +136,34 @@ describe('micro-ops against their JS oracles', () => {
       const p = next() >> (n % 31), q = next() >> ((n >> 5) % 31);
       const back = (n % 997) - p * q;
       check([p, q, n % 2 === 0 && back >= -(2 ** 31) && back < 2 ** 31 ? back : next()]);
+    }
+  });
+
+  // The reciprocal's exactness (Lemire, Kaser and Kurz 2019) over the divisors where such proofs
+  // break first: powers of two and their neighbours, 2^31 and its neighbours, the divisors whose
+  // reciprocal ceil(2^64 / k) has the largest rounding error, and random ones; dividends at, next to
+  // and between multiples of k, of both signs, and INT_MIN.
+  it('MOD_I32_K gives JS\'s (a % k) | 0 for every divisor it is compiled for', () => {
+    const def = UOPS.find((d) => d.name === 'MOD_I32_K')!;
+    const oracle = oracleOf(def);
+    let state = 0x2545f491;
+    const next = () => { state = (Math.imul(state, 1664525) + 1013904223) | 0; return state; };
+    const divisors = new Set<number>([65521, 3, 5, 6, 7, 10, 11, 13, 641, 6700417, 2 ** 31 - 1, -(2 ** 31), -(2 ** 31) + 1, 2 ** 30 + 1, 0x55555555]);
+    for (let e = 1; e < 31; e++) for (const k of [2 ** e - 1, 2 ** e, 2 ** e + 1]) { divisors.add(k); divisors.add(-k); }
+    for (let n = 0; n < 40; n++) divisors.add(next() >> (n % 28));
+    for (const k of divisors) {
+      const kernel = valueKernel(def, [k]);
+      const dividends = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), -(2 ** 31) + 1];
+      const q = Math.trunc((2 ** 31 - 1) / Math.abs(k));
+      for (const m of [1, 2, 3, q - 1, q]) {
+        for (const delta of [-1, 0, 1]) {
+          const x = m * Math.abs(k) + delta;
+          if (Math.abs(x) <= 2 ** 31 - 1) dividends.push(x, -x | 0);
+        }
+      }
+      for (let n = 0; n < 300; n++) dividends.push(next() >> (n % 31));
+      for (const a of dividends) checkValue(def, [a, k], kernel.call(a), oracle(a, k));
+      kernel.free();
     }
   });
 

@@ -57,9 +57,10 @@ export function stencilSource(uop, locations = []) {
       lines.push(`#define ${operand.name} ${registerMacro(operand, locations[index] - 1)}`);
       return;
     }
-    if (operand.kind === 'ImmF64') lines.push(`DECLARE_IMM_F64(${index})`);
+    if (operand.kind === 'ImmF64') lines.push(`DECLARE_IMM_64(${index})`);
     if (operand.kind !== 'Label') lines.push(`#define ${operand.name} ${OPERAND_MACRO[operand.kind]}(${index})`);
   });
+  if (uop.derived) lines.push(`DECLARE_IMM_64(${uop.derived.index})`, `#define ${uop.derived.name} IMM_U64(${uop.derived.index})`);
   // An op with a `slow` path: on x86-64 a JIT_COLD function of its own (placed in the stencil's
   // data part, out of the way of the code), tail-called by SLOW() in the op's body; elsewhere the
   // op's `inline` body, the whole op in one piece (an AArch64 branch into the data part would

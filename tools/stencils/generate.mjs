@@ -16,7 +16,8 @@
 //   `musttail return _JIT_CONTINUE(frame)`; RETURN returns to the C-ABI shim; branches tail-call
 //   `_JIT_TARGET`. Holes are extern symbols whose address is the value.
 // - Operand i of an op is the hole _JIT_OPERANDi (Hole.index = i, its position in the operand
-//   list; a Label operand is always last and is _JIT_TARGET instead).
+//   list; a Label operand is always last and is _JIT_TARGET instead). A derived operand (one the
+//   validator computes, uops.mjs) is the hole after the op's own operands.
 // - x86-64: -fno-pic -mcmodel=small (operands are disp32/imm32, R_X86_64_32S); 64-bit immediates
 //   live in the stencil's data with an R_X86_64_64 hole. AArch64: -fpic, and optimize.mjs turns
 //   each operand's GOT load into one movz (MOVW_UABS_G0: offsets < 64 KiB) or movz/movk x4.
@@ -105,6 +106,7 @@ export async function generate(options) {
   const module = await import(pathToFileURL(options.table).href);
   const table = {
     uops: module.UOPS, operandKinds: module.OPERAND_KINDS, elementKinds: module.ELEMENT_KINDS, externs: module.EXTERNS,
+    derivedRules: module.DERIVED_RULES ?? ['None'],
     cachedRegisters: module.CACHED_REGISTERS ?? 0,
   };
   const version = clangVersion();

@@ -122,7 +122,8 @@ export function buildStencil(object, target, uop, externs, allowedExterns) {
     const operand = /^_JIT_OPERAND(\d)$/.exec(sym.name);
     if (operand) {
       const index = Number(operand[1]);
-      if (index >= uop.operands.length || uop.operands[index].kind === 'Label') fail(`uses ${sym.name}, which it does not have`);
+      const derived = uop.derived?.index === index;
+      if (!derived && (index >= uop.operands.length || uop.operands[index].kind === 'Label')) fail(`uses ${sym.name}, which it does not have`);
       return { value: 'Operand', index, addend: reloc.addend };
     }
     if (!allowedExterns.includes(sym.name)) fail(`unknown external symbol ${sym.name}`);
@@ -181,7 +182,8 @@ function sortHoles(holes) {
 // Operand values have a declared width; a relocation that cannot carry it is a template bug.
 function checkOperandHole(hole, uop, target, fail) {
   if (hole.value !== 'Operand') return;
-  const kind = uop.operands[hole.index].kind;
+  // A derived operand (uops.mjs) is a 64-bit immediate.
+  const kind = uop.derived?.index === hole.index ? 'ImmF64' : uop.operands[hole.index].kind;
   if (kind === 'ImmF64' && hole.kind !== ABS64[target]) {
     fail(`64-bit immediate operand ${hole.index} reaches a ${hole.kind} relocation (would truncate)`);
   }

@@ -12,6 +12,11 @@
 
 export const OPERAND_KINDS = ['F64', 'I32', 'U32', 'View', 'Label', 'ImmI32', 'ImmF64'];
 
+// A `derived` operand is not in the trace: the validator (native/core/validate.cc) computes it by
+// its rule from the immediate `from` and appends it after the op's operands, where the stencil
+// reads it as a 64-bit immediate named `name`. 'ModReciprocal': ceil(2^64 / |k|), 0 for |k| <= 1.
+export const DERIVED_RULES = ['None', 'ModReciprocal'];
+
 // The trace format's view (element) kinds; a kind's code in a trace is its position here.
 export const ELEMENT_KINDS = [
   { name: 'Int8', array: 'Int8Array', c: 'int8_t', bytes: 1, integer: true },
@@ -142,6 +147,19 @@ const i32Binary = [
 for (const [name, expr, js, note] of i32Binary) {
   op(`${name}_I32`, 'd=I32 a:I32 b:I32', { c: `d = ${expr};`, js, doc: note ?? `i32 ${js.slice(10)}.` });
 }
+// `x % k` for a constant k without a division: Lemire, Kaser and Kurz, "Faster remainder by direct
+// computation" (2019): n mod k = high 64 bits of (low 64 bits of m * n) * k with m = ceil(2^64 / k),
+// exact for every u32 n and k. m is `derived`: the validator computes it from k and appends it as
+// the op's last hole, so a trace carries k alone and no trace can hold a wrong m. A negative
+// dividend (rare in kernels) leaves by SLOW(), so the common path has no sign fix-up.
+op('MOD_I32_K', 'd=I32 a:I32 k:ImmI32', {
+  derived: { name: 'm', from: 'k', rule: 'ModReciprocal' },
+  c: 'if (a < 0) SLOW(); d = (int32_t)jit_mod_u32_by_reciprocal((uint32_t)a, m, jit_abs_u32(k));',
+  slow: 'd = js_mod_i32_by_reciprocal(a, k, m);',
+  inline: 'd = js_mod_i32_by_reciprocal(a, k, m);',
+  js: '(a, k) => (a % k) | 0',
+  doc: 'i32 remainder by a constant k, as MOD_I32 (0 for k = 0; the sign follows the dividend) but by two multiplications with m = ceil(2^64 / |k|), which the validator derives from k.',
+});
 op('NEG_I32', 'd=I32 a:I32', { c: 'd = js_neg_i32(a);', js: '(a) => -a | 0', doc: 'Wrapping negation (INT_MIN stays INT_MIN).' });
 op('NOT_I32', 'd=I32 a:I32', { c: 'd = ~a;', js: '(a) => ~a', doc: 'Bitwise not.' });
 op('SHR_U32', 'd=U32 a:I32 b:I32', { c: 'd = js_shr(a, b);', js: '(a, b) => a >>> b', doc: 'Logical shift right (>>>), u32 result; the count is taken modulo 32.' });
@@ -275,7 +293,7 @@ const cachedOps = [
   'ADD_F64', 'SUB_F64', 'MUL_F64', 'DIV_F64', 'MOD_F64', 'NEG_F64',
   'ABS_F64', 'FLOOR_F64', 'CEIL_F64', 'ROUND_F64', 'TRUNC_F64', 'SIGN_F64', 'SQRT_F64', 'FROUND_F64',
   'MIN_F64', 'MAX_F64', 'CLZ32_U32',
-  'ADD_I32', 'SUB_I32', 'IMUL_I32', 'DIV_I32', 'MOD_I32', 'AND_I32', 'OR_I32', 'XOR_I32', 'SHL_I32', 'SAR_I32',
+  'ADD_I32', 'SUB_I32', 'IMUL_I32', 'DIV_I32', 'MOD_I32', 'MOD_I32_K', 'AND_I32', 'OR_I32', 'XOR_I32', 'SHL_I32', 'SAR_I32',
   'NEG_I32', 'NOT_I32', 'SHR_U32',
   'I32_TO_F64', 'U32_TO_F64', 'F64_TO_I32', 'F64_TO_U32', 'I32_TO_U32', 'U32_TO_I32', 'F64_TO_INDEX', 'MULADD_INDEX',
   'BR_TRUE_I32', 'BR_FALSE_I32', 'BR_TRUE_F64', 'BR_FALSE_F64', 'LENGTH',
@@ -370,6 +388,19 @@ function checkSlowPath(entry) {
   if (entry.ends) throw new Error(`${entry.name}: an op that ends has no slow path to continue from`);
 }
 
+// The derived operand's place: hole `index` (after the op's own operands), computed from operand `from`.
+function checkDerived(entry, operands) {
+  if (entry.derived === undefined) return null;
+  const { name, from, rule } = entry.derived;
+  if (!DERIVED_RULES.includes(rule) || rule === 'None') throw new Error(`${entry.name}: unknown derived-operand rule "${rule}"`);
+  const source = operands.findIndex((o) => o.name === from);
+  if (source < 0 || operands[source].kind !== 'ImmI32') throw new Error(`${entry.name}: a derived operand comes from an ImmI32 operand, not "${from}"`);
+  if (operands.some((o) => o.name === name)) throw new Error(`${entry.name}: the derived operand's name "${name}" is taken`);
+  if (operands.some((o) => o.kind === 'Label')) throw new Error(`${entry.name}: an op with a derived operand has no label (its hole would follow the label)`);
+  if (operands.length >= 4) throw new Error(`${entry.name}: at most 3 operands with a derived one (4 holes)`);
+  return { name, rule, from: source, index: operands.length };
+}
+
 export function defineTable(entries) {
   return entries.map((entry, opcode) => {
     const operands = parseOperands(entry.operands);
@@ -380,7 +411,8 @@ export function defineTable(entries) {
     if (typeof entry.doc !== 'string') throw new Error(`${entry.name}: no doc`);
     checkSlowPath(entry);
     checkWritesAfterBranch(entry, operands);
-    return { ...entry, opcode, operands, variants: registerVariants(entry, operands) };
+    const derived = checkDerived(entry, operands);
+    return { ...entry, opcode, operands, derived, variants: registerVariants(entry, operands) };
   });
 }
 

@@ -27,12 +27,14 @@ function writtenMask(uop) {
 }
 
 export function writeUopsHeader(table, digest) {
-  const { uops, operandKinds, elementKinds } = table;
+  const { uops, operandKinds, elementKinds, derivedRules } = table;
   const out = [banner('//', digest, 'The micro-op table for the C++ runtime.'), '#pragma once', '', '#include <cstdint>', '', 'namespace jitctl {', ''];
   out.push('enum class Uop : uint16_t {');
   for (const uop of uops) out.push(`  ${uop.name} = ${uop.opcode},`);
   out.push('};', '');
   out.push(`enum class OperandKind : uint8_t { ${operandKinds.join(', ')} };`, '');
+  out.push('// An operand the validator computes and appends after the trace\'s own (tools/stencils/uops.mjs).');
+  out.push(`enum class DerivedOperand : uint8_t { ${derivedRules.join(', ')} };`, '');
   out.push(`enum class ElementKind : uint8_t { ${elementKinds.map((k, i) => `${k.name} = ${i}`).join(', ')} };`, '');
   out.push(...traceFormatCpp(elementKinds));
   out.push('struct UopInfo {');
@@ -43,13 +45,15 @@ export function writeUopsHeader(table, digest) {
   out.push('  bool pseudo;      // emits no code, e.g. LABEL');
   out.push('  uint8_t writes;   // bit i set: operand i is a destination slot (all others are read)');
   out.push('  bool ends;        // control never reaches the next op (JUMP, RETURN)');
+  out.push('  DerivedOperand derived;  // None, or the rule for a hole after the operands (index operandCount)');
+  out.push('  uint8_t derivedFrom;     // the operand it is computed from');
   out.push('};', '');
   out.push(`inline constexpr uint32_t kUopCount = ${uops.length};`, '');
   out.push('inline constexpr UopInfo kUopInfo[kUopCount] = {');
   for (const uop of uops) {
     const kinds = uop.operands.map((o) => `OperandKind::${o.kind}`);
     while (kinds.length < 4) kinds.push('OperandKind::F64');
-    out.push(`  {"${uop.name}", ${uop.operands.length}, {${kinds.join(', ')}}, ${uop.viewKind}, ${uop.pseudo}, 0x${writtenMask(uop).toString(16)}, ${uop.ends}},`);
+    out.push(`  {"${uop.name}", ${uop.operands.length}, {${kinds.join(', ')}}, ${uop.viewKind}, ${uop.pseudo}, 0x${writtenMask(uop).toString(16)}, ${uop.ends}, DerivedOperand::${uop.derived?.rule ?? 'None'}, ${uop.derived?.from ?? 0}},`);
   }
   out.push('};', '');
   out.push(...registerVariantsCpp(table));
@@ -318,6 +322,8 @@ export function writeUopsDoc(table, digest, sizes) {
   for (const kind of operandKinds) out.push(`| ${kind} | ${OPERAND_KIND_DOC[kind] ?? ''} |`);
   out.push('');
   out.push('Operand notation: `d=F64` is written by the op, `a:F64` is read. A Label operand is always last.');
+  out.push('`m~ModReciprocal(k)` is a derived operand: not in the trace, the validator computes it from the');
+  out.push('immediate k by that rule and the stencil reads it as a 64-bit immediate.');
   out.push('`JS` is the reference semantics over the read operands (the test oracle); results are');
   out.push('bit-identical to it except where the notes say "within N ulp".', '');
   out.push('## Stencil design', '');
@@ -327,7 +333,8 @@ export function writeUopsDoc(table, digest, sizes) {
   out.push(`${variantCount} register variants in all; the "register variants" column counts an op's own.`, '');
   out.push(`| opcode | name | operands | JS | bytes ${sizes.targets.join(' / ')} | register variants | notes |`, '|---|---|---|---|---|---|---|');
   for (const uop of uops) {
-    const operands = uop.operands.map((o) => `${o.name}${o.written ? '=' : ':'}${o.kind}`).join(' ');
+    const derived = uop.derived ? ` ${uop.derived.name}~${uop.derived.rule}(${uop.operands[uop.derived.from].name})` : '';
+    const operands = uop.operands.map((o) => `${o.name}${o.written ? '=' : ':'}${o.kind}`).join(' ') + derived;
     const bytes = sizes.targets.map((t) => sizes.code[t].get(uop.name) ?? 0).join(' / ');
     const variants = uop.variants.filter((v) => !v.impossible).length;
     out.push(`| ${uop.opcode} | ${uop.name} | \`${operands}\` | ${uop.js ? `\`${uop.js.replace(/\|/g, '\\|')}\`` : ''} | ${bytes} | ${variants || ''} | ${uop.doc.replace(/\|/g, '\\|')} |`);

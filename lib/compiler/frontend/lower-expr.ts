@@ -37,6 +37,11 @@ export function exactReciprocal(c: number): number | undefined {
   return Number.isFinite(r) ? r : undefined;
 }
 
+/** The value of an integer literal in the i32 range (the divisor of MOD_I32_K), else undefined. */
+function i32Literal(e: Expr): number | undefined {
+  return e.kind === 'number' && Number.isInteger(e.value) && (e.value | 0) === e.value && !Object.is(e.value, -0) ? e.value : undefined;
+}
+
 type Assign = Extract<Expr, { kind: 'assign' }>;
 type Update = Extract<Expr, { kind: 'update' }>;
 
@@ -139,6 +144,7 @@ export class ExprLowerer extends ValueLowerer {
   private arith(op: string, rep: Rep, left: Slot, right: Expr, dest: Slot | null): Slot {
     const em = this.em;
     if (rep === 'i32' && I32_OPS[op] && left.type === 'i32') {
+      if (op === '%' && i32Literal(right) !== undefined) return this.remainderByConstant(left, i32Literal(right)!, dest);
       const b = this.gen(right, null);
       if (b.type === 'i32') {
         const d = this.out('i32', dest);
@@ -155,6 +161,13 @@ export class ExprLowerer extends ValueLowerer {
     const d = this.out('f64', dest);
     em.op(reciprocal === undefined ? F64_OPS[op] : 'MUL_F64', d, a, b);
     return this.free(d, a, b);
+  }
+
+  /** `(a % k) | 0` for a literal k: two multiplications by a reciprocal instead of a division. */
+  private remainderByConstant(a: Slot, k: number, dest: Slot | null): Slot {
+    const d = this.out('i32', dest);
+    this.em.op('MOD_I32_K', d, a, k);
+    return this.free(d, a);
   }
 
   private bitwise(op: string, left: Expr, right: Expr, dest: Slot | null): Slot {
@@ -211,6 +224,7 @@ export class ExprLowerer extends ValueLowerer {
       const l = this.ty(e.left), r = this.ty(e.right);
       const small = Math.max(Math.abs(l.lo), Math.abs(l.hi)) * Math.max(Math.abs(r.lo), Math.abs(r.hi)) <= 2 ** 53;
       const op = e.op === '/' ? 'DIV_I32' : e.op === '%' ? 'MOD_I32' : e.op === '*' && small ? 'IMUL_I32' : null;
+      if (op === 'MOD_I32' && i32Literal(e.right) !== undefined) return this.remainderByConstant(this.gen(e.left, null), i32Literal(e.right)!, dest);
       if (op) {
         const a = this.protect(this.gen(e.left, null), [e.right]), b = this.gen(e.right, null), d = this.out('i32', dest);
         em.op(op, d, a, b);

@@ -261,6 +261,21 @@ static inline int32_t js_mod_i32(int32_t a, int32_t b) {
   return a % b;
 }
 
+// n mod k for u32 n and k by Lemire, Kaser and Kurz's direct computation with m = ceil(2^64 / k)
+// (0 for k <= 1, which gives 0): exact for every n and k below 2^32, two multiplications.
+static inline uint32_t jit_mod_u32_by_reciprocal(uint32_t n, uint64_t m, uint32_t k) {
+  const uint64_t fraction = m * n;
+  return (uint32_t)(((unsigned __int128)fraction * k) >> 64);
+}
+
+static inline uint32_t jit_abs_u32(int32_t k) { return k < 0 ? 0u - (uint32_t)k : (uint32_t)k; }
+
+// JS (a % k) | 0 with m = ceil(2^64 / |k|): |a| mod |k| with the sign of a (|INT_MIN| is 2^31, a u32).
+static inline int32_t js_mod_i32_by_reciprocal(int32_t a, int32_t k, uint64_t m) {
+  const uint32_t r = jit_mod_u32_by_reciprocal(jit_abs_u32(a), m, jit_abs_u32(k));
+  return (int32_t)(a < 0 ? 0u - r : r);
+}
+
 static inline int32_t js_shl(int32_t a, int32_t b) { return (int32_t)((uint32_t)a << (b & 31)); }
 static inline int32_t js_sar(int32_t a, int32_t b) { return a >> (b & 31); }
 static inline uint32_t js_shr(int32_t a, int32_t b) { return (uint32_t)a >> (b & 31); }

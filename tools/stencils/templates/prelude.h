@@ -72,9 +72,10 @@ extern char _JIT_OPERAND3[];
 // A 64-bit immediate cannot be an x86-64 small-model displacement, so it lives in the stencil's
 // data part: a per-instance 8-byte constant with an absolute 64-bit relocation. `volatile`
 // stops clang from folding the constant back into a (32-bit) immediate.
-#define DECLARE_IMM_F64(n) \
+#define DECLARE_IMM_64(n) \
   static const volatile uint64_t jit_imm_bits##n = (uint64_t)(uintptr_t)_JIT_OPERAND##n;
 #define IMM_F64(n) jit_bits_to_f64(jit_imm_bits##n)
+#define IMM_U64(n) ((uint64_t)jit_imm_bits##n)
 
 static inline double jit_bits_to_f64(uint64_t bits) {
   double x;
