@@ -257,9 +257,10 @@ describe('lowerKernel: loops', () => {
     const branchAt = k.uops.findIndex((u) => u.startsWith('BR_LT_I32'));
     const bodyLabel = `${k.uops[branchAt].split(', ').pop()}:`;
     const inner = k.uops.slice(k.uops.indexOf(bodyLabel), branchAt + 1);
-    // j is converted twice per iteration (it changes); i, which the inner loop never writes, not at all.
-    assert.equal(inner.filter((u) => u.startsWith('I32_TO_F64')).length, 2, inner.join('\n'));
-    assert.equal(k.uops.filter((u) => u.startsWith('I32_TO_F64')).length, 3, k.uops.join('\n'));
+    // j is converted once per iteration (it changes; `i + j` is computed once, as a shared value);
+    // i, which the inner loop never writes, not at all.
+    assert.equal(inner.filter((u) => u.startsWith('I32_TO_F64')).length, 1, inner.join('\n'));
+    assert.equal(k.uops.filter((u) => u.startsWith('I32_TO_F64')).length, 2, k.uops.join('\n'));
     // A variable the loop writes is converted at each use, with the value it has there.
     agree('(a) => { let s = 0, k = 1; for (let i = 0; i < a.length; i++) { s += k * 0.5 + a[i]; k = k * 3 % 1000; } return s + k * 0.25; }', [[f64s(0)], [f64s(5)], [f64s(40)]]);
   });
@@ -335,6 +336,33 @@ describe('lowerKernel: evaluation order, assignments, returns', () => {
     assert.ok(k.uops.includes('RETURN'));
     assert.ok(k.uops.some((u) => /^MUL_F64 s\d+, s\d+, s\d+$/.test(u)));
     assert.ok(k.lowerMs >= 0);
+  });
+});
+
+describe('lowerKernel: values shared within a statement', () => {
+  const count = (k: { uops: readonly string[] }, op: string) => k.uops.filter((u) => u === op || u.startsWith(`${op} `) || u.startsWith(`${op}__`)).length;
+
+  it('a repeated sum of i32 variables is converted and added once (spectral\'s i + j)', () => {
+    const spectral = '(u, v) => { const n = u.length; for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < n; j++) s += 1 / ((i + j) * (i + j + 1) / 2 + i + 1) * u[j]; v[i] = s; } }';
+    const u = Float64Array.from({ length: 7 }, (_, i) => 1 / (i + 1));
+    const k = agree(spectral, [[u, new Float64Array(7)], [new Float64Array(0), new Float64Array(0)]], ['Float64Array', 'Float64Array']);
+    // i + j added once per iteration: 5 adds where there were 6 (its conversions: the test of the loop hoist).
+    assert.equal(count(k, 'ADD_F64'), 5, k.uops.join('\n'));
+    const once = agree('(a, b) => ((a + b) * (a - b)) / ((a + b) * (a - b) + 1) + (a + b)', pairs(F64S));
+    assert.equal(count(once, 'ADD_F64'), 3, once.uops.join('\n'));  // a + b, + 1, the last +
+    assert.equal(count(once, 'SUB_F64'), 1, once.uops.join('\n'));
+    agree('(a, b) => { const x = (a * b) % 7; return x + (a * b) % 7 + ((a * b) | 0); }', pairs(I32S), 'i32');
+    agree('(a, b) => { let s = 0; for (let i = 0; i < 5; i++) s += (a + i) * (a + i) - (i - b) / (i - b); return s; }', pairs(F64S));
+  });
+
+  it('is not shared where the statement writes one of its variables, or where a branch may skip the first', () => {
+    const written = agree('(a, b) => { let x = a; const y = (x + b) * ((x += 1) + (x + b)); return y + x; }', pairs(F64S));
+    assert.equal(count(written, 'ADD_F64'), 5, written.uops.join('\n'));
+    // The first a + b only when a > 0: the second computes its own.
+    const branch = agree('(a, b) => (a > 0 ? a + b : 1) + (a + b)', pairs(F64S));
+    assert.equal(count(branch, 'ADD_F64'), 3, branch.uops.join('\n'));
+    agree('(a, b) => (a > 0 && a + b > 2) + (a + b) * (a + b)', pairs(F64S));
+    agree('(a, b) => { let i = 0; const t = (a + i) * (a + (i++)) + (a + i); return t + i; }', pairs(F64S));
   });
 });
 

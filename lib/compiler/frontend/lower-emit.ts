@@ -23,6 +23,7 @@ export class Emitter {
   private readonly free: Record<SlotType, Slot[]> = { f64: [], i32: [], u32: [] };
   private readonly temps = new Set<number>();
   private readonly released = new Set<number>();
+  private readonly pinned = new Set<number>();
   private readonly constants = new Map<string, Slot>();
   /** The variable a slot holds, for the evaluation-order copies. */
   readonly slotVars = new Map<number, VarId>();
@@ -91,9 +92,19 @@ export class Emitter {
     return this.temps.has(s.index);
   }
 
+  /** Keeps temp `s` from being given back until unpin(s) (a value shared within a statement). */
+  pin(s: Slot): void {
+    this.pinned.add(s.index);
+  }
+
+  unpin(s: Slot): void {
+    this.pinned.delete(s.index);
+    this.release(s);
+  }
+
   /** Gives a temp back (anything else is ignored: variables and constants live for the whole call). */
   release(s: Slot | null | undefined): void {
-    if (!s || !this.temps.has(s.index)) return;
+    if (!s || !this.temps.has(s.index) || this.pinned.has(s.index)) return;
     if (this.released.has(s.index)) throw new Error(`internal: temp s${s.index} released twice`);
     this.released.add(s.index);
     this.free[s.type].push(s);

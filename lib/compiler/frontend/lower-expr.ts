@@ -86,9 +86,11 @@ export class ExprLowerer extends ValueLowerer {
       case 'binary': {
         if (BIT_OPS[e.op]) return this.bitwise(e.op, e.left, e.right, dest);
         if (F64_OPS[e.op]) {
-          const rep = this.ty(e).rep;
-          const left = rep === 'f64' ? this.valueAs(e.left, 'f64') : this.gen(e.left, null);
-          return this.arith(e.op, rep, this.protect(left, [e.right]), e.right, dest);
+          return this.shared(e, dest, (into) => {
+            const rep = this.ty(e).rep;
+            const left = rep === 'f64' ? this.valueAs(e.left, 'f64') : this.gen(e.left, null);
+            return this.arith(e.op, rep, this.protect(left, [e.right]), e.right, into);
+          });
         }
         const d = this.out('i32', dest);
         const [a, b, op, rep] = compareOperands(this, e);

@@ -1,12 +1,14 @@
-// Values in slots: the conversions between representations, evaluation-order copies, and the
-// typed-array accesses (index conversion, loads with their miss stubs, stores with each element
-// kind's conversion). ExprLowerer (lower-expr.ts) builds every expression on top of these.
+// Values in slots: the conversions between representations, evaluation-order copies, values
+// shared within a statement (shared-values.ts), and the typed-array accesses (index conversion,
+// loads with their miss stubs, stores with each element kind's conversion). ExprLowerer
+// (lower-expr.ts) builds every expression on top of these.
 
 import type { Label, Slot, SlotType, View } from '../trace/trace.js';
 import type { Expr, VarId } from './ir.js';
 import { exprWrites } from './ir-walk.js';
 import type { Values } from './lower-cond.js';
 import type { Emitter, HoistPoint, RecordedOp } from './lower-emit.js';
+import { repeatedValues, valueKey } from './shared-values.js';
 import type { Rep, Ty, Typing } from './types.js';
 
 /** An index's value, or the int32 operands of `a * b + c` (see indexOperands). */
@@ -27,6 +29,9 @@ export abstract class ValueLowerer implements Values {
     /** f64 copies, made at entry, of i32 parameters that are never assigned. */
     protected readonly doubles: ReadonlyMap<VarId, Slot> = new Map(),
   ) {}
+
+  /** The statement being lowered's repeated subexpressions (shared-values.ts) and the slots holding them. */
+  private sharing: { keys: ReadonlySet<string>; slots: Map<string, Slot> } | null = null;
 
   /** The loops being lowered, outermost first, with the f64 copies hoisted to their entries. */
   private readonly loops: Array<{ invariant: ReadonlySet<VarId>; hoist: HoistPoint; copies: Map<VarId, Slot> }> = [];
@@ -125,6 +130,34 @@ export abstract class ValueLowerer implements Values {
       loop.copies.set(v, copy);
     }
     return copy;
+  }
+
+  /** Runs `lower`, the lowering of a statement whose expression is `e`, sharing e's repeated subexpressions. */
+  withSharedValues(e: Expr, lower: () => void): void {
+    const keys = repeatedValues(e, (x) => this.typing.exprs.get(x)?.rep);
+    if (keys.size === 0 || this.sharing) { lower(); return; }
+    const sharing = { keys, slots: new Map<string, Slot>() };
+    this.sharing = sharing;
+    try {
+      lower();
+    } finally {
+      this.sharing = null;
+      for (const slot of sharing.slots.values()) this.em.unpin(slot);
+    }
+  }
+
+  /** `e` by `compute`, or the slot that already holds it when e is a repeated subexpression of the statement. */
+  protected shared(e: Expr, dest: Slot | null, compute: (dest: Slot | null) => Slot): Slot {
+    const key = this.sharing ? `${valueKey(e)}:${this.ty(e).rep}` : '';
+    if (!this.sharing?.keys.has(key)) return compute(dest);
+    let slot = this.sharing.slots.get(key);
+    if (!slot) {
+      slot = compute(null);
+      if (!this.em.isTemp(slot)) return this.place(slot, dest);
+      this.em.pin(slot);
+      this.sharing.slots.set(key, slot);
+    }
+    return this.place(slot, dest);
   }
 
   /** `e` computed into `dest`, converted (exactly) when its representation differs. */

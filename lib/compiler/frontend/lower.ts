@@ -38,10 +38,10 @@ class StmtLowerer {
   private stmt(s: Stmt): void {
     const em = this.em;
     switch (s.kind) {
-      case 'expression': this.x.effect(s.expr); return;
+      case 'expression': this.x.withSharedValues(s.expr, () => this.x.effect(s.expr)); return;
       case 'declare': {
         const slot = this.varSlots.get(s.v)!;
-        if (s.init) this.x.into(s.init, slot);
+        if (s.init) this.x.withSharedValues(s.init, () => this.x.into(s.init!, slot));
         else if (!this.typing.hoistedUndefined.has(s.v)) em.op('CONST_F64', slot, NaN); // `let x;`: undefined each time
         return;
       }
@@ -64,7 +64,7 @@ class StmtLowerer {
         return;
       }
       case 'return':
-        if (s.value && this.retSlot) this.x.into(s.value, this.retSlot);
+        if (s.value && this.retSlot) this.x.withSharedValues(s.value, () => this.x.into(s.value!, this.retSlot!));
         else if (s.value) this.x.effect(s.value);
         em.op('RETURN');
         return;
