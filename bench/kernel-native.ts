@@ -28,7 +28,7 @@ export function nativePipeline(fn: KernelFn, args: readonly unknown[]): Pipeline
     const signature = signatureOf(args);
     if (signature === undefined) return { ok: false, reason: 'an argument has no kernel kind' };
     const t2 = now();
-    const lowered = lowerKernel(planned.plan, signature);
+    const lowered = lowerKernel(planned.plan, signature, { speculate: true });  // as the native tier lowers it first
     const t3 = now();
     if (!lowered.ok) return { ok: false, reason: lowered.decline.message };
     const kernel = compile(lowered.kernel.trace);

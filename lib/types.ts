@@ -154,8 +154,13 @@ export interface NativeRecord {
   kernelCalls: number;
   /** Calls that ran the JS function: no kernel for their arguments, a patched Math, or V8 chosen as faster. */
   fallbackCalls: number;
-  /** Of those, calls a kernel's entry guards declined (an i32 loop bound at the end of int32, an array shorter than its constant indices need). */
+  /**
+   * Of those, calls a kernel declined: its entry guards (an i32 loop bound at the end of int32, an
+   * array shorter than its constant indices need) or, in a kernel that speculates, an int32 check.
+   */
   guardDeclines: number;
+  /** Signatures compiled again without int32 speculation after their kernel declined a call. */
+  despeculated: number;
   /** Which one the adaptive choice keeps: 'pending' until enough calls were measured. */
   choice: 'native' | 'v8' | 'pending';
   /** Measured time per call through V8's code divided by through the kernel (>1: native is faster); null before. */

@@ -126,14 +126,25 @@ describe('explain()', () => {
   });
 });
 
+describe('explain() of a kernel that speculates', () => {
+  it('says so, and lists the checked int32 micro-ops', () => {
+    const collatzSteps = new Function('return function collatzSteps(x) { let steps = 0; while (x !== 1) { x = x % 2 === 0 ? x / 2 : 3 * x + 1; steps++; } return steps; }')() as (x: number) => number;
+    const report = explain(collatzSteps, { signature: 'i32' });
+    assert.deepEqual([report.compiles, report.speculative, report.uops.some((u) => u.uop.startsWith('MUL_I32_EXACT'))], [true, true, true], formatExplain(report));
+    assert.match(formatExplain(report), /\n {2}speculates: int32 arithmetic checked at run time/);
+    const sum = new Function('return function sumOf(a) { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s; }')() as (a: Float64Array) => number;
+    assert.equal(explain(sum, { signature: 'Float64Array' }).speculative, false);
+  });
+});
+
 describe('formatExplain()', () => {
   const compiled: ExplainReport = {
     name: 'k', compiles: true, signature: 'f64', ir: 'return sqrt(x: f64): f64', codeBytes: 90,
-    uops: [{ uop: 'SQRT_F64 s1, s0', bytes: 40, stencil: 'SQRT_F64__f1_f0' }, { uop: 'RETURN', bytes: 1, stencil: 'RETURN' }], reason: null,
+    uops: [{ uop: 'SQRT_F64 s1, s0', bytes: 40, stencil: 'SQRT_F64__f1_f0' }, { uop: 'RETURN', bytes: 1, stencil: 'RETURN' }], reason: null, speculative: false,
   };
   const declined: ExplainReport = {
     name: 'o', compiles: false, signature: null, ir: null, codeBytes: null, uops: [],
-    reason: '`o.x` (a property read) at line 2, column 10: objects are outside the kernel subset; pass numbers',
+    reason: '`o.x` (a property read) at line 2, column 10: objects are outside the kernel subset; pass numbers', speculative: false,
   };
 
   it('prints whether it compiles and for which signature', () => {

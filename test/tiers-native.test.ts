@@ -92,7 +92,7 @@ function arityTrace(signature: Signature): Int32Array {
 }
 
 function lowered(signature: Signature, trace: Int32Array): LowerResult {
-  return { ok: true, kernel: { signature, trace, returnType: 'f64', ir: 'hand-made', uops: [], lowerMs: 0 } };
+  return { ok: true, kernel: { signature, trace, returnType: 'f64', speculative: false, ir: 'hand-made', uops: [], lowerMs: 0 } };
 }
 
 function declined(message: string): LowerResult {
@@ -539,7 +539,21 @@ const dotSource = 'let s = 0;\nfor (let i = 0; i < n; i++) s += a[i] * b[i];\nre
       }
       const record = stats().find((r) => r.name === 'guardedCount');
       assert.deepEqual([record?.native?.kernelCalls, record?.native?.fallbackCalls, record?.native?.guardDeclines], [1, 4, 4]);
-      assert.match(formatStats([record!], { details: true }), /4 through the JS function \(4 declined by a kernel's entry guards\)/);
+      assert.match(formatStats([record!], { details: true }), /4 through the JS function \(4 declined by a kernel\)/);
+    });
+
+    it('compiles a speculating kernel again without speculation once it declines a call, and stays exact', () => {
+      // s * 3 + k leaves int32 for large n: the speculating kernel declines, the next kernel keeps s an f64.
+      const fn = kernel<(n: number, k: number) => number>('speculatedPowers', 'n, k', 'let s = 0;\nfor (let i = 0; i < n; i++) s = s * 3 + k;\nreturn s;');
+      const hinted = jitFocus(fn, { samples: [[5, 1]] });
+      const calls: Array<[number, number]> = [[5, 1], [19, -7], [40, 1], [40, 1], [60, -(2 ** 31)], [5, 1]];
+      for (const [n, k] of calls) assert.ok(Object.is(hinted(n, k), fn(n, k)), `n ${n}, k ${k}`);
+      const record = stats().find((r) => r.name === 'speculatedPowers');
+      assert.deepEqual(
+        [record?.native?.kernelCalls, record?.native?.fallbackCalls, record?.native?.guardDeclines, record?.native?.despeculated, record?.native?.signatures],
+        [5, 1, 1, 1, ['i32, i32']],
+      );
+      assert.match(formatStats([record!], { details: true }), /1 through the JS function \(1 declined by a kernel; 1 signature compiled again without\s+int32 speculation\)/);
     });
   });
 

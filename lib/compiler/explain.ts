@@ -32,6 +32,12 @@ export interface ExplainReport {
   codeBytes: number | null;
   /** Why it does not compile: the front end's decline ('<construct> at line L, column C: <reason>; <fix>') or the engine's refusal. */
   reason: string | null;
+  /**
+   * Whether the kernel speculates: int32 arithmetic that could leave int32 is checked at run time
+   * (the `*_EXACT` micro-ops); a call whose values leave int32 runs the JS function, and the native
+   * tier compiles the signature again without speculation.
+   */
+  speculative: boolean;
 }
 
 export interface ExplainOptions {
@@ -77,7 +83,7 @@ function message(error: unknown): string {
 }
 
 function report(name: string, fields: Partial<ExplainReport>): ExplainReport {
-  return { name, compiles: false, signature: null, ir: null, uops: [], codeBytes: null, reason: null, ...fields };
+  return { name, compiles: false, signature: null, ir: null, uops: [], codeBytes: null, reason: null, speculative: false, ...fields };
 }
 
 /** What explain() lists for a stencil the engine adds at a loop head or a backward jump target. */
@@ -166,19 +172,20 @@ export function explainFunction(fn: AnyFunction, options: ExplainOptions = {}, c
   }
   let lowered: ReturnType<typeof lowerKernel>;
   try {
-    lowered = lowerKernel(plan, signature, context.inexactMath ? { inexactMath: context.inexactMath } : undefined);
+    // As the native tier lowers it first: speculating where that is exact.
+    lowered = lowerKernel(plan, signature, { speculate: true, ...(context.inexactMath ? { inexactMath: context.inexactMath } : {}) });
   } catch (error) {
     return report(name, { signature: text, reason: `the kernel front end failed: ${message(error)}` });
   }
   if (!lowered.ok) return report(name, { signature: text, reason: lowered.decline.message });
-  const { ir, uops, trace } = lowered.kernel;
+  const { ir, uops, trace, speculative } = lowered.kernel;
   const refusal = engineRefusal();
   if (refusal) return report(name, { signature: text, ir, uops: sizeUops(uops, null), reason: `the engine cannot compile here: ${refusal}` });
   try {
     const kernel = compile(trace);
     try {
       const inspection = kernel.inspect();
-      return report(name, { compiles: true, signature: text, ir, uops: sizeUops(uops, inspection.stencils), codeBytes: inspection.codeSize });
+      return report(name, { compiles: true, signature: text, ir, uops: sizeUops(uops, inspection.stencils), codeBytes: inspection.codeSize, speculative });
     } finally {
       kernel.free();
     }
@@ -207,6 +214,7 @@ export function formatExplain(reports: ExplainReport | readonly ExplainReport[])
     const head = r.compiles ? 'compiles natively' : 'does not compile natively';
     out.push(`${r.name}: ${head}${r.signature !== null ? ` for (${r.signature})` : ''}`);
     if (r.reason) out.push(`  reason: ${r.reason}`);
+    if (r.speculative) out.push('  speculates: int32 arithmetic checked at run time; a call whose values leave int32 runs the JS function and the signature is compiled again without speculation');
     if (r.ir) {
       out.push('  typed IR:');
       for (const line of r.ir.split('\n')) out.push(`    ${line}`);

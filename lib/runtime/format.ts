@@ -137,7 +137,8 @@ function nativeFacts(native: NonNullable<FunctionStats['native']>): string[] {
   const choice = native.speedup === null
     ? `choice ${native.choice} (not measured yet)`
     : `choice ${native.choice}: the kernel runs ${native.speedup.toFixed(2)}x ${native.speedup >= 1 ? 'as fast as' : 'the speed of'} V8's code`;
-  const declined = native.guardDeclines ? ` (${native.guardDeclines} declined by a kernel's entry guards)` : '';
+  const recompiled = native.despeculated ? `; ${native.despeculated} signature${native.despeculated === 1 ? '' : 's'} compiled again without int32 speculation` : '';
+  const declined = native.guardDeclines ? ` (${native.guardDeclines} declined by a kernel${recompiled})` : '';
   facts.push(`native calls: ${native.kernelCalls} through kernels, ${native.fallbackCalls} through the JS function${declined}; ${choice}`);
   return facts;
 }

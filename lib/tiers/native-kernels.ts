@@ -5,7 +5,9 @@
 // calls the matching kernel; it returns MISS when no kernel may take the call (the caller runs the
 // JS function) and NEW when the arguments have a signature not seen yet (the caller learns it).
 // A signature that did not compile (the front end declined it, the engine refused the trace) is
-// remembered with its reason and runs the JS function from then on.
+// remembered with its reason and runs the JS function from then on. A kernel that speculates
+// (int32 arithmetic checked at run time: LowerOptions.speculate) and declines a call is compiled
+// again without speculation, as V8 reoptimizes without an assumption that failed.
 
 import { compile, declinedResult, type Kernel } from '../engine.js';
 import { lowerKernel, signatureOf, type KernelPlan, type Signature } from '../compiler/frontend/index.js';
@@ -30,6 +32,8 @@ interface Entry {
   readonly signature: Signature;
   /** null: declined, the JS function runs for this signature. */
   readonly kernel: Kernel | null;
+  /** Whether the kernel speculates: a declined call has it compiled again without. */
+  readonly speculative: boolean;
 }
 
 // Captured at import: a program that replaces the globals does not change what is caught.
@@ -56,7 +60,8 @@ function dispatchBody(entries: readonly Entry[], arity: number, open: boolean, l
   const cases = entries.map((entry, k) => {
     const test = entry.signature.map((kind, i) => checkExpression(`a${i}`, kind, lengthParams.includes(i))).join(' && ') || 'true';
     if (!entry.kernel) return `    if (${test}) return MISS;`;
-    return `    if (${test}) { const r = K${k}(${params}); if (r !== DECLINED) return r; R.guardDeclines++; return MISS; }`;
+    const despeculate = entry.speculative ? ` s.despeculate(${k});` : '';
+    return `    if (${test}) { const r = K${k}(${params}); if (r !== DECLINED) return r; R.guardDeclines++;${despeculate} return MISS; }`;
   });
   return String.raw`
   'use strict';
@@ -85,6 +90,8 @@ interface DispatchState {
   DECLINED: object;
   /** Where declined calls are counted (guardDeclines). */
   record: NativeRecord;
+  /** Compiles entry k again without speculation (after its kernel declined a call). */
+  despeculate(k: number): void;
   kernels: ReadonlyArray<Kernel | null>;
   entries: readonly Entry[];
   open: boolean;
@@ -94,13 +101,16 @@ interface DispatchState {
 
 function fallbackDispatch(s: DispatchState): Dispatch {
   return function dispatch(...args: unknown[]): unknown {
-    for (const entry of s.entries) {
+    for (const [k, entry] of s.entries.entries()) {
       if (!matchesSignature(args, entry.signature, s.lengthParams)) continue;
       if (!entry.kernel) return MISS;
       try {
         return entry.kernel.call(...(args as number[]));
       } catch (error) {
-        if (error instanceof CapturedRangeError && (error as { code?: unknown }).code === 'ERR_JITCTL_DECLINED') s.record.guardDeclines++;
+        if (error instanceof CapturedRangeError && (error as { code?: unknown }).code === 'ERR_JITCTL_DECLINED') {
+          s.record.guardDeclines++;
+          if (entry.speculative) s.despeculate(k);
+        }
         if (error instanceof CapturedTypeError || error instanceof CapturedRangeError) return MISS;
         throw error;
       }
@@ -121,8 +131,10 @@ export class KernelCache {
   private readonly entries: Entry[] = [];
   private unkinded = 0;
   private open = true;
-  /** The current dispatch; replaced whenever a signature is added. */
+  /** The current dispatch; replaced whenever a signature is added or a kernel recompiled. */
   dispatch: Dispatch;
+  /** Told of every dispatch that replaces the current one from inside a call (a recompile without speculation). */
+  onRebuild: ((dispatch: Dispatch) => void) | null = null;
 
   constructor(
     private readonly plan: KernelPlan,
@@ -170,18 +182,31 @@ export class KernelCache {
     }
   }
 
-  private compileSignature(signature: Signature): Entry {
+  /** Entry k's kernel declined a call while speculating: its signature is compiled again without. */
+  private despeculate(k: number): void {
+    const entry = this.entries[k];
+    if (!entry?.speculative) return;
+    this.record.despeculated++;
+    this.record.codeBytes -= entry.kernel?.codeSize ?? 0;
+    this.entries[k] = this.compileSignature(entry.signature, false);
+    this.dispatch = this.build();
+    this.onRebuild?.(this.dispatch);
+  }
+
+  private compileSignature(signature: Signature, speculate = true): Entry {
     const text = signatureText(signature);
     const started = now();
     let kernel: Kernel | null = null;
+    let speculative = false;
     try {
-      const lowered = this.frontEnd.lowerKernel(this.plan, signature, { inexactMath: this.inexactMath });
+      const lowered = this.frontEnd.lowerKernel(this.plan, signature, { inexactMath: this.inexactMath, speculate });
       if (!lowered.ok) {
         this.record.declined.push({ signature: text, reason: lowered.decline.message });
       } else {
         try {
           kernel = compile(lowered.kernel.trace);
-          this.record.signatures.push(text);
+          speculative = lowered.kernel.speculative;
+          if (!this.record.signatures.includes(text)) this.record.signatures.push(text);
           this.record.codeBytes += kernel.codeSize;
         } catch (error) {
           this.record.declined.push({ signature: text, reason: `the engine did not compile the trace: ${message(error)}` });
@@ -191,13 +216,14 @@ export class KernelCache {
       this.record.declined.push({ signature: text, reason: `the front end failed: ${message(error)}` });
     }
     this.record.compileMs += now() - started;
-    return { signature, kernel };
+    return { signature, kernel, speculative };
   }
 
   private build(): Dispatch {
     const state: DispatchState = {
       T: argCheckTools, MISS, NEW, TypeError: CapturedTypeError, RangeError: CapturedRangeError,
       DECLINED: this.hasKernel() ? declinedResult() : MISS, record: this.record,
+      despeculate: (k) => this.despeculate(k),
       kernels: this.entries.map((entry) => entry.kernel), entries: this.entries.slice(), open: this.open,
       lengthParams: this.plan.lengthParams ?? [],
     };

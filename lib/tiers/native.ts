@@ -86,7 +86,7 @@ function availability({ hint, fn }: AvailabilityQuery): Availability {
 }
 
 function freshNativeRecord(): NativeRecord {
-  return { signatures: [], declined: [], compileMs: 0, codeBytes: 0, kernelCalls: 0, fallbackCalls: 0, guardDeclines: 0, choice: 'pending', speedup: null };
+  return { signatures: [], declined: [], compileMs: 0, codeBytes: 0, kernelCalls: 0, fallbackCalls: 0, guardDeclines: 0, despeculated: 0, choice: 'pending', speedup: null };
 }
 
 /** What nativeFunction needs besides the function and its plan. */
@@ -142,6 +142,8 @@ export function nativeFunction(fn: AnyFunction, plan: KernelPlan, setup: NativeS
     tick: () => choice.tick(),
     measure: (thisArg, args) => choice.measure(thisArg, args),
   };
+  // A kernel recompiled without speculation replaces the dispatch from inside a call.
+  cache.onRebuild = (dispatch) => { state.dispatch = dispatch; };
   const choice = new AdaptiveChoice(state, setup.compareWithV8, setup.isOptimized);
   return { wrapper: nativeWrapper(state), native };
 }

@@ -198,15 +198,21 @@ const show = (v: unknown) => (Object.is(v, -0) ? '-0' : String(v));
 /** Calls of the real native side that the kernel's entry guards declined (the function ran instead). */
 export const declinedCalls = { count: 0 };
 
-/** planKernel -> lowerKernel for this signature -> compile, one kernel per signature, as the tier does. */
+/**
+ * planKernel -> lowerKernel for this signature -> compile, one kernel per signature, as the tier
+ * does. Without `options.speculate` given, every other function is lowered with int32 speculation
+ * (the tier's first kernel) and the rest without (the kernel after a declined speculation).
+ */
 export function realNativeSide(options: LowerOptions = { inexactMath: inexactMath() }): NativeSide {
+  let functions = 0;
   return {
     kernelFor(fn, args) {
       const planned = planKernel(fn as never);
       if (!planned.ok) return { ok: false, at: 'plan', decline: planned.decline };
       const signature = signatureOf(args);
       if (signature === undefined) return { ok: false, at: 'signature' };
-      const lowered = lowerKernel(planned.plan, signature, options);
+      const speculate = options.speculate ?? functions++ % 2 === 0;
+      const lowered = lowerKernel(planned.plan, signature, { ...options, speculate });
       if (!lowered.ok) return { ok: false, at: 'lower', decline: lowered.decline };
       // A kernel that does not stop is a finding, not a hung test run.
       const kernel = compile(lowered.kernel.trace, { timeout: 10_000 });

@@ -131,7 +131,12 @@ export class SourceGenerator {
     const d = depth - 1;
     switch (r.int(16)) {
       case 0: return { t: 'unary', op: r.pick(['-', '+', '~', '-']), a: this.operand(d) };
-      case 1: case 2: return { t: 'binary', op: r.pick(ARITHMETIC), a: this.operand(d), b: this.operand(d) };
+      case 1: case 2: {
+        const op = r.pick(ARITHMETIC);
+        // A power-of-two divisor now and then: the exact int32 quotient a speculating kernel checks.
+        const b: Expr = op === '/' && r.chance(0.3) ? { t: 'num', v: r.pick([2, 4, 8, 1024, 2 ** 30]) } : this.operand(d);
+        return { t: 'binary', op, a: this.operand(d), b };
+      }
       case 3: return { t: 'binary', op: r.pick(BITWISE), a: this.operand(d), b: this.operand(d) };
       case 4: {
         // The exact int32 forms: (x + y) | 0, (x / y) | 0, (x % y) | 0.

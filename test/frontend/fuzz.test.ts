@@ -301,8 +301,11 @@ describe('the source-level fuzzer', function () {
         const planned = planKernel(functionOf(c.program, 'uops'));
         if (!planned.ok) continue;
         for (const args of c.argSets) {
-          const lowered = lowerKernel(planned.plan, signatureOf(args)!, { inexactMath: inexactMath() });
-          if (lowered.ok) for (const uop of lowered.kernel.uops) seen.add(uop.split(' ')[0]);
+          // With and without int32 speculation, as the native tier lowers a function.
+          for (const speculate of [false, true]) {
+            const lowered = lowerKernel(planned.plan, signatureOf(args)!, { inexactMath: inexactMath(), speculate });
+            if (lowered.ok) for (const uop of lowered.kernel.uops) seen.add(uop.split(' ')[0]);
+          }
         }
       }
       const skipped = new Set([...inexactMath()].map((fn) => `${fn.toUpperCase()}_F64`));

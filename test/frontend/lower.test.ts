@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 
-import { lowerKernel } from '../../lib/compiler/frontend/index.js';
+import { lowerKernel, type Signature } from '../../lib/compiler/frontend/index.js';
 import { planOf } from './plan-of.js';
 import { agree, declineOf, F64S, I32S, lowered, pairs } from './lower-helpers.js';
 import { compile, declinedResult } from '../../lib/engine.js';
@@ -363,6 +363,61 @@ describe('lowerKernel: values shared within a statement', () => {
     assert.equal(count(branch, 'ADD_F64'), 3, branch.uops.join('\n'));
     agree('(a, b) => (a > 0 && a + b > 2) + (a + b) * (a + b)', pairs(F64S));
     agree('(a, b) => { let i = 0; const t = (a + i) * (a + (i++)) + (a + i); return t + i; }', pairs(F64S));
+  });
+});
+
+describe('lowerKernel: int32 speculation (a kernel that writes no array)', () => {
+  const speculated = (source: string, signature: Signature) => {
+    const r = lowerKernel(planOf(source), signature, { speculate: true });
+    if (!r.ok) assert.fail(`declined: ${r.decline.message}`);
+    return r.kernel;
+  };
+  const collatz = '(n) => { let total = 0; for (let i = 1; i <= n; i++) { let x = i; while (x !== 1) { x = x % 2 === 0 ? x / 2 : 3 * x + 1; total++; } } return total; }';
+
+  it('keeps collatz\'s x an int32 whose every step is checked, and gives V8\'s results', () => {
+    const k = speculated(collatz, ['i32']);
+    assert.ok(k.speculative);
+    assert.match(k.ir, /let x:i32/);
+    assert.match(k.ir, /let total:i32/);
+    for (const op of ['MUL_I32_EXACT', 'ADD_I32_EXACT', 'DIV_POW2_I32_EXACT']) assert.ok(k.uops.some((u) => u.startsWith(op)), `${op}\n${k.uops.join('\n')}`);
+    // x >= 0 there, so x % 2 is a mask.
+    assert.ok(k.uops.some((u) => u.startsWith('AND_I32')) && !k.uops.some((u) => u.startsWith('MOD_')), k.uops.join('\n'));
+    const fn = new Function(`return (${collatz})`)() as (n: number) => number;
+    const kernel = compile(k.trace);
+    try {
+      for (const n of [0, 1, 10, 1000, -5]) assert.equal(kernel.call(n), fn(n), `n = ${n}`);
+    } finally {
+      kernel.free();
+    }
+    // Without speculation: x is an f64, no check.
+    const plain = lowerKernel(planOf(collatz), ['i32']);
+    assert.ok(plain.ok && !plain.kernel.speculative && /let x:f64/.test(plain.kernel.ir));
+  });
+
+  it('declines the call exactly where JS\'s value leaves int32 or is -0, and never in a kernel that writes an array', () => {
+    const k = speculated('(a, b) => { let s = a * b; s = s + a; return s / 4 - b; }', ['i32', 'i32']);
+    assert.ok(k.speculative);
+    const fn = (a: number, b: number) => { let s = a * b; s = s + a; return s / 4 - b; };
+    const kernel = compile(k.trace);
+    try {
+      const MAX = 2 ** 31 - 1, MIN = -(2 ** 31);
+      const cases = [[3, 5], [4, 7], [0, -3], [-4, 0], [65536, 32768], [46341, 46341], [MAX, 1], [MIN, 1], [8, MIN], [-8, 0], [2, 1], [4, 3], [MIN, -1]];
+      for (const [a, b] of cases) {
+        const js = fn(a, b);
+        // s / 4 falls through only for a multiple of 4, a * b and s + a only in int32 and never -0.
+        const product = a * b, sum = product + a, stays = [product, sum, sum / 4, sum / 4 - b].every((v) => Number.isInteger(v) && !Object.is(v, -0) && v >= MIN && v <= MAX);
+        if (stays) assert.equal(kernel.call(a, b), js, `${a}, ${b}`);
+        else assert.throws(() => kernel.call(a, b), { name: 'RangeError', code: 'ERR_JITCTL_DECLINED' }, `${a}, ${b}`);
+      }
+    } finally {
+      kernel.free();
+    }
+    // The same arithmetic with an element store stays f64: a decline after the store would not be exact.
+    const stores = speculated('(a, n) => { let s = n * n; a[0] = 1; return s + n; }', ['Float64Array', 'i32']);
+    assert.ok(!stores.speculative && !stores.uops.some((u) => u.includes('_EXACT')), stores.uops.join('\n'));
+    // Division by anything but a literal power of two stays f64.
+    const div = speculated('(a, b) => (a * 3) / 3 + (a + b) / b', ['i32', 'i32']);
+    assert.ok(!div.uops.some((u) => u.startsWith('DIV_POW2')), div.uops.join('\n'));
   });
 });
 

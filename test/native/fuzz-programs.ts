@@ -237,6 +237,7 @@ const STRAIGHT: readonly UopDef[] = UOPS.filter((d) => BEHAVIOURS[d.opcode] === 
 const LOADS = UOPS.filter((d) => BEHAVIOURS[d.opcode] === 'load');
 const BRANCHES = UOPS.filter((d) => BEHAVIOURS[d.opcode] === 'branch');
 const GUARDS = UOPS.filter((d) => BEHAVIOURS[d.opcode] === 'guard');
+const EXACTS = UOPS.filter((d) => BEHAVIOURS[d.opcode] === 'exact');
 const APPROXIMATE = UOPS.filter(isApproximate);
 const EXACT_STRAIGHT = STRAIGHT.filter((d) => !isApproximate(d));
 
@@ -449,7 +450,8 @@ class ProgramGenerator {
     if (r < 55) this.straight(rng.pick(this.usable(EXACT_STRAIGHT)));
     else if (r < 67) this.load(rng.pick(this.usable(LOADS)), depth);
     else if (r < 74) this.branch(depth);
-    else if (r < 77) this.guard(depth);
+    else if (r < 76) this.guard(depth);
+    else if (r < 77) this.load(rng.pick(EXACTS), depth);  // (the same shape: d, reads, a label taken instead)
     else if (r < 82 && depth < 3) this.loop(depth);
     else if (r < 85 && this.loops.length > 0) this.breakOrContinue();
     else if (r < 86 && depth > 0 && rng.chance(0.5)) this.exit();

@@ -37,6 +37,7 @@ export type Behaviour =
   | 'effect' // no destination, no label: js(reads) for its side effect (stores)
   | 'load' // destination, view and label: d = js(reads), or jump to the label where js gives undefined
   | 'guard' // destination and label, no view: stay (d = first read) when js(reads), else jump
+  | 'exact' // a *_EXACT op: d = js(reads) when that is an int32 (not -0), else jump
   | 'branch'; // label, no destination: jump when js(reads)
 
 export function behaviourOf(def: UopDef): Behaviour {
@@ -50,8 +51,14 @@ export function behaviourOf(def: UopDef): Behaviour {
     return hasLabel ? 'jump' : 'return';
   }
   if (!hasLabel) return hasDest ? 'value' : 'effect';
+  if (def.name.endsWith('_EXACT')) return 'exact';
   if (!hasDest) return 'branch';
   return hasView ? 'load' : 'guard';
+}
+
+/** Whether JS's value `v` is an int32 (not -0): where a *_EXACT op falls through with it. */
+export function isInt32(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && !Object.is(v, -0) && v >= -(2 ** 31) && v <= 2 ** 31 - 1;
 }
 
 type Oracle = (...args: never[]) => unknown;
@@ -327,6 +334,12 @@ export function runTrace(trace: ReferenceTrace, args: readonly unknown[], option
         const value = oracle!(...operands(op));
         if (value === undefined) pc = targetOf(op);
         else slots[op.dest] = slotValue(trace.slotTypes[op.dest], value, op);
+        break;
+      }
+      case 'exact': {
+        const value = oracle!(...operands(op));
+        if (isInt32(value)) slots[op.dest] = slotValue(trace.slotTypes[op.dest], value, op);
+        else pc = targetOf(op);
         break;
       }
       case 'guard': {

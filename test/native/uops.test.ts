@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { compile, TraceBuilder, UOPS, type Kernel, type Operand } from '../../lib/engine.js';
 import { OperandKind, type UopDef } from '../../lib/compiler/trace/uops.js';
 import { F64_EDGES, I32_EDGES, TYPED_ARRAYS, U32_EDGES, show, ulpDistance } from './helpers.js';
-import { isApproximate, ulpBound } from './reference-interpreter.js';
+import { isApproximate, isInt32, ulpBound } from './reference-interpreter.js';
 
 type Oracle = (...args: unknown[]) => unknown;
 const oracleOf = (def: UopDef): Oracle => new Function(`return ${def.js}`)() as Oracle;
@@ -54,6 +54,7 @@ const kindOf = (def: UopDef) =>
   : def.name.startsWith('BR_') ? 'branch'
   : def.name === 'F64_TO_INDEX' ? 'index'
   : def.name === 'LENGTH' ? 'length'
+  : def.name.endsWith('_EXACT') ? 'exact'
   : def.js === undefined ? 'control'
   : 'value';
 
@@ -101,6 +102,43 @@ describe('micro-ops against their JS oracles', () => {
       for (const args of cartesian(def.operands.filter((o) => isSlotKind(o.kind)).map((o) => EDGES[o.kind as 0 | 1 | 2]))) {
         checkValue(def, args, kernel.call(...args), oracle(...args) ? 1 : 0);
       }
+    });
+  }
+
+  // The speculating ops: JS's exact value where it is an int32 (never -0), a jump everywhere else.
+  for (const def of UOPS.filter((d) => kindOf(d) === 'exact')) {
+    it(`${def.name} falls through with ${def.js} exactly where that is an int32, and jumps elsewhere`, () => {
+      const oracle = oracleOf(def);
+      const immediate = def.operands.some((o) => o.kind === OperandKind.ImmI32);
+      const SENTINEL = -12345;
+      const kernelFor = (k: number | undefined) => {
+        const b = new TraceBuilder();
+        const d = b.slot('i32'), inexact = b.label();
+        const reads = def.operands.filter((o) => !o.written && o.kind === OperandKind.I32).map(() => b.slot('i32'));
+        reads.forEach((s) => b.param(s));
+        b.returns(d).op(def.name, d, ...reads, ...(k === undefined ? [] : [k]), inexact).op('RETURN');
+        b.define(inexact).op('CONST_I32', d, SENTINEL).op('RETURN');
+        return compile(b);
+      };
+      const extra = [46340, 46341, -46341, 65536, -65536, 3, 6, 12, 1 << 20, (1 << 30) + 4];
+      const values = [...I32_EDGES, ...extra];
+      if (immediate) {
+        for (const k of [1, 2, 3, 5, 30, 31, 0, 33, -1]) {
+          const kernel = kernelFor(k);
+          for (const a of values) {
+            const js = oracle(a, k);
+            checkValue(def, [a, k], kernel.call(a), isInt32(js) ? js : SENTINEL);
+          }
+          kernel.free();
+        }
+        return;
+      }
+      const kernel = kernelFor(undefined);
+      for (const [a, b] of cartesian([values, values])) {
+        const js = oracle(a, b);
+        checkValue(def, [a, b], kernel.call(a, b), isInt32(js) ? js : SENTINEL);
+      }
+      kernel.free();
     });
   }
 

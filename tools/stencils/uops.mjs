@@ -279,6 +279,32 @@ op('DECLINE', '', {
   doc: 'Ends the call without a result, declining these arguments: Kernel::call fails with ErrorKind::Declined, kernel.call() throws a RangeError of code ERR_JITCTL_DECLINED and kernel.invoke returns DECLINED, so the caller runs its own code. For guards at the entry of a trace, before it writes any array.',
 });
 
+// ---- speculation: i32 arithmetic that jumps where JS's value is no int32 ------------------------
+// For kernels that write no array, where a jump to DECLINE anywhere is exact (the caller reruns
+// the function): the front end keeps a value an int32 on the assumption that these hold.
+// `js` is JS's exact value; the op falls through with it exactly when it is an int32 (not -0).
+const exactDoc = (what) => `d = ${what} when JS's value is an int32 (not -0); otherwise a jump to \`inexact\`, d unchanged.`;
+op('ADD_I32_EXACT', 'd=I32 a:I32 b:I32 inexact:Label', {
+  c: 'int32_t r;\n  if (__builtin_add_overflow(a, b, &r)) JUMP(inexact);\n  d = r;',
+  js: '(a, b) => a + b',
+  doc: exactDoc('a + b'),
+});
+op('SUB_I32_EXACT', 'd=I32 a:I32 b:I32 inexact:Label', {
+  c: 'int32_t r;\n  if (__builtin_sub_overflow(a, b, &r)) JUMP(inexact);\n  d = r;',
+  js: '(a, b) => a - b',
+  doc: exactDoc('a - b'),
+});
+op('MUL_I32_EXACT', 'd=I32 a:I32 b:I32 inexact:Label', {
+  c: 'int32_t r;\n  if (__builtin_mul_overflow(a, b, &r) || (r == 0 && (a | b) < 0)) JUMP(inexact);\n  d = r;',
+  js: '(a, b) => a * b',
+  doc: exactDoc('a * b') + ' A zero product with a negative factor is -0 in JS.',
+});
+op('DIV_POW2_I32_EXACT', 'd=I32 a:I32 s:ImmI32 inexact:Label', {
+  c: 'const uint32_t low = (1u << (s & 31)) - 1;\n  if ((uint32_t)a & low) JUMP(inexact);\n  d = a >> (s & 31);',
+  js: '(a, s) => a / 2 ** (s & 31)',
+  doc: exactDoc('a / 2^s') + ' An exact quotient is the arithmetic shift.',
+});
+
 // ---- register variants --------------------------------------------------------------------
 // The engine keeps the hottest slots of a kernel in registers for the whole kernel (its choice:
 // native/core/registers.cc): up to CACHED_REGISTERS f64 slots (f0..) and as many i32/u32 slots
@@ -297,6 +323,7 @@ const cachedOps = [
   'NEG_I32', 'NOT_I32', 'SHR_U32',
   'I32_TO_F64', 'U32_TO_F64', 'F64_TO_I32', 'F64_TO_U32', 'I32_TO_U32', 'U32_TO_I32', 'F64_TO_INDEX', 'MULADD_INDEX',
   'BR_TRUE_I32', 'BR_FALSE_I32', 'BR_TRUE_F64', 'BR_FALSE_F64', 'LENGTH',
+  'ADD_I32_EXACT', 'SUB_I32_EXACT', 'MUL_I32_EXACT', 'DIV_POW2_I32_EXACT',
 ];
 for (const [cmp] of comparisons) {
   for (const type of valueTypes) cachedOps.push(`BR_${cmp}_${type}`);  // a compare to 0/1 is rare: memory only

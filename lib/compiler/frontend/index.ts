@@ -87,6 +87,13 @@ export interface LowerOptions {
    * declines with that reason. Default: none.
    */
   inexactMath?: ReadonlySet<string>;
+  /**
+   * Whether int arithmetic that may leave int32 may stay an int32 checked at run time, the call
+   * declined where a check fails (collatz's `3 * x + 1`), in a function that writes no typed-array
+   * element (a decline at any point is then exact). Default false. A caller whose kernel declines
+   * should compile the signature again without it.
+   */
+  speculate?: boolean;
 }
 
 /** One signature of a function, lowered: the trace to compile and what explain() shows. */
@@ -94,6 +101,8 @@ export interface LoweredKernel {
   readonly signature: Signature;
   readonly trace: Int32Array;
   readonly returnType: 'void' | 'f64' | 'i32' | 'u32';
+  /** Whether the kernel speculates (LowerOptions.speculate): some of its int32 arithmetic declines the call where it would leave int32. */
+  readonly speculative: boolean;
   /** The typed IR, printed (one statement per line, types on every value). */
   readonly ir: string;
   /** The micro-ops in trace order, with operands printed ('ADD_F64 s3, s1, s2'). */

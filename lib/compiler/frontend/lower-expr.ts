@@ -10,9 +10,12 @@ import { hasEffects } from './ir-walk.js';
 import { branch, branchOnSlot, compareOperands, ifElse } from './lower-cond.js';
 import { ValueLowerer } from './lower-values.js';
 import type { Rep } from './types.js';
+import { powerOfTwoShift } from './type-rules.js';
 
 const F64_OPS: Record<string, string> = { '+': 'ADD_F64', '-': 'SUB_F64', '*': 'MUL_F64', '/': 'DIV_F64', '%': 'MOD_F64', '**': 'POW_F64' };
 const I32_OPS: Record<string, string> = { '+': 'ADD_I32', '-': 'SUB_I32', '*': 'IMUL_I32', '%': 'MOD_I32' };
+/** The speculating forms (Typing.exact): they decline the call where JS's value is no int32. */
+const EXACT_I32_OPS: Record<string, string> = { '+': 'ADD_I32_EXACT', '-': 'SUB_I32_EXACT', '*': 'MUL_I32_EXACT' };
 const BIT_OPS: Record<string, string> = { '|': 'OR_I32', '&': 'AND_I32', '^': 'XOR_I32', '<<': 'SHL_I32', '>>': 'SAR_I32', '>>>': 'SHR_U32' };
 const MATH_UNARY: Record<string, string> = {
   abs: 'ABS_F64', floor: 'FLOOR_F64', ceil: 'CEIL_F64', round: 'ROUND_F64', trunc: 'TRUNC_F64', sign: 'SIGN_F64',
@@ -89,7 +92,7 @@ export class ExprLowerer extends ValueLowerer {
           return this.shared(e, dest, (into) => {
             const rep = this.ty(e).rep;
             const left = rep === 'f64' ? this.valueAs(e.left, 'f64') : this.gen(e.left, null);
-            return this.arith(e.op, rep, this.protect(left, [e.right]), e.right, into);
+            return this.arith(e.op, rep, this.protect(left, [e.right]), e.right, into, this.typing.exact.has(e));
           });
         }
         const d = this.out('i32', dest);
@@ -143,10 +146,13 @@ export class ExprLowerer extends ValueLowerer {
   }
 
   /** `left op right` for + - * / % ** with `left` already evaluated; i32 only where typing proved it exact. */
-  private arith(op: string, rep: Rep, left: Slot, right: Expr, dest: Slot | null): Slot {
+  /** `left op right` in `rep`; `exact`: the typing speculated an int32 (Typing.exact), checked here. */
+  private arith(op: string, rep: Rep, left: Slot, right: Expr, dest: Slot | null, exact = false): Slot {
     const em = this.em;
+    if (exact) return this.exactArith(op, left, right, dest);
     if (rep === 'i32' && I32_OPS[op] && left.type === 'i32') {
-      if (op === '%' && i32Literal(right) !== undefined) return this.remainderByConstant(left, i32Literal(right)!, dest);
+      // An i32 remainder has a non-negative dividend (binaryType).
+      if (op === '%' && i32Literal(right) !== undefined) return this.remainderByConstant(left, i32Literal(right)!, true, dest);
       const b = this.gen(right, null);
       if (b.type === 'i32') {
         const d = this.out('i32', dest);
@@ -165,10 +171,31 @@ export class ExprLowerer extends ValueLowerer {
     return this.free(d, a, b);
   }
 
-  /** `(a % k) | 0` for a literal k: two multiplications by a reciprocal instead of a division. */
-  private remainderByConstant(a: Slot, k: number, dest: Slot | null): Slot {
+  /** A speculated int32 `left op right`: the op declines the call where JS's value leaves int32 (or is -0). */
+  private exactArith(op: string, left: Slot, right: Expr, dest: Slot | null): Slot {
+    const em = this.em;
+    if (left.type !== 'i32') throw new Error('internal: a speculated operation on a non-i32 operand');
     const d = this.out('i32', dest);
-    this.em.op('MOD_I32_K', d, a, k);
+    if (op === '/') {
+      const shift = powerOfTwoShift(right);
+      if (shift === undefined) throw new Error('internal: a speculated division by something else than a power of two');
+      em.op('DIV_POW2_I32_EXACT', d, left, shift, em.declineLabel());
+      return this.free(d, left);
+    }
+    const b = this.gen(right, null);
+    if (!EXACT_I32_OPS[op] || b.type !== 'i32') throw new Error(`internal: no speculated form of ${op} on these operands`);
+    em.op(EXACT_I32_OPS[op], d, left, b, em.declineLabel());
+    return this.free(d, left, b);
+  }
+
+  /**
+   * `(a % k) | 0` for a literal k: two multiplications by a reciprocal instead of a division, or
+   * for a non-negative a and k a power of two, `a & (k - 1)`.
+   */
+  private remainderByConstant(a: Slot, k: number, nonNegative: boolean, dest: Slot | null): Slot {
+    const d = this.out('i32', dest);
+    if (nonNegative && k > 0 && (k & (k - 1)) === 0) this.em.op('AND_I32', d, a, this.em.constant('i32', k - 1));
+    else this.em.op('MOD_I32_K', d, a, k);
     return this.free(d, a);
   }
 
@@ -226,7 +253,7 @@ export class ExprLowerer extends ValueLowerer {
       const l = this.ty(e.left), r = this.ty(e.right);
       const small = Math.max(Math.abs(l.lo), Math.abs(l.hi)) * Math.max(Math.abs(r.lo), Math.abs(r.hi)) <= 2 ** 53;
       const op = e.op === '/' ? 'DIV_I32' : e.op === '%' ? 'MOD_I32' : e.op === '*' && small ? 'IMUL_I32' : null;
-      if (op === 'MOD_I32' && i32Literal(e.right) !== undefined) return this.remainderByConstant(this.gen(e.left, null), i32Literal(e.right)!, dest);
+      if (op === 'MOD_I32' && i32Literal(e.right) !== undefined) return this.remainderByConstant(this.gen(e.left, null), i32Literal(e.right)!, l.lo >= 0, dest);
       if (op) {
         const a = this.protect(this.gen(e.left, null), [e.right]), b = this.gen(e.right, null), d = this.out('i32', dest);
         em.op(op, d, a, b);
@@ -271,7 +298,7 @@ export class ExprLowerer extends ValueLowerer {
         const a = this.protect(vs.type === 'i32' ? vs : this.converted(vs, 'i32'), [e.value]);
         r = this.bitOp(e.op, a, e.value, direct ? vs : null);
       } else {
-        r = this.arith(e.op, rep, this.protect(vs, [e.value]), e.value, direct ? vs : null);
+        r = this.arith(e.op, rep, this.protect(vs, [e.value]), e.value, direct ? vs : null, this.typing.exact.has(e));
       }
       if (direct) return forEffect ? null : this.place(vs, dest);
       this.converted(r, vs.type, vs);
@@ -321,13 +348,15 @@ export class ExprLowerer extends ValueLowerer {
       const vs = this.slotOf(e.target.v);
       const t = vs.type.toUpperCase();
       const one = em.constant(vs.type, 1);
+      // A speculated counter (Typing.exact) declines the call where the step leaves int32.
+      const step = () => (this.typing.exact.has(e) && vs.type === 'i32' ? em.op(`${op}_I32_EXACT`, vs, vs, one, em.declineLabel()) : em.op(`${op}_${t}`, vs, vs, one));
       if (forEffect || e.prefix) {
-        em.op(`${op}_${t}`, vs, vs, one);
+        step();
         return forEffect ? null : this.place(vs, dest);
       }
       const old = em.temp(vs.type);
       em.op(`MOV_${t}`, old, vs);
-      em.op(`${op}_${t}`, vs, vs, one);
+      step();
       return this.place(old, dest);
     }
     const idx = this.indexOrMinusOne(this.indexOperands(e.target.index));

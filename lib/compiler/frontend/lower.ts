@@ -192,10 +192,28 @@ function entryGuards(em: Emitter, plan: KernelPlan, typing: Typing, args: Readon
   }
 }
 
+/** Whether the function writes an element anywhere: then a DECLINE after entry could not be exact. */
+function writesElements(plan: KernelPlan): boolean {
+  let writes = false;
+  forEachExpr(plan.ir.body, (e) => {
+    if ((e.kind === 'assign' || e.kind === 'update') && e.target.kind === 'element') writes = true;
+  });
+  return writes;
+}
+
 export function lowerKernelImpl(plan: KernelPlan, signature: Signature, options?: LowerOptions): LowerResult {
+  // Speculation only where a decline anywhere is exact, and never at the price of a decline.
+  if (options?.speculate && !writesElements(plan)) {
+    const speculative = lowerOnce(plan, signature, options, true);
+    if (speculative.ok) return speculative;
+  }
+  return lowerOnce(plan, signature, options, false);
+}
+
+function lowerOnce(plan: KernelPlan, signature: Signature, options: LowerOptions | undefined, speculate: boolean): LowerResult {
   const started = performance.now();
   try {
-    const typing = typeFunction(plan.ir, signature, options?.inexactMath ?? new Set());
+    const typing = typeFunction(plan.ir, signature, options?.inexactMath ?? new Set(), speculate);
     const em = new Emitter();
     const { varSlots, views, lengths, doubles } = binding(em, plan, signature, typing);
     const x = new ExprLowerer(em, typing, varSlots, views, lengths, doubles);
@@ -208,6 +226,7 @@ export function lowerKernelImpl(plan: KernelPlan, signature: Signature, options?
       signature: [...signature],
       trace,
       returnType: typing.returnType,
+      speculative: typing.exact.size > 0,
       get ir() { return (ir ??= printTypedIR(plan.ir, typing)); },
       get uops() { return (uops ??= ops.map(opText)); },
       lowerMs: performance.now() - started,

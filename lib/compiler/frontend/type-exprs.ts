@@ -4,12 +4,12 @@
 // maybe-undefined variables (defined.ts). types.ts walks the statements and runs the fixed point.
 
 import type { Signature } from './index.js';
-import { MATH_FUNCTIONS, type Expr, type FunctionIR, type Pos, type Stmt, type VarId } from './ir.js';
+import { MATH_FUNCTIONS, type BinaryOp, type Expr, type FunctionIR, type Pos, type Stmt, type VarId } from './ir.js';
 import { Definedness } from './defined.js';
 import { exprWrites } from './ir-walk.js';
 import { decline } from './decline.js';
 import type { EntryGuards } from './guards.js';
-import { binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MAYBE, mathType, num, sameType, type Ty } from './type-rules.js';
+import { binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MAYBE, mathType, num, sameType, speculativeType, type Ty } from './type-rules.js';
 
 // The widening thresholds of an int interval's bounds (then the full int32 range, then f64). Two,
 // since every step is one more typing pass for each variable that keeps growing (a counter with
@@ -42,6 +42,8 @@ export abstract class ExpressionTyper {
   protected changes: number[] = [];
   protected readonly arrays = new Map<VarId, number>();
   protected exprs = new Map<Expr, Ty>();
+  /** Arithmetic typed i32 on speculation: lowered to the ops that decline where JS's value is no int32. */
+  protected exact = new Set<Expr>();
   protected inBounds = new Set<Expr>();
   protected readonly hoisted = new Set<VarId>();
   protected narrow = new Map<VarId, Narrowing>();
@@ -67,6 +69,8 @@ export abstract class ExpressionTyper {
     protected readonly signature: Signature,
     protected readonly inexactMath: ReadonlySet<string>,
     protected readonly guards: EntryGuards,
+    /** Whether int arithmetic may be typed i32 on speculation (speculativeType): a kernel that writes no array. */
+    protected readonly speculate: boolean,
   ) {
     const visit = (s: Stmt): void => {
       if (s.kind === 'declare' && s.init?.kind === 'length' && this.ir.variables[s.v]?.assigned === false && this.ir.variables[s.v]?.declaredAs !== 'var')
@@ -230,7 +234,7 @@ export abstract class ExpressionTyper {
         const l = this.type(e.left), r = this.type(e.right);
         this.checkCompare(e.op, l, r, e.at);
         this.checkPower(e.op, e.at);
-        return this.set(e, binaryType(e.op, l, r, e.right));
+        return this.set(e, this.arithmeticType(e, e.op, l, r, e.right));
       }
       case 'logical': return this.set(e, this.logical(e.op, this.type(e.left), () => this.maybeEvaluated(e.right, () => this.type(e.right), e.left, e.op === '&&'), e.at));
       case 'conditional': {
@@ -250,7 +254,7 @@ export abstract class ExpressionTyper {
         if (e.target.kind === 'var') old = this.readVar(e.target.v, e.at);
         else old = this.element(e, e.target.array, e.target.index, e.at);
         if (old.kind === 'boolean') this.fail(`\`${e.op}\``, e.at, 'it turns a boolean into a number', 'keep the variable a number');
-        const res = binaryType(op, num(old), one, null);
+        const res = e.target.kind === 'var' ? this.arithmeticType(e, op, num(old), one, null) : binaryType(op, num(old), one, null);
         if (e.target.kind === 'var') this.assignVar(e.target.v, res, e.at);
         return this.set(e, e.prefix ? res : num(old));
       }
@@ -260,6 +264,16 @@ export abstract class ExpressionTyper {
         return this.set(e, last);
       }
     }
+  }
+
+  /** binaryType, or when speculating and that is f64, the int32 a run-time check keeps (marked in `exact`). */
+  private arithmeticType(e: Expr, op: BinaryOp, l: Ty, r: Ty, rightExpr: Expr | null): Ty {
+    const t = binaryType(op, l, r, rightExpr);
+    if (!this.speculate || t.rep !== 'f64') return t;
+    const speculated = speculativeType(op, l, r, rightExpr);
+    if (!speculated) return t;
+    this.exact.add(e);
+    return speculated;
   }
 
   /**
@@ -340,7 +354,7 @@ export abstract class ExpressionTyper {
       const v = this.type(e.value);
       this.checkCompare(e.op, cur, v, e.at);
       this.checkPower(e.op, e.at);
-      const res = binaryType(e.op, cur, v, e.value);
+      const res = this.arithmeticType(e, e.op, cur, v, e.value);
       this.assignVar(t.v, res, e.at);
       return res;
     }

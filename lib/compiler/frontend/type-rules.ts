@@ -89,6 +89,38 @@ export function binaryType(op: BinaryOp, left: Ty, right: Ty, rightExpr: Expr | 
   }
 }
 
+/**
+ * The int32 that `l op r` is on the assumption a speculating kernel checks at run time (the op
+ * declines the call where JS's value is no int32: ADD/SUB/MUL_I32_EXACT, DIV_POW2_I32_EXACT), for
+ * int operands whose result binaryType cannot prove an int32; null where no check applies. The
+ * interval is the exact result's, clamped to int32: a value outside it never gets past its check.
+ */
+export function speculativeType(op: BinaryOp, left: Ty, right: Ty, rightExpr: Expr | null): Ty | null {
+  const l = num(left), r = num(right);
+  if (!isInt(l) || !isInt(r)) return null;
+  const clamped = (lo: number, hi: number) => i32(Math.max(lo, I32_MIN), Math.min(hi, I32_MAX));
+  switch (op) {
+    case '+': return clamped(l.lo + r.lo, l.hi + r.hi);
+    case '-': return clamped(l.lo - r.hi, l.hi - r.lo);
+    case '*': {
+      const products = [l.lo * r.lo, l.lo * r.hi, l.hi * r.lo, l.hi * r.hi];
+      return clamped(Math.min(...products), Math.max(...products));
+    }
+    case '/': {
+      const shift = rightExpr ? powerOfTwoShift(rightExpr) : undefined;
+      return shift === undefined ? null : clamped(Math.trunc(l.lo / 2 ** shift), Math.trunc(l.hi / 2 ** shift));
+    }
+    default: return null;
+  }
+}
+
+/** s for a literal 2^s with 1 <= s <= 30 (the divisors DIV_POW2_I32_EXACT takes), else undefined. */
+export function powerOfTwoShift(e: Expr): number | undefined {
+  if (e.kind !== 'number' || !Number.isInteger(e.value) || e.value < 2 || e.value > 2 ** 30) return undefined;
+  const shift = Math.log2(e.value);
+  return Number.isInteger(shift) ? shift : undefined;
+}
+
 export function mathType(fn: string): Ty {
   if (fn === 'imul') return i32(I32_MIN, I32_MAX);
   if (fn === 'clz32') return i32(0, 32);

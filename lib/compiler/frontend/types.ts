@@ -30,10 +30,13 @@ export interface Typing {
   readonly returnType: 'void' | 'f64' | 'i32' | 'u32';
   /** What the kernel checks at entry (declining the call otherwise), and the typing assumed. */
   readonly guards: EntryGuards;
+  /** Arithmetic typed i32 on speculation: its ops decline the call where JS's value is no int32. */
+  readonly exact: ReadonlySet<Expr>;
 }
 
-export function typeFunction(ir: FunctionIR, signature: Signature, inexactMath: ReadonlySet<string>): Typing {
-  return new Typer(ir, signature, inexactMath, entryGuards(ir, signature)).run();
+/** `speculate`: int arithmetic may be an int32 checked at run time (only for a kernel that writes no array). */
+export function typeFunction(ir: FunctionIR, signature: Signature, inexactMath: ReadonlySet<string>, speculate = false): Typing {
+  return new Typer(ir, signature, inexactMath, entryGuards(ir, signature), speculate).run();
 }
 
 class Typer extends ExpressionTyper {
@@ -72,11 +75,12 @@ class Typer extends ExpressionTyper {
       if (first) decline(...first);
     }
     const returnType = this.returnType(at);
-    return { vars: this.vars, arrays: this.arrays, exprs: this.exprs, inBounds: this.inBounds, hoistedUndefined: this.hoisted, returnType, guards: this.guards };
+    return { vars: this.vars, arrays: this.arrays, exprs: this.exprs, inBounds: this.inBounds, hoistedUndefined: this.hoisted, returnType, guards: this.guards, exact: this.exact };
   }
 
   private walkPass(): void {
     this.exprs = new Map();
+    this.exact = new Set();
     this.inBounds = new Set();
     this.narrow = new Map();
     this.defined.reset();
