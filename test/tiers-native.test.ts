@@ -17,6 +17,7 @@ import { explain, formatStats, jitFocus, jitIgnore, jitOnce, stats } from '../li
 import { nativeFunction, type NativeSetup } from '../lib/tiers/native.js';
 import { checkArgument } from '../lib/tiers/native-args.js';
 import { MAX_SIGNATURES } from '../lib/tiers/native-kernels.js';
+import { AdaptiveChoice, MIN_JUDGE_CALLS, RECHECK_FACTOR, Route, type ChoiceHost } from '../lib/tiers/native-choice.js';
 import type { FrontEnd } from '../lib/tiers/native-kernels.js';
 import type { ArgKind, KernelPlan, LowerResult, Signature } from '../lib/compiler/frontend/index.js';
 import type { FunctionIR } from '../lib/compiler/frontend/ir.js';
@@ -346,6 +347,50 @@ describe('native tier: the argument check', () => {
       // Which one wins is a measurement: only that it chose, and by how much.
       assert.deepEqual([native.choice !== 'pending', typeof native.speedup === 'number' && native.speedup > 0, exact], [true, true, true]);
     });
+  });
+
+  it('compiles a speculating kernel again without speculation after it declines a call', () => {
+    // A stand-in for speculation: the first kernel declines negative arguments, the second takes them.
+    const b = new TraceBuilder();
+    const x = b.slot('f64'), r = b.slot('f64'), zero = b.slot('f64'), out = b.label();
+    b.param(x).returns(r).op('CONST_F64', zero, 0).op('BR_LT_F64', x, zero, out).op('SQRT_F64', r, x).op('RETURN');
+    b.define(out).op('DECLINE');
+    const declining = b.build();
+    const asked: boolean[] = [];
+    const fe: FrontEnd = {
+      lowerKernel: (_plan, signature, options) => {
+        asked.push(options?.speculate === true);
+        const result = lowered(signature, options?.speculate ? declining : sqrtTrace());
+        return result.ok ? { ok: true, kernel: { ...result.kernel, speculative: options?.speculate === true } } : result;
+      },
+      signatureOf: kindsOf,
+    };
+    const { wrapper, native } = nativeFunction(Math.sqrt as AnyFunction, plan(['x']), setup(fe, { samples: [[4]], compareWithV8: true, isOptimized: () => true }));
+    const results = [wrapper(4), wrapper(-1), wrapper(-1), wrapper(9)];
+    assert.deepEqual([results.map(String), asked], [['2', 'NaN', 'NaN', '3'], [true, false]]);
+    assert.deepEqual([native.kernelCalls, native.fallbackCalls, native.guardDeclines, native.despeculated], [3, 1, 1, 1]);
+  });
+
+  it('schedules its next judgement within MIN_JUDGE_CALLS of a kernel replaced, unless it is measuring', () => {
+    const host: ChoiceHost = {
+      fn: Math.sqrt as AnyFunction, record: nativeFunction(Math.sqrt as AnyFunction, plan(['x']), setup(dotFrontEnd())).native,
+      calls: 0, tickAt: 0, route: Route.Kernel, hasKernel: () => true, tryKernel: (_t, _a, missed) => missed, note: () => undefined,
+    };
+    const choice = new AdaptiveChoice(host, true, () => true);
+    host.calls = 5_000;
+    host.tickAt = 5_000 * RECHECK_FACTOR;  // as after a judgement
+    choice.kernelChanged();
+    assert.equal(host.tickAt, 5_000 + MIN_JUDGE_CALLS);
+    host.route = Route.Measure;
+    host.tickAt = 7;
+    choice.kernelChanged();
+    assert.equal(host.tickAt, 7);
+    // Where V8 is not measured there is no judgement to bring forward.
+    const alone: ChoiceHost = { ...host, route: Route.Kernel };
+    const unmeasured = new AdaptiveChoice(alone, false);
+    alone.tickAt = -1;
+    unmeasured.kernelChanged();
+    assert.equal(alone.tickAt, -1);
   });
 
   it('puts the comparison off while V8 has not optimized the function, then measures it as it is, saying so', function () {

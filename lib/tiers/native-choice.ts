@@ -257,6 +257,17 @@ export class AdaptiveChoice {
     return result;
   }
 
+  /**
+   * A kernel was replaced (compiled again without speculation after it declined a call): what was
+   * measured was another kernel, so the next judgement comes within MIN_JUDGE_CALLS calls instead
+   * of a recheck's wait. A measurement under way goes on.
+   */
+  kernelChanged(): void {
+    const { host } = this;
+    if (!this.compareWithV8 || host.route === Route.Measure || host.tickAt < 0) return;
+    host.tickAt = Math.min(host.tickAt, host.calls + MIN_JUDGE_CALLS);
+  }
+
   /** Ends a measurement: `speedup` (V8 time / kernel time), or null when it could not be measured. */
   private finish(speedup: number | null): void {
     const { host } = this;

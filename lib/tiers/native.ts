@@ -142,9 +142,12 @@ export function nativeFunction(fn: AnyFunction, plan: KernelPlan, setup: NativeS
     tick: () => choice.tick(),
     measure: (thisArg, args) => choice.measure(thisArg, args),
   };
-  // A kernel recompiled without speculation replaces the dispatch from inside a call.
-  cache.onRebuild = (dispatch) => { state.dispatch = dispatch; };
   const choice = new AdaptiveChoice(state, setup.compareWithV8, setup.isOptimized);
+  // A kernel recompiled without speculation replaces the dispatch from inside a call, and is judged anew.
+  cache.onRebuild = (dispatch) => {
+    state.dispatch = dispatch;
+    choice.kernelChanged();
+  };
   return { wrapper: nativeWrapper(state), native };
 }
 

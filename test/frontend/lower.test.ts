@@ -412,6 +412,21 @@ describe('lowerKernel: int32 speculation (a kernel that writes no array)', () =>
     } finally {
       kernel.free();
     }
+    // In a ToInt32 context a speculated value is still checked: its interval says what a wrapped
+    // product or sum would not be (here non-negative, so that `% 2` is a mask).
+    const masked = '(a, b, r) => ((((a & 65535) * (b & 1048575)) & r) % 2) + ((((a & 1073741823) + (b & 1073741823) + (b & 1073741823)) & r) % 2)';
+    const wrapped = speculated(masked, ['i32', 'i32', 'i32']);
+    const maskedFn = new Function(`return (${masked})`)() as (a: number, b: number, r: number) => number;
+    const wrappedKernel = compile(wrapped.trace);
+    try {
+      for (const [a, b, r] of [[65535, 32769, -1], [3, 5, -1], [1073741823, 1073741823, -1], [7, 1, 5]]) {
+        let got: unknown;
+        try { got = wrappedKernel.call(a, b, r); } catch (error) { got = (error as { code?: string }).code; }
+        assert.ok(got === 'ERR_JITCTL_DECLINED' || Object.is(got, maskedFn(a, b, r)), `${a}, ${b}, ${r}: ${String(got)}, V8 ${maskedFn(a, b, r)}`);
+      }
+    } finally {
+      wrappedKernel.free();
+    }
     // The same arithmetic with an element store stays f64: a decline after the store would not be exact.
     const stores = speculated('(a, n) => { let s = n * n; a[0] = 1; return s + n; }', ['Float64Array', 'i32']);
     assert.ok(!stores.speculative && !stores.uops.some((u) => u.includes('_EXACT')), stores.uops.join('\n'));

@@ -237,6 +237,9 @@ export class ExprLowerer extends ValueLowerer {
   /** ToInt32 of `e` in an i32 slot. */
   toInt32(e: Expr, dest: Slot | null): Slot {
     const em = this.em;
+    // A speculated int32 (Typing.exact) is computed with its check even here: the typing gave it
+    // an interval that a wrapping form could leave (a wrapped product may be negative).
+    if (this.typing.exact.has(e)) return this.convert(this.gen(e, null), 'i32', dest);
     if (e.kind === 'binary' && (e.op === '+' || e.op === '-') && this.wraps(e)) {
       const a = this.protect(this.toInt32(e.left, null), [e.right]);
       const b = this.toInt32(e.right, null);
