@@ -51,9 +51,10 @@ function now(): number {
 /**
  * The dispatch body for `entries`, generated so that each check is straight-line code. It calls a
  * kernel's `invoke`, which leaves the typed arrays' kinds to these checks (the kernel still keeps
- * every access inside each array's buffer). A kernel whose entry guards decline the arguments
- * (an i32 at the end of its range, an array shorter than its constant indices: see
- * lib/compiler/frontend/guards.ts) returns DECLINED without an exception: the JS function runs.
+ * every access inside each array's buffer). A kernel that declines the arguments (its entry
+ * guards: an i32 at the end of its range, an array shorter than its constant indices, see
+ * lib/compiler/frontend/guards.ts; or a speculated int32 check) returns DECLINED without an
+ * exception: the JS function runs, and a speculating kernel is compiled again without.
  */
 function dispatchBody(entries: readonly Entry[], arity: number, open: boolean, lengthParams: readonly number[]): string {
   const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
@@ -187,7 +188,12 @@ export class KernelCache {
     const entry = this.entries[k];
     if (!entry?.speculative) return;
     this.record.despeculated++;
+    // The old kernel is left to the collector (a dispatch on the stack may still name it); its
+    // signature is listed again only if the new one compiles.
     this.record.codeBytes -= entry.kernel?.codeSize ?? 0;
+    const text = signatureText(entry.signature);
+    const listed = this.record.signatures.indexOf(text);
+    if (listed >= 0) this.record.signatures.splice(listed, 1);
     this.entries[k] = this.compileSignature(entry.signature, false);
     this.dispatch = this.build();
     this.onRebuild?.(this.dispatch);
@@ -206,7 +212,7 @@ export class KernelCache {
         try {
           kernel = compile(lowered.kernel.trace);
           speculative = lowered.kernel.speculative;
-          if (!this.record.signatures.includes(text)) this.record.signatures.push(text);
+          this.record.signatures.push(text);
           this.record.codeBytes += kernel.codeSize;
         } catch (error) {
           this.record.declined.push({ signature: text, reason: `the engine did not compile the trace: ${message(error)}` });

@@ -362,6 +362,11 @@ describe('lowerKernel: values shared within a statement', () => {
     const branch = agree('(a, b) => (a > 0 ? a + b : 1) + (a + b)', pairs(F64S));
     assert.equal(count(branch, 'ADD_F64'), 3, branch.uops.join('\n'));
     agree('(a, b) => (a > 0 && a + b > 2) + (a + b) * (a + b)', pairs(F64S));
+    // A logical assignment's right side runs on one path too.
+    const logical = agree('(x, i, j) => (x ||= i * j) + i * j', [[1, 2, 3], [0, 2, 3], [NaN, -4, 0]], ['f64', 'i32', 'i32']);
+    assert.equal(count(logical, 'MUL_F64') + count(logical, 'IMUL_I32'), 2, logical.uops.join('\n'));
+    agree('(x, i, j) => (x &&= i - j) * (i - j) + (x ??= i - j)', [[0, 2, 5], [1, 2, 5], [-0, 7, 7]], ['f64', 'i32', 'i32']);
+    agree('(a, i, j) => { const s = (a[0] ||= i * j) + i * j; return s + a[0]; }', [[new Float64Array(1), 2, 3], [Float64Array.of(5), 2, 3]], ['Float64Array', 'i32', 'i32']);
     agree('(a, b) => { let i = 0; const t = (a + i) * (a + (i++)) + (a + i); return t + i; }', pairs(F64S));
   });
 });

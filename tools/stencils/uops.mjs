@@ -276,7 +276,7 @@ op('LENGTH', 'd=I32 v:View', {
 op('DECLINE', '', {
   c: 'FRAME_HEADER(frame)->budget = DECLINED_BUDGET;\n  return;',
   ends: true,
-  doc: 'Ends the call without a result, declining these arguments: Kernel::call fails with ErrorKind::Declined, kernel.call() throws a RangeError of code ERR_JITCTL_DECLINED and kernel.invoke returns DECLINED, so the caller runs its own code. For guards at the entry of a trace, before it writes any array.',
+  doc: 'Ends the call without a result, declining these arguments: Kernel::call fails with ErrorKind::Declined, kernel.call() throws a RangeError of code ERR_JITCTL_DECLINED and kernel.invoke returns DECLINED, so the caller runs its own code. For the guards at the entry of a trace, before it writes any array, and for the checks of a trace that writes no array (the *_EXACT ops).',
 });
 
 // ---- speculation: i32 arithmetic that jumps where JS's value is no int32 ------------------------

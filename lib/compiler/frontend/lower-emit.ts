@@ -68,7 +68,7 @@ export class Emitter {
     return here;
   }
 
-  /** The target of the entry guards: one cold DECLINE, made on first use. */
+  /** The target of the entry guards and of the speculated int32 checks: one cold DECLINE, made on first use. */
   declineLabel(): Label {
     if (!this.declineAt) {
       this.declineAt = this.label();

@@ -145,8 +145,10 @@ export class ExprLowerer extends ValueLowerer {
     return d;
   }
 
-  /** `left op right` for + - * / % ** with `left` already evaluated; i32 only where typing proved it exact. */
-  /** `left op right` in `rep`; `exact`: the typing speculated an int32 (Typing.exact), checked here. */
+  /**
+   * `left op right` for + - * / % ** with `left` already evaluated, in `rep`: i32 where the typing
+   * proved it exact, or with `exact` where it speculated an int32 (Typing.exact), checked here.
+   */
   private arith(op: string, rep: Rep, left: Slot, right: Expr, dest: Slot | null, exact = false): Slot {
     const em = this.em;
     if (exact) return this.exactArith(op, left, right, dest);

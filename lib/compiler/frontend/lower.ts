@@ -226,7 +226,8 @@ function lowerOnce(plan: KernelPlan, signature: Signature, options: LowerOptions
       signature: [...signature],
       trace,
       returnType: typing.returnType,
-      speculative: typing.exact.size > 0,
+      // What the trace checks, not what the typing assumed (a speculated value never computed has no check).
+      speculative: ops.some((op) => op.name.endsWith('_EXACT')),
       get ir() { return (ir ??= printTypedIR(plan.ir, typing)); },
       get uops() { return (uops ??= ops.map(opText)); },
       lowerMs: performance.now() - started,

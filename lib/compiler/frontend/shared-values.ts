@@ -1,9 +1,10 @@
 // Common subexpressions within one statement: a pure arithmetic expression over variables and
 // literals that a statement computes more than once (spectral's `(i + j) * (i + j + 1)`) is
 // computed once, where it is first evaluated, and its slot is read at the other places. Only in
-// statements without branches inside (no `&&`, `||`, `??`, `?:`), so that the first evaluation
-// runs on every path, and only where the statement writes none of its variables, so that every
-// occurrence has the same value. The ops are the same, in the same order, so the bits are too.
+// statements without branches inside (no `&&`, `||`, `??`, `?:`, and none of `&&=`, `||=`, `??=`,
+// whose right side runs on one path), so that the first evaluation runs on every path, and only
+// where the statement writes none of its variables, so that every occurrence has the same value.
+// The ops are the same, in the same order, so the bits are too.
 
 import type { Expr, VarId } from './ir.js';
 import { exprChildren, exprWrites } from './ir-walk.js';
@@ -30,7 +31,8 @@ export function valueKey(e: Expr, vars?: Set<VarId>): string | null {
 }
 
 function branches(e: Expr): boolean {
-  return e.kind === 'logical' || e.kind === 'conditional' || exprChildren(e).some(branches);
+  const logicalAssign = e.kind === 'assign' && (e.op === '&&' || e.op === '||' || e.op === '??');
+  return logicalAssign || e.kind === 'logical' || e.kind === 'conditional' || exprChildren(e).some(branches);
 }
 
 /**

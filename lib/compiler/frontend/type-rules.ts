@@ -98,7 +98,8 @@ export function binaryType(op: BinaryOp, left: Ty, right: Ty, rightExpr: Expr | 
 export function speculativeType(op: BinaryOp, left: Ty, right: Ty, rightExpr: Expr | null): Ty | null {
   const l = num(left), r = num(right);
   if (!isInt(l) || !isInt(r)) return null;
-  const clamped = (lo: number, hi: number) => i32(Math.max(lo, I32_MIN), Math.min(hi, I32_MAX));
+  // (+ 0: a bound from Math.trunc may be -0.)
+  const clamped = (lo: number, hi: number) => i32(Math.max(lo, I32_MIN) + 0, Math.min(hi, I32_MAX) + 0);
   switch (op) {
     case '+': return clamped(l.lo + r.lo, l.hi + r.hi);
     case '-': return clamped(l.lo - r.hi, l.hi - r.lo);
