@@ -154,7 +154,8 @@ export class ExprLowerer extends ValueLowerer {
     if (exact) return this.exactArith(op, left, right, dest);
     if (rep === 'i32' && I32_OPS[op] && left.type === 'i32') {
       // An i32 remainder has a non-negative dividend (binaryType).
-      if (op === '%' && i32Literal(right) !== undefined) return this.remainderByConstant(left, i32Literal(right)!, true, dest);
+      const divisor = op === '%' ? i32Literal(right) : undefined;
+      if (divisor !== undefined) return this.remainderByConstant(left, divisor, true, dest);
       const b = this.gen(right, null);
       if (b.type === 'i32') {
         const d = this.out('i32', dest);
@@ -258,7 +259,8 @@ export class ExprLowerer extends ValueLowerer {
       const l = this.ty(e.left), r = this.ty(e.right);
       const small = Math.max(Math.abs(l.lo), Math.abs(l.hi)) * Math.max(Math.abs(r.lo), Math.abs(r.hi)) <= 2 ** 53;
       const op = e.op === '/' ? 'DIV_I32' : e.op === '%' ? 'MOD_I32' : e.op === '*' && small ? 'IMUL_I32' : null;
-      if (op === 'MOD_I32' && i32Literal(e.right) !== undefined) return this.remainderByConstant(this.gen(e.left, null), i32Literal(e.right)!, l.lo >= 0, dest);
+      const divisor = op === 'MOD_I32' ? i32Literal(e.right) : undefined;
+      if (divisor !== undefined) return this.remainderByConstant(this.gen(e.left, null), divisor, l.lo >= 0, dest);
       if (op) {
         const a = this.protect(this.gen(e.left, null), [e.right]), b = this.gen(e.right, null), d = this.out('i32', dest);
         em.op(op, d, a, b);

@@ -8,7 +8,7 @@ import type { Expr, VarId } from './ir.js';
 import { exprWrites } from './ir-walk.js';
 import type { Values } from './lower-cond.js';
 import type { Emitter, HoistPoint, RecordedOp } from './lower-emit.js';
-import { repeatedValues, valueKey } from './shared-values.js';
+import { repeatedValues } from './shared-values.js';
 import type { Rep, Ty, Typing } from './types.js';
 
 /** An index's value, or the int32 operands of `a * b + c` (see indexOperands). */
@@ -30,8 +30,8 @@ export abstract class ValueLowerer implements Values {
     protected readonly doubles: ReadonlyMap<VarId, Slot> = new Map(),
   ) {}
 
-  /** The statement being lowered's repeated subexpressions (shared-values.ts) and the slots holding them. */
-  private sharing: { keys: ReadonlySet<string>; slots: Map<string, Slot> } | null = null;
+  /** The statement being lowered's repeated subexpressions with their keys (shared-values.ts), and the slots holding them by key. */
+  private sharing: { keys: ReadonlyMap<Expr, string>; slots: Map<string, Slot> } | null = null;
 
   /** The loops being lowered, outermost first, with the f64 copies hoisted to their entries. */
   private readonly loops: Array<{ invariant: ReadonlySet<VarId>; hoist: HoistPoint; copies: Map<VarId, Slot> }> = [];
@@ -148,8 +148,8 @@ export abstract class ValueLowerer implements Values {
 
   /** `e` by `compute`, or the slot that already holds it when e is a repeated subexpression of the statement. */
   protected shared(e: Expr, dest: Slot | null, compute: (dest: Slot | null) => Slot): Slot {
-    const key = this.sharing ? `${valueKey(e)}:${this.ty(e).rep}` : '';
-    if (!this.sharing?.keys.has(key)) return compute(dest);
+    const key = this.sharing?.keys.get(e);
+    if (!this.sharing || key === undefined) return compute(dest);
     let slot = this.sharing.slots.get(key);
     if (!slot) {
       slot = compute(null);

@@ -6,29 +6,10 @@
 // where the statement writes none of its variables, so that every occurrence has the same value.
 // The ops are the same, in the same order, so the bits are too.
 
-import type { Expr, VarId } from './ir.js';
+import type { Expr } from './ir.js';
 import { exprChildren, exprWrites } from './ir-walk.js';
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '**']);
-
-/** A key equal for structurally equal arithmetic over variables and literals; null for anything else. */
-export function valueKey(e: Expr, vars?: Set<VarId>): string | null {
-  switch (e.kind) {
-    case 'var':
-      vars?.add(e.v);
-      return `v${e.v}`;
-    case 'number':
-      return `n${Object.is(e.value, -0) ? '-0' : String(e.value)}`;
-    case 'binary': {
-      if (!ARITHMETIC.has(e.op)) return null;
-      const left = valueKey(e.left, vars);
-      const right = left === null ? null : valueKey(e.right, vars);
-      return right === null ? null : `(${left} ${e.op} ${right})`;
-    }
-    default:
-      return null;
-  }
-}
 
 function branches(e: Expr): boolean {
   const logicalAssign = e.kind === 'assign' && (e.op === '&&' || e.op === '||' || e.op === '??');
@@ -36,29 +17,38 @@ function branches(e: Expr): boolean {
 }
 
 /**
- * The keys (valueKey, then `:` and the representation `rep` gives) of the arithmetic
- * subexpressions of `e` that occur more than once and may be shared; empty when none may. `rep`
- * is undefined for an expression that is never evaluated (the typing gave it no type: the right
- * side of `??` on a number).
+ * The arithmetic subexpressions of `e` that occur more than once and may be shared, each with a
+ * key equal for the structurally equal ones (their variables, literals, operators and the
+ * representation `rep` gives); empty when none may. `rep` is undefined for an expression that is
+ * never evaluated (the typing gave it no type: the right side of `??` on a number).
  */
-export function repeatedValues(e: Expr, rep: (x: Expr) => string | undefined): ReadonlySet<string> {
-  const repeated = new Set<string>();
-  if (branches(e)) return repeated;
+export function repeatedValues(e: Expr, rep: (x: Expr) => string | undefined): ReadonlyMap<Expr, string> {
+  const shared = new Map<Expr, string>();
+  if (branches(e)) return shared;
   const written = exprWrites(e);
-  const seen = new Set<string>();
-  const visit = (x: Expr): void => {
-    if (x.kind === 'binary' && ARITHMETIC.has(x.op)) {
-      const vars = new Set<VarId>();
-      const key = valueKey(x, vars);
-      const representation = key === null ? undefined : rep(x);
-      if (representation !== undefined && ![...vars].some((v) => written.has(v))) {
-        const full = `${key}:${representation}`;
-        if (seen.has(full)) repeated.add(full);
-        seen.add(full);
+  const keys = new Map<Expr, string>();
+  const counts = new Map<string, number>();
+  // The key of x, or null for anything but arithmetic over variables e does not write and literals;
+  // every subexpression is visited once, inner before outer.
+  const keyOf = (x: Expr): string | null => {
+    switch (x.kind) {
+      case 'var': return written.has(x.v) ? null : `v${x.v}`;
+      case 'number': return `n${Object.is(x.value, -0) ? '-0' : String(x.value)}`;
+      case 'binary': {
+        const left = keyOf(x.left), right = keyOf(x.right);
+        const representation = rep(x);
+        if (!ARITHMETIC.has(x.op) || left === null || right === null || representation === undefined) return null;
+        const key = `(${left} ${x.op} ${right}):${representation}`;
+        keys.set(x, key);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        return key;
       }
+      default:
+        exprChildren(x).forEach(keyOf);
+        return null;
     }
-    exprChildren(x).forEach(visit);
   };
-  visit(e);
-  return repeated;
+  keyOf(e);
+  for (const [x, key] of keys) if (counts.get(key)! > 1) shared.set(x, key);
+  return shared;
 }
