@@ -4,7 +4,7 @@
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CASES, PRELUDE } from './helpers/abort-cases.js';
@@ -71,7 +71,12 @@ function spawnProgram(binary: string, args: string[], program: string, env: Reco
   const dir = mkdtempSync(path.join(tmpdir(), 'jitctl-runtime-'));
   file = path.join(dir, file);
   writeFileSync(file, program);
-  const r = spawnSync(binary, [...args, file], { encoding: 'utf8', timeout: 60000, env: { ...process.env, ...env } });
+  let r;
+  try {
+    r = spawnSync(binary, [...args, file], { encoding: 'utf8', timeout: 60000, env: { ...process.env, ...env } });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   assert.ok(r.status === 0 && r.signal === null, `status ${r.status} signal ${r.signal}: ${r.stderr.slice(-800)}`);
   return r.stdout;
 }

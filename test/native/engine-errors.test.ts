@@ -3,7 +3,7 @@
 // and under --jitless the engine refuses to map code unless told it may.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -77,13 +77,18 @@ describe('engine errors', () => {
         this.timeout(60_000);
         const path = join(tmpdir(), `jitctl-${process.pid}-${file}`);
         writeFileSync(path, content);
-        const child = runNode(`
-          const { compile, engineStatus, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
-          const status = engineStatus();
-          let error;
-          try { compile(new TraceBuilder().op('RETURN')); } catch (e) { error = e.message; }
-          console.log(JSON.stringify({ loaded: status.loaded, error }));
-        `, { env: { JITCTL_ADDON: path } });
+        let child;
+        try {
+          child = runNode(`
+            const { compile, engineStatus, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
+            const status = engineStatus();
+            let error;
+            try { compile(new TraceBuilder().op('RETURN')); } catch (e) { error = e.message; }
+            console.log(JSON.stringify({ loaded: status.loaded, error }));
+          `, { env: { JITCTL_ADDON: path } });
+        } finally {
+          rmSync(path, { force: true });
+        }
         assert.deepEqual(JSON.parse(child.stdout || 'null'), {
           loaded: false,
           error: `jitctl's native engine is not available: JITCTL_ADDON=${path} is not a native addon (a .node file)`,
