@@ -2,7 +2,8 @@
 // the same loops in bench/c/reductions.c, compiled here with -O2 -ffp-contract=off (no
 // reassociation, no contraction: each is the JS function's own chain of IEEE additions, so C's
 // time is that chain's latency-bound limit), on the very inputs the JS side runs, ns per element of
-//   - C, in a process of its own, started once per round;
+//   - C, in a process of its own, started once per round (for dot also with the checks a kernel
+//     makes: each read's index against the array's length, an interrupt budget per iteration);
 //   - the native kernel: the jitFocus(fn, { tier: 'native' }) wrapper, a fresh one per round (as
 //     bench/kernels.ts times it: below the calls at which its adaptive choice starts to run V8's code);
 //   - TurboFan: a plain copy called until V8 has optimized it.
@@ -106,8 +107,8 @@ function timeBatch(fn: KernelFn, args: readonly unknown[], calls: number): numbe
 interface Row {
   kernel: string;
   iterations: number;
-  /** Median ns per call. */
-  cNs: number; nativeNs: number; turbofanNs: number;
+  /** Median ns per call (checkedNs: C with the kernel's checks, dot only). */
+  cNs: number; nativeNs: number; turbofanNs: number; checkedNs?: number;
   turbofanForced: boolean;
   kernelCalls: number; timedCalls: number;
 }
@@ -149,7 +150,9 @@ function measure(spec: KernelSpec, binary: string, dir: string, options: Options
   const batch = Math.min(MAX_BATCH, Math.max(3, Math.round((batchMs * 1e6) / perCall)));
 
   const row: Row = { kernel: spec.name, iterations: countIterations(spec), cNs: NaN, nativeNs: NaN, turbofanNs: NaN, turbofanForced: forced, kernelCalls: 0, timedCalls: 0 };
-  const samples = { c: [] as number[], native: [] as number[], turbofan: [] as number[] };
+  const samples = { c: [] as number[], native: [] as number[], turbofan: [] as number[], checked: [] as number[] };
+  const checked = spec.name === 'dot';
+  if (checked && runC(binary, 'dot_checked', n, files, 1, 1).resultBits !== first.resultBits) throw new Error('dot: the checked C loop computes other bits');
   const sides: Array<() => void> = [
     () => { samples.turbofan.push(timeBatch(plain, args, batch)); },
     () => {
@@ -161,7 +164,10 @@ function measure(spec: KernelSpec, binary: string, dir: string, options: Options
       row.kernelCalls += (hinted.record().native?.kernelCalls ?? 0) - before;
       row.timedCalls += batch;
     },
-    () => { samples.c.push(...runC(binary, spec.name, n, files, batchMs, 1).ns); },
+    () => {
+      samples.c.push(...runC(binary, spec.name, n, files, batchMs, 1).ns);
+      if (checked) samples.checked.push(...runC(binary, 'dot_checked', n, files, batchMs, 1).ns);
+    },
   ];
   for (let r = 0; r < rounds; r++) {
     for (let s = 0; s < sides.length; s++) sides[(r + s) % sides.length]();
@@ -169,6 +175,7 @@ function measure(spec: KernelSpec, binary: string, dir: string, options: Options
   row.cNs = median(samples.c);
   row.nativeNs = median(samples.native);
   row.turbofanNs = median(samples.turbofan);
+  if (checked) row.checkedNs = median(samples.checked);
   return row;
 }
 
@@ -192,9 +199,9 @@ function main(): void {
     console.log(`In-order reductions against C (${compiler}, ${C_FLAGS.join(' ')}), ${runtimeLabel()}, ns per element, median of ${options.quick ? 3 : 9} rounds`);
     console.log('');
     console.log(table(
-      ['kernel', 'C', 'native', 'TurboFan', 'native vs C', 'native vs TurboFan'],
+      ['kernel', 'C', 'C with the kernel\'s checks', 'native', 'TurboFan', 'native vs C', 'native vs TurboFan'],
       rows.map((row) => [
-        row.kernel, perIteration(row.cNs, row), perIteration(row.nativeNs, row),
+        row.kernel, perIteration(row.cNs, row), row.checkedNs === undefined ? '' : perIteration(row.checkedNs, row), perIteration(row.nativeNs, row),
         `${perIteration(row.turbofanNs, row)}${row.turbofanForced ? ' (forced)' : ''}`,
         `${(row.cNs / row.nativeNs).toFixed(2)}x`, `${(row.turbofanNs / row.nativeNs).toFixed(2)}x`,
       ]),

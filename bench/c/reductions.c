@@ -48,6 +48,36 @@ __attribute__((noinline)) static double prefixsum(const double *a, const double 
   return s;
 }
 
+/*
+ * dot with what a native kernel checks and C does not: each read compares its index against the
+ * array's length, read from a record in memory (a kernel's ViewRecord in its frame), and each
+ * iteration charges an interrupt budget held in a register (the kernel's poll). The difference to
+ * dot() is what those checks cost.
+ */
+struct view {
+  const double *base;
+  uint64_t length;
+};
+static struct view views[2];
+static volatile int64_t budget_start = INT64_MAX;  /* volatile: the compiler cannot drop the check */
+
+__attribute__((noinline)) static double dot_checked(const double *a, const double *b, size_t n) {
+  views[0] = (struct view){ a, n };
+  views[1] = (struct view){ b, n };
+  OPAQUE(views);
+  int64_t budget = budget_start;  /* in a register, as a kernel keeps it */
+  double s = 0;
+  for (int32_t i = 0; i < (int32_t)n; i++) {
+    if (--budget < 0) return -1;
+    OPAQUE(views);
+    if ((uint64_t)(uint32_t)i >= views[0].length) return -2;
+    const double x = views[0].base[(uint32_t)i];
+    if ((uint64_t)(uint32_t)i >= views[1].length) return -3;
+    s += x * views[1].base[(uint32_t)i];
+  }
+  return s;
+}
+
 struct kernel {
   const char *name;
   int inputs;
@@ -56,6 +86,7 @@ struct kernel {
 
 static const struct kernel KERNELS[] = {
   { "dot", 2, dot },
+  { "dot_checked", 2, dot_checked },
   { "l2norm", 1, l2norm },
   { "prefixsum", 1, prefixsum },
 };
