@@ -4,8 +4,9 @@
 //   - the floor: the addon's empty Node-API function, called with the same arguments;
 //   - kernel.call(): the engine API, which checks every argument, typed arrays' kinds included;
 //   - kernel.invoke: the native tier's path into the addon (kinds checked by the tier itself);
-//   - the tier's dispatch: the argument checks the tier generates for the signature, then invoke
-//     (lib/tiers/native-kernels.ts, what the wrapper calls for every call it routes to a kernel);
+//   - the tier's dispatch: the argument checks the tier generates for the signature, then
+//     invokeLane (numbers and the result through the number lane; invoke for a kernel without
+//     either) (lib/tiers/native-kernels.ts, what the wrapper calls for every call it routes to a kernel);
 //   - the wrapper's own work (its counter, route, arity and Math checks): jitFocus(fn, { tier:
 //     'native' }) once its adaptive choice has picked V8's code for these tiny kernels, less the
 //     plain function. (The wrapper cannot be timed on the kernel route in steady state: the choice

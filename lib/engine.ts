@@ -145,6 +145,12 @@ export interface NativeBinding {
   readonly limits: EngineLimits;
   /** What kernel.invoke returns for a call its trace declined. */
   readonly DECLINED: object;
+  /**
+   * The environment's number lane (kernel.invokeLane's numbers and result) the first time it is
+   * asked for, null afterwards (or where Node-API refuses external buffers). binding.ts takes it
+   * as it loads the addon, for the native tier alone.
+   */
+  takeNumberLane(): ArrayBuffer | null;
 }
 
 // ---- the engine --------------------------------------------------------------------------------

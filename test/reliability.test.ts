@@ -101,6 +101,52 @@ describe('reliability: several copies of jitctl in one process', function () {
     assert.deepEqual(r.tiers.filter((tier) => tier === 'v8'), []);
   });
 
+  it('runs both copies\' native kernels exactly, interleaved: the first through the number lane, the second without', () => {
+    const r = report<{ lanes: boolean[]; tiers: string[]; wrong: number }>(runChild(`
+      const laneOf = () => require(require('node:path').join(${LIB}, 'compiler', 'native', 'binding.js')).numberLane() !== null;
+      const A = require(INDEX);
+      const laneA = laneOf();
+      for (const key of Object.keys(require.cache)) if (key.startsWith(${LIB})) delete require.cache[key];
+      const B = require(INDEX);
+      const laneB = laneOf();
+      const plain = (a, b) => a * b + 1;
+      const fa = A.jitFocus(function laneA(a, b) { return a * b + 1; }, { tier: 'native' });
+      const fb = B.jitFocus(function laneB(a, b) { return a * b + 1; }, { tier: 'native' });
+      let wrong = 0;
+      for (let i = 0; i < 2000; i++) {
+        const x = i * 0.75 - 300, y = 1 / (i + 1);
+        if (!Object.is(fa(x, y), plain(x, y))) wrong++;
+        if (!Object.is(fb(y, x), plain(y, x))) wrong++;
+      }
+      console.log(JSON.stringify({ lanes: [laneA, laneB], tiers: [A.stats().pop().tier, B.stats().pop().tier], wrong }));`));
+    assert.deepEqual(r, { lanes: [true, false], tiers: ['native', 'native'], wrong: 0 });
+  });
+
+  it('gives every worker a number lane of its own: 4 workers call kernels at once, one is terminated mid-loop', () => {
+    const r = report<{ results: Array<number | string> }>(runChild(`
+      const { Worker } = require('node:worker_threads');
+      const binding = require('node:path').join(${LIB}, 'compiler', 'native', 'binding.js');
+      const code = 'const { parentPort, workerData } = require("node:worker_threads");' +
+        'const { jitFocus } = require(' + JSON.stringify(INDEX) + ');' +
+        'const lane = require(' + JSON.stringify(binding) + ').numberLane();' +
+        'const f = jitFocus(function w(a, b) { let s = 0; for (let i = 0; i < 2000; i++) s += a * i + b; return s; }, { tier: "native" });' +
+        'const g = (a, b) => { let s = 0; for (let i = 0; i < 2000; i++) s += a * i + b; return s; };' +
+        'let wrong = 0; for (let i = 0; i < 20000; i++) { const a = workerData + i, b = -i; if (!Object.is(f(a, b), g(a, b))) wrong++; }' +
+        'parentPort.postMessage(lane === null ? "no lane" : wrong);';
+      (async () => {
+        const workers = [1, 2, 3, 4].map((k) => new Worker(code, { eval: true, workerData: k }));
+        setTimeout(() => workers[3].terminate(), 50);
+        const results = await Promise.all(workers.map((w, k) => new Promise((resolve) => {
+          w.once('message', resolve);
+          w.once('exit', () => resolve(k === 3 ? 'terminated' : 'exited'));
+          w.once('error', (e) => resolve(String(e)));
+        })));
+        console.log(JSON.stringify({ results }));
+      })();`, { timeout: 110000 }));
+    assert.deepEqual(r.results.slice(0, 3), [0, 0, 0]);
+    assert.ok(r.results[3] === 0 || r.results[3] === 'terminated', String(r.results[3]));
+  });
+
   it('never optimizes through intrinsics when natives syntax was on before jitctl (the user may have never-optimized it)', () => {
     const r = report<{ tier: string; reason: string }>(runChild(`
       const { jitFocus, stats } = require(INDEX);

@@ -19,7 +19,8 @@ import { checkArgument } from '../lib/tiers/native-args.js';
 import { MAX_SIGNATURES } from '../lib/tiers/native-kernels.js';
 import { AdaptiveChoice, MIN_JUDGE_CALLS, RECHECK_FACTOR, Route, type ChoiceHost } from '../lib/tiers/native-choice.js';
 import type { FrontEnd } from '../lib/tiers/native-kernels.js';
-import type { ArgKind, KernelPlan, LowerResult, Signature } from '../lib/compiler/frontend/index.js';
+import { lowerKernel, planKernel, signatureOf, type ArgKind, type KernelPlan, type LowerResult, type Signature } from '../lib/compiler/frontend/index.js';
+import { numberLane } from '../lib/compiler/native/binding.js';
 import type { FunctionIR } from '../lib/compiler/frontend/ir.js';
 import type { AnyFunction } from '../lib/types.js';
 import { recordNamed } from './helpers/records.js';
@@ -450,6 +451,42 @@ function kernel<F extends AnyFunction>(name: string, params: string, body: strin
 const dotSource = 'let s = 0;\nfor (let i = 0; i < n; i++) s += a[i] * b[i];\nreturn s;';
 
 (engineCompiles ? describe : describe.skip)('native tier through the hints', () => {
+  describe('the number lane', () => {
+    // The same kernels through the lane (numbers written to it, the result read from it) and
+    // without one (kernel.invoke): the same results as the JS function, bit for bit.
+    const cases: Array<{ fn: AnyFunction; calls: unknown[][]; out?: number }> = [
+      { fn: kernel('laneScale', 'a, b', 'return a * b + 1;'), calls: [[1.5, 2], [-0, 3], [NaN, 1], [2 ** 31 - 1, 2], [-1, 1], [-0, -0]] },
+      { fn: kernel('laneNegZero', 'a', 'return -a;'), calls: [[0], [-0], [Infinity], [5e-324]] },
+      { fn: kernel('laneCount', 'n', 'let s = 0; for (let i = 0; i < n; i++) s += i; return s;'), calls: [[0], [10], [-5], [1000]] },
+      { fn: kernel('laneFill', 'out, x', 'for (let i = 0; i < out.length; i++) out[i] = x * i;'), calls: [[new Float64Array(4), 0.5], [new Float64Array(3), -0]], out: 0 },
+      { fn: kernel('laneSum', 'a, k, b', 'let s = k; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s;'),
+        calls: [[Float64Array.of(1, 2), -0, Float64Array.of(3, 4)], [new Float64Array(0), -0, new Float64Array(0)]] },
+    ];
+    const realFrontEnd: FrontEnd = { lowerKernel, signatureOf };
+
+    it('is there: the addon handed it to jitctl', () => assert.ok(numberLane() instanceof Float64Array));
+
+    for (const { fn, calls, out } of cases) {
+      it(`gives the JS function's results with and without it: ${fn.name}`, () => {
+        const planned = planKernel(fn);
+        assert.ok(planned.ok);
+        const copy = (args: unknown[]) => args.map((a) => (a instanceof Float64Array ? a.slice() : a));
+        const wrappers = [undefined, null].map((lane) =>
+          nativeFunction(fn, planned.plan, setup(realFrontEnd, { samples: calls.map(copy), lane })));
+        for (const args of calls) {
+          const expected = copy(args), got = wrappers.map(() => copy(args));
+          const want = Reflect.apply(fn, undefined, expected);
+          wrappers.forEach(({ wrapper }, w) => {
+            assert.ok(Object.is(Reflect.apply(wrapper, undefined, got[w]), want), `${fn.name}(${args.join(', ')}), lane ${w === 0 ? 'on' : 'off'}`);
+            if (out !== undefined) assert.deepEqual(Array.from(got[w][out] as Float64Array).map((x) => Object.is(x, -0) ? '-0' : x),
+              Array.from(expected[out] as Float64Array).map((x) => Object.is(x, -0) ? '-0' : x));
+          });
+        }
+        for (const { native } of wrappers) assert.equal(native.kernelCalls, calls.length, 'every call ran the kernel');
+      });
+    }
+  });
+
   describe('routing', () => {
     it('jitFocus sends a numeric kernel to the native tier', () => {
       jitFocus(kernel('routeFocus', 'a, b, n', dotSource));

@@ -102,12 +102,14 @@ export interface NativeSetup {
   frontEnd?: FrontEnd;
   /** Whether V8 runs `fn` in optimized code (tests give one V8 never satisfies). */
   isOptimized?: (fn: AnyFunction) => boolean;
+  /** The number lane the dispatch calls kernels through (undefined: the addon's; tests give null: none). */
+  lane?: Float64Array | null;
 }
 
 /** The native wrapper of `fn` for `plan`, and the record its kernels and calls are counted in. */
 export function nativeFunction(fn: AnyFunction, plan: KernelPlan, setup: NativeSetup): { wrapper: AnyFunction; native: NativeRecord } {
   const native = freshNativeRecord();
-  const cache = new KernelCache(plan, MAX_SIGNATURES[setup.hint], setup.inexactMath, native, setup.frontEnd);
+  const cache = new KernelCache(plan, MAX_SIGNATURES[setup.hint], setup.inexactMath, native, setup.frontEnd, setup.lane);
   // The samples name the signatures real calls will bring: compile them now.
   for (const sample of setup.samples) {
     if (sample.length !== plan.params.length) continue;

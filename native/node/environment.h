@@ -10,6 +10,7 @@
 #include <napi.h>
 
 #include <memory>
+#include <vector>
 
 #include "jitctl/jitctl.h"
 #include "node/kernel_object.h"
@@ -29,6 +30,12 @@ struct AddonData {
   // What kernel.invoke returns for a call its trace declined (exported as DECLINED).
   Napi::ObjectReference declined;
   std::shared_ptr<KernelRegistry> registry = makeKernelRegistry();
+  // The number lane (kernel.invokeLane): a number argument of parameter i in element i, the result
+  // in element 0. Shared with the ArrayBuffer takeNumberLane() hands out, so that neither this
+  // environment's teardown nor the buffer's collection (or a detach) frees memory the other still
+  // reaches.
+  std::shared_ptr<std::vector<double>> numberLane = std::make_shared<std::vector<double>>(kMaxParams, 0.0);
+  bool numberLaneTaken = false;
 };
 
 // Makes the environment's engine, with its interrupt check, its reclaimer and its cleanup hook.

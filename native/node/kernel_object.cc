@@ -57,6 +57,7 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
         Napi::PropertyDescriptor::Value("free", Napi::Function::New<&Thunk<&KernelWrap::Free>>(env, "free")),
         Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::Freed>>("freed"),
         Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::InvokeGetter>>("invoke"),
+        Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::InvokeLaneGetter>>("invokeLane"),
         Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::CodeSize>>("codeSize"),
         Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::Params>>("params"),
         Napi::PropertyDescriptor::Accessor<&Thunk<&KernelWrap::ReturnTypeGetter>>("returnType"),
@@ -119,29 +120,40 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
   // receiver to unwrap), made on first use. It shares the C++ kernel but does not keep the JS
   // object alive: the code is freed with the object (or by free()), and invoke then throws. A
   // getter on the prototype, not an own property: one more property on the object costs
-  // napi_unwrap, so every call(), about 15 ns.
-  Napi::Value InvokeGetter(const Napi::CallbackInfo& info) {
-    if (invoke_.IsEmpty()) {
-      auto* target = new InvokeTarget{kernel_, {}};
+  // napi_unwrap, so every call(), about 15 ns. kernel.invokeLane is made the same way.
+  Napi::Value InvokeGetter(const Napi::CallbackInfo& info) { return invokeFunction(info, "invoke", Invoke, &invoke_); }
+  Napi::Value InvokeLaneGetter(const Napi::CallbackInfo& info) {
+    return invokeFunction(info, "invokeLane", InvokeLane, &invokeLane_);
+  }
+
+  Napi::Value invokeFunction(const Napi::CallbackInfo& info, const char* name, napi_callback callback,
+                             Napi::FunctionReference* cached) {
+    if (cached->IsEmpty()) {
+      auto* target = new InvokeTarget{kernel_, {}, 0, addonData(env_).numberLane};
       if (!kernel_->freed())
-        for (const ParamDescription& p : kernel_->params())
+        for (const ParamDescription& p : kernel_->params()) {
           target->elementBytes.push_back(p.isView ? static_cast<uint8_t>(viewKindElementSize(p.viewKind)) : 0);
+          target->viewCount += p.isView;
+        }
       napi_value fn;
-      if (napi_create_function(env_, "invoke", NAPI_AUTO_LENGTH, Invoke, target, &fn) != napi_ok ||
+      if (napi_create_function(env_, name, NAPI_AUTO_LENGTH, callback, target, &fn) != napi_ok ||
           napi_add_finalizer(env_, fn, target, [](napi_env, void* data, void*) { delete static_cast<InvokeTarget*>(data); }, nullptr,
                              nullptr) != napi_ok) {
         delete target;
-        throw Napi::Error::New(info.Env(), "jitctl could not make the kernel's invoke function");
+        throw Napi::Error::New(info.Env(), std::string("jitctl could not make the kernel's ") + name + " function");
       }
-      invoke_ = Napi::Persistent(Napi::Function(env_, fn));
+      *cached = Napi::Persistent(Napi::Function(env_, fn));
     }
-    return invoke_.Value();
+    return cached->Value();
   }
 
-  // What an invoke function holds: the kernel, and each parameter's element size (0: a number).
+  // What an invoke function holds: the kernel, each parameter's element size (0: a number), the
+  // number of typed-array parameters and the environment's number lane (invokeLane's numbers).
   struct InvokeTarget {
     std::shared_ptr<Kernel> kernel;
     std::vector<uint8_t> elementBytes;
+    size_t viewCount;
+    std::shared_ptr<std::vector<double>> lane;
   };
 
   // The call path of the native tier's dispatch, which has checked every typed array's kind itself
@@ -181,7 +193,56 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
     });
   }
 
-  static Argument convertTrusted(Napi::Env env, napi_value value, const ParamDescription& p, uint64_t elementBytes, size_t i) {
+  // The native tier's path for a kernel with number parameters or a result: invoke without the
+  // Node-API values that cost the most per call (napi_get_value_double per number, the result's
+  // heap number: about 20 of a two-number call's 40 ns). The caller writes the number of parameter
+  // i into element i of the number lane (takeNumberLane(), module.cc) and passes only the typed
+  // arrays, in parameter order; the result goes to element 0, and the function returns undefined
+  // (DECLINED where the trace declines). Each number is checked as invoke checks it, with the same
+  // TypeError for a value that is not of its parameter's type; a wrong count is a TypeError too.
+  static napi_value InvokeLane(napi_env env, napi_callback_info cbinfo) {
+    constexpr size_t kInlineArgs = 8;
+    napi_value inlineArgv[kInlineArgs];
+    size_t argc = kInlineArgs;
+    void* data = nullptr;
+    if (napi_get_cb_info(env, cbinfo, &argc, inlineArgv, nullptr, &data) != napi_ok) return nullptr;
+    return guardedRaw(env, [&]() -> napi_value {
+      const InvokeTarget& target = *static_cast<InvokeTarget*>(data);
+      const Kernel& kernel = *target.kernel;
+      Napi::Env napiEnv(env);
+      if (kernel.freed()) throw Napi::TypeError::New(napiEnv, "the kernel has been freed");
+      const std::vector<ParamDescription>& params = kernel.params();
+      if (argc != target.viewCount)
+        throw Napi::TypeError::New(napiEnv, "invokeLane takes the kernel's " + std::to_string(target.viewCount) +
+                                                " typed arrays but was called with " + std::to_string(argc) + " arguments");
+      std::vector<napi_value> heapArgv;
+      napi_value* argv = inlineArgv;
+      if (argc > kInlineArgs) {
+        heapArgv.resize(argc);
+        if (napi_get_cb_info(env, cbinfo, &argc, heapArgv.data(), nullptr, nullptr) != napi_ok) return nullptr;
+        argv = heapArgv.data();
+      }
+      double* lane = target.lane->data();
+      ArgumentBuffer args(params.size());
+      size_t view = 0;
+      for (size_t i = 0; i < params.size(); ++i) {
+        if (params[i].isView) {
+          args.set(i, convertTrusted(napiEnv, argv[view++], params[i], target.elementBytes[i], i));
+          continue;
+        }
+        Argument a;
+        if (!numberArgument(params[i].slotType, lane[i], &a)) throw notOfType(napiEnv, params[i].slotType, lane[i], i);
+        args.set(i, a);
+      }
+      jitctl::Value v;
+      if (!runUnlessDeclined(napiEnv, kernel, args.data(), params.size(), &v)) return addonData(napiEnv).declined.Value();
+      if (v.type != ReturnType::Void) lane[0] = v.f64;
+      return nullptr;
+    });
+  }
+
+  // Forced inline into invoke and invokeLane, for the same reason as convert() below.
+  __attribute__((always_inline)) static Argument convertTrusted(Napi::Env env, napi_value value, const ParamDescription& p, uint64_t elementBytes, size_t i) {
     if (p.isView) {
       size_t length = 0, offset = 0, bufferBytes = 0;
       void* data = nullptr;
@@ -289,16 +350,22 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
     const double d = value.As<Napi::Number>().DoubleValue();
     Argument a;
     if (numberArgument(p.slotType, d, &a)) return a;
+    throw notOfType(env, p.slotType, d, i);
+  }
+
+  // The error for number `d` of argument `i`, which numberArgument refused for `type`.
+  static Napi::TypeError notOfType(Napi::Env env, SlotType type, double d, size_t i) {
+    const std::string name = "argument " + std::to_string(i);
     const bool negativeZero = d == 0 && std::signbit(d);
-    switch (p.slotType) {
+    switch (type) {
       case SlotType::F64:
         break;
       case SlotType::I32:
-        throw Napi::TypeError::New(env, name() + (negativeZero ? " is -0, which is not an int32 value" : " must be an int32 integer"));
+        return Napi::TypeError::New(env, name + (negativeZero ? " is -0, which is not an int32 value" : " must be an int32 integer"));
       case SlotType::U32:
-        throw Napi::TypeError::New(env, name() + (negativeZero ? " is -0, which is not a uint32 value" : " must be a uint32 integer"));
+        return Napi::TypeError::New(env, name + (negativeZero ? " is -0, which is not a uint32 value" : " must be a uint32 integer"));
     }
-    throw Napi::TypeError::New(env, name() + " has an unknown parameter type");
+    return Napi::TypeError::New(env, name + " has an unknown parameter type");
   }
 
   // A number as a slot parameter of `type`, where it is one (call() and invoke accept the same):
@@ -386,7 +453,8 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
   // (release()); the Kernel itself is shared with the invoke function, which may outlive this
   // object and then throws.
   std::shared_ptr<Kernel> kernel_;
-  Napi::FunctionReference invoke_;  // kernel.invoke, once read
+  Napi::FunctionReference invoke_;      // kernel.invoke, once read
+  Napi::FunctionReference invokeLane_;  // kernel.invokeLane, once read
   Napi::Env env_ = nullptr;
   std::shared_ptr<KernelRegistry> registry_;
   uint64_t external_ = 0;  // bytes reported to V8 as external memory

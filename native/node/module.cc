@@ -154,6 +154,28 @@ Napi::Value Uops(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// The number lane as an ArrayBuffer over its memory, once per environment (null on every later
+// call, or where Node-API refuses external buffers): the native tier takes it when it loads the
+// addon, so no other code holds it. The buffer keeps the memory alive through its own reference.
+Napi::Value TakeNumberLane(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  AddonData& addon = addonData(env);
+  if (addon.numberLaneTaken) return env.Null();
+  auto* owner = new std::shared_ptr<std::vector<double>>(addon.numberLane);
+  napi_value buffer;
+  const napi_status status = napi_create_external_arraybuffer(
+      env, addon.numberLane->data(), addon.numberLane->size() * sizeof(double),
+      [](napi_env, void*, void* hint) { delete static_cast<std::shared_ptr<std::vector<double>>*>(hint); }, owner, &buffer);
+  if (status != napi_ok) {
+    delete owner;
+    // napi_no_external_buffers_allowed (a V8 sandbox): the tier calls kernel.invoke instead.
+    if (status == napi_pending_exception) napi_get_and_clear_last_exception(env, &buffer);
+    return env.Null();
+  }
+  addon.numberLaneTaken = true;
+  return Napi::Value(env, buffer);
+}
+
 // An empty Node-API function, as cheap as a function of this addon can be: the floor of a call
 // into the addon, which bench/call-path.ts measures kernel calls against.
 napi_value EmptyCall(napi_env, napi_callback_info) { return nullptr; }
@@ -173,6 +195,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("uops", Napi::Function::New<guarded<Uops>>(env, "uops"));
   exports.Set("compileWithNativesSyntax",
               Napi::Function::New<guarded<natives_syntax::CompileWithNativesSyntax>>(env, "compileWithNativesSyntax"));
+  exports.Set("takeNumberLane", Napi::Function::New<guarded<TakeNumberLane>>(env, "takeNumberLane"));
   exports.Set("emptyCall", [&] {
     napi_value fn;
     NAPI_THROW_IF_FAILED(env, napi_create_function(env, "emptyCall", NAPI_AUTO_LENGTH, EmptyCall, nullptr, &fn), Napi::Value());

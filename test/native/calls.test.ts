@@ -2,11 +2,14 @@
 // call, and a mismatch is a TypeError naming the argument. kernel.invoke (the native tier's call
 // path) makes the same checks except a typed array's kind, where it checks that the array's
 // elements at the kernel's element size lie inside its buffer: the tests below run against both,
-// and the ones after them show what invoke does with an array of another kind.
+// and the ones after them show what invoke does with an array of another kind. kernel.invokeLane
+// (the same path with the numbers and the result in the environment's number lane) runs them too,
+// where a value is a number at all: the lane holds doubles only.
 
 import assert from 'node:assert/strict';
 
-import { compile, ElementKind, TraceBuilder, type Kernel } from '../../lib/engine.js';
+import { addonBinding, numberLane } from '../../lib/compiler/native/binding.js';
+import { compile, declinedResult, ElementKind, TraceBuilder, type Kernel } from '../../lib/engine.js';
 import { TYPED_ARRAYS } from './helpers.js';
 
 // kernel(x: f64, i: i32, u: u32, v: Float32Array) -> x + i + u + v.length
@@ -21,9 +24,30 @@ function mixed(): Kernel {
 }
 
 type Call = (kernel: Kernel, ...args: unknown[]) => unknown;
+type LaneKernel = Kernel & { readonly invokeLane: (...views: unknown[]) => unknown };
+
+/** The lane this process's jitctl took as it loaded the addon. */
+function lane(): Float64Array {
+  const taken = numberLane();
+  if (!taken) throw new Error('the addon loaded without a number lane');
+  return taken;
+}
+
+/** A call through invokeLane as the native tier makes it: numbers into the lane, typed arrays as arguments. */
+function viaLane(kernel: Kernel, ...args: unknown[]): unknown {
+  const views: unknown[] = [];
+  kernel.params.forEach((kind, i) => {
+    if (kind.endsWith('Array')) views.push(args[i]);
+    else lane()[i] = args[i] as number;
+  });
+  const r = (kernel as LaneKernel).invokeLane(...views);
+  return r === undefined && kernel.returnType !== 'void' ? lane()[0] : r;
+}
+
 const ENTRIES: Array<[string, Call]> = [
   ['call', (kernel, ...args) => (kernel.call as (...a: unknown[]) => unknown)(...args)],
   ['invoke', (kernel, ...args) => (kernel.invoke as (...a: unknown[]) => unknown)(...args)],
+  ['invokeLane', viaLane],
 ];
 
 // kernel(v: <kind>) -> v.length
@@ -78,7 +102,9 @@ for (const [entry, run] of ENTRIES) describe(`kernel ${entry}`, () => {
   ];
   for (const [what, index, value, message] of bad) {
     // invoke reads an array of larger elements as the kernel's kind (see below).
-    if (entry === 'invoke' && value instanceof Float64Array) continue;
+    if (entry !== 'call' && value instanceof Float64Array) continue;
+    // The lane holds doubles: what is not a number cannot be put there.
+    if (entry === 'invokeLane' && index < 3 && typeof value !== 'number') continue;
     it(`rejects ${what} with a TypeError`, () => {
       const args = ok();
       args[index] = value;
@@ -86,7 +112,7 @@ for (const [entry, run] of ENTRIES) describe(`kernel ${entry}`, () => {
     });
   }
 
-  it('rejects too few and too many arguments', () => {
+  if (entry !== 'invokeLane') it('rejects too few and too many arguments', () => {
     assert.throws(() => run(kernel, 1), /takes 4 arguments but was called with 1/);
     assert.throws(() => run(kernel, ...ok(), 5), /takes 4 arguments but was called with 5/);
   });
@@ -160,16 +186,18 @@ for (const [entry, run] of ENTRIES) describe(`kernel ${entry}`, () => {
     for (const x of xs) b.op('ADD_F64', r, r, x);
     const k = compile(b.op('RETURN'));
     assert.equal(run(k, ...xs.map((_, i) => i + 0.5)), 72);
+    if (entry === 'invokeLane') return;
     assert.throws(() => run(k, ...xs.map(() => 1), 'x'), /takes 12 arguments but was called with 13/);
     assert.throws(() => run(k, ...xs.map((_, i) => (i === 11 ? 'x' : 1))), /argument 11 must be a number/);
   });
 
   it('throws a TypeError once the kernel is freed', () => {
     const k = lengthKernel(ElementKind.Uint8);
-    const invoke = k.invoke;
+    const invoke = k.invoke, invokeLane = (k as LaneKernel).invokeLane;
     k.free();
     assert.throws(() => run(k, new Uint8Array(1)), (e: unknown) => e instanceof TypeError && /freed/.test(e.message));
     assert.throws(() => invoke(new Uint8Array(1)), (e: unknown) => e instanceof TypeError && /freed/.test(e.message));
+    assert.throws(() => invokeLane(new Uint8Array(1)), (e: unknown) => e instanceof TypeError && /freed/.test(e.message));
   });
 
 });
@@ -179,7 +207,7 @@ describe('kernel objects', () => {
 
   it('rejects a method or getter called on an object that is not a kernel with a TypeError', () => {
     const proto = Object.getPrototypeOf(kernel) as object;
-    for (const name of ['codeSize', 'invoke']) {
+    for (const name of ['codeSize', 'invoke', 'invokeLane']) {
       const getter = Object.getOwnPropertyDescriptor(proto, name)!.get!;
       for (const receiver of [{}, Object.create(proto), undefined]) {
         assert.throws(() => getter.call(receiver), (e: unknown) => e instanceof TypeError && /not a kernel/.test(e.message));
@@ -234,5 +262,62 @@ describe('kernel invoke: the kind is left to the caller, the bytes are not', () 
       for (let i = 0; i < values.length; i++) values[i] = (i * 37 - 200) * fraction;
       for (let i = -1; i <= values.length; i++) assert.ok(Object.is(k.invoke(values, i), k.call(values, i)), `${Kind.name}[${i}]`);
     }
+  });
+});
+
+describe('kernel invokeLane: numbers and the result through the number lane', () => {
+  it('is handed out once: jitctl took it as it loaded the addon', () => {
+    assert.equal(lane().length, 1024);
+    const binding = addonBinding()!;
+    assert.equal(binding.takeNumberLane(), null);
+    assert.equal(binding.takeNumberLane(), null);
+  });
+
+  it('reads each number from the element of its parameter and writes the result to element 0', () => {
+    const k = mixed() as LaneKernel;
+    lane().set([1.5, -2, 3]);
+    assert.equal(k.invokeLane(new Float32Array(4)), undefined);
+    assert.equal(lane()[0], 1.5 - 2 + 3 + 4);
+    assert.equal(lane()[1], -2, 'the numbers are only read');
+  });
+
+  it('takes the typed arrays alone, in parameter order, and refuses another count', () => {
+    const k = mixed() as LaneKernel;
+    lane().set([0, 0, 0]);
+    assert.throws(() => k.invokeLane(), (e: unknown) => e instanceof TypeError && /invokeLane takes the kernel's 1 typed arrays but was called with 0 arguments/.test(e.message));
+    assert.throws(() => k.invokeLane(new Float32Array(1), 1.5, -2, 3), /called with 4 arguments/);
+  });
+
+  it('refuses a number in the lane that is not of the type of its parameter, naming it', () => {
+    const k = mixed() as LaneKernel;
+    const cases: Array<[number, number, RegExp]> = [
+      [1, 0.5, /argument 1 must be an int32 integer/], [1, -0, /argument 1 is -0/], [1, NaN, /argument 1 must be an int32/],
+      [2, -1, /argument 2 must be a uint32 integer/], [2, 2 ** 32, /argument 2 must be a uint32/],
+    ];
+    for (const [index, value, message] of cases) {
+      lane().set([1, 2, 3]);
+      lane()[index] = value;
+      assert.throws(() => k.invokeLane(new Float32Array(1)), (e: unknown) => e instanceof TypeError && message.test(e.message), `${value} at ${index}`);
+    }
+  });
+
+  it('returns DECLINED and leaves element 0 alone when the trace declines', () => {
+    const b = new TraceBuilder();
+    const x = b.slot('f64');
+    const k = compile(b.param(x).returns(x).op('DECLINE')) as LaneKernel;
+    lane()[0] = 7.25;
+    assert.equal(k.invokeLane(), declinedResult());
+    assert.equal(lane()[0], 7.25);
+  });
+
+  it('returns undefined and writes nothing for a void kernel', () => {
+    const b = new TraceBuilder();
+    const x = b.slot('f64'), v = b.view(ElementKind.Float64), i = b.slot('i32');
+    const k = compile(b.param(x).param(v).op('CONST_I32', i, 0).op('STORE_FLOAT64', v, i, x).op('RETURN')) as LaneKernel;
+    const out = new Float64Array(1);
+    lane()[0] = -0;
+    assert.equal(k.invokeLane(out), undefined);
+    assert.ok(Object.is(out[0], -0));
+    assert.ok(Object.is(lane()[0], -0));
   });
 });

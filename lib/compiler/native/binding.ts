@@ -29,9 +29,14 @@ export interface AddonStatus {
 interface Load {
   status: AddonStatus;
   binding?: NativeBinding;
+  /** The number lane, taken as the addon loaded (null: another holder took it, or none). */
+  lane?: Float64Array | null;
   /** The failure may not happen again (descriptors or memory exhausted): try again later. */
   transient?: boolean;
 }
+
+// Captured at import: a program that replaces the global later does not see the lane.
+const CapturedFloat64Array = Float64Array;
 
 /** Attempts in all when loading keeps failing for a transient reason. */
 export const MAX_LOAD_ATTEMPTS = 4;
@@ -45,7 +50,7 @@ const NATIVE_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
 function bindingProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return `it exports ${value === null ? 'null' : typeof value}, not the engine's binding`;
   const binding = value as Record<string, unknown>;
-  for (const name of ['compile', 'stats', 'config', 'configure', 'uops', 'emptyCall']) {
+  for (const name of ['compile', 'stats', 'config', 'configure', 'uops', 'emptyCall', 'takeNumberLane']) {
     if (typeof binding[name] !== 'function') return `it has no ${name}() function`;
   }
   if (typeof binding.sourceDigest !== 'string' || !/^[0-9a-f]{32}$/.test(binding.sourceDigest)) return 'it carries no source digest';
@@ -91,7 +96,22 @@ function load(): Load {
   return {
     status: { loaded: true, arch: process.arch, nativeArch: engine.arch, supported: engine.supported, jitless: jitless() },
     binding: engine,
+    lane: takeLane(engine),
   };
+}
+
+// Taken at once, so that no other code holds it: the native tier writes a call's numbers there and
+// reads its result back (kernel.invokeLane). Another copy of jitctl that loaded the same addon file
+// first has it; this one then calls kernel.invoke.
+function takeLane(engine: NativeBinding): Float64Array | null {
+  try {
+    const buffer = engine.takeNumberLane();
+    if (buffer === null) return null;
+    const lane = new CapturedFloat64Array(buffer);
+    return lane.length === engine.limits.maxParams ? lane : null;
+  } catch {
+    return null;
+  }
 }
 
 let cached: Load | undefined;
@@ -113,4 +133,9 @@ export function addonStatus(): AddonStatus {
 /** The loaded binding, or undefined when it could not be loaded. */
 export function addonBinding(): NativeBinding | undefined {
   return current().binding;
+}
+
+/** The number lane of this thread's addon for the native tier's dispatch, or null (see takeLane). */
+export function numberLane(): Float64Array | null {
+  return current().lane ?? null;
 }
