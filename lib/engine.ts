@@ -147,7 +147,7 @@ export interface NativeBinding {
   readonly DECLINED: object;
   /**
    * The environment's number lane (kernel.invokeLane's numbers and result) the first time it is
-   * asked for, null afterwards (or where Node-API refuses external buffers). binding.ts takes it
+   * asked for, null afterwards (or where Node-API refuses external buffers). lib/compiler/native/binding.ts takes it
    * as it loads the addon, for the native tier alone.
    */
   takeNumberLane(): ArrayBuffer | null;
