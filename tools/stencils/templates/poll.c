@@ -35,6 +35,10 @@ static inline Continuation* continuation_address(void) {
     return;                                      \
   } while (0)
 
+// The weight (operand 0) read as a pointer-sized value: on x86-64 one `sub $imm32, %rdi` (the
+// small code model's sign-extended immediate), where IMM_I32's int32 takes `mov; cltq; sub`.
+#define POLL_WEIGHT ((int64_t)(intptr_t)_JIT_OPERAND0)
+
 #if defined(__x86_64__)
 // The yield path out of line: a function in a JIT_COLD section, which the generator puts in the
 // stencil's data part (in the kernel's executable block, after all the code), so the common path
@@ -44,13 +48,13 @@ static inline Continuation* continuation_address(void) {
 JIT_COLD static STENCIL_CC void poll_yield(STENCIL_PARAMS) { YIELD(); }
 
 STENCIL(_JIT_ENTRY) {
-  budget -= IMM_I32(0);
+  budget -= POLL_WEIGHT;
   if (__builtin_expect(budget < 0, 0)) __attribute__((musttail)) return poll_yield(STENCIL_ARGS);
   CONTINUE();
 }
 #else
 STENCIL(_JIT_ENTRY) {
-  budget -= IMM_I32(0);
+  budget -= POLL_WEIGHT;
   if (__builtin_expect(budget < 0, 0)) YIELD();
   CONTINUE();
 }
