@@ -13,7 +13,7 @@ import { freshCopy } from './kernel-fresh.js';
 import { selectKernels } from './kernels/index.js';
 import { median, now, runtimeLabel, table } from './natives.js';
 
-const DEFAULT_KERNELS = 'dot,saxpy,blur3,horner';
+const DEFAULT_KERNELS = 'dot,saxpy,l2norm,blur3,horner,smoothstep';
 // Calls per process, with the two warm-up calls below the native tier's MIN_JUDGE_CALLS (200), so
 // that every timed call runs the kernel.
 const BATCHES = 6;

@@ -66,10 +66,10 @@ export function stencilSource(uop, locations = []) {
   // op's `inline` body, the whole op in one piece (an AArch64 branch into the data part would
   // reach only +-1 MiB).
   if (uop.slow) {
-    lines.push('', '#if defined(__x86_64__)', 'JIT_COLD static STENCIL_CC void op_slow(STENCIL_PARAMS) {', `  ${uop.slow}`, '  CONTINUE();', '}',
+    lines.push('', '#if defined(__x86_64__)', 'JIT_COLD static STENCIL_CC void op_slow(STENCIL_PARAMS) {', '  REGISTER_LOCALS();', `  ${uop.slow}`, '  CONTINUE();', '}',
       '#define SLOW() __attribute__((musttail)) return op_slow(STENCIL_ARGS)', '#endif');
   }
-  lines.push('', 'STENCIL(_JIT_ENTRY) {');
+  lines.push('', 'STENCIL(_JIT_ENTRY) {', '  REGISTER_LOCALS();');
   if (uop.slow) lines.push('#if defined(__x86_64__)', `  ${uop.c}`, '#else', `  ${uop.inline}`, '#endif');
   else lines.push(`  ${uop.c}`);
   if (!uop.ends) lines.push('  CONTINUE();');

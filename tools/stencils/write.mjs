@@ -344,8 +344,9 @@ export function writeUopsDoc(table, digest, sizes) {
 }
 
 const DESIGN_NOTES = [
-  '- Each micro-op is `__attribute__((preserve_none)) void op(uint8_t* frame, int32_t r0, r1, r2,',
-  '  int64_t budget, int32_t r3, double f0, f1, f2, f3)`: it works on frame slots and ends with `musttail return',
+  '- Each micro-op is `__attribute__((preserve_none)) void op(uint8_t* frame, uint64_t r0, r1, r2,',
+  '  int64_t budget, uint64_t r3, double f0, f1, f2, f3)` (an i32/u32 register in the low 32 bits, the upper',
+  '  32 zero): it works on frame slots and ends with `musttail return',
   '  _JIT_CONTINUE(frame, r0, ..., f3)`, so `frame` stays in a register (r12 on x86-64, x20 on',
   '  AArch64), and so do the cached registers r0..r3 (r13-r15 and rsi, x21-x23 and x25) and f0..f3 (xmm0-3, d0-d3)',
   '  and the poll budget (rdi, x24); stencils jump, never call. RETURN returns to the entry shim, a',

@@ -23,10 +23,10 @@ static inline Continuation* continuation_address(void) {
 #define YIELD()                                  \
   do {                                           \
     FrameHeader* header = FRAME_HEADER(frame);   \
-    header->ints[0] = r0;                        \
-    header->ints[1] = r1;                        \
-    header->ints[2] = r2;                        \
-    header->ints[3] = r3;                        \
+    header->ints[0] = (uint32_t)r0;              \
+    header->ints[1] = (uint32_t)r1;              \
+    header->ints[2] = (uint32_t)r2;              \
+    header->ints[3] = (uint32_t)r3;              \
     header->floats[0] = f0;                      \
     header->floats[1] = f1;                      \
     header->floats[2] = f2;                      \
@@ -45,15 +45,20 @@ static inline Continuation* continuation_address(void) {
 // is `sub; js yield` and falls through into the loop body, with no taken branch and no cold bytes
 // in between. (AArch64 keeps it inline: its conditional branch reaches only +-1 MiB, and the data
 // part lies after all of a kernel's code, which may be longer.)
-JIT_COLD static STENCIL_CC void poll_yield(STENCIL_PARAMS) { YIELD(); }
+JIT_COLD static STENCIL_CC void poll_yield(STENCIL_PARAMS) {
+  REGISTER_LOCALS();
+  YIELD();
+}
 
 STENCIL(_JIT_ENTRY) {
+  REGISTER_LOCALS();
   budget -= POLL_WEIGHT;
   if (__builtin_expect(budget < 0, 0)) __attribute__((musttail)) return poll_yield(STENCIL_ARGS);
   CONTINUE();
 }
 #else
 STENCIL(_JIT_ENTRY) {
+  REGISTER_LOCALS();
   budget -= POLL_WEIGHT;
   if (__builtin_expect(budget < 0, 0)) YIELD();
   CONTINUE();

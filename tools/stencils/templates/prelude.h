@@ -27,9 +27,25 @@ typedef struct {
 // the poll stencil charges a loop's iterations to: in a register, a loop's interrupt check is one
 // subtract and one branch with no memory in its dependency chain (in the frame header it was a
 // load-modify-store each iteration, which a short loop waited on).
-#define STENCIL_PARAMS \
-  uint8_t* frame, int32_t r0, int32_t r1, int32_t r2, int64_t budget, int32_t r3, double f0, double f1, double f2, double f3
-#define STENCIL_ARGS frame, r0, r1, r2, budget, r3, f0, f1, f2, f3
+//
+// An i32/u32 register is passed as the whole 64-bit register with its upper 32 bits zero. A
+// stencil's body starts with REGISTER_LOCALS(), which tells clang so (`__builtin_assume`) and
+// declares the int32_t r0..r3 the body works on; each tail call passes them on zero-extended
+// (STENCIL_ARGS). Then a typed-array index, which is the i32 zero-extended, is the register itself:
+// `cmp %r13, len; movsd (%rax,%r13,8)`, where int32_t parameters took a `mov %r13d, %eax` before
+// every access; and a register an op writes is a 32-bit instruction's result, which both targets
+// zero-extend for free.
+#define STENCIL_PARAMS                                                                             \
+  uint8_t* frame, uint64_t r0_bits, uint64_t r1_bits, uint64_t r2_bits, int64_t budget, uint64_t r3_bits, \
+      double f0, double f1, double f2, double f3
+#define STENCIL_ARGS frame, (uint32_t)r0, (uint32_t)r1, (uint32_t)r2, budget, (uint32_t)r3, f0, f1, f2, f3
+#define REGISTER_LOCALS()                                                                 \
+  __builtin_assume(r0_bits <= UINT32_MAX);                                                \
+  __builtin_assume(r1_bits <= UINT32_MAX);                                                \
+  __builtin_assume(r2_bits <= UINT32_MAX);                                                \
+  __builtin_assume(r3_bits <= UINT32_MAX);                                                \
+  __attribute__((unused)) int32_t r0 = (int32_t)r0_bits, r1 = (int32_t)r1_bits, r2 = (int32_t)r2_bits, \
+                                  r3 = (int32_t)r3_bits
 
 typedef STENCIL_CC void Continuation(STENCIL_PARAMS);
 extern Continuation _JIT_CONTINUE JIT_LOCAL;
@@ -64,7 +80,7 @@ extern char _JIT_OPERAND3[];
 #define SLOT_I32(n) (*(int32_t*)(frame + JIT_OPERAND(n)))
 #define SLOT_U32(n) (*(uint32_t*)(frame + JIT_OPERAND(n)))
 #define SLOT_VIEW(n) ((const ViewRecord*)(frame + JIT_OPERAND(n)))
-// A cached operand: an i32 or u32 slot lives in the 32 bits of r<k>, an f64 slot in f<k>.
+// A cached operand: an i32 or u32 slot lives in r<k> (the low 32 bits of its register), an f64 slot in f<k>.
 #define REG_F64(k) f##k
 #define REG_I32(k) r##k
 #define REG_U32_READ(k) ((uint32_t)r##k)

@@ -9,6 +9,7 @@ __attribute__((disable_tail_calls)) void _JIT_ENTRY(uint8_t* frame) {
   FrameHeader* header = FRAME_HEADER(frame);
   Continuation* next = header->resume;
   header->resume = 0;
-  next(frame, (int32_t)header->ints[0], (int32_t)header->ints[1], (int32_t)header->ints[2], header->budget,
-       (int32_t)header->ints[3], header->floats[0], header->floats[1], header->floats[2], header->floats[3]);
+  // Each i32/u32 register zero-extended (REGISTER_LOCALS in prelude.h): the low 32 bits are the slot's.
+  next(frame, (uint32_t)header->ints[0], (uint32_t)header->ints[1], (uint32_t)header->ints[2], header->budget,
+       (uint32_t)header->ints[3], header->floats[0], header->floats[1], header->floats[2], header->floats[3]);
 }
