@@ -202,6 +202,40 @@ void addLoopCarried(const ValidatedTrace& t, const std::vector<BackEdge>& edges,
   }
 }
 
+// Pairs of candidates that an op reads and writes (d = a op b: (d, a) and (d, b)), weighted by the
+// op's loop depth. Given one register, `d = a op b` is one instruction (`mulsd b, d` on x86-64);
+// given two, the stencil first copies a into d's register (a `movapd` the front end still has to
+// issue). Coloring gives a candidate's partners its register wherever they can share it.
+struct Affinity {
+  uint32_t other;
+  int64_t weight;
+};
+
+void addAffinities(const ValidatedTrace& t, const Candidates& c, const std::vector<uint32_t>& depth,
+                   std::vector<Affinity> (*partners)[2][kMaxCandidates]) {
+  for (size_t i = 0; i < t.ops.size(); ++i) {
+    const ValidOp& op = t.ops[i];
+    const UopInfo& info = kUopInfo[static_cast<int>(op.uop)];
+    if (info.writes == 0) continue;
+    const int64_t w = int64_t{1} << (3 * std::min<uint32_t>(depth[i], 6));
+    for (uint32_t d = 0; d < op.operandCount; ++d) {
+      if (!isSlotOperand(info.operands[d]) || !(info.writes >> d & 1)) continue;
+      const uint32_t written = static_cast<uint32_t>(t.operands[op.firstOperand + d] / 8);
+      const int wb = c.bit[written];
+      if (wb < 0) continue;
+      const int cls = isFloatSlot(t, written) ? 1 : 0;
+      for (uint32_t a = 0; a < op.operandCount; ++a) {
+        if (a == d || !isSlotOperand(info.operands[a]) || (info.writes >> a & 1)) continue;
+        const uint32_t read = static_cast<uint32_t>(t.operands[op.firstOperand + a] / 8);
+        const int rb = c.bit[read];
+        if (rb < 0 || rb == wb || (isFloatSlot(t, read) ? 1 : 0) != cls) continue;
+        (*partners)[cls][wb].push_back(Affinity{static_cast<uint32_t>(rb), w});
+        (*partners)[cls][rb].push_back(Affinity{static_cast<uint32_t>(wb), w});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 RegisterPlan planRegisters(const ValidatedTrace& t) {
@@ -243,21 +277,41 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
     for (uint32_t k = 0; k < list.size(); ++k) c.bit[list[k]] = static_cast<int8_t>(k);
   }
   if (c.slots[0].empty() && c.slots[1].empty()) return plan;
-  // Heaviest first, each in the lowest register no slot it interferes with has taken.
+  // Heaviest first, each in the lowest register no slot it interferes with has taken; then its
+  // operand partners (heaviest pairing first, and theirs in turn) in the same register where no
+  // slot holding it interferes with them, before any lighter slot takes it.
   const Interference conflicts = interference(t, c);
+  std::vector<Affinity> partners[2][kMaxCandidates];
+  addAffinities(t, c, depth, &partners);
   for (int cls = 0; cls < 2; ++cls) {
-    int8_t registerOf[kMaxCandidates];
-    for (uint32_t k = 0; k < c.slots[cls].size(); ++k) {
-      uint32_t taken = 0;
-      for (uint32_t other = 0; other < k; ++other)
-        if ((conflicts.with[cls][k] >> other & 1) && registerOf[other] >= 0) taken |= 1u << registerOf[other];
-      registerOf[k] = -1;
-      for (uint32_t r = 0; r < kCachedRegisters; ++r) {
-        if (taken >> r & 1) continue;
-        registerOf[k] = static_cast<int8_t>(r);
-        plan.slotRegister[c.slots[cls][k]] = static_cast<int8_t>(r);
-        plan.any = true;
-        break;
+    const uint32_t count = static_cast<uint32_t>(c.slots[cls].size());
+    bool colored[kMaxCandidates] = {};
+    uint64_t holding[kCachedRegisters] = {};  // per register, the candidates given it
+    const auto give = [&](uint32_t k, int8_t r) {
+      colored[k] = true;
+      if (r < 0) return;
+      holding[r] |= uint64_t{1} << k;
+      plan.slotRegister[c.slots[cls][k]] = r;
+      plan.any = true;
+    };
+    for (uint32_t k = 0; k < count; ++k) {
+      if (colored[k]) continue;
+      int8_t chosen = -1;
+      for (uint32_t r = 0; r < kCachedRegisters && chosen < 0; ++r)
+        if (!(holding[r] & conflicts.with[cls][k])) chosen = static_cast<int8_t>(r);
+      give(k, chosen);
+      if (chosen < 0) continue;
+      std::vector<uint32_t> pending{k};
+      while (!pending.empty()) {
+        const uint32_t from = pending.back();
+        pending.pop_back();
+        std::vector<Affinity> order = partners[cls][from];
+        std::stable_sort(order.begin(), order.end(), [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
+        for (const Affinity& a : order) {
+          if (colored[a.other] || (holding[chosen] & conflicts.with[cls][a.other])) continue;
+          give(a.other, chosen);
+          pending.push_back(a.other);
+        }
       }
     }
   }

@@ -114,6 +114,51 @@ describe('register sharing: slots whose live ranges do not overlap', () => {
     kernel.free();
   });
 
+  it("gives an op's result the register of an operand whose range ends there (saxpy: y[i] = a * x[i] + y[i])", () => {
+    // u = x[i]; t = a * u; w = y[i]; z = t + w; y[i] = z. u dies at the multiply and t at the add,
+    // so t can be u's register and z t's: each op is then one instruction, with no copy first.
+    // Each load's miss writes its slot (NaN, as JS reads), so no old value stays live.
+    const r = new Recorder();
+    const { b } = r;
+    const x = b.view(8 as never), y = b.view(8 as never), n = b.slot('i32'), a = b.slot('f64');
+    const u = b.slot('f64'), t = b.slot('f64'), w = b.slot('f64'), z = b.slot('f64'), i = b.slot('i32'), one = b.slot('i32');
+    const missX = b.label(), backX = b.label(), missY = b.label(), backY = b.label(), head = b.label(), test = b.label();
+    b.param(x).param(y).param(n).param(a);
+    r.op('CONST_I32', one, 1);
+    r.op('JUMP', test);
+    r.define(missX);
+    r.op('CONST_F64', u, NaN);
+    r.op('JUMP', backX);
+    r.define(missY);
+    r.op('CONST_F64', w, NaN);
+    r.op('JUMP', backY);
+    r.define(head);
+    r.op('LOAD_FLOAT64', u, x, i, missX);
+    r.define(backX);
+    const mulAt = r.op('MUL_F64', t, a, u);
+    r.op('LOAD_FLOAT64', w, y, i, missY);
+    r.define(backY);
+    const addAt = r.op('ADD_F64', z, t, w);
+    r.op('STORE_FLOAT64', y, i, z);
+    r.op('ADD_I32', i, i, one);
+    r.define(test);
+    r.op('BR_LT_I32', i, n, head);
+    r.op('RETURN');
+    const kernel = compile(r.b);
+    const [tIn, aIn, uIn] = placesOf(kernel, mulAt), [zIn, tRead, wIn] = placesOf(kernel, addAt);
+    assert.deepEqual([tIn === uIn, zIn === tRead, new Set([aIn, uIn, wIn]).size], [true, true, 3],
+      `t = a * u in ${tIn} = ${aIn} * ${uIn}, z = t + w in ${zIn} = ${tRead} + ${wIn}`);
+    assert.ok(![tIn, aIn, uIn, zIn, wIn].includes('m'), 'every value of the loop in a register');
+    const xs = Float64Array.from([1.5, -2, 3, NaN, -0, 1e308]);
+    for (const count of [0, 1, 6, 9]) for (const av of [0.75, -0, 1e10]) {
+      const ys = Float64Array.from([4, 0.5, -0, 7, Infinity, 1e308]), expected = ys.slice();
+      for (let k = 0; k < count; k++) expected[k] = av * xs[k] + expected[k];
+      kernel.call(xs, ys, count, av);
+      assert.deepEqual([...ys].map((v) => Object.is(v, -0) ? '-0' : String(v)), [...expected].map((v) => Object.is(v, -0) ? '-0' : String(v)), `count ${count}, a ${av}`);
+    }
+    kernel.free();
+  });
+
   it('never lets a slot share a register with one that is live where it is written', () => {
     // In one loop: p = a + b; q = p * c; s += q; s += p (p outlives q's write: no sharing).
     const r = new Recorder();
