@@ -166,27 +166,17 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
   // gives, and an array of another kind whose bytes happen to fit is read as the kernel's kind,
   // inside its own buffer.
   static napi_value Invoke(napi_env env, napi_callback_info cbinfo) {
-    constexpr size_t kInlineArgs = 8;
-    napi_value inlineArgv[kInlineArgs];
-    size_t argc = kInlineArgs;
-    void* data = nullptr;
-    if (napi_get_cb_info(env, cbinfo, &argc, inlineArgv, nullptr, &data) != napi_ok) return nullptr;
     return guardedRaw(env, [&]() -> napi_value {
-      const InvokeTarget& target = *static_cast<InvokeTarget*>(data);
+      CallbackArguments in;
+      if (!in.read(env, cbinfo)) return nullptr;
+      const InvokeTarget& target = *static_cast<InvokeTarget*>(in.data);
       const Kernel& kernel = *target.kernel;
       Napi::Env napiEnv(env);
       if (kernel.freed()) throw Napi::TypeError::New(napiEnv, "the kernel has been freed");
       const std::vector<ParamDescription>& params = kernel.params();
-      if (argc != params.size()) throw wrongCount(napiEnv, params.size(), argc);
-      std::vector<napi_value> heapArgv;
-      napi_value* argv = inlineArgv;
-      if (argc > kInlineArgs) {
-        heapArgv.resize(argc);
-        if (napi_get_cb_info(env, cbinfo, &argc, heapArgv.data(), nullptr, nullptr) != napi_ok) return nullptr;
-        argv = heapArgv.data();
-      }
+      if (in.argc != params.size()) throw wrongCount(napiEnv, params.size(), in.argc);
       ArgumentBuffer args(params.size());
-      for (size_t i = 0; i < params.size(); ++i) args.set(i, convertTrusted(napiEnv, argv[i], params[i], target.elementBytes[i], i));
+      for (size_t i = 0; i < params.size(); ++i) args.set(i, convertTrusted(napiEnv, in.argv[i], params[i], target.elementBytes[i], i));
       jitctl::Value v;
       if (!runUnlessDeclined(napiEnv, kernel, args.data(), params.size(), &v)) return addonData(napiEnv).declined.Value();
       return result(napiEnv, v);
@@ -201,33 +191,23 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
   // (DECLINED where the trace declines). Each number is checked as invoke checks it, with the same
   // TypeError for a value that is not of its parameter's type; a wrong count is a TypeError too.
   static napi_value InvokeLane(napi_env env, napi_callback_info cbinfo) {
-    constexpr size_t kInlineArgs = 8;
-    napi_value inlineArgv[kInlineArgs];
-    size_t argc = kInlineArgs;
-    void* data = nullptr;
-    if (napi_get_cb_info(env, cbinfo, &argc, inlineArgv, nullptr, &data) != napi_ok) return nullptr;
     return guardedRaw(env, [&]() -> napi_value {
-      const InvokeTarget& target = *static_cast<InvokeTarget*>(data);
+      CallbackArguments in;
+      if (!in.read(env, cbinfo)) return nullptr;
+      const InvokeTarget& target = *static_cast<InvokeTarget*>(in.data);
       const Kernel& kernel = *target.kernel;
       Napi::Env napiEnv(env);
       if (kernel.freed()) throw Napi::TypeError::New(napiEnv, "the kernel has been freed");
       const std::vector<ParamDescription>& params = kernel.params();
-      if (argc != target.viewCount)
+      if (in.argc != target.viewCount)
         throw Napi::TypeError::New(napiEnv, "invokeLane takes the kernel's " + std::to_string(target.viewCount) +
-                                                " typed arrays but was called with " + std::to_string(argc) + " arguments");
-      std::vector<napi_value> heapArgv;
-      napi_value* argv = inlineArgv;
-      if (argc > kInlineArgs) {
-        heapArgv.resize(argc);
-        if (napi_get_cb_info(env, cbinfo, &argc, heapArgv.data(), nullptr, nullptr) != napi_ok) return nullptr;
-        argv = heapArgv.data();
-      }
+                                                " typed arrays but was called with " + std::to_string(in.argc) + " arguments");
       double* lane = target.lane->data();
       ArgumentBuffer args(params.size());
       size_t view = 0;
       for (size_t i = 0; i < params.size(); ++i) {
         if (params[i].isView) {
-          args.set(i, convertTrusted(napiEnv, argv[view++], params[i], target.elementBytes[i], i));
+          args.set(i, convertTrusted(napiEnv, in.argv[view++], params[i], target.elementBytes[i], i));
           continue;
         }
         Argument a;
@@ -271,6 +251,25 @@ class KernelWrap : public Napi::ObjectWrap<KernelWrap> {
     napi_value out = result(env, run(env, *kernel_, args.data(), params.size()));
     return out ? Napi::Value(env, out) : env.Undefined();
   }
+
+  // A raw callback's arguments and data: up to 8 arguments on the stack, more on the heap.
+  struct CallbackArguments {
+    static constexpr size_t kInline = 8;
+    napi_value inlineArgv[kInline];
+    std::vector<napi_value> heap;
+    napi_value* argv = inlineArgv;
+    size_t argc = kInline;
+    void* data = nullptr;
+
+    // False where Node-API refused (its exception is pending).
+    bool read(napi_env env, napi_callback_info cbinfo) {
+      if (napi_get_cb_info(env, cbinfo, &argc, inlineArgv, nullptr, &data) != napi_ok) return false;
+      if (argc <= kInline) return true;
+      heap.resize(argc);
+      argv = heap.data();
+      return napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr) == napi_ok;
+    }
+  };
 
   // Up to 8 arguments on the stack, more on the heap. The stack slots are not initialized (an
   // Argument is 48 bytes; zeroing 8 of them took a fifth of invoke()'s own time): set() writes

@@ -191,6 +191,22 @@ for (const [entry, run] of ENTRIES) describe(`kernel ${entry}`, () => {
     assert.throws(() => run(k, ...xs.map((_, i) => (i === 11 ? 'x' : 1))), /argument 11 must be a number/);
   });
 
+  it('takes more typed arrays than fit in its stack buffer (10), each read where it belongs', () => {
+    const b = new TraceBuilder();
+    const views = Array.from({ length: 10 }, () => b.view(ElementKind.Float64));
+    const i = b.slot('i32'), x = b.slot('f64'), r = b.slot('f64'), ten = b.slot('f64'), miss = b.label();
+    for (const v of views) b.param(v);
+    b.returns(r).op('CONST_F64', ten, 10);
+    // r = 10 r + v[0] for each view in order: the digits of the result say which array came where.
+    for (const v of views) b.op('LOAD_FLOAT64', x, v, i, miss).op('MUL_F64', r, r, ten).op('ADD_F64', r, r, x);
+    b.define(miss);
+    const k = compile(b.op('RETURN'));
+    const arrays = views.map((_, n) => Float64Array.of(n));
+    assert.equal(run(k, ...arrays), 123456789);
+    assert.equal(run(k, ...arrays.slice().reverse()), 9876543210);
+    assert.throws(() => run(k, ...arrays.slice(0, 9), new Int8Array(1)), TypeError);
+  });
+
   it('throws a TypeError once the kernel is freed', () => {
     const k = lengthKernel(ElementKind.Uint8);
     const invoke = k.invoke, invokeLane = (k as LaneKernel).invokeLane;
