@@ -87,7 +87,7 @@ export function docsSection(results: SuiteResults, svgName: string): string {
     '',
     formatTable(results, summary),
     '',
-    'Reproduce (about 5 minutes; `--quick` for a short run, `--kernels dot,saxpy` for a subset):',
+    'Reproduce (under a minute to about 5, by machine; `--quick` for a short run, `--kernels dot,saxpy` for a subset):',
     '',
     '```sh',
     'npm run bench:kernels -- --json kernels.json --write-docs',

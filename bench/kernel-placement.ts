@@ -18,6 +18,8 @@ const DEFAULT_KERNELS = 'dot,saxpy,l2norm,blur3,horner,smoothstep';
 // that every timed call runs the kernel.
 const BATCHES = 6;
 const BATCH = 25;
+// A child that has not printed by then is stuck (each one takes a second or two).
+const CHILD_TIMEOUT_MS = 120_000;
 
 /** In a child: `fillers` small kernels, then the kernel, timed; prints its best batch in microseconds per call. */
 function child(name: string, fillers: number): void {
@@ -53,20 +55,26 @@ function parent(argv: readonly string[]): void {
     else throw new Error(`unknown argument ${argv[i]} (known: --kernels a,b --addresses n)`);
   }
   if (!Number.isInteger(addresses) || addresses < 1) throw new Error('--addresses takes a positive whole number');
+  const specs = selectKernels(kernels);
+  if (specs.length === 0) throw new Error('--kernels names no kernel');
   const rows: Array<Array<string | number>> = [];
-  for (const spec of selectKernels(kernels)) {
+  for (const spec of specs) {
     const us: number[] = [];
     for (let fillers = 0; fillers < addresses; fillers++) {
-      const run = spawnSync(process.execPath, [__filename, '--child', spec.name, String(fillers)], { encoding: 'utf8' });
-      if (run.status !== 0) throw new Error(`${spec.name} at address ${fillers}: ${run.stderr.trim()}`);
-      us.push(Number(run.stdout.trim()));
+      const where = `${spec.name} after ${fillers} kernels`;
+      const run = spawnSync(process.execPath, [__filename, '--child', spec.name, String(fillers)], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
+      if (run.error || run.status !== 0)
+        throw new Error(`${where}: ${run.error?.message ?? (run.signal ? `killed by ${run.signal}` : `exit ${run.status}`)} ${run.stderr?.trim() ?? ''}`);
+      const value = Number(run.stdout.trim());
+      if (!Number.isFinite(value) || value <= 0) throw new Error(`${where}: printed ${JSON.stringify(run.stdout)}, not a time`);
+      us.push(value);
       process.stderr.write(`  ${spec.name}: address ${fillers + 1} of ${addresses}\n`);
     }
     const sorted = [...us].sort((a, b) => a - b);
     rows.push([spec.name, sorted[0].toFixed(1), median(us).toFixed(1), sorted[sorted.length - 1].toFixed(1),
       `${(sorted[sorted.length - 1] / sorted[0]).toFixed(2)}x`, us.map((u) => u.toFixed(0)).join(' ')]);
   }
-  console.log(table(['kernel', 'us per call: best', 'median', 'worst', 'worst / best', 'by address (0-7 kernels before it)'], rows));
+  console.log(table(['kernel', 'us per call: best', 'median', 'worst', 'worst / best', `by address (0-${addresses - 1} kernels before it)`], rows));
   console.log(`- ${runtimeLabel()}`);
 }
 

@@ -301,10 +301,9 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
         if (!(holding[r] & conflicts.with[cls][k])) chosen = static_cast<int8_t>(r);
       give(k, chosen);
       if (chosen < 0) continue;
-      std::vector<uint32_t> pending{k};
-      while (!pending.empty()) {
-        const uint32_t from = pending.back();
-        pending.pop_back();
+      std::vector<uint32_t> pending{k};  // in the order given, so the heaviest pairings go first
+      for (size_t next = 0; next < pending.size(); ++next) {
+        const uint32_t from = pending[next];
         std::vector<Affinity> order = partners[cls][from];
         std::stable_sort(order.begin(), order.end(), [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
         for (const Affinity& a : order) {

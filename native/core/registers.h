@@ -10,7 +10,8 @@
 //
 // The choice: the slots used most inside loops (uses weighted by 8^depth of loop nesting; uses
 // that would need a spill or a reload count against), per register class, heaviest first, each in
-// the lowest register no slot it interferes with holds.
+// the lowest register no slot it interferes with holds; then the slots an op pairs with it as
+// operand and result take the same register where nothing holding it interferes with them.
 #pragma once
 
 #include <cstdint>

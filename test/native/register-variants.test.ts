@@ -14,7 +14,7 @@ import { OperandKind, type UopDef } from '../../lib/compiler/trace/uops.js';
 import { TYPED_ARRAYS, show, ulpDistance } from './helpers.js';
 import { isApproximate, isInt32, ulpBound } from './reference-interpreter.js';
 
-const REGISTERS = 3;  // CACHED_REGISTERS in tools/stencils/uops.mjs
+const REGISTERS = 4;  // CACHED_REGISTERS in tools/stencils/uops.mjs
 const SLOT_TYPES = { [OperandKind.F64]: 'f64', [OperandKind.I32]: 'i32', [OperandKind.U32]: 'u32' } as const;
 // Fewer edges than the memory stencils' test (uops.test.ts): thousands of kernels, under qemu too.
 const EDGES = {
@@ -44,7 +44,7 @@ function sample(def: UopDef): ArrayBufferView & ArrayLike<number> {
 // that put two slot types in one register (one register holds one slot).
 function assignments(def: UopDef): number[][] {
   const slotOperands = def.operands.map((o, i) => (isSlotKind(o.kind) ? i : -1)).filter((i) => i >= 0);
-  const all = cartesian(slotOperands.map(() => [0, 1, 2, 3].slice(0, REGISTERS + 1)));
+  const all = cartesian(slotOperands.map(() => Array.from({ length: REGISTERS + 1 }, (_, k) => k)));
   return all.filter((combo) => combo.some((l) => l > 0)).map((combo) => {
     const locations = def.operands.map(() => 0);
     slotOperands.forEach((operand, j) => { locations[operand] = combo[j]; });

@@ -140,7 +140,12 @@ function materializeOperands(body, uop) {
       const other = body[j];
       if (!other.op) continue;
       if (other.op === 'adrp' && other.args[0] === reg) break;  // the next page load of this register
-      if (other.op === 'ldr' && other.args[1] === `[${reg}` && other.args[2] === `:got_lo12:${symbol}]`) uses.push(j);
+      if (other.op === 'ldr' && other.args[1] === `[${reg}` && other.args[2] === `:got_lo12:${symbol}]`) {
+        // A 32-bit load zero-extends, which the code after it may rely on (an i32 register's upper
+        // half is zero, prelude.h); the movz/movk below give the whole 64-bit value instead.
+        if (other.args[0].startsWith('w')) return fail(`a 32-bit GOT load of ${symbol}: ${other.text.trim()}`);
+        uses.push(j);
+      }
       else if (other.args?.some((a) => a.includes(`:got_lo12:${symbol}`))) return fail(`unexpected GOT use: ${other.text.trim()}`);
     }
     if (uses.length === 0) throw new Error(`${uop.name}: adrp of ${symbol} without its ldr`);
