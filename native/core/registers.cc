@@ -28,6 +28,9 @@ std::vector<uint32_t> loopDepths(const ValidatedTrace& t, const std::vector<Back
   return depth;
 }
 
+// What one use at loop depth `depth` weighs: 8^depth, capped at depth 6 (so that sums fit).
+int64_t nestingWeight(uint32_t depth) { return int64_t{1} << (3 * std::min<uint32_t>(depth, 6)); }
+
 // JITCTL_CACHED_REGISTERS=0 turns register caching off (every slot in the frame): for measuring
 // what it buys (bench/kernels.ts), not a setting users need.
 bool cachingEnabled() {
@@ -196,7 +199,7 @@ void addLoopCarried(const ValidatedTrace& t, const std::vector<BackEdge>& edges,
         }
       }
     }
-    const int64_t w = int64_t{1} << (3 * std::min<uint32_t>(std::max<uint32_t>(depth[edge.head], 1), 6));
+    const int64_t w = nestingWeight(std::max<uint32_t>(depth[edge.head], 1));
     for (uint32_t slot : touched)
       if (state[slot] == (kReadFirst | kWritten) && (*weight)[slot] > 0) (*weight)[slot] += kLoopCarriedUses * w;
   }
@@ -217,7 +220,7 @@ void addAffinities(const ValidatedTrace& t, const Candidates& c, const std::vect
     const ValidOp& op = t.ops[i];
     const UopInfo& info = kUopInfo[static_cast<int>(op.uop)];
     if (info.writes == 0) continue;
-    const int64_t w = int64_t{1} << (3 * std::min<uint32_t>(depth[i], 6));
+    const int64_t w = nestingWeight(depth[i]);
     for (uint32_t d = 0; d < op.operandCount; ++d) {
       if (!isSlotOperand(info.operands[d]) || !(info.writes >> d & 1)) continue;
       const uint32_t written = static_cast<uint32_t>(t.operands[op.firstOperand + d] / 8);
@@ -251,7 +254,7 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
     const ValidOp& op = t.ops[i];
     const UopInfo& info = kUopInfo[static_cast<int>(op.uop)];
     const UopVariants& variants = kUopVariants[static_cast<int>(op.uop)];
-    const int64_t w = depth[i] == 0 ? 0 : int64_t{1} << (3 * std::min<uint32_t>(depth[i], 6));
+    const int64_t w = depth[i] == 0 ? 0 : nestingWeight(depth[i]);
     for (uint32_t j = 0; j < op.operandCount; ++j) {
       if (!isSlotOperand(info.operands[j])) continue;
       const uint32_t slot = static_cast<uint32_t>(t.operands[op.firstOperand + j] / 8);
@@ -283,6 +286,9 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
   const Interference conflicts = interference(t, c);
   std::vector<Affinity> partners[2][kMaxCandidates];
   addAffinities(t, c, depth, &partners);
+  for (auto& perClass : partners)  // heaviest pairing first
+    for (std::vector<Affinity>& list : perClass)
+      std::stable_sort(list.begin(), list.end(), [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
   for (int cls = 0; cls < 2; ++cls) {
     const uint32_t count = static_cast<uint32_t>(c.slots[cls].size());
     bool colored[kMaxCandidates] = {};
@@ -303,10 +309,7 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
       if (chosen < 0) continue;
       std::vector<uint32_t> pending{k};  // in the order given, so the heaviest pairings go first
       for (size_t next = 0; next < pending.size(); ++next) {
-        const uint32_t from = pending[next];
-        std::vector<Affinity> order = partners[cls][from];
-        std::stable_sort(order.begin(), order.end(), [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
-        for (const Affinity& a : order) {
+        for (const Affinity& a : partners[cls][pending[next]]) {
           if (colored[a.other] || (holding[chosen] & conflicts.with[cls][a.other])) continue;
           give(a.other, chosen);
           pending.push_back(a.other);
