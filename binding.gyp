@@ -6,6 +6,7 @@
     {
       'target_name': 'jitctl',
       'sources': [
+        'native/core/bounds.cc',
         'native/core/emit.cc',
         'native/core/engine.cc',
         'native/core/exec_memory.cc',

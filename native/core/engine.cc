@@ -4,6 +4,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/bounds.h"
 #include "core/emit.h"
 #include "core/errors.h"
 #include "core/exec_memory.h"
@@ -191,6 +192,7 @@ Kernel Engine::compile(const Trace& trace, const CompileOptions& options) {
   const TargetStencils* target = hostTarget();
   if (!target) fail(ErrorKind::System, "jitctl has no stencils for this architecture (%s)", architecture());
   ValidatedTrace t = validateTrace(trace.words.data(), trace.words.size());
+  proveAccesses(&t);
   auto state = std::make_unique<KernelState>();
   state->shared = shared_;
   ExecMemory* memory = &shared_->memory;

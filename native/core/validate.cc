@@ -127,6 +127,9 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
     const int32_t opcode = *p++;
     if (opcode < 0 || static_cast<uint32_t>(opcode) >= kUopCount)
       fail(ErrorKind::Trace, "invalid trace: op %u at word %u: unknown opcode %d", opIndex, wordIndex, opcode);
+    if (kInternalUop[opcode])
+      fail(ErrorKind::Trace, "invalid trace: op %u at word %u: %s is the engine's own (an access it proved in range) and cannot appear in a trace",
+           opIndex, wordIndex, kUopInfo[opcode].name);
     const UopInfo& info = kUopInfo[opcode];
     ValidOp op{static_cast<Uop>(opcode), static_cast<uint32_t>(t.operands.size()), 0, -1};
     for (uint32_t n = 0; n < info.operandCount; ++n) {

@@ -38,12 +38,14 @@ export type Behaviour =
   | 'load' // destination, view and label: d = js(reads), or jump to the label where js gives undefined
   | 'guard' // destination and label, no view: stay (d = first read) when js(reads), else jump
   | 'exact' // a *_EXACT op: d = js(reads) when that is an int32 (not -0), else jump
-  | 'branch'; // label, no destination: jump when js(reads)
+  | 'branch' // label, no destination: jump when js(reads)
+  | 'internal'; // an access the engine proved in range (a proven twin): never in a trace
 
 export function behaviourOf(def: UopDef): Behaviour {
   const hasLabel = def.operands.some((o) => o.kind === OperandKind.Label);
   const hasDest = def.operands.some((o) => o.written);
   const hasView = def.operands.some((o) => o.kind === OperandKind.View);
+  if (def.internal) return 'internal';
   if (def.pseudo) return 'label';
   if (def.name === 'DECLINE') return 'decline';
   if (def.js === undefined) {

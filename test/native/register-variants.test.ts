@@ -23,10 +23,14 @@ const EDGES = {
   [OperandKind.U32]: [0, 1, 255, 2 ** 31, 2 ** 32 - 1],
 } as const;
 const INDICES = [-1, 0, 3, 7, 8];
+// A proven access (an internal op) runs behind a guard that keeps its index in range.
+const PROVEN_INDICES = [0, 3, 7];
 const MISS = -12345;
 
 type SlotKind = 0 | 1 | 2;
 const isSlotKind = (k: number): k is SlotKind => k === OperandKind.F64 || k === OperandKind.I32 || k === OperandKind.U32;
+// The checked access a proven twin stands for (the trace names it; the engine rewrites it).
+const checkedTwin = (def: UopDef) => def.name.replace(/_PROVEN$/, '');
 const oracleOf = (def: UopDef) => new Function(`return ${def.js}`)() as (...args: unknown[]) => unknown;
 const registerName = (kind: number, k: number) => `${kind === OperandKind.F64 ? 'f' : 'r'}${k}`;
 
@@ -50,6 +54,9 @@ function assignments(def: UopDef): number[][] {
     slotOperands.forEach((operand, j) => { locations[operand] = combo[j]; });
     return locations;
   }).filter((locations) => {
+    // A proven load that overwrites its own index is not proven on the loop's next turn.
+    const index = def.operands.findIndex((o, i) => i > 0 && def.operands[i - 1].kind === OperandKind.View);
+    if (def.internal && def.operands.some((o, i) => o.written && locations[i] > 0 && locations[i] === locations[index] && o.kind === def.operands[index].kind)) return false;
     const kinds = new Map<string, number>();
     return def.operands.every((o, i) => {
       if (locations[i] === 0) return true;
@@ -125,6 +132,13 @@ function build(def: UopDef, locations: number[]): Built {
   for (const p of params) b.param(p.slot);
   const returned = (result >= 0 ? operands[result] : taken) as Slot;
   b.returns(returned);
+  if (def.internal) {
+    // Outside the loop (uses there weigh nothing in the register ranking): the index is in
+    // [0, length), which lets the engine prove the access and run the proven twin.
+    const indexAt = def.operands.findIndex((o, i) => i > 0 && def.operands[i - 1].kind === OperandKind.View);
+    const index = operands[indexAt] as Slot, zero = b.slot('i32'), length = b.slot('i32');
+    b.op('CONST_I32', zero, 0).op('BR_LT_I32', index, zero, target).op('LENGTH', length, view!).op('BR_GE_I32', index, length, target);
+  }
   const compareOf = { [OperandKind.F64]: 'LT_F64', [OperandKind.I32]: 'LT_I32', [OperandKind.U32]: 'LT_U32' } as const;
   const moveOf = { [OperandKind.F64]: 'MOV_F64', [OperandKind.I32]: 'MOV_I32', [OperandKind.U32]: 'MOV_U32' } as const;
   b.define(head);
@@ -135,7 +149,11 @@ function build(def: UopDef, locations: number[]): Built {
   for (const slot of [...inMemory, never]) {
     for (let n = 0; n < 4; n++) b.op(compareOf[kindOfSlot.get(slot) ?? OperandKind.I32], scratch, slot, slot);
   }
-  b.op(def.name, ...operands);
+  if (!def.internal) b.op(def.name, ...operands);
+  else {
+    const checked = UOPS.find((d) => d.name === checkedTwin(def))!;
+    b.op(checked.name, ...operands, ...(checked.operands.some((o) => o.kind === OperandKind.Label) ? [target] : []));
+  }
   b.op('BR_TRUE_I32', never, head);
   b.op('JUMP', exit);
   b.define(target);  // a branch taken, or a load's miss
@@ -157,7 +175,7 @@ function check(def: UopDef, locations: number[]): 'variant' | 'memory' {
   const isStore = def.name.startsWith('STORE_');
   const isLoad = def.name.startsWith('LOAD_') || def.name === 'F64_TO_INDEX';
   const viewArgs = def.operands.some((o) => o.kind === OperandKind.View) ? [sample(def)] : [];
-  for (const values of cartesian(built.params.map((p) => (isLoad || isStore) && p.kind === OperandKind.I32 ? INDICES : EDGES[p.kind]))) {
+  for (const values of cartesian(built.params.map((p) => (isLoad || isStore) && p.kind === OperandKind.I32 ? (def.internal ? PROVEN_INDICES : INDICES) : EDGES[p.kind]))) {
     const view = viewArgs.length ? [isStore ? sample(def) : viewArgs[0]] : [];
     const operandValues = def.operands.map((o, i) => {
       if (o.kind === OperandKind.View) return view[0];

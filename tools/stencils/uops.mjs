@@ -33,7 +33,7 @@ export const ELEMENT_KINDS = [
 const uops = [];
 
 function op(name, operands, fields) {
-  uops.push({ name, operands, viewKind: -1, pseudo: false, ends: false, ...fields });
+  uops.push({ name, operands, viewKind: -1, pseudo: false, ends: false, internal: false, ...fields });
 }
 
 // ---- control ------------------------------------------------------------------------------
@@ -305,6 +305,25 @@ op('DIV_POW2_I32_EXACT', 'd=I32 a:I32 s:ImmI32 inexact:Label', {
   doc: exactDoc('a / 2^s') + ' An exact quotient is the arithmetic shift.',
 });
 
+// ---- proven accesses: a load or store whose index the engine proved in range -------------------
+// The engine's own range analysis (native/core/bounds.cc) rewrites a checked access into its twin
+// here when every path to it bounds the index in [0, length): e.g. `for (i = 0; i < v.length; i++)`.
+// They are internal: a trace that names one is refused, since its proof is the engine's alone.
+for (const access of uops.filter((u) => /^(LOAD|STORE)_/.test(u.name))) {
+  const isLoad = access.name.startsWith('LOAD_');
+  const c = isLoad ? access.c.replace(`${inBounds}\n  `, '') : access.c.replace(`${storeGuard} `, '');
+  if (c === access.c) throw new Error(`${access.name}: its bounds check is not the one the proven twin drops`);
+  const name = `${access.name}_PROVEN`;
+  access.provenTwin = name;
+  op(name, access.operands.replace(' miss:Label', ''), {
+    viewKind: access.viewKind,
+    internal: true,
+    c,
+    js: access.js,
+    doc: `${access.name} without its bounds check, for an index the engine proved in range (internal: never in a trace).`,
+  });
+}
+
 // ---- register variants --------------------------------------------------------------------
 // The engine keeps the hottest slots of a kernel in registers for the whole kernel (its choice:
 // native/core/registers.cc): up to CACHED_REGISTERS f64 slots (f0..) and as many i32/u32 slots
@@ -333,6 +352,7 @@ for (const kind of ELEMENT_KINDS) {
   cachedOps.push(`LOAD_${upper}`, `STORE_${upper}`);
   if (kind.integer) cachedOps.push(`LOAD_${upper}_${kind.name === 'Uint32' ? 'U32' : 'I32'}`, `STORE_${upper}_I32`);
 }
+cachedOps.push(...cachedOps.filter((name) => /^(LOAD|STORE)_/.test(name)).map((name) => `${name}_PROVEN`));
 for (const name of cachedOps) {
   const entry = uops.find((u) => u.name === name);
   if (!entry) throw new Error(`cached op ${name} is not in the table`);
@@ -428,7 +448,26 @@ function checkDerived(entry, operands) {
   return { name, rule, from: source, index: operands.length };
 }
 
+// A checked access's proven twin: internal, the same operands but the label, the same view kind;
+// and an internal op is some access's twin (nothing else may be kept out of traces).
+function checkProvenTwins(entries) {
+  const twins = new Set();
+  for (const entry of entries) {
+    if (entry.provenTwin === undefined) continue;
+    const twin = entries.find((e) => e.name === entry.provenTwin);
+    if (!twin || !twin.internal) throw new Error(`${entry.name}: its proven twin ${entry.provenTwin} is not an internal op`);
+    if (twin.operands !== entry.operands.replace(' miss:Label', '') || twin.viewKind !== entry.viewKind) {
+      throw new Error(`${entry.name}: its proven twin ${twin.name} must have the same operands (but the label) and view kind`);
+    }
+    twins.add(twin.name);
+  }
+  for (const entry of entries) {
+    if (entry.internal && !twins.has(entry.name)) throw new Error(`${entry.name}: an internal op must be the proven twin of an access`);
+  }
+}
+
 export function defineTable(entries) {
+  checkProvenTwins(entries);
   return entries.map((entry, opcode) => {
     const operands = parseOperands(entry.operands);
     const labelAt = operands.findIndex((o) => o.kind === 'Label');
@@ -440,7 +479,7 @@ export function defineTable(entries) {
     checkWritesAfterBranch(entry, operands);
     const derived = checkDerived(entry, operands);
     return { ...entry, opcode, operands, derived, variants: registerVariants(entry, operands) };
-  });
+  }).map((entry, _, all) => ({ ...entry, provenTwin: entry.provenTwin === undefined ? -1 : all.find((e) => e.name === entry.provenTwin).opcode }));
 }
 
 export const UOPS = defineTable(uops);

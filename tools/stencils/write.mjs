@@ -56,6 +56,11 @@ export function writeUopsHeader(table, digest) {
     out.push(`  {"${uop.name}", ${uop.operands.length}, {${kinds.join(', ')}}, ${uop.viewKind}, ${uop.pseudo}, 0x${writtenMask(uop).toString(16)}, ${uop.ends}, DerivedOperand::${uop.derived?.rule ?? 'None'}, ${uop.derived?.from ?? 0}},`);
   }
   out.push('};', '');
+  out.push('// Per op: the opcode of its proven twin (a checked access without its bounds check, which the');
+  out.push('// engine substitutes where its range analysis proves the index in range), or -1; and whether');
+  out.push('// the op is such a twin, internal to the engine: a trace that names one is refused.');
+  out.push(`inline constexpr int16_t kProvenTwin[kUopCount] = {${uops.map((u) => u.provenTwin ?? -1).join(', ')}};`);
+  out.push(`inline constexpr bool kInternalUop[kUopCount] = {${uops.map((u) => (u.internal ? 'true' : 'false')).join(', ')}};`, '');
   out.push(...registerVariantsCpp(table));
   out.push('}  // namespace jitctl', '');
   return out.join('\n');
@@ -284,6 +289,8 @@ export function writeUopsTs(table, digest) {
   out.push('  readonly pseudo: boolean;');
   out.push('  /** Control never reaches the next op (JUMP, RETURN). */');
   out.push('  readonly ends: boolean;');
+  out.push('  /** The engine\'s own op (a proven access): a trace that names it is refused. */');
+  out.push('  readonly internal: boolean;');
   out.push('  /** JS reference semantics over the read operands, in order (function source). */');
   out.push('  readonly js?: string;');
   out.push('  readonly doc: string;');
@@ -298,6 +305,7 @@ export function writeUopsTs(table, digest) {
       `viewKind: ${uop.viewKind}`,
       `pseudo: ${uop.pseudo}`,
       `ends: ${uop.ends}`,
+      `internal: ${Boolean(uop.internal)}`,
     ];
     if (uop.js) fields.push(`js: ${JSON.stringify(uop.js)}`);
     fields.push(`doc: ${JSON.stringify(uop.doc)}`);

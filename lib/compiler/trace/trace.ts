@@ -127,6 +127,9 @@ export class TraceBuilder {
     if (typeof name !== 'string' || !Object.hasOwn(OPCODES, name)) throw new TypeError(`unknown micro-op ${String(name)}`);
     const opcode = OPCODES[name];
     const def: UopDef = UOPS[opcode];
+    if (def.internal) {
+      throw new TypeError(`${name} is the engine's own micro-op (an access it proved in range); write ${name.replace(/_PROVEN$/, '')}, which the engine rewrites where it can`);
+    }
     if (operands.length !== def.operands.length)
       throw new TypeError(`${name} takes ${def.operands.length} operands, got ${operands.length}`);
     const words = [opcode];

@@ -1,0 +1,321 @@
+#include "core/bounds.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace jitctl {
+namespace {
+
+// What is known of an i32 slot at a point of the trace, on every path that reaches it:
+// lo <= value <= hi, value < length(v) for every view v whose bit is in `below` (views 0..63;
+// the others never get such a fact), and value == length(lengthOf) when lengthOf >= 0.
+struct Fact {
+  int64_t lo = INT32_MIN, hi = INT32_MAX;
+  uint64_t below = 0;
+  int32_t lengthOf = -1;
+
+  bool operator==(const Fact& o) const { return lo == o.lo && hi == o.hi && below == o.below && lengthOf == o.lengthOf; }
+};
+
+// A view's length is at most 2^31 - 1 (the binder refuses longer ones), so a value below one is
+// at most 2^31 - 2, and a length is not negative.
+Fact normalized(Fact f) {
+  if (f.below) f.hi = std::min<int64_t>(f.hi, INT32_MAX - 1);
+  if (f.lengthOf >= 0) f.lo = std::max<int64_t>(f.lo, 0);
+  return f;
+}
+
+Fact constant(int64_t k) {
+  Fact f;
+  f.lo = f.hi = k;
+  return f;
+}
+
+uint64_t viewBit(int32_t view) { return view >= 0 && view < 64 ? uint64_t{1} << view : 0; }
+
+struct State {
+  bool reachable = false;
+  std::vector<Fact> facts;  // per tracked slot
+};
+
+// The facts of both paths; when `widen`, a bound that moved goes to the end of the int32 range,
+// so that a loop's facts settle after a few passes.
+bool joinInto(State* into, const State& from, bool widen) {
+  if (!from.reachable) return false;
+  if (!into->reachable) {
+    *into = from;
+    return true;
+  }
+  bool changed = false;
+  for (size_t k = 0; k < into->facts.size(); ++k) {
+    Fact& a = into->facts[k];
+    const Fact& b = from.facts[k];
+    Fact j;
+    j.lo = b.lo < a.lo ? (widen ? INT32_MIN : b.lo) : a.lo;
+    j.hi = b.hi > a.hi ? (widen ? INT32_MAX : b.hi) : a.hi;
+    j.below = a.below & b.below;
+    j.lengthOf = a.lengthOf == b.lengthOf ? a.lengthOf : -1;
+    j = normalized(j);
+    if (!(j == a)) {
+      a = j;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+enum class Relation { LT, LE, GT, GE, EQ, NE };
+
+Relation negation(Relation r) {
+  switch (r) {
+    case Relation::LT: return Relation::GE;
+    case Relation::LE: return Relation::GT;
+    case Relation::GT: return Relation::LE;
+    case Relation::GE: return Relation::LT;
+    case Relation::EQ: return Relation::NE;
+    case Relation::NE: return Relation::EQ;
+  }
+  return Relation::NE;
+}
+
+// a < b (strict) or a <= b: what it adds to a's and b's facts.
+void applyLess(Fact* a, Fact* b, bool strict) {
+  const int64_t gap = strict ? 1 : 0;
+  a->hi = std::min(a->hi, b->hi - gap);
+  b->lo = std::max(b->lo, a->lo + gap);
+  a->below |= b->below;  // a <= b < length
+  if (strict) a->below |= viewBit(b->lengthOf);
+}
+
+void applyRelation(Relation r, Fact* a, Fact* b) {
+  switch (r) {
+    case Relation::LT: applyLess(a, b, true); break;
+    case Relation::LE: applyLess(a, b, false); break;
+    case Relation::GT: applyLess(b, a, true); break;
+    case Relation::GE: applyLess(b, a, false); break;
+    case Relation::EQ: {
+      Fact both;
+      both.lo = std::max(a->lo, b->lo);
+      both.hi = std::min(a->hi, b->hi);
+      both.below = a->below | b->below;
+      both.lengthOf = a->lengthOf >= 0 ? a->lengthOf : b->lengthOf;
+      *a = *b = both;
+      break;
+    }
+    case Relation::NE: break;
+  }
+}
+
+bool relationOf(Uop uop, Relation* r) {
+  switch (uop) {
+    case Uop::BR_LT_I32: *r = Relation::LT; return true;
+    case Uop::BR_LE_I32: *r = Relation::LE; return true;
+    case Uop::BR_GT_I32: *r = Relation::GT; return true;
+    case Uop::BR_GE_I32: *r = Relation::GE; return true;
+    case Uop::BR_EQ_I32: *r = Relation::EQ; return true;
+    case Uop::BR_NE_I32: *r = Relation::NE; return true;
+    default: return false;
+  }
+}
+
+// Limits on the work: facts held at labels, and passes over the trace. Past either, nothing is
+// proved (every access keeps its check).
+constexpr uint64_t kMaxLabelFacts = 1u << 18;
+constexpr uint32_t kMaxPasses = 64;
+
+class RangeAnalysis {
+ public:
+  explicit RangeAnalysis(const ValidatedTrace& t) : t_(t), tracked_(t.slotTypes.size(), -1) {
+    for (size_t s = 0; s < t.slotTypes.size(); ++s)
+      if (t.slotTypes[s] == SlotType::I32) tracked_[s] = static_cast<int32_t>(trackedCount_++);
+  }
+
+  // Per op, whether it is an access proved in range; empty when the analysis gave up.
+  std::vector<bool> run() {
+    if (uint64_t{t_.labelCount} * trackedCount_ > kMaxLabelFacts) return {};
+    labels_.assign(t_.labelCount, State{});
+    for (uint32_t pass = 0; pass < kMaxPasses; ++pass) {
+      proven_.assign(t_.ops.size(), false);
+      if (!sweep(pass > 0)) return proven_;  // nothing moved: this pass saw the final facts  // nothing moved: this pass saw the final facts
+    }
+    return {};
+  }
+
+ private:
+  // One pass in trace order; true if a label's facts changed.
+  bool sweep(bool widen) {
+    bool changed = false;
+    State cur;
+    cur.reachable = true;
+    cur.facts.assign(trackedCount_, Fact{});
+    for (size_t i = 0; i < t_.ops.size(); ++i) {
+      const ValidOp& op = t_.ops[i];
+      const UopInfo& info = kUopInfo[static_cast<int>(op.uop)];
+      if (op.uop == Uop::LABEL) {
+        changed |= joinInto(&labels_[op.label], cur, widen);
+        cur = labels_[op.label];
+        continue;
+      }
+      if (!cur.reachable) continue;
+      const bool access = kProvenTwin[static_cast<int>(op.uop)] >= 0;
+      if (access) proven_[i] = inRange(&cur, op);
+      Relation r;
+      if (relationOf(op.uop, &r)) {
+        State taken = cur;
+        refine(&taken, op, r);
+        changed |= joinInto(&labels_[op.label], taken, widen);
+        refine(&cur, op, negation(r));
+        continue;
+      }
+      // Every other branch (a miss, an inexact result, a jump) leaves with the facts before the op:
+      // the op writes only where it falls through (tools/stencils/uops.mjs checks that).
+      if (op.label >= 0) changed |= joinInto(&labels_[op.label], cur, widen);
+      if (info.ends) {
+        cur.reachable = false;
+        continue;
+      }
+      if (access) inRangeAfterLoad(&cur, op);  // before the op's write, which may be the index itself
+      transfer(&cur, op, info);
+    }
+    return changed;
+  }
+
+  int32_t slotOf(const ValidOp& op, uint32_t j) const { return static_cast<int32_t>(t_.operands[op.firstOperand + j] / 8); }
+  int32_t viewOf(const ValidOp& op, uint32_t j) const {
+    return static_cast<int32_t>((t_.operands[op.firstOperand + j] - 8 * t_.slotTypes.size()) / 16);
+  }
+  int64_t immediate(const ValidOp& op, uint32_t j) const { return static_cast<int64_t>(t_.operands[op.firstOperand + j]); }
+  Fact& fact(State* s, int32_t slot) const { return s->facts[tracked_[slot]]; }
+
+  // An access's view operand (its index is the I32 operand after it).
+  static uint32_t viewOperand(const UopInfo& info) {
+    for (uint32_t j = 0; j + 1 < info.operandCount; ++j)
+      if (info.operands[j] == OperandKind::View && info.operands[j + 1] == OperandKind::I32) return j;
+    return UINT32_MAX;
+  }
+
+  // The access's index is in [0, length of its view).
+  bool inRange(State* s, const ValidOp& op) const {
+    const uint32_t j = viewOperand(kUopInfo[static_cast<int>(op.uop)]);
+    if (j == UINT32_MAX) return false;
+    const Fact& index = fact(s, slotOf(op, j + 1));
+    const uint64_t bit = viewBit(viewOf(op, j));
+    return bit && index.lo >= 0 && (index.below & bit);
+  }
+
+  // A checked load that falls through found its index in range (a store falls through either way).
+  void inRangeAfterLoad(State* s, const ValidOp& op) const {
+    const uint32_t j = viewOperand(kUopInfo[static_cast<int>(op.uop)]);
+    if (j == UINT32_MAX || op.label < 0) return;
+    Fact& index = fact(s, slotOf(op, j + 1));
+    index.lo = std::max<int64_t>(index.lo, 0);
+    index.below |= viewBit(viewOf(op, j));
+    index = normalized(index);
+  }
+
+  void refine(State* s, const ValidOp& op, Relation r) const {
+    const int32_t a = slotOf(op, 0), b = slotOf(op, 1);
+    if (a == b) return;  // a < a: the edge is never taken; nothing to add
+    Fact fa = fact(s, a), fb = fact(s, b);
+    applyRelation(r, &fa, &fb);
+    fact(s, a) = normalized(fa);
+    fact(s, b) = normalized(fb);
+  }
+
+  // The facts after an op that falls through; an i32 slot it writes and does not know about
+  // knows nothing.
+  void transfer(State* s, const ValidOp& op, const UopInfo& info) const {
+    Fact result;
+    bool known = true;
+    switch (op.uop) {
+      case Uop::CONST_I32: result = constant(immediate(op, 1)); break;
+      case Uop::MOV_I32: result = fact(s, slotOf(op, 1)); break;
+      case Uop::LENGTH:
+        result.lo = 0;
+        result.lengthOf = viewOf(op, 1);
+        break;
+      case Uop::F64_TO_INDEX: result.lo = 0; break;  // falls through with an index in [0, 2^31 - 1]
+      case Uop::ADD_I32:
+      case Uop::ADD_I32_EXACT:
+      case Uop::SUB_I32:
+      case Uop::SUB_I32_EXACT: {
+        const bool add = op.uop == Uop::ADD_I32 || op.uop == Uop::ADD_I32_EXACT;
+        const bool exact = op.uop == Uop::ADD_I32_EXACT || op.uop == Uop::SUB_I32_EXACT;
+        result = sumOrDifference(fact(s, slotOf(op, 1)), fact(s, slotOf(op, 2)), add, exact);
+        break;
+      }
+      case Uop::AND_I32: {
+        // A non-negative operand bounds the result to [0, that operand's bound].
+        const Fact& a = fact(s, slotOf(op, 1));
+        const Fact& b = fact(s, slotOf(op, 2));
+        if (a.lo >= 0 || b.lo >= 0) {
+          result.lo = 0;
+          result.hi = std::min(a.lo >= 0 ? a.hi : INT32_MAX, b.lo >= 0 ? b.hi : INT32_MAX);
+        }
+        break;
+      }
+      default: known = false;
+    }
+    for (uint32_t j = 0; j < info.operandCount; ++j) {
+      if (!(info.writes >> j & 1) || info.operands[j] != OperandKind::I32) continue;
+      fact(s, slotOf(op, j)) = known && j == 0 ? normalized(result) : Fact{};
+    }
+  }
+
+  // a + b or a - b in int64, which is the int32 result when it fits; otherwise ADD_I32 wraps
+  // (nothing known) and the _EXACT ops fall through only when it fits.
+  static Fact sumOrDifference(const Fact& a, const Fact& b, bool add, bool exact) {
+    Fact f;
+    const int64_t lo = add ? a.lo + b.lo : a.lo - b.hi;
+    const int64_t hi = add ? a.hi + b.hi : a.hi - b.lo;
+    const bool fits = lo >= INT32_MIN && hi <= INT32_MAX;
+    if (!fits && !exact) return f;
+    f.lo = std::max<int64_t>(lo, INT32_MIN);
+    f.hi = std::min<int64_t>(hi, INT32_MAX);
+    if (!fits) return f;
+    // Moving down keeps a value below a length: a + b with b <= 0, a - b with b >= 0; and a
+    // length minus at least 1 is below it.
+    if (add) {
+      if (b.hi <= 0) f.below = a.below;
+      if (a.hi <= 0) f.below |= b.below;
+    } else if (b.lo >= 0) {
+      f.below = a.below;
+      if (b.lo >= 1) f.below |= viewBit(a.lengthOf);
+    }
+    return f;
+  }
+
+  const ValidatedTrace& t_;
+  std::vector<int32_t> tracked_;  // slot -> index into State::facts, -1 for other types
+  uint32_t trackedCount_ = 0;
+  std::vector<State> labels_;
+  std::vector<bool> proven_;
+};
+
+bool enabled() {
+  static const bool on = [] {
+    const char* value = std::getenv("JITCTL_PROVEN_ACCESSES");
+    return !(value && std::strcmp(value, "0") == 0);
+  }();
+  return on;
+}
+
+}  // namespace
+
+uint32_t proveAccesses(ValidatedTrace* trace) {
+  if (!enabled()) return 0;
+  const std::vector<bool> proven = RangeAnalysis(*trace).run();
+  uint32_t rewritten = 0;
+  for (size_t i = 0; i < proven.size(); ++i) {
+    if (!proven[i]) continue;
+    ValidOp& op = trace->ops[i];
+    op.uop = static_cast<Uop>(kProvenTwin[static_cast<int>(op.uop)]);
+    op.label = -1;  // a load's miss path is never taken
+    ++rewritten;
+  }
+  return rewritten;
+}
+
+}  // namespace jitctl
