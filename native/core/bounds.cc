@@ -9,21 +9,20 @@ namespace jitctl {
 namespace {
 
 // What is known of an i32 slot at a point of the trace, on every path that reaches it:
-// lo <= value <= hi, value < length(v) for every view v whose bit is in `below` (views 0..63;
-// the others never get such a fact), and value == length(lengthOf) when lengthOf >= 0.
+// lo <= value <= hi, value < length(v) for every view v whose bit is in `below`, value <=
+// length(v) for every bit in `atMost` (views 0..63; the others never get such facts).
 struct Fact {
   int64_t lo = INT32_MIN, hi = INT32_MAX;
-  uint64_t below = 0;
-  int32_t lengthOf = -1;
+  uint64_t below = 0, atMost = 0;
 
-  bool operator==(const Fact& o) const { return lo == o.lo && hi == o.hi && below == o.below && lengthOf == o.lengthOf; }
+  bool operator==(const Fact& o) const { return lo == o.lo && hi == o.hi && below == o.below && atMost == o.atMost; }
 };
 
 // A view's length is at most 2^31 - 1 (the binder refuses longer ones), so a value below one is
-// at most 2^31 - 2, and a length is not negative.
+// at most 2^31 - 2; and a value below a length is at most it.
 Fact normalized(Fact f) {
+  f.atMost |= f.below;
   if (f.below) f.hi = std::min<int64_t>(f.hi, INT32_MAX - 1);
-  if (f.lengthOf >= 0) f.lo = std::max<int64_t>(f.lo, 0);
   return f;
 }
 
@@ -56,7 +55,7 @@ bool joinInto(State* into, const State& from, bool widen) {
     j.lo = b.lo < a.lo ? (widen ? INT32_MIN : b.lo) : a.lo;
     j.hi = b.hi > a.hi ? (widen ? INT32_MAX : b.hi) : a.hi;
     j.below = a.below & b.below;
-    j.lengthOf = a.lengthOf == b.lengthOf ? a.lengthOf : -1;
+    j.atMost = a.atMost & b.atMost;
     j = normalized(j);
     if (!(j == a)) {
       a = j;
@@ -80,13 +79,14 @@ Relation negation(Relation r) {
   return Relation::NE;
 }
 
-// a < b (strict) or a <= b: what it adds to a's and b's facts.
+// a < b (strict) or a <= b: what it adds to a's and b's facts. Facts chain through b: after an
+// entry guard `y.length >= n` with n = x.length, `i < n` puts i below both lengths.
 void applyLess(Fact* a, Fact* b, bool strict) {
   const int64_t gap = strict ? 1 : 0;
   a->hi = std::min(a->hi, b->hi - gap);
   b->lo = std::max(b->lo, a->lo + gap);
-  a->below |= b->below;  // a <= b < length
-  if (strict) a->below |= viewBit(b->lengthOf);
+  a->below |= strict ? b->below | b->atMost : b->below;  // a < b <= length, a <= b < length
+  a->atMost |= b->atMost;
 }
 
 void applyRelation(Relation r, Fact* a, Fact* b) {
@@ -100,7 +100,7 @@ void applyRelation(Relation r, Fact* a, Fact* b) {
       both.lo = std::max(a->lo, b->lo);
       both.hi = std::min(a->hi, b->hi);
       both.below = a->below | b->below;
-      both.lengthOf = a->lengthOf >= 0 ? a->lengthOf : b->lengthOf;
+      both.atMost = a->atMost | b->atMost;
       *a = *b = both;
       break;
     }
@@ -234,7 +234,7 @@ class RangeAnalysis {
       case Uop::MOV_I32: result = fact(s, slotOf(op, 1)); break;
       case Uop::LENGTH:
         result.lo = 0;
-        result.lengthOf = viewOf(op, 1);
+        result.atMost = viewBit(viewOf(op, 1));
         break;
       case Uop::F64_TO_INDEX: result.lo = 0; break;  // falls through with an index in [0, 2^31 - 1]
       case Uop::ADD_I32:
@@ -275,14 +275,18 @@ class RangeAnalysis {
     f.lo = std::max<int64_t>(lo, INT32_MIN);
     f.hi = std::min<int64_t>(hi, INT32_MAX);
     if (!fits) return f;
-    // Moving down keeps a value below a length: a + b with b <= 0, a - b with b >= 0; and a
-    // length minus at least 1 is below it.
+    // Moving down keeps a value below (at most) a length: a + b with b <= 0, a - b with b >= 0;
+    // and moving down by at least 1 from at most a length is below it (`length - 1`).
+    const auto down = [&f](const Fact& from, int64_t by) {
+      f.below |= from.below;
+      f.atMost |= from.atMost;
+      if (by >= 1) f.below |= from.atMost;
+    };
     if (add) {
-      if (b.hi <= 0) f.below = a.below;
-      if (a.hi <= 0) f.below |= b.below;
+      if (b.hi <= 0) down(a, -b.hi);
+      if (a.hi <= 0) down(b, -a.hi);
     } else if (b.lo >= 0) {
-      f.below = a.below;
-      if (b.lo >= 1) f.below |= viewBit(a.lengthOf);
+      down(a, b.lo);
     }
     return f;
   }

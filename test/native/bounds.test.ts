@@ -204,7 +204,7 @@ describe('bounds-check elimination: the engine proves an access in range only wh
     }
   });
 
-  it('proves the loop-bounded reads of JS kernels (explain shows them) and they compute what V8 computes', () => {
+  it('proves the accesses of JS kernels by their loop\'s array, and by the arrays an entry guard makes at least as long', () => {
     function saxpy(a: number, x: Float64Array, y: Float64Array): void {
       for (let i = 0; i < x.length; i++) y[i] = a * x[i] + y[i];
     }
@@ -216,17 +216,35 @@ describe('bounds-check elimination: the engine proves an access in range only wh
         out[i] = r;
       }
     }
+    // Near misses of the guard's pattern: `<=`, a do-while (the body runs before the test), an
+    // index other than the counter. Their accesses of b keep the check and no guard declines.
+    function onePast(a: Float64Array, b: Float64Array): void {
+      for (let i = 0; i <= a.length; i++) b[i] = a[i];
+    }
+    function doWhile(a: Float64Array, b: Float64Array): void {
+      let i = 0;
+      do { b[i] = 1; i++; } while (i < a.length);
+    }
+    function shifted(a: Float64Array, b: Float64Array): void {
+      for (let i = 0; i < a.length; i++) b[i + 1] = a[i];
+    }
     const accesses = (fn: (...args: never[]) => void, args: unknown[]) => explain(fn, { args })
       .uops.filter((u) => /^(LOAD|STORE)_/.test(u.uop)).map((u) => `${u.uop.split(' ')[0]} ${/\bv\d+/.exec(u.uop)?.[0]} ${/_PROVEN/.test(u.stencil ?? '') ? 'proven' : 'checked'}`);
-    // x[i] is bounded by the loop; y's length is not known to be x's.
-    assert.deepEqual(accesses(saxpy, [2.5, data(8), data(8, 3)]), ['LOAD_FLOAT64 v0 proven', 'LOAD_FLOAT64 v1 checked', 'STORE_FLOAT64 v1 checked']);
-    assert.deepEqual(accesses(horner, [data(5), data(8), new Float64Array(8)]), ['LOAD_FLOAT64 v1 proven', 'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v2 checked']);
-    for (const [xs, ys] of [[data(8), data(8, 3)], [data(9), data(4, 3)], [data(3), data(12, 3)]]) {
+    const declines = (fn: (...args: never[]) => void, args: unknown[]) => explain(fn, { args }).uops.some((u) => u.uop === 'DECLINE');
+    assert.deepEqual(accesses(saxpy, [2.5, data(8), data(8, 3)]), ['LOAD_FLOAT64 v0 proven', 'LOAD_FLOAT64 v1 proven', 'STORE_FLOAT64 v1 proven']);
+    assert.deepEqual(accesses(horner, [data(5), data(8), new Float64Array(8)]), ['LOAD_FLOAT64 v1 proven', 'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v2 proven']);
+    assert.equal(declines(saxpy, [2.5, data(8), data(8, 3)]), true);
+    for (const fn of [onePast, doWhile, shifted]) {
+      assert.deepEqual(accesses(fn, [data(4), data(4)]).filter((a) => a.includes('v1')), [`STORE_FLOAT64 v1 checked`], fn.name);
+      assert.equal(declines(fn, [data(4), data(4)]), false, fn.name);
+    }
+    // Shorter, equal and longer second arrays: a call the guard declines runs the function itself.
+    for (const [xs, ys] of [[data(8), data(8, 3)], [data(9), data(4, 3)], [data(3), data(12, 3)], [new Float64Array(0), data(2)]]) {
       const native = Float64Array.from(ys), plain = Float64Array.from(ys);
       jitFocus(saxpy, { tier: 'native' })(1.5, xs, native);
       saxpy(1.5, xs, plain);
       assert.deepEqual(new Uint8Array(native.buffer), new Uint8Array(plain.buffer));
-      const outNative = new Float64Array(xs.length), outPlain = new Float64Array(xs.length);
+      const outNative = new Float64Array(Math.max(0, xs.length - 1)), outPlain = new Float64Array(Math.max(0, xs.length - 1));
       jitFocus(horner, { tier: 'native' })(ys, xs, outNative);
       horner(ys, xs, outPlain);
       assert.deepEqual(new Uint8Array(outNative.buffer), new Uint8Array(outPlain.buffer));

@@ -6,10 +6,13 @@
 //    step past the bound, where n = 2^31 - 1 would take it to 2^31 (so it had to be an f64);
 //  - a typed-array parameter read or written at constant indices (up to MAX_GUARDED_INDEX) has
 //    more elements than the largest of them: `a[0]` is then in bounds, an int32 of an Int32Array
-//    rather than a number that may be undefined.
+//    rather than a number that may be undefined;
+//  - a typed-array parameter `b` read or written at the counter of a loop `i < a.length` (with
+//    `a` another typed-array parameter) has at least a's length: the engine's range analysis
+//    (native/core/bounds.cc) then proves `b[i]` in range as it proves `a[i]`, and drops both checks.
 // A call that fails a guard is one V8 runs as it would without jitctl, so exactness holds by
 // construction; such calls are rare (an argument at the very end of int32, an empty array where
-// the function reads a[0]).
+// the function reads a[0], an output array shorter than the input it is computed from).
 
 import type { Signature } from './index.js';
 import type { Expr, FunctionIR, VarId } from './ir.js';
@@ -24,6 +27,8 @@ export interface EntryGuards {
   readonly narrowedParams: ReadonlySet<VarId>;
   /** Typed-array parameters and the element count each must have at least. */
   readonly minLengths: ReadonlyMap<VarId, number>;
+  /** Typed-array parameters and the typed-array parameters whose length each must have at least. */
+  readonly lengthsAtLeast: ReadonlyMap<VarId, ReadonlySet<VarId>>;
 }
 
 export const NARROWED_PARAM = { lo: -(2 ** 31) + 1, hi: 2 ** 31 - 2 } as const;
@@ -53,5 +58,27 @@ export function entryGuards(ir: FunctionIR, signature: Signature): EntryGuards {
     if (e.kind === 'load') constantIndex(e.array, e.index);
     if ((e.kind === 'assign' || e.kind === 'update') && e.target.kind === 'element') constantIndex(e.target.array, e.target.index);
   });
-  return { narrowedParams, minLengths };
+  return { narrowedParams, minLengths, lengthsAtLeast: lengthRelations(ir, arrayParams) };
+}
+
+/** For each loop `i < a.length` (test first), the other array parameters its body indexes by i. */
+function lengthRelations(ir: FunctionIR, arrayParams: ReadonlySet<VarId>): Map<VarId, Set<VarId>> {
+  const relations = new Map<VarId, Set<VarId>>();
+  forEachStmt(ir.body, (s) => {
+    if (s.kind !== 'loop' || s.testAfterBody || !s.test) return;
+    const test = s.test;
+    if (test.kind !== 'binary' || test.op !== '<' || test.left.kind !== 'var' || test.right.kind !== 'length') return;
+    const counter = test.left.v, bound = test.right.array;
+    if (!arrayParams.has(bound)) return;
+    const indexed = (array: VarId, index: Expr): void => {
+      if (array === bound || !arrayParams.has(array) || index.kind !== 'var' || index.v !== counter) return;
+      if (!relations.has(array)) relations.set(array, new Set());
+      relations.get(array)!.add(bound);
+    };
+    forEachExpr([s.body], (e) => {
+      if (e.kind === 'load') indexed(e.array, e.index);
+      if ((e.kind === 'assign' || e.kind === 'update') && e.target.kind === 'element') indexed(e.target.array, e.target.index);
+    });
+  });
+  return relations;
 }

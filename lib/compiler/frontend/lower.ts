@@ -170,9 +170,10 @@ function binding(em: Emitter, plan: KernelPlan, signature: Signature, typing: Ty
 }
 
 // The checks typing.guards stands for (lib/compiler/frontend/guards.ts), before the body runs: a
-// narrowed i32 argument at either end of int32, or an array shorter than its constant indices
-// need, ends the call at DECLINE, with nothing written.
-function entryGuards(em: Emitter, plan: KernelPlan, typing: Typing, args: ReadonlyMap<VarId, Slot>, views: ReadonlyMap<VarId, View>, lengths: ReadonlyMap<VarId, Slot>): void {
+// narrowed i32 argument at either end of int32, an array shorter than its constant indices need
+// or than the array whose length bounds the loop that indexes it, ends the call at DECLINE, with
+// nothing written.
+function entryGuards(em: Emitter, plan: KernelPlan, typing: Typing, args: ReadonlyMap<VarId, Slot>, views: ReadonlyMap<VarId, View>, lengths: Map<VarId, Slot>): void {
   for (const v of plan.ir.params) {
     const arg = args.get(v);
     if (arg && typing.guards.narrowedParams.has(v)) {
@@ -180,16 +181,24 @@ function entryGuards(em: Emitter, plan: KernelPlan, typing: Typing, args: Readon
       em.entryOp('BR_EQ_I32', arg, em.constant('i32', -(2 ** 31)), em.declineLabel());
     }
     const minLength = typing.guards.minLengths.get(v);
-    const view = views.get(v);
-    if (minLength !== undefined && view) {
-      let length = lengths.get(v);
-      if (!length) {
-        length = em.slot('i32');
-        em.entryOp('LENGTH', length, view);
-      }
-      em.entryOp('BR_LT_I32', length, em.constant('i32', minLength), em.declineLabel());
+    if (minLength !== undefined && views.has(v)) {
+      em.entryOp('BR_LT_I32', lengthSlot(em, v, views, lengths), em.constant('i32', minLength), em.declineLabel());
+    }
+    for (const bound of typing.guards.lengthsAtLeast.get(v) ?? []) {
+      em.entryOp('BR_LT_I32', lengthSlot(em, v, views, lengths), lengthSlot(em, bound, views, lengths), em.declineLabel());
     }
   }
+}
+
+/** The slot holding array parameter v's length: the one the body reads, or one written here. */
+function lengthSlot(em: Emitter, v: VarId, views: ReadonlyMap<VarId, View>, lengths: Map<VarId, Slot>): Slot {
+  let length = lengths.get(v);
+  if (!length) {
+    length = em.slot('i32');
+    em.entryOp('LENGTH', length, views.get(v)!);
+    lengths.set(v, length);
+  }
+  return length;
 }
 
 /** Whether the function writes an element anywhere: then a DECLINE after entry could not be exact. */
