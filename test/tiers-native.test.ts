@@ -679,6 +679,27 @@ const dotSource = 'let s = 0;\nfor (let i = 0; i < n; i++) s += a[i] * b[i];\nre
     });
   });
 
+  it('runs V8\'s code once the kernel declines nearly every call (an output shorter than the input), and stays exact', function () {
+    this.timeout(60_000);
+    const fn = kernel<(a: number, x: Float64Array, y: Float64Array) => void>('shortOutput', 'a, x, y', 'for (let i = 0; i < x.length; i++) y[i] = a * x[i] + y[i];');
+    const x = Float64Array.from({ length: 256 }, (_, i) => i / 7);
+    const f = jitFocus(fn, { samples: [[1.5, x, new Float64Array(256)]] });
+    assert.ok(explain(fn, { args: [1.5, x, new Float64Array(256)] }).uops.some((u) => u.uop === 'DECLINE'));
+    // y shorter than x: the entry guard y.length >= x.length declines every call.
+    for (let k = 0; k < 6_000; k++) {
+      const mine = new Float64Array(200).fill(k), theirs = new Float64Array(200).fill(k);
+      f(1.5, x, mine);
+      fn(1.5, x, theirs);
+      if (k % 997 === 0) assert.deepEqual(new Uint8Array(mine.buffer), new Uint8Array(theirs.buffer));
+    }
+    const native = recordNamed('shortOutput').native!;
+    assert.equal(native.choice, 'v8', JSON.stringify(native));
+    assert.equal(native.kernelCalls, 0);
+    // Declined only until the measurement gave up (MIN_JUDGE_CALLS, then at most 4,000 measured).
+    assert.ok(native.guardDeclines < 4_300, `${native.guardDeclines} declines`);
+    assert.match(recordNamed('shortOutput').fallbacks.join('\n'), /the kernels took too few of 4000 calls to be measured/);
+  });
+
   it('the adaptive choice reports a choice after enough calls', function () {
     this.timeout(60_000);
     const big = Float64Array.from({ length: 4096 }, (_, i) => Math.cos(i));

@@ -143,7 +143,7 @@ export class AdaptiveChoice {
   measure(thisArg: unknown, args: ArrayLike<unknown>): unknown {
     const { host } = this;
     if (++this.measured > MAX_MEASURED_CALLS) {
-      // Too few calls a kernel takes to finish the measurement: keep what was chosen before.
+      // Too few calls a kernel takes to finish the measurement (see finish).
       this.finish(null);
       return this.runJs(thisArg, args);
     }
@@ -268,14 +268,21 @@ export class AdaptiveChoice {
     host.tickAt = Math.min(host.tickAt, host.calls + MIN_JUDGE_CALLS);
   }
 
-  /** Ends a measurement: `speedup` (V8 time / kernel time), or null when it could not be measured. */
+  /**
+   * Ends a measurement: `speedup` (V8 time / kernel time), or null when the kernels took too few
+   * of MAX_MEASURED_CALLS calls to measure. Such calls match no kernel's signature or are declined
+   * by a kernel's entry guards (an output array shorter than the input its loop runs over): each
+   * costs the JS function plus the detour through the kernels, so V8's code runs them directly
+   * until the recheck, which tries the kernels again.
+   */
   private finish(speedup: number | null): void {
     const { host } = this;
     if (speedup !== null && Number.isFinite(speedup)) {
       host.record.speedup = Math.round(speedup * 1000) / 1000;
       host.record.choice = speedup >= 1 ? 'native' : 'v8';
-    } else if (host.record.choice === 'pending') {
-      host.record.choice = 'native';
+    } else {
+      host.record.choice = 'v8';
+      host.note(`native: the kernels took too few of ${MAX_MEASURED_CALLS} calls to be measured (no kernel for their arguments, or declined): V8's code runs them`);
     }
     host.route = host.record.choice === 'v8' ? Route.V8 : Route.Kernel;
     host.tickAt = Math.max(host.calls, MIN_JUDGE_CALLS) * RECHECK_FACTOR;
