@@ -1,9 +1,9 @@
 #include "core/bounds.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <cstring>
 #include <vector>
+
+#include "core/switches.h"
 
 namespace jitctl {
 namespace {
@@ -299,10 +299,7 @@ class RangeAnalysis {
 };
 
 bool enabled() {
-  static const bool on = [] {
-    const char* value = std::getenv("JITCTL_PROVEN_ACCESSES");
-    return !(value && std::strcmp(value, "0") == 0);
-  }();
+  static const bool on = !switchedOff("JITCTL_PROVEN_ACCESSES");
   return on;
 }
 

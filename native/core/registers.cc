@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
+
+#include "core/switches.h"
 
 namespace jitctl {
 namespace {
@@ -34,10 +34,7 @@ int64_t nestingWeight(uint32_t depth) { return int64_t{1} << (3 * std::min<uint3
 // JITCTL_CACHED_REGISTERS=0 turns register caching off (every slot in the frame): for measuring
 // what it buys (bench/kernels.ts), not a setting users need.
 bool cachingEnabled() {
-  static const bool enabled = [] {
-    const char* value = std::getenv("JITCTL_CACHED_REGISTERS");
-    return !(value && std::strcmp(value, "0") == 0);
-  }();
+  static const bool enabled = !switchedOff("JITCTL_CACHED_REGISTERS");
   return enabled;
 }
 

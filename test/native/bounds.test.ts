@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { compile, ElementKind, TraceBuilder, UOPS, type Kernel } from '../../lib/engine.js';
 import { explain, jitFocus } from '../../lib/index.js';
 import type { Label, Slot, View } from '../../lib/compiler/trace/trace.js';
+import { selectKernels } from '../../bench/kernels/index.js';
 import { ENGINE_MODULE, runNode } from './helpers.js';
 
 const stencilsOf = (kernel: Kernel) => kernel.inspect().stencils.map((s) => s.uop);
@@ -205,17 +206,10 @@ describe('bounds-check elimination: the engine proves an access in range only wh
   });
 
   it('proves the accesses of JS kernels by their loop\'s array, and by the arrays an entry guard makes at least as long', () => {
-    function saxpy(a: number, x: Float64Array, y: Float64Array): void {
-      for (let i = 0; i < x.length; i++) y[i] = a * x[i] + y[i];
-    }
-    function horner(coeffs: Float64Array, xs: Float64Array, out: Float64Array): void {
-      for (let i = 0; i < xs.length; i++) {
-        const x = xs[i];
-        let r = 0;
-        for (let k = coeffs.length - 1; k >= 0; k--) r = r * x + coeffs[k];
-        out[i] = r;
-      }
-    }
+    // The benchmark suite's own kernels (bench/kernels/linear.ts).
+    const kernelNamed = (name: string) => selectKernels(name)[0].fn;
+    const saxpy = kernelNamed('saxpy') as (a: number, x: Float64Array, y: Float64Array) => void;
+    const horner = kernelNamed('horner') as (coeffs: Float64Array, xs: Float64Array, out: Float64Array) => void;
     // Near misses of the guard's pattern: `<=`, a do-while (the body runs before the test), an
     // index other than the counter. Their accesses of b keep the check and no guard declines.
     function onePast(a: Float64Array, b: Float64Array): void {

@@ -29,8 +29,10 @@ const MISS = -12345;
 
 type SlotKind = 0 | 1 | 2;
 const isSlotKind = (k: number): k is SlotKind => k === OperandKind.F64 || k === OperandKind.I32 || k === OperandKind.U32;
-// The checked access a proven twin stands for (the trace names it; the engine rewrites it).
+// The checked access a proven twin stands for (the trace names it; the engine rewrites it), and
+// an access's index: the I32 operand after its view.
 const checkedTwin = (def: UopDef) => def.name.replace(/_PROVEN$/, '');
+const indexOperandOf = (def: UopDef) => def.operands.findIndex((o, i) => i > 0 && def.operands[i - 1].kind === OperandKind.View);
 const oracleOf = (def: UopDef) => new Function(`return ${def.js}`)() as (...args: unknown[]) => unknown;
 const registerName = (kind: number, k: number) => `${kind === OperandKind.F64 ? 'f' : 'r'}${k}`;
 
@@ -55,7 +57,7 @@ function assignments(def: UopDef): number[][] {
     return locations;
   }).filter((locations) => {
     // A proven load that overwrites its own index is not proven on the loop's next turn.
-    const index = def.operands.findIndex((o, i) => i > 0 && def.operands[i - 1].kind === OperandKind.View);
+    const index = indexOperandOf(def);
     if (def.internal && def.operands.some((o, i) => o.written && locations[i] > 0 && locations[i] === locations[index] && o.kind === def.operands[index].kind)) return false;
     const kinds = new Map<string, number>();
     return def.operands.every((o, i) => {
@@ -135,8 +137,7 @@ function build(def: UopDef, locations: number[]): Built {
   if (def.internal) {
     // Outside the loop (uses there weigh nothing in the register ranking): the index is in
     // [0, length), which lets the engine prove the access and run the proven twin.
-    const indexAt = def.operands.findIndex((o, i) => i > 0 && def.operands[i - 1].kind === OperandKind.View);
-    const index = operands[indexAt] as Slot, zero = b.slot('i32'), length = b.slot('i32');
+    const index = operands[indexOperandOf(def)] as Slot, zero = b.slot('i32'), length = b.slot('i32');
     b.op('CONST_I32', zero, 0).op('BR_LT_I32', index, zero, target).op('LENGTH', length, view!).op('BR_GE_I32', index, length, target);
   }
   const compareOf = { [OperandKind.F64]: 'LT_F64', [OperandKind.I32]: 'LT_I32', [OperandKind.U32]: 'LT_U32' } as const;

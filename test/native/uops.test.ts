@@ -49,7 +49,7 @@ function checkValue(def: UopDef, args: number[], got: unknown, expected: unknown
 }
 
 const kindOf = (def: UopDef) =>
-  def.internal ? 'internal'  // never in a trace: test/native/bounds.test.ts runs them
+  def.internal ? 'internal'  // never in a trace: register-variants.test.ts and bounds.test.ts run them
   : def.name.startsWith('LOAD_') ? 'load'
   : def.name.startsWith('STORE_') ? 'store'
   : def.name.startsWith('BR_') ? 'branch'
