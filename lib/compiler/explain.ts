@@ -11,7 +11,7 @@ import type { AnyFunction } from '../types.js';
 export interface ExplainedUop {
   /** The micro-op as the front end wrote it, or what the engine added (a poll, a register move). */
   uop: string;
-  /** Bytes of machine code it takes in the kernel (0 for a label); null where nothing was compiled. */
+  /** Bytes of machine code it takes in the kernel (0 for a label, and for an op control cannot reach, which the engine leaves out); null where nothing was compiled. */
   bytes: number | null;
   /** The stencil the engine chose for it, such as 'ADD_F64__f0_f0_m' (operands in registers); null for a label or where nothing was compiled. */
   stencil: string | null;
@@ -99,10 +99,14 @@ export function registerMoveEntry(stencil: string): string {
   return `(register move ${stencil})`;
 }
 
+// The interrupt check at a loop head: 'outer poll' at the head of a loop that holds loops.
+const isPoll = (stencil: string): boolean => stencil === 'poll' || stencil === 'outer poll';
+
 /**
  * Pairs the printed micro-ops with the stencils the engine emitted, by the trace op each stencil
- * implements: labels emit none, and the engine adds a poll where a loop can be interrupted and
- * moves around ops that read or write a cached slot in memory (each listed as its own entry).
+ * implements: labels emit none (nor do ops control cannot reach), and the engine adds a poll
+ * where a loop can be interrupted and moves around ops that read or write a cached slot in memory
+ * (each listed as its own entry).
  */
 function sizeUops(uops: readonly string[], stencils: ReadonlyArray<{ uop: string; codeSize: number; traceOp: number | null }> | null): ExplainedUop[] {
   if (!stencils) return uops.map((text) => ({ uop: text, bytes: null, stencil: null }));
@@ -125,9 +129,9 @@ function sizeUops(uops: readonly string[], stencils: ReadonlyArray<{ uop: string
       // A write to the slot comes right before the op that reads memory: after the labels before it.
       const entry = registerMoveEntry(s.uop);
       const next = nextTraced[k] >= 0 ? stencils[nextTraced[k]] : undefined;
-      if (next && next.uop !== 'poll' && entry.endsWith('written to its slot)')) listUpTo(next.traceOp! - 1);
+      if (next && !isPoll(next.uop) && entry.endsWith('written to its slot)')) listUpTo(next.traceOp! - 1);
       out.push({ uop: entry, bytes: s.codeSize, stencil: s.uop });
-    } else if (s.uop === 'poll') {
+    } else if (isPoll(s.uop)) {
       listUpTo(s.traceOp);
       out.push({ uop: POLL_ENTRY, bytes: s.codeSize, stencil: s.uop });
     } else {

@@ -1,15 +1,98 @@
 #include "core/emit.h"
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
 #include "core/errors.h"
 #include "core/registers.h"
+#include "core/switches.h"
 
 namespace jitctl {
 namespace {
 
 uint64_t alignUp(uint64_t v, uint64_t to) { return (v + to - 1) & ~(to - 1); }
+
+// The blocks a core fetches and caches decoded code by (64 bytes on current x86-64 and AArch64
+// cores), and the longest inner loop the emitter places in as few of them as its size allows.
+constexpr uint64_t kCodeBlock = 64;
+constexpr uint64_t kMaxPlacedLoopBytes = 4 * kCodeBlock;
+
+// JITCTL_LOOP_PLACEMENT=0 turns loop placement off: for measuring what it buys (bench/), not a
+// setting users need.
+bool loopPlacementEnabled() {
+  static const bool enabled = !switchedOff("JITCTL_LOOP_PLACEMENT");
+  return enabled;
+}
+
+// The bytes to leave before code of `size` bytes that would start at `start` so that it touches
+// as few kCodeBlock-byte blocks as it can: none when it already does, else up to the next block.
+uint64_t paddingToPlace(uint64_t start, uint64_t size) {
+  const uint64_t fewest = (size + kCodeBlock - 1) / kCodeBlock;
+  const uint64_t slack = fewest * kCodeBlock - size;  // how far into a block it may start
+  const uint64_t into = start % kCodeBlock;
+  return into <= slack ? 0 : kCodeBlock - into;
+}
+
+// A loop of the trace: the ops from its head (a LABEL) to the last backward branch to it.
+struct Loop {
+  uint32_t head, branch;
+  bool holdsLoops;  // another loop lies inside it
+  bool innermost;   // no other loop starts inside it
+};
+constexpr size_t kMaxLoopsScanned = 64;  // per loop, the loops starting inside it that loopsOf looks at
+
+// The loops of the trace, one per label a backward branch goes to, and per label the index of
+// the loop it heads (or -1).
+std::vector<Loop> loopsOf(const ValidatedTrace& t, std::vector<int32_t>* loopOfLabel) {
+  loopOfLabel->assign(t.labelCount, -1);
+  std::vector<Loop> loops;
+  for (const BackEdge& edge : backEdges(t)) {
+    int32_t& index = (*loopOfLabel)[edge.label];
+    if (index < 0) {
+      index = static_cast<int32_t>(loops.size());
+      loops.push_back(Loop{edge.head, edge.branch, false, true});
+    }
+    loops[index].branch = std::max(loops[index].branch, edge.branch);
+  }
+  // Backward edges come in the order of their branches; sort by head, keeping the label index.
+  std::vector<uint32_t> order(loops.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return loops[a].head < loops[b].head; });
+  // A loop holds another that lies wholly inside it. One that only starts inside it is not nested:
+  // a bounds-checked load's miss path placed before its loop is a "loop" from the miss label to
+  // the load, in which the real loop's head lies. The scan is bounded; past the bound a loop
+  // counts as holding loops, which only moves where its call slices end (the outer poll).
+  for (size_t j = 0; j < order.size(); ++j) {
+    Loop& outer = loops[order[j]];
+    outer.innermost = j + 1 == order.size() || loops[order[j + 1]].head > outer.branch;
+    for (size_t k = j + 1; k < order.size() && loops[order[k]].head <= outer.branch; ++k) {
+      if (k - j > kMaxLoopsScanned || loops[order[k]].branch <= outer.branch) {
+        outer.holdsLoops = true;
+        break;
+      }
+    }
+  }
+  return loops;
+}
+
+// The ops control can reach: after an op that ends (JUMP, RETURN, DECLINE) nothing runs until a
+// label some branch names. The rest (a bounds-checked load's miss path once the load is proven,
+// bounds.cc) is not emitted.
+std::vector<bool> reachableOps(const ValidatedTrace& t) {
+  std::vector<bool> named(t.labelCount, false);
+  for (const ValidOp& op : t.ops)
+    if (op.uop != Uop::LABEL && op.label >= 0) named[op.label] = true;
+  std::vector<bool> reachable(t.ops.size(), false);
+  bool live = true;
+  for (size_t i = 0; i < t.ops.size(); ++i) {
+    const ValidOp& op = t.ops[i];
+    if (op.uop == Uop::LABEL && named[op.label]) live = true;
+    reachable[i] = live;
+    if (kUopInfo[static_cast<int>(op.uop)].ends) live = false;
+  }
+  return reachable;
+}
 
 // A hole's value before the kernel has an address: kernel-relative (code, data, labels) or absolute
 // (operands, runtime functions).
@@ -35,10 +118,14 @@ class Emitter {
 
   void layout() {
     const std::vector<uint32_t> pollWeights = backEdgeWeights();
+    loops_ = loopsOf(t_, &loopOfLabel_);
     registers_ = planRegisters(t_);
     l_.placements.reserve(t_.codeOps + 1);
     sources_.reserve(t_.codeOps + 1);
     l_.labelOffsets.assign(t_.labelCount, 0);
+    labelPlacement_.assign(t_.labelCount, 0);
+    opPlacement_.assign(t_.ops.size(), kNoPlacement);
+    const std::vector<bool> reachable = reachableOps(t_);
     uint64_t code = 0;
     addCode(kShimPlacement, *target_.shim, -1, &code);
     sources_.push_back(Source{});
@@ -47,12 +134,19 @@ class Emitter {
       if (!t_.params[p].isView && registers_.slotRegister[t_.paramIndex[p]] >= 0) addMove(t_.paramIndex[p], false, &code);
     for (size_t i = 0; i < t_.ops.size(); ++i) {
       const ValidOp& op = t_.ops[i];
+      if (!reachable[i]) continue;
       if (op.uop == Uop::LABEL) {
-        l_.labelOffsets[op.label] = static_cast<uint32_t>(code);  // the next op's code (the validator guarantees one follows)
+        // The next placement's code (the validator guarantees an op follows), wherever
+        // placeInnerLoops moves it.
+        labelPlacement_[op.label] = static_cast<uint32_t>(l_.placements.size());
         if (pollWeights[op.label]) {  // a loop head: every iteration passes the interrupt check
+          opPlacement_[i] = static_cast<uint32_t>(l_.placements.size());
           sources_.push_back(Source{static_cast<uint32_t>(i)});
           pollWeight_[l_.placements.size()] = pollWeights[op.label];
-          addCode(kPollPlacement, *target_.poll, static_cast<int32_t>(i), &code);
+          if (loops_[loopOfLabel_[op.label]].holdsLoops)  // a slice should end here, between inner loops
+            addCode(kOuterPollPlacement, *target_.outerPoll, static_cast<int32_t>(i), &code);
+          else
+            addCode(kPollPlacement, *target_.poll, static_cast<int32_t>(i), &code);
         }
         continue;
       }
@@ -61,6 +155,7 @@ class Emitter {
       for (uint32_t s = 0; s < placed.spillCount; ++s) addMove(placed.spills[s], true, &code);
       if (op.uop == Uop::RETURN && t_.returnType != ReturnType::Void && registers_.slotRegister[t_.returnSlot] >= 0)
         addMove(t_.returnSlot, true, &code);  // the caller reads the result from the frame
+      opPlacement_[i] = static_cast<uint32_t>(l_.placements.size());
       sources_.push_back(Source{static_cast<uint32_t>(i)});
       const int32_t traceOp = static_cast<int32_t>(i);
       if (placed.variant >= 0)
@@ -68,6 +163,12 @@ class Emitter {
       else
         addCode(static_cast<int32_t>(op.uop), target_.stencils[static_cast<int>(op.uop)], traceOp, &code);
       for (uint32_t s = 0; s < placed.reloadCount; ++s) addMove(placed.reloads[s], false, &code);
+    }
+    if (loopPlacementEnabled()) code += placeInnerLoops();
+    checkSize(code);
+    for (uint32_t label = 0; label < t_.labelCount; ++label) {
+      const uint32_t k = labelPlacement_[label];
+      l_.labelOffsets[label] = k < l_.placements.size() ? l_.placements[k].codeOffset : static_cast<uint32_t>(code);
     }
     l_.codeSize = static_cast<uint32_t>(code);
     uint64_t data = code;
@@ -111,7 +212,8 @@ class Emitter {
   }
 
   void build(uint8_t* image, uint64_t base) {
-    std::memset(image, 0, l_.totalSize);
+    std::memset(image, target_.codeFill, l_.codeSize);  // what lies between stencils traps
+    std::memset(image + l_.codeSize, 0, l_.totalSize - l_.codeSize);
     for (size_t k = 0; k < l_.placements.size(); ++k) {
       const Placement& p = l_.placements[k];
       const Stencil& s = stencilOf(p);
@@ -145,6 +247,7 @@ class Emitter {
   const Stencil& stencilOf(const Placement& p) const {
     if (p.uop == kShimPlacement) return *target_.shim;
     if (p.uop == kPollPlacement) return *target_.poll;
+    if (p.uop == kOuterPollPlacement) return *target_.outerPoll;
     if (p.uop >= kFirstVariantPlacement) return target_.variants[p.uop - kFirstVariantPlacement];
     return target_.stencils[p.uop];
   }
@@ -168,6 +271,43 @@ class Emitter {
       if (weight > weights[edge.label]) weights[edge.label] = weight;
     }
     return weights;
+  }
+
+  // Moves each innermost loop (no other loop starts inside it) of at most kMaxPlacedLoopBytes
+  // forward, leaving trap bytes before it, so that it touches as few code blocks as its size
+  // allows: a core fetches and caches decoded code by aligned blocks, and a short loop across a
+  // block boundary ran up to 1.4x slower (docs/native-engine.md "Where loops lie"). Only where the
+  // op before the loop never falls through (the JUMP into a rotated loop's test), so the gap is
+  // never executed; the kernel is then aligned to kCodeBlock, so that its offsets are its
+  // addresses modulo the block. Returns the bytes added.
+  uint64_t placeInnerLoops() {
+    // Per placement that starts a loop to place: the loop's length in bytes.
+    std::unordered_map<uint32_t, uint64_t> placed;
+    for (const Loop& loop : loops_) {
+      if (!loop.innermost || opPlacement_[loop.branch] == kNoPlacement) continue;
+      const uint32_t first = opPlacement_[loop.head];
+      const Placement& last = l_.placements[opPlacement_[loop.branch]];
+      const uint64_t bytes = uint64_t{last.codeOffset} + last.codeSize - l_.placements[first].codeOffset;
+      if (bytes > kMaxPlacedLoopBytes || !endsBefore(first)) continue;
+      placed.emplace(first, bytes);
+    }
+    if (placed.empty()) return 0;
+    if (l_.align < kCodeBlock) l_.align = kCodeBlock;
+    uint64_t shift = 0;
+    for (uint32_t k = 0; k < l_.placements.size(); ++k) {
+      const auto loop = placed.find(k);
+      if (loop != placed.end()) shift += paddingToPlace(l_.placements[k].codeOffset + shift, loop->second);
+      l_.placements[k].codeOffset += static_cast<uint32_t>(shift);
+    }
+    return shift;
+  }
+
+  // Whether the placement before `k` is an op that never falls through (so no code runs into k's
+  // place but by a branch).
+  bool endsBefore(uint32_t k) const {
+    if (k == 0 || sources_[k - 1].move || l_.placements[k - 1].traceOp < 0) return false;
+    const ValidOp& op = t_.ops[sources_[k - 1].op];
+    return op.uop != Uop::LABEL && kUopInfo[static_cast<int>(op.uop)].ends;
   }
 
   void addCode(int32_t uop, const Stencil& s, int32_t traceOp, uint64_t* code) {
@@ -217,7 +357,7 @@ class Emitter {
         return {true, l_.labelOffsets[op->label]};
       }
       case HoleValue::Operand: {
-        if (p.uop == kPollPlacement) {
+        if (p.uop == kPollPlacement || p.uop == kOuterPollPlacement) {
           if (hole.index != 0) fail(ErrorKind::Trace, "the poll stencil refers to operand %u; it has one", hole.index);
           return {false, pollWeight_.at(k)};
         }
@@ -273,7 +413,12 @@ class Emitter {
   const uint64_t maxBytes_;
   Layout l_;
   RegisterPlan registers_;
+  static constexpr uint32_t kNoPlacement = UINT32_MAX;
   std::vector<Source> sources_;  // per placement
+  std::vector<uint32_t> opPlacement_;     // per trace op: its stencil's placement (a loop head's: its poll), or kNoPlacement
+  std::vector<uint32_t> labelPlacement_;  // per label: the placement its code starts with
+  std::vector<Loop> loops_;
+  std::vector<int32_t> loopOfLabel_;  // per label: the loop it heads in loops_, or -1
   std::unordered_map<size_t, uint32_t> pollWeight_;  // poll placement -> its loop's length in ops
 };
 
@@ -282,6 +427,7 @@ class Emitter {
 const char* placementName(int32_t uop) {
   if (uop == kShimPlacement) return "shim";
   if (uop == kPollPlacement) return "poll";
+  if (uop == kOuterPollPlacement) return "outer poll";
   if (uop >= kFirstVariantPlacement) return kVariantInfo[uop - kFirstVariantPlacement].name;
   return kUopInfo[uop].name;
 }

@@ -22,6 +22,7 @@ constexpr uint32_t kSmallFrameBytes = 1024;
 // microseconds of a tight loop, so a stop request is seen quickly and checking costs nothing
 // measurable (one return to C++ per slice).
 constexpr int64_t kPollSlice = 1 << 18;
+static_assert(kOuterPollReserve > 0 && kOuterPollReserve < kPollSlice, "an outer poll yields inside a slice");
 
 // What an engine and its kernels share; a kernel may outlive its engine.
 struct EngineShared {

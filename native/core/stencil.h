@@ -112,6 +112,14 @@ struct ViewRecord {
 // and resumes a yielded one the same way. A DECLINE op sets `budget` to kDeclinedBudget as it returns
 // (nothing else writes it during a slice), so that the runtime tells it from a RETURN.
 constexpr int64_t kDeclinedBudget = -1;
+// The poll at the head of a loop that holds other loops (the outer poll) yields while this much
+// budget is still left, so that a call slice ends between two runs of an inner loop, not in the
+// middle of one: resuming in the middle of a short inner loop cut its trip count in two, and the
+// core's branch prediction of that loop's exit stayed worse for the rest of the call (horner ran
+// 1.2x slower in 2^18-op slices; docs/native-engine.md "Interrupting a running kernel"). An inner
+// loop that runs longer than this between two outer polls still yields at its own poll, below 0.
+// templates/prelude.h has the same number (OUTER_POLL_RESERVE).
+constexpr int64_t kOuterPollReserve = 1 << 16;
 struct FrameHeader {
   int64_t ints[4];   // i32/u32 registers r0..r3 (the low 32 bits)
   double floats[4];  // f64 registers f0..f3

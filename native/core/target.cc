@@ -27,16 +27,16 @@ std::vector<uint64_t> resolveExterns(const char* const (&names)[N], uint32_t cou
 const TargetStencils& x86_64Target() {
   namespace s = stencils::x86_64;
   static const std::vector<uint64_t> externs = resolveExterns(s::kExterns, s::kExternCount, "x86_64");
-  static const TargetStencils target{"x86_64", &s::kShim, &s::kPoll, s::kStencils, s::kVariants, s::kExterns, externs.data(),
-                                     static_cast<uint32_t>(externs.size()), &patchX86_64};
+  static const TargetStencils target{"x86_64", &s::kShim, &s::kPoll, &s::kOuterPoll, s::kStencils, s::kVariants, s::kExterns, externs.data(),
+                                     static_cast<uint32_t>(externs.size()), &patchX86_64, 0xCC};
   return target;
 }
 
 const TargetStencils& aarch64Target() {
   namespace s = stencils::aarch64;
   static const std::vector<uint64_t> externs = resolveExterns(s::kExterns, s::kExternCount, "aarch64");
-  static const TargetStencils target{"aarch64", &s::kShim, &s::kPoll, s::kStencils, s::kVariants, s::kExterns, externs.data(),
-                                     static_cast<uint32_t>(externs.size()), &patchAarch64};
+  static const TargetStencils target{"aarch64", &s::kShim, &s::kPoll, &s::kOuterPoll, s::kStencils, s::kVariants, s::kExterns, externs.data(),
+                                     static_cast<uint32_t>(externs.size()), &patchAarch64, 0x00};
   return target;
 }
 

@@ -134,7 +134,7 @@ struct HandMadeTarget {
     const TargetStencils& base = *targetByName(arch);
     stencils.assign(base.stencils, base.stencils + kUopCount);
     stencils[static_cast<int>(uop)] = stencil;
-    target = TargetStencils{base.arch, base.shim, base.poll, stencils.data(), base.variants, names, externs, 1, base.patch};
+    target = TargetStencils{base.arch, base.shim, base.poll, base.outerPoll, stencils.data(), base.variants, names, externs, 1, base.patch, base.codeFill};
   }
 };
 

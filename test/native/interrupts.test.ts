@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 
-import { compile, TraceBuilder } from '../../lib/engine.js';
+import { compile, ElementKind, TraceBuilder } from '../../lib/engine.js';
 import { ENGINE_MODULE, runNode } from './helpers.js';
 
 // `L: JUMP L`, as a script line that defines `spin` (a kernel) in a child.
@@ -23,6 +23,19 @@ function sumBelow(): TraceBuilder {
   const loop = b.label(), done = b.label();
   b.param(n).returns(s).op('CONST_I32', one, 1);
   b.define(loop).op('BR_GE_I32', i, n, done).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one).op('JUMP', loop);
+  b.define(done).op('RETURN');
+  return b;
+}
+
+// for (i = 0; i < n; i++) for (j = 0; j < n; j++) s++.
+function nestedLoops(): TraceBuilder {
+  const b = new TraceBuilder();
+  const i = b.slot('i32'), j = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), zero = b.slot('i32'), s = b.slot('i32');
+  const outer = b.label(), inner = b.label(), innerDone = b.label(), done = b.label();
+  b.param(n).returns(s).op('CONST_I32', one, 1);
+  b.define(outer).op('BR_GE_I32', i, n, done).op('MOV_I32', j, zero);
+  b.define(inner).op('BR_GE_I32', j, n, innerDone).op('ADD_I32', s, s, one).op('ADD_I32', j, j, one).op('JUMP', inner);
+  b.define(innerDone).op('ADD_I32', i, i, one).op('JUMP', outer);
   b.define(done).op('RETURN');
   return b;
 }
@@ -87,6 +100,41 @@ describe('interrupting kernels', () => {
       assert.equal(child.stdout, 'ERR_JITCTL_TIMEOUT\n3\n', child.stderr);
     });
 
+    it('stops a call whose outer loop never ends while each run of its inner loop does', function () {
+      this.timeout(150_000);
+      // for (;;) for (j = 0; j < 10; j++) {}: only the outer poll sees the budget run out.
+      const child = runNode(`
+        const { compile, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
+        const b = new TraceBuilder();
+        const j = b.slot('i32'), ten = b.slot('i32'), one = b.slot('i32'), zero = b.slot('i32');
+        const outer = b.label(), inner = b.label(), next = b.label();
+        b.op('CONST_I32', ten, 10).op('CONST_I32', one, 1);
+        b.define(outer).op('MOV_I32', j, zero);
+        b.define(inner).op('BR_GE_I32', j, ten, next).op('ADD_I32', j, j, one).op('JUMP', inner);
+        b.define(next).op('JUMP', outer);
+        try { compile(b, { timeout: 30 }).call(); console.log('returned'); } catch (e) { console.log(e.code); }
+      `, { timeout: 120_000 });
+      assert.equal(child.stdout, 'ERR_JITCTL_TIMEOUT\n', child.stderr);
+    });
+
+    it('stops a call spinning in an inner loop that never ends', function () {
+      this.timeout(150_000);
+      // for (i = 0; i < 2; i++) for (;;) {}: the inner poll yields by itself.
+      const child = runNode(`
+        const { compile, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
+        const b = new TraceBuilder();
+        const i = b.slot('i32'), two = b.slot('i32'), one = b.slot('i32');
+        const outer = b.label(), inner = b.label(), done = b.label();
+        b.op('CONST_I32', two, 2).op('CONST_I32', one, 1);
+        b.define(outer).op('BR_GE_I32', i, two, done);
+        b.define(inner).op('JUMP', inner);
+        b.op('ADD_I32', i, i, one).op('JUMP', outer);
+        b.define(done).op('RETURN');
+        try { compile(b, { timeout: 30 }).call(); console.log('returned'); } catch (e) { console.log(e.code); }
+      `, { timeout: 120_000 });
+      assert.equal(child.stdout, 'ERR_JITCTL_TIMEOUT\n', child.stderr);
+    });
+
     it('returns the result of a loop that ends within the timeout', () => {
       assert.equal(compile(sumBelow(), { timeout: 60_000 }).call(1000), expectedSum(1000));
     });
@@ -98,15 +146,21 @@ describe('interrupting kernels', () => {
     });
 
     it('nested loops give the right result (2,000 x 2,000 iterations)', () => {
+      assert.equal(compile(nestedLoops()).call(2000), 4_000_000);
+    });
+
+    it('nested loops whose inner runs outlast the outer poll\'s reserve give the right result', () => {
+      // 40 runs of 200,000 inner iterations: each run charges more than an outer poll keeps in
+      // reserve (2^16), so slices end inside inner runs too.
       const b = new TraceBuilder();
-      const i = b.slot('i32'), j = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), zero = b.slot('i32'), s = b.slot('i32');
+      const i = b.slot('i32'), j = b.slot('i32'), n = b.slot('i32'), m = b.slot('i32'), one = b.slot('i32'), zero = b.slot('i32'), s = b.slot('i32');
       const outer = b.label(), inner = b.label(), innerDone = b.label(), done = b.label();
-      b.param(n).returns(s).op('CONST_I32', one, 1);
+      b.param(n).param(m).returns(s).op('CONST_I32', one, 1);
       b.define(outer).op('BR_GE_I32', i, n, done).op('MOV_I32', j, zero);
-      b.define(inner).op('BR_GE_I32', j, n, innerDone).op('ADD_I32', s, s, one).op('ADD_I32', j, j, one).op('JUMP', inner);
+      b.define(inner).op('BR_GE_I32', j, m, innerDone).op('ADD_I32', s, s, j).op('ADD_I32', j, j, one).op('JUMP', inner);
       b.define(innerDone).op('ADD_I32', i, i, one).op('JUMP', outer);
       b.define(done).op('RETURN');
-      assert.equal(compile(b).call(2000), 4_000_000);
+      assert.equal(compile(b).call(40, 200_000), (40 * expectedSum(200_000)) | 0);
     });
   });
 
@@ -117,11 +171,29 @@ describe('interrupting kernels', () => {
       const x = b.slot('f64'), done = b.label();
       b.param(x).returns(x).op('BR_TRUE_F64', x, done).op('NEG_F64', x, x).define(done).op('RETURN');
       const straight = compile(b).inspect().stencils.map((s) => s.uop);
-      assert.deepEqual({ loop, straight }, {
+      const nested = compile(nestedLoops()).inspect().stencils.map((s) => s.uop).filter((u) => u.endsWith('poll'));
+      // A load's miss path before the loop, branching back into it, closes a cycle that starts
+      // before the loop's head: a poll of its own, but not an outer one (no loop lies inside it).
+      const m = new TraceBuilder();
+      const v = m.view(ElementKind.Float64), e = m.slot('f64'), s = m.slot('f64'), i = m.slot('i32'), n = m.slot('i32'), one = m.slot('i32');
+      const miss = m.label(), after = m.label(), body = m.label(), test = m.label();
+      m.param(v).param(n).returns(s).op('CONST_I32', one, 1).op('JUMP', test);
+      m.define(miss).op('CONST_F64', e, NaN).op('JUMP', after);
+      m.define(body).op('LOAD_FLOAT64', e, v, i, miss).define(after).op('ADD_F64', s, s, e).op('ADD_I32', i, i, one);
+      m.define(test).op('BR_LT_I32', i, n, body).op('RETURN');
+      const withMiss = compile(m);
+      const missPolls = withMiss.inspect().stencils.map((st) => st.uop).filter((u) => u.endsWith('poll'));
+      assert.ok(Object.is(withMiss.call(new Float64Array([1, 2]), 3), NaN));
+      assert.equal(withMiss.call(new Float64Array([1, 2]), 2), 3);
+      assert.deepEqual({ loop, straight, nested, missPolls }, {
         // The loop's slots live in registers (register variants; the parameter is loaded from the
         // frame first, the result written back before RETURN), the constant 1 among them.
         loop: ['shim', 'MOV_I32__r2_m', 'CONST_I32__r3', 'poll', 'BR_GE_I32__r0_r2', 'ADD_I32__r1_r1_r0', 'ADD_I32__r0_r0_r3', 'JUMP', 'MOV_I32__m_r1', 'RETURN'],
         straight: ['shim', 'BR_TRUE_F64', 'NEG_F64', 'RETURN'],
+        // The head of a loop that holds a loop yields earlier, so that slices end between runs
+        // of the inner loop.
+        nested: ['outer poll', 'poll'],
+        missPolls: ['poll', 'poll'],
       });
     });
   });

@@ -83,9 +83,12 @@ async function buildTarget(table, target, inspect) {
   // The interrupt check the emitter inserts before backward-branch targets; operand 0 is the
   // loop's length in micro-ops (an i32 immediate).
   const pollOp = { name: 'poll', operands: [{ name: 'weight', kind: 'ImmI32', written: false }] };
+  // The same check at the head of a loop that holds loops, yielding earlier (templates/poll.c).
+  const pollSource = readFileSync(join(TEMPLATES, 'poll.c'), 'utf8');
   const units = [
     { name: '_shim', source: readFileSync(join(TEMPLATES, 'shim.c'), 'utf8'), uop: shimOp },
-    { name: '_poll', source: readFileSync(join(TEMPLATES, 'poll.c'), 'utf8'), uop: pollOp },
+    { name: '_poll', source: pollSource, uop: pollOp },
+    { name: '_poll_outer', source: `#define POLL_OUTER 1\n${pollSource}`, uop: pollOp },
     ...real.map((uop) => ({ name: uop.name, source: stencilSource(uop), uop })),
     ...real.flatMap((uop) => uop.variants.filter((v) => !v.impossible).map((variant) => ({
       name: variant.name, source: stencilSource(uop, variant.locations), uop: { ...uop, name: variant.name },
@@ -95,11 +98,12 @@ async function buildTarget(table, target, inspect) {
   const externs = [];
   const shim = buildStencil(readElf('_shim.o', objects.get('_shim')), target, shimOp, externs, table.externs);
   const poll = buildStencil(readElf('_poll.o', objects.get('_poll')), target, pollOp, externs, table.externs);
+  const outerPoll = buildStencil(readElf('_poll_outer.o', objects.get('_poll_outer')), target, pollOp, externs, table.externs);
   const stencils = new Map();
-  for (const unit of units.slice(2)) {
+  for (const unit of units.slice(3)) {
     stencils.set(unit.name, buildStencil(readElf(`${unit.name}.o`, objects.get(unit.name)), target, unit.uop, externs, table.externs));
   }
-  return { shim, poll, stencils, externs };
+  return { shim, poll, outerPoll, stencils, externs };
 }
 
 export async function generate(options) {

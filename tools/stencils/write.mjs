@@ -203,7 +203,7 @@ function stencilLiteral(name, stencil) {
   return `{${partLiteral(`k${name}Code`, stencil.code)}, ${partLiteral(`k${name}Data`, stencil.data)}, ${stencil.dataAlign}}`;
 }
 
-// `models`: { shim, poll, stencils: Map name -> model, externs: string[] }
+// `models`: { shim, poll, outerPoll, stencils: Map name -> model, externs: string[] }
 export function writeTargetHeader(table, target, models, digest, flags) {
   const { uops } = table;
   const codeBytes = uops.reduce((sum, u) => sum + (models.stencils.get(u.name)?.code.bytes.length ?? 0), 0);
@@ -231,6 +231,10 @@ export function writeTargetHeader(table, target, models, digest, flags) {
   partArrays(out, 'kPollCode', models.poll.code);
   partArrays(out, 'kPollData', models.poll.data);
   out.push(`inline constexpr Stencil kPoll = ${stencilLiteral('Poll', models.poll)};`, '');
+  out.push('// The same at the head of a loop that holds loops: yields while OUTER_POLL_RESERVE budget is left.');
+  partArrays(out, 'kOuterPollCode', models.outerPoll.code);
+  partArrays(out, 'kOuterPollData', models.outerPoll.data);
+  out.push(`inline constexpr Stencil kOuterPoll = ${stencilLiteral('OuterPoll', models.outerPoll)};`, '');
   for (const uop of uops) {
     const stencil = models.stencils.get(uop.name);
     if (!stencil) continue;

@@ -5,7 +5,17 @@
 // the runtime decides (interrupt flag, timeout) whether to resume with a new budget.
 // The common path is one register subtract and one not-taken branch (on x86-64 falling through;
 // see poll_yield below).
+//
+// Compiled twice: as the poll, which yields below 0, and with POLL_OUTER defined as the outer poll
+// at the head of a loop that holds other loops, which yields below OUTER_POLL_RESERVE, so that a
+// slice ends between two runs of an inner loop rather than in one (prelude.h).
 #include "prelude.h"
+
+#ifdef POLL_OUTER
+#define POLL_YIELDS(budget) ((budget) < OUTER_POLL_RESERVE)
+#else
+#define POLL_YIELDS(budget) ((budget) < 0)
+#endif
 
 // The next op's address, PC-relative: x86-64 stencils are small-model non-PIC code, where `&sym`
 // would be a 32-bit absolute immediate that a kernel's address does not fit.
@@ -53,14 +63,14 @@ JIT_COLD static STENCIL_CC void poll_yield(STENCIL_PARAMS) {
 STENCIL(_JIT_ENTRY) {
   REGISTER_LOCALS();
   budget -= POLL_WEIGHT;
-  if (__builtin_expect(budget < 0, 0)) __attribute__((musttail)) return poll_yield(STENCIL_ARGS);
+  if (__builtin_expect(POLL_YIELDS(budget), 0)) __attribute__((musttail)) return poll_yield(STENCIL_ARGS);
   CONTINUE();
 }
 #else
 STENCIL(_JIT_ENTRY) {
   REGISTER_LOCALS();
   budget -= POLL_WEIGHT;
-  if (__builtin_expect(budget < 0, 0)) YIELD();
+  if (__builtin_expect(POLL_YIELDS(budget), 0)) YIELD();
   CONTINUE();
 }
 #endif

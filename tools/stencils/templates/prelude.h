@@ -65,6 +65,9 @@ typedef struct {
 // What DECLINE leaves in the header's budget as it returns (jitctl::kDeclinedBudget): a RETURN leaves
 // the budget the call started with, which is positive.
 #define DECLINED_BUDGET (-1)
+// The budget an outer poll (the head of a loop that holds other loops) yields below, so that a call
+// slice ends between two runs of an inner loop (jitctl::kOuterPollReserve in native/core/stencil.h).
+#define OUTER_POLL_RESERVE (1 << 16)
 
 // Operand holes. Default visibility on purpose: on AArch64 (-fpic) a hidden symbol would be
 // addressed PC-relative (adrp+add), which cannot express a small absolute value; a default one
