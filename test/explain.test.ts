@@ -64,15 +64,20 @@ describe('explain()', () => {
       // Math.sin works on memory only: a cached slot it reads is written back first, its result is
       // loaded after; the cached parameters are loaded at entry; the loop head gets a poll.
       const sinSum = new Function('x', 'n', 'let s = 0; for (let i = 0; i < n; i++) s += Math.sin(x * i) + x; return s;') as AnyFunction;
+      // A nested loop's outer head gets the outer poll.
+      const nestedSum = new Function('x', 'n', 'let s = 0; for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += x * j; return s;') as AnyFunction;
       const report = explain(sinSum, { signature: 'f64, i32' });
-      const wrong = report.uops.filter((u) => {
+      const nested = explain(nestedSum, { signature: 'f64, i32' });
+      const wrongIn = (r: typeof report) => r.uops.filter((u) => {
         const op = u.uop.split(' ', 1)[0];
         if (op.endsWith(':')) return u.bytes !== 0 || u.stencil !== null;
-        if (u.uop === POLL_ENTRY) return u.stencil !== 'poll' || !(u.bytes! > 0);
+        if (u.uop === POLL_ENTRY) return (u.stencil !== 'poll' && u.stencil !== 'outer poll') || !(u.bytes! > 0);
         if (u.uop.startsWith('(register ')) return !/^MOV_(F64|I32|U32)__/.test(u.stencil ?? '');
         return u.stencil === null || u.stencil.split('__')[0] !== op;
       });
-      assert.deepEqual([report.compiles, wrong], [true, []]);
+      assert.deepEqual([report.compiles, wrongIn(report)], [true, []]);
+      assert.deepEqual([nested.compiles, wrongIn(nested), nested.uops.filter((u) => u.uop === POLL_ENTRY).map((u) => u.stencil)],
+        [true, [], ['outer poll', 'poll']], formatExplain(nested));
       assert.deepEqual([
         report.uops.some((u) => u.uop === POLL_ENTRY),
         report.uops.some((u) => /^\(register [fr]\d (written to|loaded from) its slot\)$/.test(u.uop)),

@@ -1,6 +1,7 @@
 #include "core/bounds.h"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #include "core/switches.h"
@@ -8,21 +9,44 @@
 namespace jitctl {
 namespace {
 
+// How far below a view's length a value is known to lie: value <= length(v) - margin. 0 is "at
+// most the length", 1 "below it" (an index in range once it is >= 0), 2 "below it with one to
+// spare" (so value + 1 is below it, as for `i < v.length - 1`). The facts relate values to the
+// lengths of views 0..kMarginViews - 1; margins are kept within +-kMaxMargin (a smaller margin is
+// a weaker fact, still true), and kNoMargin, the least int8, means nothing is known.
+constexpr size_t kMarginViews = 16;
+constexpr int64_t kMaxMargin = 64;
+constexpr int8_t kNoMargin = INT8_MIN;
+using Margins = std::array<int8_t, kMarginViews>;
+
+constexpr Margins noMargins() {
+  Margins m{};
+  for (int8_t& v : m) v = kNoMargin;
+  return m;
+}
+
+int8_t clampedMargin(int64_t m) {
+  if (m < -kMaxMargin) return kNoMargin;
+  return static_cast<int8_t>(std::min(m, kMaxMargin));
+}
+
+// A margin moved by `by` (known margins only): value + c has margin m - c.
+int8_t shiftedMargin(int8_t m, int64_t by) { return m == kNoMargin ? kNoMargin : clampedMargin(int64_t{m} + by); }
+
 // What is known of an i32 slot at a point of the trace, on every path that reaches it:
-// lo <= value <= hi, value < length(v) for every view v whose bit is in `below`, value <=
-// length(v) for every bit in `atMost` (views 0..63; the others never get such facts).
+// lo <= value <= hi, and value <= length(v) - margin[v].
 struct Fact {
   int64_t lo = INT32_MIN, hi = INT32_MAX;
-  uint64_t below = 0, atMost = 0;
+  Margins margin = noMargins();
 
-  bool operator==(const Fact& o) const { return lo == o.lo && hi == o.hi && below == o.below && atMost == o.atMost; }
+  bool operator==(const Fact& o) const { return lo == o.lo && hi == o.hi && margin == o.margin; }
 };
 
-// A view's length is at most 2^31 - 1 (the binder refuses longer ones), so a value below one is
-// at most 2^31 - 2; and a value below a length is at most it.
+// A view's length is at most 2^31 - 1 (the binder refuses longer ones), so a value `margin`
+// below one is at most 2^31 - 1 - margin.
 Fact normalized(Fact f) {
-  f.atMost |= f.below;
-  if (f.below) f.hi = std::min<int64_t>(f.hi, INT32_MAX - 1);
+  const int8_t most = *std::max_element(f.margin.begin(), f.margin.end());
+  if (most != kNoMargin) f.hi = std::min<int64_t>(f.hi, INT32_MAX - int64_t{most});
   return f;
 }
 
@@ -32,7 +56,8 @@ Fact constant(int64_t k) {
   return f;
 }
 
-uint64_t viewBit(int32_t view) { return view >= 0 && view < 64 ? uint64_t{1} << view : 0; }
+// The index of `view` in Fact::margin, or -1 past the views the facts track.
+int32_t marginIndex(int32_t view) { return view >= 0 && static_cast<size_t>(view) < kMarginViews ? view : -1; }
 
 struct State {
   bool reachable = false;
@@ -54,8 +79,9 @@ bool joinInto(State* into, const State& from, bool widen) {
     Fact j;
     j.lo = b.lo < a.lo ? (widen ? INT32_MIN : b.lo) : a.lo;
     j.hi = b.hi > a.hi ? (widen ? INT32_MAX : b.hi) : a.hi;
-    j.below = a.below & b.below;
-    j.atMost = a.atMost & b.atMost;
+    // (kNoMargin is the least margin: the weaker fact wins.)
+    for (size_t v = 0; v < kMarginViews; ++v)
+      j.margin[v] = b.margin[v] < a.margin[v] ? (widen ? kNoMargin : b.margin[v]) : a.margin[v];
     j = normalized(j);
     if (!(j == a)) {
       a = j;
@@ -85,8 +111,8 @@ void applyLess(Fact* a, Fact* b, bool strict) {
   const int64_t gap = strict ? 1 : 0;
   a->hi = std::min(a->hi, b->hi - gap);
   b->lo = std::max(b->lo, a->lo + gap);
-  a->below |= strict ? b->below | b->atMost : b->below;  // a < b <= length, a <= b < length
-  a->atMost |= b->atMost;
+  // a <= b - gap <= length - margin(b) - gap.
+  for (size_t v = 0; v < kMarginViews; ++v) a->margin[v] = std::max(a->margin[v], shiftedMargin(b->margin[v], gap));
 }
 
 void applyRelation(Relation r, Fact* a, Fact* b) {
@@ -99,8 +125,7 @@ void applyRelation(Relation r, Fact* a, Fact* b) {
       Fact both;
       both.lo = std::max(a->lo, b->lo);
       both.hi = std::min(a->hi, b->hi);
-      both.below = a->below | b->below;
-      both.atMost = a->atMost | b->atMost;
+      for (size_t v = 0; v < kMarginViews; ++v) both.margin[v] = std::max(a->margin[v], b->margin[v]);
       *a = *b = both;
       break;
     }
@@ -138,7 +163,7 @@ class RangeAnalysis {
     labels_.assign(t_.labelCount, State{});
     for (uint32_t pass = 0; pass < kMaxPasses; ++pass) {
       proven_.assign(t_.ops.size(), false);
-      if (!sweep(pass > 0)) return proven_;  // nothing moved: this pass saw the final facts  // nothing moved: this pass saw the final facts
+      if (!sweep(pass > 0)) return proven_;  // nothing moved: this pass saw the final facts
     }
     return {};
   }
@@ -201,8 +226,14 @@ class RangeAnalysis {
     const uint32_t j = viewOperand(kUopInfo[static_cast<int>(op.uop)]);
     if (j == UINT32_MAX) return false;
     const Fact& index = fact(s, slotOf(op, j + 1));
-    const uint64_t bit = viewBit(viewOf(op, j));
-    return bit && index.lo >= 0 && (index.below & bit);
+    const int32_t v = marginIndex(viewOf(op, j));
+    if (v < 0 || index.lo < 0) return false;
+    if (index.margin[v] >= 1) return true;
+    // Or below a value known to be at most the length: a constant index after a guard
+    // `length >= k` (index <= index.hi < x.lo <= x <= length - margin).
+    for (const Fact& x : s->facts)
+      if (x.margin[v] != kNoMargin && index.hi < x.lo + x.margin[v]) return true;
+    return false;
   }
 
   // A checked load that falls through found its index in range (a store falls through either way).
@@ -211,7 +242,8 @@ class RangeAnalysis {
     if (j == UINT32_MAX || op.label < 0) return;
     Fact& index = fact(s, slotOf(op, j + 1));
     index.lo = std::max<int64_t>(index.lo, 0);
-    index.below |= viewBit(viewOf(op, j));
+    const int32_t v = marginIndex(viewOf(op, j));
+    if (v >= 0) index.margin[v] = std::max<int8_t>(index.margin[v], 1);
     index = normalized(index);
   }
 
@@ -232,10 +264,12 @@ class RangeAnalysis {
     switch (op.uop) {
       case Uop::CONST_I32: result = constant(immediate(op, 1)); break;
       case Uop::MOV_I32: result = fact(s, slotOf(op, 1)); break;
-      case Uop::LENGTH:
+      case Uop::LENGTH: {
         result.lo = 0;
-        result.atMost = viewBit(viewOf(op, 1));
+        const int32_t v = marginIndex(viewOf(op, 1));
+        if (v >= 0) result.margin[v] = 0;
         break;
+      }
       case Uop::F64_TO_INDEX: result.lo = 0; break;  // falls through with an index in [0, 2^31 - 1]
       case Uop::ADD_I32:
       case Uop::ADD_I32_EXACT:
@@ -275,18 +309,12 @@ class RangeAnalysis {
     f.lo = std::max<int64_t>(lo, INT32_MIN);
     f.hi = std::min<int64_t>(hi, INT32_MAX);
     if (!fits) return f;
-    // Moving down keeps a value below (at most) a length: a + b with b <= 0, a - b with b >= 0;
-    // and moving down by at least 1 from at most a length is below it (`length - 1`).
-    const auto down = [&f](const Fact& from, int64_t by) {
-      f.below |= from.below;
-      f.atMost |= from.atMost;
-      if (by >= 1) f.below |= from.atMost;
-    };
-    if (add) {
-      if (b.hi <= 0) down(a, -b.hi);
-      if (a.hi <= 0) down(b, -a.hi);
-    } else if (b.lo >= 0) {
-      down(a, b.lo);
+    // a + b <= length - margin(a) + b.hi; a - b <= length - margin(a) - b.lo.
+    for (size_t v = 0; v < kMarginViews; ++v) {
+      if (add)
+        f.margin[v] = std::max(shiftedMargin(a.margin[v], -b.hi), shiftedMargin(b.margin[v], -a.hi));
+      else
+        f.margin[v] = shiftedMargin(a.margin[v], b.lo);
     }
     return f;
   }

@@ -42,12 +42,13 @@ struct Loop {
 };
 constexpr size_t kMaxLoopsScanned = 64;  // per loop, the loops starting inside it that loopsOf looks at
 
-// The loops of the trace, one per label a backward branch goes to, and per label the index of
-// the loop it heads (or -1).
-std::vector<Loop> loopsOf(const ValidatedTrace& t, std::vector<int32_t>* loopOfLabel) {
+// The loops of the trace, one per label a (live) backward branch goes to, and per label the index
+// of the loop it heads (or -1).
+std::vector<Loop> loopsOf(const ValidatedTrace& t, const std::vector<BackEdge>& edges,
+                          std::vector<int32_t>* loopOfLabel) {
   loopOfLabel->assign(t.labelCount, -1);
   std::vector<Loop> loops;
-  for (const BackEdge& edge : backEdges(t)) {
+  for (const BackEdge& edge : edges) {
     int32_t& index = (*loopOfLabel)[edge.label];
     if (index < 0) {
       index = static_cast<int32_t>(loops.size());
@@ -76,22 +77,36 @@ std::vector<Loop> loopsOf(const ValidatedTrace& t, std::vector<int32_t>* loopOfL
   return loops;
 }
 
-// The ops control can reach: after an op that ends (JUMP, RETURN, DECLINE) nothing runs until a
-// label some branch names. The rest (a bounds-checked load's miss path once the load is proven,
-// bounds.cc) is not emitted.
+// The ops control can reach from the first: code runs on from an op until one that ends (JUMP,
+// RETURN, DECLINE), and on from each label a reachable op names. The rest (a bounds-checked
+// load's miss path once the load is proven, bounds.cc, and whatever only it branches to) is not
+// emitted.
 std::vector<bool> reachableOps(const ValidatedTrace& t) {
-  std::vector<bool> named(t.labelCount, false);
-  for (const ValidOp& op : t.ops)
-    if (op.uop != Uop::LABEL && op.label >= 0) named[op.label] = true;
+  std::vector<uint32_t> definedAt(t.labelCount, 0);
+  for (size_t i = 0; i < t.ops.size(); ++i)
+    if (t.ops[i].uop == Uop::LABEL) definedAt[t.ops[i].label] = static_cast<uint32_t>(i);
   std::vector<bool> reachable(t.ops.size(), false);
-  bool live = true;
-  for (size_t i = 0; i < t.ops.size(); ++i) {
-    const ValidOp& op = t.ops[i];
-    if (op.uop == Uop::LABEL && named[op.label]) live = true;
-    reachable[i] = live;
-    if (kUopInfo[static_cast<int>(op.uop)].ends) live = false;
+  std::vector<uint32_t> starts{0};
+  while (!starts.empty()) {
+    size_t i = starts.back();
+    starts.pop_back();
+    for (; i < t.ops.size() && !reachable[i]; ++i) {
+      const ValidOp& op = t.ops[i];
+      reachable[i] = true;
+      if (op.uop != Uop::LABEL && op.label >= 0 && !reachable[definedAt[op.label]])
+        starts.push_back(definedAt[op.label]);
+      if (kUopInfo[static_cast<int>(op.uop)].ends) break;
+    }
   }
   return reachable;
+}
+
+// The backward branches control can reach: a dead one makes no loop.
+std::vector<BackEdge> liveBackEdges(const ValidatedTrace& t, const std::vector<bool>& reachable) {
+  std::vector<BackEdge> edges = backEdges(t);
+  const auto dead = [&](const BackEdge& e) { return !reachable[e.branch]; };
+  edges.erase(std::remove_if(edges.begin(), edges.end(), dead), edges.end());
+  return edges;
 }
 
 // A hole's value before the kernel has an address: kernel-relative (code, data, labels) or absolute
@@ -117,15 +132,16 @@ class Emitter {
       : t_(trace), target_(target), maxBytes_(maxBytes) {}
 
   void layout() {
-    const std::vector<uint32_t> pollWeights = backEdgeWeights();
-    loops_ = loopsOf(t_, &loopOfLabel_);
+    const std::vector<bool> reachable = reachableOps(t_);
+    const std::vector<BackEdge> edges = liveBackEdges(t_, reachable);
+    const std::vector<uint32_t> pollWeights = backEdgeWeights(edges);
+    loops_ = loopsOf(t_, edges, &loopOfLabel_);
     registers_ = planRegisters(t_);
     l_.placements.reserve(t_.codeOps + 1);
     sources_.reserve(t_.codeOps + 1);
     l_.labelOffsets.assign(t_.labelCount, 0);
     labelPlacement_.assign(t_.labelCount, 0);
     opPlacement_.assign(t_.ops.size(), kNoPlacement);
-    const std::vector<bool> reachable = reachableOps(t_);
     uint64_t code = 0;
     addCode(kShimPlacement, *target_.shim, -1, &code);
     sources_.push_back(Source{});
@@ -164,7 +180,7 @@ class Emitter {
         addCode(static_cast<int32_t>(op.uop), target_.stencils[static_cast<int>(op.uop)], traceOp, &code);
       for (uint32_t s = 0; s < placed.reloadCount; ++s) addMove(placed.reloads[s], false, &code);
     }
-    if (loopPlacementEnabled()) code += placeInnerLoops();
+    if (loopPlacementEnabled()) code += placeInnerLoops(code);
     checkSize(code);
     for (uint32_t label = 0; label < t_.labelCount; ++label) {
       const uint32_t k = labelPlacement_[label];
@@ -263,9 +279,9 @@ class Emitter {
   // loop in ops (what one iteration charges to the call's budget), else 0. Every cycle in a
   // kernel's control flow contains a backward branch, so a poll at each of their targets bounds
   // the work between two checks.
-  std::vector<uint32_t> backEdgeWeights() const {
+  std::vector<uint32_t> backEdgeWeights(const std::vector<BackEdge>& edges) const {
     std::vector<uint32_t> weights(t_.labelCount, 0);
-    for (const BackEdge& edge : backEdges(t_)) {
+    for (const BackEdge& edge : edges) {
       const uint64_t length = edge.branch - edge.head;
       const uint32_t weight = static_cast<uint32_t>(length < kMaxPollWeight ? length : kMaxPollWeight);
       if (weight > weights[edge.label]) weights[edge.label] = weight;
@@ -279,8 +295,10 @@ class Emitter {
   // block boundary ran up to 1.4x slower (docs/native-engine.md "Where loops lie"). Only where the
   // op before the loop never falls through (the JUMP into a rotated loop's test), so the gap is
   // never executed; the kernel is then aligned to kCodeBlock, so that its offsets are its
-  // addresses modulo the block. Returns the bytes added.
-  uint64_t placeInnerLoops() {
+  // addresses modulo the block. Not when the gaps would take the kernel, `code` bytes so far, past
+  // its size limit: placement is worth a few percent, never a failed compile. Returns the bytes
+  // added.
+  uint64_t placeInnerLoops(uint64_t code) {
     // Per placement that starts a loop to place: the loop's length in bytes.
     std::unordered_map<uint32_t, uint64_t> placed;
     for (const Loop& loop : loops_) {
@@ -292,13 +310,17 @@ class Emitter {
       placed.emplace(first, bytes);
     }
     if (placed.empty()) return 0;
-    if (l_.align < kCodeBlock) l_.align = kCodeBlock;
+    // The shift of each placement, then (if the kernel still fits) the move.
+    std::vector<uint32_t> shifts(l_.placements.size());
     uint64_t shift = 0;
     for (uint32_t k = 0; k < l_.placements.size(); ++k) {
       const auto loop = placed.find(k);
       if (loop != placed.end()) shift += paddingToPlace(l_.placements[k].codeOffset + shift, loop->second);
-      l_.placements[k].codeOffset += static_cast<uint32_t>(shift);
+      if (code + shift > maxBytes_) return 0;  // (so the shift, like the code, fits 32 bits)
+      shifts[k] = static_cast<uint32_t>(shift);
     }
+    if (l_.align < kCodeBlock) l_.align = kCodeBlock;
+    for (uint32_t k = 0; k < l_.placements.size(); ++k) l_.placements[k].codeOffset += shifts[k];
     return shift;
   }
 

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "generated/uops.h"
+
 namespace jitctl {
 
 // Every relocation kind the patchers know. The generator fails on any other kind it meets.
@@ -109,17 +111,17 @@ struct ViewRecord {
 // `floats`, the address of the op it guards in `resume`, and returns. The shim calls `resume` (and
 // clears it) with the registers and the budget loaded from the header, so the runtime starts a
 // call with resume = the first op, the registers zero (every slot starts at 0) and a full budget,
-// and resumes a yielded one the same way. A DECLINE op sets `budget` to kDeclinedBudget as it returns
-// (nothing else writes it during a slice), so that the runtime tells it from a RETURN.
-constexpr int64_t kDeclinedBudget = -1;
-// The poll at the head of a loop that holds other loops (the outer poll) yields while this much
-// budget is still left, so that a call slice ends between two runs of an inner loop, not in the
-// middle of one: resuming in the middle of a short inner loop cut its trip count in two, and the
-// core's branch prediction of that loop's exit stayed worse for the rest of the call (horner ran
-// 1.2x slower in 2^18-op slices; docs/native-engine.md "Interrupting a running kernel"). An inner
-// loop that runs longer than this between two outer polls still yields at its own poll, below 0.
-// templates/prelude.h has the same number (OUTER_POLL_RESERVE).
-constexpr int64_t kOuterPollReserve = 1 << 16;
+// and resumes a yielded one the same way. A DECLINE op sets `budget` to kDeclinedBudget as it
+// returns (nothing else writes it during a slice), so that the runtime tells it from a RETURN.
+// The poll at the head of a loop that holds other loops (the outer poll) yields while
+// kOuterPollReserve budget is still left, so that a call slice ends between two runs of an inner
+// loop, not in the middle of one: resuming in the middle of a short inner loop cut its trip count
+// in two, and the core's branch prediction of that loop's exit stayed worse for the rest of the
+// call (horner ran 1.2x slower in 2^18-op slices; docs/native-engine.md "Interrupting a running
+// kernel"). An inner loop that runs longer than this between two outer polls still yields at its
+// own poll, below 0.
+// Both numbers are in generated/uops.h, written by the generator that compiled the stencils with
+// them (FRAME_CONSTANTS in tools/stencils/compile.mjs).
 struct FrameHeader {
   int64_t ints[4];   // i32/u32 registers r0..r3 (the low 32 bits)
   double floats[4];  // f64 registers f0..f3

@@ -254,8 +254,9 @@ describe('lowerKernel: loops', () => {
     const source = '(u, v) => { const n = u.length; for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < n; j++) s += (1 / ((i + j) * (i + j + 1) / 2 + i + 1)) * u[j]; v[i] = s; } }';
     const f64s = (n: number) => Float64Array.from({ length: n }, (_, k) => Math.sin(k) * 7);
     const k = agree(source, [[f64s(0), new Float64Array(0)], [f64s(1), new Float64Array(1)], [f64s(9), new Float64Array(9)]]);
-    // The inner loop: from its body label to its backward branch (laid out before the outer one's).
-    const branchAt = k.uops.findIndex((u) => u.startsWith('BR_LT_I32'));
+    // The inner loop: from its body label to its backward branch (laid out before the outer one's;
+    // a BR_LT_I32 before it is the entry guard v.length >= u.length, a forward branch).
+    const branchAt = k.uops.findIndex((u, at) => u.startsWith('BR_LT_I32') && k.uops.slice(0, at).includes(`${u.split(', ').pop()}:`));
     const bodyLabel = `${k.uops[branchAt].split(', ').pop()}:`;
     const inner = k.uops.slice(k.uops.indexOf(bodyLabel), branchAt + 1);
     // j is converted once per iteration (it changes; `i + j` is computed once, as a shared value);

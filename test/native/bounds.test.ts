@@ -124,7 +124,7 @@ describe('bounds-check elimination: the engine proves an access in range only wh
     }
   });
 
-  it('keeps the check when the loop body overwrites the index, or the view is past the 64 the facts track', () => {
+  it('keeps the check when the loop body overwrites the index, or the view is past the 16 the facts track', () => {
     // for (i = 0; i < v.length; i++) { i = j; s += v[i] } with j a parameter.
     const b = new TraceBuilder();
     const v = b.view(ElementKind.Float64), i = b.slot('i32'), j = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32');
@@ -151,6 +151,93 @@ describe('bounds-check elimination: the engine proves an access in range only wh
     assert.deepEqual(proven(wide), []);
     const arrays = views.map((_, k) => Float64Array.of(k));
     assert.equal(wide.call(...arrays), 65);
+    // The same access of view 15 is proved, of view 16 not.
+    for (const [at, proves] of [[15, true], [16, false]] as const) {
+      const t = new TraceBuilder();
+      const vs: View[] = Array.from({ length: 17 }, () => t.view(ElementKind.Float64));
+      const ti = t.slot('i32'), tn = t.slot('i32'), ty = t.slot('f64'), tout = t.label();
+      vs.forEach((view) => t.param(view));
+      t.returns(ty).op('CONST_I32', ti, 0).op('LENGTH', tn, vs[at]).op('CONST_F64', ty, -1).op('BR_GE_I32', ti, tn, tout);
+      t.op('LOAD_FLOAT64', ty, vs[at], ti, tout).define(tout).op('RETURN');
+      const k = compile(t);
+      assert.equal(proven(k).length, proves ? 1 : 0, `view ${at}`);
+      assert.equal(k.call(...vs.map((_, j) => Float64Array.of(j + 0.5))), at + 0.5);
+      assert.equal(k.call(...vs.map((_, j) => new Float64Array(j === at ? 0 : 1))), -1);
+    }
+  });
+
+  describe('offsets: how far below a length an index lies', () => {
+    // for (i = start; i < v.length - c; i++) s += v[i + d], the loads' misses adding NaN as JS's
+    // `s += undefined` does; d may be negative.
+    function offsetSum(c: number, offsets: readonly number[], start: number): TraceBuilder {
+      const b = new TraceBuilder();
+      const v = b.view(ElementKind.Float64);
+      const i = b.slot('i32'), n = b.slot('i32'), bound = b.slot('i32'), cs = b.slot('i32'), one = b.slot('i32'), j = b.slot('i32'), d = b.slot('i32');
+      const s = b.slot('f64'), x = b.slot('f64'), body = b.label(), cond = b.label();
+      b.param(v).returns(s);
+      b.op('LENGTH', n, v).op('CONST_I32', cs, c).op('SUB_I32', bound, n, cs).op('CONST_I32', one, 1).op('CONST_I32', i, start).op('CONST_F64', s, 0);
+      b.op('JUMP', cond).define(body);
+      for (const offset of offsets) {
+        const miss = b.label(), next = b.label();
+        b.op('CONST_I32', d, offset).op('ADD_I32', j, i, d).op('LOAD_FLOAT64', x, v, j, miss).op('JUMP', next);
+        b.define(miss).op('CONST_F64', x, NaN).define(next).op('ADD_F64', s, s, x);
+      }
+      b.op('ADD_I32', i, i, one).define(cond).op('BR_LT_I32', i, bound, body).op('RETURN');
+      return b;
+    }
+    const offsetSumJs = (v: Float64Array, c: number, offsets: readonly number[], start: number) => {
+      let s = 0;
+      for (let i = start; i < v.length - c; i++) for (const d of offsets) s += v[i + d] ?? NaN;
+      return s;
+    };
+
+    for (const [what, c, offsets, start, provenCount] of [
+      ['v[i - 1], v[i] and v[i + 1] under 1 <= i < v.length - 1 (a 3-point stencil)', 1, [-1, 0, 1], 1, 3],
+      ['v[i + 3] under i < v.length - 3', 3, [3, 0], 0, 2],
+      ['v[i + 2] under i < v.length - 1: one past the end, checked', 1, [2, 1], 0, 1],
+      ['v[i - 1] from i = 0: may be negative, checked', 1, [-1, 1], 0, 1],
+      ['v[i + 1] under i < v.length - 0: one past the end, checked', 0, [1, 0], 0, 1],
+    ] as const) {
+      it(`${provenCount === offsets.length ? 'proves' : 'keeps what it cannot prove:'} ${what}`, () => {
+        const kernel = compile(offsetSum(c, offsets, start));
+        assert.equal(proven(kernel).length, provenCount, stencilsOf(kernel).join(' '));
+        assert.equal(checked(kernel).length, offsets.length - provenCount);
+        for (const length of [0, 1, 2, 3, 4, 5, 17]) {
+          const v = data(length);
+          assert.ok(Object.is(kernel.call(v), offsetSumJs(v, c, offsets, start)), `length ${length}`);
+        }
+      });
+    }
+
+    it('proves a constant index below a length a guard bounds from below (v.length >= 3: v[0], v[2], not v[3])', () => {
+      const b = new TraceBuilder();
+      const v = b.view(ElementKind.Float64), n = b.slot('i32'), three = b.slot('i32'), k = b.slot('i32');
+      const s = b.slot('f64'), x = b.slot('f64'), short = b.label(), miss = b.label();
+      b.param(v).returns(s).op('LENGTH', n, v).op('CONST_I32', three, 3).op('BR_LT_I32', n, three, short);
+      for (const index of [0, 2, 3]) b.op('CONST_I32', k, index).op('LOAD_FLOAT64', x, v, k, miss).op('ADD_F64', s, s, x);
+      b.op('RETURN').define(short).op('CONST_F64', s, -1).op('RETURN').define(miss).op('CONST_F64', s, -2).op('RETURN');
+      const kernel = compile(b);
+      assert.equal(proven(kernel).length, 2, stencilsOf(kernel).join(' '));
+      assert.equal(checked(kernel).length, 1);
+      assert.deepEqual([kernel.call(data(2)), kernel.call(data(3)), kernel.call(Float64Array.of(1, 2, 4, 8))], [-1, -2, 13]);
+    });
+
+    it('keeps the check where the bound is not the length minus a constant the facts know (a wrapped n - c)', () => {
+      // n - c with c = -2^31 + 1 (as a parameter): the subtraction may wrap, so the bound says nothing.
+      const b = new TraceBuilder();
+      const v = b.view(ElementKind.Float64), c = b.slot('i32');
+      const i = b.slot('i32'), n = b.slot('i32'), bound = b.slot('i32'), one = b.slot('i32'), j = b.slot('i32');
+      const s = b.slot('f64'), x = b.slot('f64'), body = b.label(), cond = b.label(), miss = b.label(), next = b.label();
+      b.param(v).param(c).returns(s);
+      b.op('LENGTH', n, v).op('SUB_I32', bound, n, c).op('CONST_I32', one, 1).op('CONST_I32', i, 0).op('JUMP', cond);
+      b.define(body).op('ADD_I32', j, i, one).op('LOAD_FLOAT64', x, v, j, miss).op('JUMP', next);
+      b.define(miss).op('CONST_F64', x, NaN).define(next).op('ADD_F64', s, s, x).op('ADD_I32', i, i, one);
+      b.define(cond).op('BR_LT_I32', i, bound, body).op('RETURN');
+      const kernel = compile(b);
+      assert.deepEqual(proven(kernel), []);
+      assert.ok(Object.is(kernel.call(data(4), 1), data(4).slice(1).reduce((a, y) => a + y, 0)));
+      assert.ok(Object.is(kernel.call(data(4), 0), NaN));  // reads v[4]
+    });
   });
 
   it('gives up, proving nothing, past its limit on facts (thousands of slots times many labels), and the kernel still runs', () => {
@@ -228,6 +315,25 @@ describe('bounds-check elimination: the engine proves an access in range only wh
     assert.deepEqual(accesses(saxpy, [2.5, data(8), data(8, 3)]), ['LOAD_FLOAT64 v0 proven', 'LOAD_FLOAT64 v1 proven', 'STORE_FLOAT64 v1 proven']);
     assert.deepEqual(accesses(horner, [data(5), data(8), new Float64Array(8)]), ['LOAD_FLOAT64 v1 proven', 'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v2 proven']);
     assert.equal(declines(saxpy, [2.5, data(8), data(8, 3)]), true);
+    // blur3: `const n = src.length; for (i = 1; i < n - 1; i++) dst[i] = (src[i - 1] + src[i] + src[i + 1]) / 3`,
+    // and dst[0] = src[0], dst[n - 1] = src[n - 1] around it (after the guards src.length >= 1,
+    // dst.length >= 1 of the constant index and dst.length >= src.length of the loop).
+    const blur3 = kernelNamed('blur3') as (src: Float64Array, dst: Float64Array) => void;
+    assert.deepEqual(accesses(blur3, [data(8), new Float64Array(8)]), [
+      'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 proven',
+      'LOAD_FLOAT64 v0 proven', 'LOAD_FLOAT64 v0 proven', 'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 proven',
+      'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 proven',
+    ]);
+    function lastButOne(a: Float64Array, b: Float64Array): void {
+      for (let i = 0; i <= a.length - 1; i++) b[i] = a[i];
+    }
+    function reassignedBound(a: Float64Array, b: Float64Array): void {
+      let n = a.length;
+      if (a.length > 2) n = 5;
+      for (let i = 0; i < n; i++) b[i] = a[i];
+    }
+    assert.deepEqual(accesses(lastButOne, [data(4), data(4)]), ['LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 proven']);
+    assert.equal(declines(reassignedBound, [data(4), data(4)]), false);
     for (const fn of [onePast, doWhile, shifted]) {
       assert.deepEqual(accesses(fn, [data(4), data(4)]).filter((a) => a.includes('v1')), [`STORE_FLOAT64 v1 checked`], fn.name);
       assert.equal(declines(fn, [data(4), data(4)]), false, fn.name);
@@ -238,6 +344,12 @@ describe('bounds-check elimination: the engine proves an access in range only wh
       jitFocus(saxpy, { tier: 'native' })(1.5, xs, native);
       saxpy(1.5, xs, plain);
       assert.deepEqual(new Uint8Array(native.buffer), new Uint8Array(plain.buffer));
+      for (const fn of [blur3, lastButOne, reassignedBound]) {
+        const mine = Float64Array.from(ys), theirs = Float64Array.from(ys);
+        jitFocus(fn, { tier: 'native' })(xs, mine);
+        fn(xs, theirs);
+        assert.deepEqual(new Uint8Array(mine.buffer), new Uint8Array(theirs.buffer), fn.name);
+      }
       const outNative = new Float64Array(Math.max(0, xs.length - 1)), outPlain = new Float64Array(Math.max(0, xs.length - 1));
       jitFocus(horner, { tier: 'native' })(ys, xs, outNative);
       horner(ys, xs, outPlain);

@@ -255,7 +255,7 @@ class ProgramGenerator {
   /** Slots any op may write (never loop counters, limits or approximate results). */
   private readonly writable: Record<SlotType, Slot[]> = { f64: [], i32: [], u32: [] };
   private readonly views: ViewInfo[] = [];
-  private readonly loops: { cont: Label; brk: Label; counter: Slot }[] = [];
+  private readonly loops: { cont: Label; brk: Label; counter: Slot; trips: number }[] = [];
   private labels = 0;
   private budget: number;
   private readonly tapOps: string[] = [];
@@ -518,9 +518,22 @@ class ProgramGenerator {
 
   /** An i32 slot to index with: often the innermost loop counter, else any i32 slot. */
   private indexSlot(): Slot | undefined {
-    if (this.loops.length > 0 && this.rng.chance(0.4)) return this.loops[this.loops.length - 1].counter;
+    if (this.loops.length > 0 && this.rng.chance(0.4)) {
+      const counter = this.loops[this.loops.length - 1].counter;
+      return (this.rng.chance(0.35) && this.offsetFrom(counter)) || counter;
+    }
     if (this.rng.chance(0.5)) this.index();
     return this.readable.i32.length > 0 ? this.rng.pick(this.readable.i32) : undefined;
+  }
+
+  /** A slot set to counter + d for a small d (`v[i - 1]`, `v[i + 2]`: the range analysis' margins). */
+  private offsetFrom(counter: Slot): Slot | undefined {
+    const slot = this.scratchI32();
+    if (!slot) return undefined;
+    const d = this.slot('i32', 'none');
+    this.emit('CONST_I32', d, this.rng.pick([-2, -1, 1, 2, 3]));
+    this.emit('ADD_I32', slot, counter, d);
+    return slot;
   }
 
   /** Sets an i32 slot to an interesting index of some view: in range, at the ends, or far out. */
@@ -626,8 +639,28 @@ class ProgramGenerator {
     const limit = this.slot('i32', 'read');
     this.emit('CONST_I32', counter, 0);
     this.emit('CONST_I32', one, 1);
-    if (shape === 'length' && this.views.length > 0) this.emit('LENGTH', limit, rng.pick(this.views).view);
-    else this.emit('CONST_I32', limit, trips);
+    // A loop over a view's length runs up to 40 times at any depth: only over views short enough
+    // that the loops around it times its own trips stay within MAX_NESTED_TRIPS (three nested
+    // loops over 40 elements inside the program's loop could run past STEP_LIMIT).
+    const enclosing = this.loops.reduce((product, l) => product * Math.max(1, l.trips), 1);
+    const short = this.views.filter((v) => enclosing * v.length <= MAX_NESTED_TRIPS);
+    let maxTrips = trips;
+    let lengthMinus = false;
+    if (shape === 'length' && short.length > 0) {
+      const bound = rng.pick(short);
+      maxTrips = bound.length;
+      this.emit('LENGTH', limit, bound.view);
+      // Sometimes `length - c`, which is below 0 for a view the call finds empty (detached): the
+      // loop then exits by an inequality, not by BR_EQ_I32 (which would never be taken).
+      lengthMinus = bound.length > 0 && rng.chance(0.4);
+      if (lengthMinus) {
+        const c = this.slot('i32', 'none');
+        this.emit('CONST_I32', c, rng.int(Math.min(3, bound.length) + 1));
+        this.emit('SUB_I32', limit, limit, c);
+      }
+    } else {
+      this.emit('CONST_I32', limit, trips);
+    }
     if (shape === 'f64') {
       // A double loop counter, stepping by a power of two so that it counts exactly.
       const x = this.slot('f64', 'read'), step = this.slot('f64', 'none'), end = this.slot('f64', 'none');
@@ -638,7 +671,7 @@ class ProgramGenerator {
       this.emit('CONST_F64', end, start + trips * size);
       this.emit('LABEL', top);
       this.emit('BR_GE_F64', x, end, brk);
-      this.body(depth, cont, brk, counter);
+      this.body(depth, cont, brk, counter, maxTrips + 1);
       this.emit('ADD_F64', x, x, step);
       this.emit('ADD_I32', counter, counter, one);
       this.emit('JUMP', top);
@@ -647,27 +680,29 @@ class ProgramGenerator {
     }
     this.emit('LABEL', top);
     if (shape === 'do') {
-      this.body(depth, cont, brk, counter);
+      this.body(depth, cont, brk, counter, maxTrips + 1);
       this.emit('ADD_I32', counter, counter, one);
       this.emit(trips > 0 && rng.chance(0.3) ? 'BR_NE_I32' : 'BR_LT_I32', counter, limit, top);
     } else {
-      // Equivalent exits (and one that runs a trip more): all end, since 0 <= limit < 2^31 - 1.
-      const exit = rng.pick([
+      // Equivalent exits (and one that runs a trip more): all end, since limit < 2^31 - 1 and
+      // (for BR_EQ_I32) limit >= 0.
+      const exits = [
         ['BR_GE_I32', counter, limit],
         ['BR_LE_I32', limit, counter],
         ['BR_EQ_I32', counter, limit],
         ['BR_GT_I32', counter, limit],
-      ] as const);
+      ] as const;
+      const exit = rng.pick(lengthMinus ? exits.filter(([name]) => name !== 'BR_EQ_I32') : exits);
       this.emit(exit[0], exit[1], exit[2], brk);
-      this.body(depth, cont, brk, counter);
+      this.body(depth, cont, brk, counter, maxTrips + 1);
       this.emit('ADD_I32', counter, counter, one);
       this.emit('JUMP', top);
     }
     this.emit('LABEL', brk);
   }
 
-  private body(depth: number, cont: Label, brk: Label, counter: Slot): void {
-    this.loops.push({ cont, brk, counter });
+  private body(depth: number, cont: Label, brk: Label, counter: Slot, trips: number): void {
+    this.loops.push({ cont, brk, counter, trips });
     this.block(depth + 1);
     this.loops.pop();
     this.emit('LABEL', cont);
@@ -706,6 +741,8 @@ const MAX_TAPS = 64;
 
 /** Step limit of the reference: generated programs stay far below it. */
 export const STEP_LIMIT = 2_000_000;
+/** The most iterations the generator lets nested loops multiply to (see ProgramGenerator.loop). */
+const MAX_NESTED_TRIPS = 4096;
 
 /**
  * How far (in ulps) each approximate op may be from V8 on this machine: the bound its doc states

@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { TraceBuilder } from '../../lib/engine.js';
+
 export const ROOT = join(__dirname, '..', '..', '..');
 
 /** f64 edge values: signed zeros, NaN, infinities, 2^31/2^32/2^53 boundaries, subnormals, halves. */
@@ -64,6 +66,8 @@ export function readRoot(path: string): string {
 
 /** The compiled engine module, for scripts run in child processes and workers. */
 export const ENGINE_MODULE = join(__dirname, '..', '..', 'lib', 'engine.js');
+/** This module compiled, for child scripts that build the traces below. */
+export const HELPERS_MODULE = __filename;
 
 export interface ChildResult { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
@@ -100,4 +104,41 @@ export function runNode(script: string, options: ChildOptions = {}): ChildResult
 /** Whether `error` is a call the kernel's trace declined (kernel.call's RangeError ERR_JITCTL_DECLINED). */
 export function isDeclined(error: unknown): boolean {
   return error instanceof RangeError && (error as { code?: unknown }).code === 'ERR_JITCTL_DECLINED';
+}
+
+/** for (i = 0; i < n; i++) s += i in i32 (wrapping), the test at the loop's head: (n) => s. */
+export function sumBelow(): TraceBuilder {
+  const b = new TraceBuilder();
+  const i = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), s = b.slot('i32');
+  const loop = b.label(), done = b.label();
+  b.param(n).returns(s).op('CONST_I32', one, 1);
+  b.define(loop).op('BR_GE_I32', i, n, done).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one).op('JUMP', loop);
+  b.define(done).op('RETURN');
+  return b;
+}
+
+/**
+ * The same sum as a rotated loop (JUMP to the test, the body, the test branching back), after
+ * filler ops that move the loop's start: pad / 4 constant loads and pad % 4 additions (one
+ * instruction each on AArch64, where a constant load takes four).
+ */
+export function rotatedSum(pad: number): TraceBuilder {
+  const b = new TraceBuilder();
+  const i = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), s = b.slot('i32'), filler = b.slot('f64');
+  const body = b.label(), test = b.label();
+  b.param(n).returns(s).op('CONST_I32', one, 1);
+  for (let k = 0; k < pad >> 2; k++) b.op('CONST_F64', filler, k + 0.5);
+  for (let k = 0; k < (pad & 3); k++) b.op('ADD_F64', filler, filler, filler);
+  b.op('JUMP', test);
+  b.define(body).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one);
+  b.define(test).op('BR_LT_I32', i, n, body);
+  b.op('RETURN');
+  return b;
+}
+
+/** What sumBelow() and rotatedSum() return for n: the sum of 0 .. n - 1 with i32 wrap-around. */
+export function expectedSum(n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s = (s + i) | 0;
+  return s;
 }

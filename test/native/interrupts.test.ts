@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 
 import { compile, ElementKind, TraceBuilder } from '../../lib/engine.js';
-import { ENGINE_MODULE, runNode } from './helpers.js';
+import { ENGINE_MODULE, expectedSum, runNode, sumBelow } from './helpers.js';
 
 // `L: JUMP L`, as a script line that defines `spin` (a kernel) in a child.
 const SPIN = `
@@ -15,17 +15,6 @@ const b = new TraceBuilder();
 const L = b.label();
 b.op('LABEL', L).op('JUMP', L);
 `;
-
-// for (i = 0; i < n; i++) s += i, in i32 (wrapping): many poll slices for large n.
-function sumBelow(): TraceBuilder {
-  const b = new TraceBuilder();
-  const i = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), s = b.slot('i32');
-  const loop = b.label(), done = b.label();
-  b.param(n).returns(s).op('CONST_I32', one, 1);
-  b.define(loop).op('BR_GE_I32', i, n, done).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one).op('JUMP', loop);
-  b.define(done).op('RETURN');
-  return b;
-}
 
 // for (i = 0; i < n; i++) for (j = 0; j < n; j++) s++.
 function nestedLoops(): TraceBuilder {
@@ -38,13 +27,6 @@ function nestedLoops(): TraceBuilder {
   b.define(innerDone).op('ADD_I32', i, i, one).op('JUMP', outer);
   b.define(done).op('RETURN');
   return b;
-}
-
-// The same sum with the i32 wrap-around of ADD_I32.
-function expectedSum(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s = (s + i) | 0;
-  return s;
 }
 
 describe('interrupting kernels', () => {
@@ -102,7 +84,8 @@ describe('interrupting kernels', () => {
 
     it('stops a call whose outer loop never ends while each run of its inner loop does', function () {
       this.timeout(150_000);
-      // for (;;) for (j = 0; j < 10; j++) {}: only the outer poll sees the budget run out.
+      // for (;;) for (j = 0; j < 10; j++) {}: each inner run is far shorter than a slice, so the
+      // slices end at the outer poll.
       const child = runNode(`
         const { compile, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
         const b = new TraceBuilder();
@@ -195,6 +178,16 @@ describe('interrupting kernels', () => {
         nested: ['outer poll', 'poll'],
         missPolls: ['poll', 'poll'],
       });
+    });
+  });
+
+  describe('the outer poll', () => {
+    it('is its own stencil, not the inner poll again: it also compares the budget with a reserve', () => {
+      const info = compile(nestedLoops()).inspect();
+      const outer = info.stencils.find((s) => s.uop === 'outer poll'), inner = info.stencils.find((s) => s.uop === 'poll');
+      assert.ok(outer && inner, info.stencils.map((s) => s.uop).join(' '));
+      // Both charge the budget; the outer one then branches on budget < reserve, not budget < 0.
+      assert.ok(outer.codeSize > inner.codeSize, `outer poll ${outer.codeSize} bytes, inner ${inner.codeSize}`);
     });
   });
 

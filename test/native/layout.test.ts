@@ -5,34 +5,11 @@
 import assert from 'node:assert/strict';
 
 import { compile, TraceBuilder, type KernelInspection, type KernelStencil } from '../../lib/engine.js';
-import { ENGINE_MODULE, runNode } from './helpers.js';
+import { ENGINE_MODULE, expectedSum, HELPERS_MODULE, rotatedSum, runNode, sumBelow } from './helpers.js';
 
 const BLOCK = 64;
 // What fills a gap in code: int3 on x86-64, `udf #0` (four zero bytes) on AArch64.
 const TRAP = process.arch === 'arm64' ? 0x00 : 0xcc;
-
-// s = 0; for (i = 0; i < n; i++) s += i, as a rotated loop (JUMP to the test, the body, the test
-// branching back), after filler ops that move the loop's start: pad / 4 constant loads and
-// pad % 4 additions (one instruction each on AArch64, where a constant load takes four).
-function rotatedSum(pad: number): TraceBuilder {
-  const b = new TraceBuilder();
-  const i = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), s = b.slot('i32'), filler = b.slot('f64');
-  const body = b.label(), test = b.label();
-  b.param(n).returns(s).op('CONST_I32', one, 1);
-  for (let k = 0; k < pad >> 2; k++) b.op('CONST_F64', filler, k + 0.5);
-  for (let k = 0; k < (pad & 3); k++) b.op('ADD_F64', filler, filler, filler);
-  b.op('JUMP', test);
-  b.define(body).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one);
-  b.define(test).op('BR_LT_I32', i, n, body);
-  b.op('RETURN');
-  return b;
-}
-
-function expectedSum(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s = (s + i) | 0;
-  return s;
-}
 
 // The loop's code: from its poll to the end of its backward branch.
 function loopSpan(info: KernelInspection): { poll: KernelStencil; before: KernelStencil; start: number; bytes: number } {
@@ -45,6 +22,43 @@ function loopSpan(info: KernelInspection): { poll: KernelStencil; before: Kernel
 }
 
 const blocksTouched = (start: number, bytes: number) => Math.floor((start + bytes - 1) / BLOCK) - Math.floor(start / BLOCK) + 1;
+
+// Two rotated sums over i < n in one kernel, `padA` and `padB` filler ops before each, and a
+// branch from between them over the second to the RETURN when the first sum is already >= limit.
+function twoSums(padA: number, padB: number): TraceBuilder {
+  const b = new TraceBuilder();
+  const i = b.slot('i32'), n = b.slot('i32'), limit = b.slot('i32'), one = b.slot('i32'), zero = b.slot('i32'), s = b.slot('i32'), f = b.slot('f64');
+  const body1 = b.label(), test1 = b.label(), body2 = b.label(), test2 = b.label(), out = b.label();
+  const fill = (pad: number) => {
+    for (let k = 0; k < pad >> 2; k++) b.op('CONST_F64', f, k + 0.25);
+    for (let k = 0; k < (pad & 3); k++) b.op('ADD_F64', f, f, f);
+  };
+  b.param(n).param(limit).returns(s).op('CONST_I32', one, 1).op('CONST_I32', zero, 0);
+  fill(padA);
+  b.op('JUMP', test1).define(body1).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one);
+  b.define(test1).op('BR_LT_I32', i, n, body1).op('BR_GE_I32', s, limit, out);
+  fill(padB);
+  b.op('MOV_I32', i, zero).op('JUMP', test2).define(body2).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one);
+  b.define(test2).op('BR_LT_I32', i, n, body2);
+  b.define(out).op('RETURN');
+  return b;
+}
+
+const twoSumsResult = (n: number, limit: number) => {
+  const once = expectedSum(n);
+  return once >= limit ? once : (2 * once) | 0;
+};
+
+// Each loop's code in a kernel: from a poll to the end of the next BR_LT_I32.
+function loopSpans(info: KernelInspection): { start: number; bytes: number }[] {
+  const spans: { start: number; bytes: number }[] = [];
+  info.stencils.forEach((st, k) => {
+    if (st.uop !== 'poll') return;
+    const branch = info.stencils.slice(k).find((x) => x.uop.startsWith('BR_LT_I32'))!;
+    spans.push({ start: st.codeOffset, bytes: branch.codeOffset + branch.codeSize - st.codeOffset });
+  });
+  return spans;
+}
 
 describe('kernel layout', () => {
   describe('an innermost loop', () => {
@@ -85,15 +99,46 @@ describe('kernel layout', () => {
       assert.ok(moved > 0, 'some pad needed a gap');
     });
 
+    it('runs to the right result through call slices that end and resume inside it', () => {
+      // 10^6 iterations are several slices of the call's budget: the poll at the moved loop's
+      // head yields, and the call resumes there.
+      for (const pad of [0, 1, 7, 13, 22, 41, 63]) {
+        const k = compile(rotatedSum(pad));
+        try {
+          assert.deepEqual([k.call(1_000_000), k.call(0), k.call(1)], [expectedSum(1_000_000), 0, 0], `pad ${pad}`);
+        } finally {
+          k.free();
+        }
+      }
+    });
+
+    it('each of two in one kernel lies in as few blocks as it can, and a branch over the second lands right', () => {
+      let moved = 0;
+      for (let padA = 0; padA < 16; padA++) {
+        for (const padB of [0, 3, 9, 18, 29, 46]) {
+          const k = compile(twoSums(padA, padB));
+          const info = k.inspect();
+          try {
+            const spans = loopSpans(info);
+            assert.equal(spans.length, 2);
+            for (const { start, bytes } of spans) {
+              assert.equal(blocksTouched(start, bytes), Math.ceil(bytes / BLOCK), `pads ${padA}, ${padB}: a loop at ${start}, ${bytes} bytes`);
+            }
+            const placed = info.stencils.reduce((gaps, st, j) => gaps + (j > 0 && st.codeOffset > info.stencils[j - 1].codeOffset + info.stencils[j - 1].codeSize ? 1 : 0), 0);
+            if (placed === 2) moved++;
+            const cases: [number, number][] = [[1000, 0], [1000, 2 ** 31 - 1], [0, 0], [0, 1], [300_000, 2 ** 31 - 1], [300_000, -(2 ** 31)]];
+            assert.deepEqual(cases.map(([n, limit]) => k.call(n, limit)), cases.map(([n, limit]) => twoSumsResult(n, limit)), `pads ${padA}, ${padB}`);
+          } finally {
+            k.free();
+          }
+        }
+      }
+      assert.ok(moved > 0, 'at some pads both loops were moved (their shifts add up)');
+    });
+
     it('that code falls into stays where it is: its stencils back to back', () => {
-      // for (i = 0; i < n; i++) s += i with the test at the head: CONST_I32 falls into the loop.
-      const b = new TraceBuilder();
-      const i = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), s = b.slot('i32');
-      const loop = b.label(), done = b.label();
-      b.param(n).returns(s).op('CONST_I32', one, 1);
-      b.define(loop).op('BR_GE_I32', i, n, done).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one).op('JUMP', loop);
-      b.define(done).op('RETURN');
-      const k = compile(b);
+      // sumBelow() has the test at the loop's head: CONST_I32 falls into the loop.
+      const k = compile(sumBelow());
       const info = k.inspect();
       try {
         info.stencils.reduce((offset, st) => { assert.equal(st.codeOffset, offset, st.uop); return offset + st.codeSize; }, 0);
@@ -106,17 +151,11 @@ describe('kernel layout', () => {
     it('is not moved with JITCTL_LOOP_PLACEMENT=0 (for measuring what placing buys)', function () {
       this.timeout(60_000);
       const script = `
-        const { compile, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
+        const { compile } = require(${JSON.stringify(ENGINE_MODULE)});
+        const { rotatedSum } = require(${JSON.stringify(HELPERS_MODULE)});
         const gaps = [];
         for (let pad = 0; pad < 64; pad++) {
-          const b = new TraceBuilder();
-          const i = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), s = b.slot('i32'), f = b.slot('f64');
-          const body = b.label(), test = b.label();
-          b.param(n).returns(s).op('CONST_I32', one, 1);
-          for (let k = 0; k < pad >> 2; k++) b.op('CONST_F64', f, k);
-          for (let k = 0; k < (pad & 3); k++) b.op('ADD_F64', f, f, f);
-          b.op('JUMP', test).define(body).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one).define(test).op('BR_LT_I32', i, n, body).op('RETURN');
-          const info = compile(b).inspect();
+          const info = compile(rotatedSum(pad)).inspect();
           let end = 0;
           for (const st of info.stencils) { gaps.push(st.codeOffset - end); end = st.codeOffset + st.codeSize; }
         }
@@ -147,6 +186,49 @@ describe('kernel layout', () => {
         assert.deepEqual([k.call(0), k.call(1.5), k.call(-2)], [0, 3, -4]);
       } finally {
         k.free();
+      }
+    });
+
+    it('nor what only they branch to', () => {
+      const b = new TraceBuilder();
+      const x = b.slot('f64'), deadTarget = b.label(), live = b.label();
+      // Trace ops: 0 BR_TRUE_F64 live, 1 RETURN, 2 JUMP deadTarget (dead), 3 LABEL deadTarget
+      // (named by the dead JUMP only), 4 NEG_F64, 5 RETURN, 6 LABEL live, 7 ADD_F64, 8 RETURN.
+      b.param(x).returns(x).op('BR_TRUE_F64', x, live).op('RETURN').op('JUMP', deadTarget);
+      b.define(deadTarget).op('NEG_F64', x, x).op('RETURN');
+      b.define(live).op('ADD_F64', x, x, x).op('RETURN');
+      const k = compile(b);
+      const info = k.inspect();
+      try {
+        const ops = info.stencils.filter((s) => s.traceOp !== null && !s.uop.startsWith('MOV_')).map((s) => s.traceOp);
+        assert.deepEqual(ops, [0, 1, 7, 8]);
+        assert.deepEqual([k.call(0), k.call(1.5), k.call(-2)], [0, 3, -4]);
+      } finally {
+        k.free();
+      }
+    });
+
+    it('make no loop: a dead backward branch gives no poll, makes no outer loop and does not stop a loop from being placed', () => {
+      for (let pad = 0; pad < 64; pad++) {
+        // rotatedSum(pad) behind a label `top`, and after its RETURN, dead: JUMP body; JUMP top.
+        const b = new TraceBuilder();
+        const i = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), s = b.slot('i32'), f = b.slot('f64');
+        const top = b.label(), body = b.label(), test = b.label();
+        b.param(n).returns(s).op('CONST_I32', one, 1).define(top);
+        for (let k = 0; k < pad >> 2; k++) b.op('CONST_F64', f, k + 0.5);
+        for (let k = 0; k < (pad & 3); k++) b.op('ADD_F64', f, f, f);
+        b.op('JUMP', test).define(body).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one);
+        b.define(test).op('BR_LT_I32', i, n, body).op('RETURN').op('JUMP', body).op('JUMP', top);
+        const k = compile(b);
+        const info = k.inspect();
+        try {
+          assert.deepEqual(info.stencils.map((st) => st.uop).filter((u) => u.endsWith('poll')), ['poll'], `pad ${pad}`);
+          const { start, bytes } = loopSpan(info);
+          assert.equal(blocksTouched(start, bytes), Math.ceil(bytes / BLOCK), `pad ${pad}: the loop at ${start}, ${bytes} bytes`);
+          assert.equal(k.call(1000), expectedSum(1000));
+        } finally {
+          k.free();
+        }
       }
     });
   });

@@ -9,6 +9,14 @@ import { join } from 'node:path';
 
 export const CLANG = 'clang-19';
 
+// Numbers of the frame header's contract that the templates (prelude.h) and the runtime
+// (native/core) must agree on: given to clang as -D and written into generated/uops.h, so that
+// both sides read one definition. DECLINED_BUDGET: what DECLINE leaves in the header's budget as
+// it returns (a RETURN leaves a positive one). OUTER_POLL_RESERVE: the budget an outer poll (the
+// head of a loop that holds other loops) yields below, so that a call slice ends between two runs
+// of an inner loop.
+export const FRAME_CONSTANTS = { DECLINED_BUDGET: -1, OUTER_POLL_RESERVE: 1 << 16 };
+
 const COMMON_FLAGS = [
   '-O3', '-std=c11', '-ffreestanding', '-Wall', '-Werror',
   '-fno-asynchronous-unwind-tables', '-fno-unwind-tables', '-fno-builtin', '-fno-stack-protector',
@@ -16,6 +24,7 @@ const COMMON_FLAGS = [
   '-fno-math-errno',    // lets __builtin_sqrt be one instruction
   '-fno-strict-aliasing', '-fno-jump-tables', '-ffunction-sections', '-fdata-sections',
   '-fno-plt', '-falign-functions=1', '-fno-ident',
+  ...Object.entries(FRAME_CONSTANTS).map(([name, value]) => `-D${name}=(${value})`),
 ];
 
 export const TARGETS = {

@@ -2,6 +2,7 @@
 // into the text of one committed output file. Pure functions of their inputs: no clock, no
 // paths, so that `--check` can compare byte for byte.
 
+import { FRAME_CONSTANTS } from './compile.mjs';
 import { RETURN_TYPES, SLOT_TYPES, TRACE_FORMAT } from './trace-format.mjs';
 
 const OPERAND_KIND_DOC = {
@@ -37,6 +38,10 @@ export function writeUopsHeader(table, digest) {
   out.push(`enum class DerivedOperand : uint8_t { ${derivedRules.join(', ')} };`, '');
   out.push(`enum class ElementKind : uint8_t { ${elementKinds.map((k, i) => `${k.name} = ${i}`).join(', ')} };`, '');
   out.push(...traceFormatCpp(elementKinds));
+  out.push('// The frame header\'s numbers the stencils were compiled with (FRAME_CONSTANTS, tools/stencils/compile.mjs):');
+  out.push('// what DECLINE leaves in the budget, and the budget an outer poll yields below.');
+  out.push(`inline constexpr int64_t kDeclinedBudget = ${FRAME_CONSTANTS.DECLINED_BUDGET};`);
+  out.push(`inline constexpr int64_t kOuterPollReserve = ${FRAME_CONSTANTS.OUTER_POLL_RESERVE};`, '');
   out.push('struct UopInfo {');
   out.push('  const char* name;');
   out.push('  uint8_t operandCount;');
@@ -370,11 +375,14 @@ const DESIGN_NOTES = [
   '  register, named by the assignment (`ADD_F64__f0_f0_m`: d and a in f0, b in the frame), with',
   '  holes only for the operands in memory. Around an op without variants the engine writes a cached',
   '  operand to its frame slot first and reloads a written one after.',
-  '- Two stencils are not micro-ops: the shim (`templates/shim.c`) and the poll (`templates/poll.c`),',
-  '  which the emitter places at every label a backward branch reaches. The poll subtracts its',
-  '  loop\'s length in ops (operand 0) from the budget register; below zero it saves the cached',
-  '  registers and its continuation in the 80-byte header below the frame and returns, so that the runtime can stop the call',
-  '  (interrupt, timeout) or resume it. Its address is taken PC-relative (`lea` on x86-64).',
+  '- Three stencils are not micro-ops: the shim (`templates/shim.c`) and the poll and outer poll',
+  '  (`templates/poll.c`, the second compiled with `POLL_OUTER`), one of which the emitter places at',
+  '  every label a backward branch reaches. The poll subtracts its loop\'s length in ops (operand 0)',
+  '  from the budget register; below zero it saves the cached registers and its continuation in the',
+  '  80-byte header below the frame and returns, so that the runtime can stop the call (interrupt,',
+  '  timeout) or resume it. The outer poll, at the head of a loop that holds other loops, yields',
+  `  already below ${FRAME_CONSTANTS.OUTER_POLL_RESERVE} (\`OUTER_POLL_RESERVE\`), so that a call slice ends between two runs of`,
+  '  an inner loop. Their continuation address is taken PC-relative (`lea` on x86-64).',
   '- Holes are extern symbols whose address is the value: `_JIT_CONTINUE` (next op),',
   '  `_JIT_TARGET` (the op\'s label), `_JIT_OPERAND0..3` (operand i, by position), libm functions.',
   '- A final jump to `_JIT_CONTINUE` is removed: stencils fall through to the next one.',

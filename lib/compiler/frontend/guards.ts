@@ -8,8 +8,9 @@
 //    more elements than the largest of them: `a[0]` is then in bounds, an int32 of an Int32Array
 //    rather than a number that may be undefined;
 //  - a typed-array parameter `b` read or written at the counter of a loop `i < a.length` (with
-//    `a` another typed-array parameter) has at least a's length: the engine's range analysis
-//    (native/core/bounds.cc) then proves `b[i]` in range as it proves `a[i]`, and drops both checks.
+//    `a` another typed-array parameter; or `i < a.length - c`, `i < n - c` with `const n =
+//    a.length`) has at least a's length: the engine's range analysis (native/core/bounds.cc) then
+//    proves `b[i]` in range as it proves `a[i]`, and drops both checks.
 // A call that fails a guard is one V8 runs as it would without jitctl, so exactness holds by
 // construction; such calls are rare (an argument at the very end of int32, an empty array where
 // the function reads a[0], an output array shorter than the input it is computed from).
@@ -61,15 +62,28 @@ export function entryGuards(ir: FunctionIR, signature: Signature): EntryGuards {
   return { narrowedParams, minLengths, lengthsAtLeast: lengthRelations(ir, arrayParams) };
 }
 
-/** For each loop `i < a.length` (test first), the other array parameters its body indexes by i. */
+/**
+ * For each loop `i < B` (test first) whose bound B is at most a typed-array parameter's length,
+ * the other array parameters its body indexes by i. B is `a.length`, `a.length - c` or a `let` or
+ * `const` that holds one and is never assigned again (`const n = a.length; i < n - 1`); `i <= B`
+ * counts where B is `a.length - c` with c >= 1.
+ */
 function lengthRelations(ir: FunctionIR, arrayParams: ReadonlySet<VarId>): Map<VarId, Set<VarId>> {
   const relations = new Map<VarId, Set<VarId>>();
+  const heldLengths = new Map<VarId, LengthBound>();
+  forEachStmt(ir.body, (s) => {
+    if (s.kind !== 'declare' || !s.init) return;
+    const variable = ir.variables[s.v];
+    const bound = lengthBoundOf(s.init, arrayParams, heldLengths);
+    if (bound && !variable.assigned && variable.declaredAs !== 'var') heldLengths.set(s.v, bound);
+  });
   forEachStmt(ir.body, (s) => {
     if (s.kind !== 'loop' || s.testAfterBody || !s.test) return;
     const test = s.test;
-    if (test.kind !== 'binary' || test.op !== '<' || test.left.kind !== 'var' || test.right.kind !== 'length') return;
-    const counter = test.left.v, bound = test.right.array;
-    if (!arrayParams.has(bound)) return;
+    if (test.kind !== 'binary' || (test.op !== '<' && test.op !== '<=') || test.left.kind !== 'var') return;
+    const limit = lengthBoundOf(test.right, arrayParams, heldLengths);
+    if (!limit || (test.op === '<=' && limit.minus < 1)) return;
+    const counter = test.left.v, bound = limit.array;
     const indexed = (array: VarId, index: Expr): void => {
       if (array === bound || !arrayParams.has(array) || index.kind !== 'var' || index.v !== counter) return;
       if (!relations.has(array)) relations.set(array, new Set());
@@ -81,4 +95,22 @@ function lengthRelations(ir: FunctionIR, arrayParams: ReadonlySet<VarId>): Map<V
     });
   });
   return relations;
+}
+
+/** A value at most `array.length - minus`. */
+interface LengthBound {
+  readonly array: VarId;
+  readonly minus: number;
+}
+
+function lengthBoundOf(e: Expr, arrayParams: ReadonlySet<VarId>, heldLengths: ReadonlyMap<VarId, LengthBound>): LengthBound | undefined {
+  if (e.kind === 'length') return arrayParams.has(e.array) ? { array: e.array, minus: 0 } : undefined;
+  if (e.kind === 'var') return heldLengths.get(e.v);
+  if (e.kind === 'binary' && e.op === '-' && e.right.kind === 'number') {
+    const c = e.right.value;
+    if (!Number.isInteger(c) || c < 0 || c > MAX_GUARDED_INDEX) return undefined;
+    const inner = lengthBoundOf(e.left, arrayParams, heldLengths);
+    return inner && { array: inner.array, minus: inner.minus + c };
+  }
+  return undefined;
 }

@@ -62,12 +62,13 @@ typedef struct {
   Continuation* resume;
 } FrameHeader;
 #define FRAME_HEADER(frame) ((FrameHeader*)((frame) - sizeof(FrameHeader)))
-// What DECLINE leaves in the header's budget as it returns (jitctl::kDeclinedBudget): a RETURN leaves
-// the budget the call started with, which is positive.
-#define DECLINED_BUDGET (-1)
-// The budget an outer poll (the head of a loop that holds other loops) yields below, so that a call
-// slice ends between two runs of an inner loop (jitctl::kOuterPollReserve in native/core/stencil.h).
-#define OUTER_POLL_RESERVE (1 << 16)
+// DECLINED_BUDGET (what DECLINE leaves in the header's budget as it returns) and
+// OUTER_POLL_RESERVE (the budget an outer poll yields below) come from the generator's command line
+// (FRAME_CONSTANTS in tools/stencils/compile.mjs), which writes the same numbers into
+// generated/uops.h for the runtime.
+#if !defined(DECLINED_BUDGET) || !defined(OUTER_POLL_RESERVE)
+#error "compile the templates with tools/stencils/compile.mjs: it defines the frame constants"
+#endif
 
 // Operand holes. Default visibility on purpose: on AArch64 (-fpic) a hidden symbol would be
 // addressed PC-relative (adrp+add), which cannot express a small absolute value; a default one
