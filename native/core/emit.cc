@@ -295,9 +295,10 @@ class Emitter {
   // block boundary ran up to 1.4x slower (docs/native-engine.md "Where loops lie"). Only where the
   // op before the loop never falls through (the JUMP into a rotated loop's test), so the gap is
   // never executed; the kernel is then aligned to kCodeBlock, so that its offsets are its
-  // addresses modulo the block. Not when the gaps would take the kernel, `code` bytes so far, past
-  // its size limit: placement is worth a few percent, never a failed compile. Returns the bytes
-  // added.
+  // addresses modulo the block. Not when the gaps would take the kernel's code, `code` bytes so
+  // far, past its size limit: placement is worth a few percent, not a failed compile. (The data,
+  // GOT and trampolines after the code, and the 64-byte alignment, may still take a kernel that
+  // just fits without placement over the limit or the memory cap.) Returns the bytes added.
   uint64_t placeInnerLoops(uint64_t code) {
     // Per placement that starts a loop to place: the loop's length in bytes.
     std::unordered_map<uint32_t, uint64_t> placed;

@@ -316,24 +316,40 @@ describe('bounds-check elimination: the engine proves an access in range only wh
     assert.deepEqual(accesses(horner, [data(5), data(8), new Float64Array(8)]), ['LOAD_FLOAT64 v1 proven', 'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v2 proven']);
     assert.equal(declines(saxpy, [2.5, data(8), data(8, 3)]), true);
     // blur3: `const n = src.length; for (i = 1; i < n - 1; i++) dst[i] = (src[i - 1] + src[i] + src[i + 1]) / 3`,
-    // and dst[0] = src[0], dst[n - 1] = src[n - 1] around it (after the guards src.length >= 1,
-    // dst.length >= 1 of the constant index and dst.length >= src.length of the loop).
+    // and dst[0] = src[0], dst[n - 1] = src[n - 1] around it: src's by their margins and the
+    // guard src.length >= 1, dst[0] by the guard dst.length >= 1; dst[i] and dst[n - 1] keep their
+    // checks (a loop to n - 1 gets no length guard, which would decline a dst one shorter).
     const blur3 = kernelNamed('blur3') as (src: Float64Array, dst: Float64Array) => void;
     assert.deepEqual(accesses(blur3, [data(8), new Float64Array(8)]), [
       'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 proven',
-      'LOAD_FLOAT64 v0 proven', 'LOAD_FLOAT64 v0 proven', 'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 proven',
-      'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 proven',
+      'LOAD_FLOAT64 v0 proven', 'LOAD_FLOAT64 v0 proven', 'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 checked',
+      'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 checked',
     ]);
+    // Loops whose last trip reads a.length - 1 get the guard: `i <= a.length - 1`, a const that holds a.length.
     function lastButOne(a: Float64Array, b: Float64Array): void {
       for (let i = 0; i <= a.length - 1; i++) b[i] = a[i];
     }
+    function heldLength(a: Float64Array, b: Float64Array): void {
+      const n = a.length;
+      for (let i = 0; i < n; i++) b[i] = a[i];
+    }
+    for (const fn of [lastButOne, heldLength]) {
+      assert.deepEqual(accesses(fn, [data(4), data(4)]), ['LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 proven'], fn.name);
+      assert.equal(declines(fn, [data(4), data(4)]), true, fn.name);
+    }
+    // No guard where it would decline calls the loop runs: a bound reassigned, or a difference into
+    // an array one shorter (its reads proved by their margins, its store checked).
     function reassignedBound(a: Float64Array, b: Float64Array): void {
       let n = a.length;
       if (a.length > 2) n = 5;
       for (let i = 0; i < n; i++) b[i] = a[i];
     }
-    assert.deepEqual(accesses(lastButOne, [data(4), data(4)]), ['LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 proven']);
+    function difference(a: Float64Array, d: Float64Array): void {
+      for (let i = 0; i < a.length - 1; i++) d[i] = a[i + 1] - a[i];
+    }
     assert.equal(declines(reassignedBound, [data(4), data(4)]), false);
+    assert.equal(declines(difference, [data(4), data(3)]), false);
+    assert.deepEqual(accesses(difference, [data(4), data(3)]), ['LOAD_FLOAT64 v0 proven', 'LOAD_FLOAT64 v0 proven', 'STORE_FLOAT64 v1 checked']);
     for (const fn of [onePast, doWhile, shifted]) {
       assert.deepEqual(accesses(fn, [data(4), data(4)]).filter((a) => a.includes('v1')), [`STORE_FLOAT64 v1 checked`], fn.name);
       assert.equal(declines(fn, [data(4), data(4)]), false, fn.name);
@@ -344,7 +360,7 @@ describe('bounds-check elimination: the engine proves an access in range only wh
       jitFocus(saxpy, { tier: 'native' })(1.5, xs, native);
       saxpy(1.5, xs, plain);
       assert.deepEqual(new Uint8Array(native.buffer), new Uint8Array(plain.buffer));
-      for (const fn of [blur3, lastButOne, reassignedBound]) {
+      for (const fn of [blur3, lastButOne, heldLength, reassignedBound, difference]) {
         const mine = Float64Array.from(ys), theirs = Float64Array.from(ys);
         jitFocus(fn, { tier: 'native' })(xs, mine);
         fn(xs, theirs);

@@ -639,12 +639,13 @@ class ProgramGenerator {
     const limit = this.slot('i32', 'read');
     this.emit('CONST_I32', counter, 0);
     this.emit('CONST_I32', one, 1);
-    // A loop over a view's length runs up to 40 times at any depth: only over views short enough
-    // that the loops around it times its own trips stay within MAX_NESTED_TRIPS (three nested
-    // loops over 40 elements inside the program's loop could run past STEP_LIMIT).
-    const enclosing = this.loops.reduce((product, l) => product * Math.max(1, l.trips), 1);
-    const short = this.views.filter((v) => enclosing * v.length <= MAX_NESTED_TRIPS);
-    let maxTrips = trips;
+    // The trips of the loops around this one (the program's own loop, up to 3, counted as 4) times
+    // its own stay within MAX_NESTED_TRIPS: three nested loops over 40 elements could run past
+    // STEP_LIMIT. A loop over a view's length runs up to length + 1 times (the BR_GT_I32 exit).
+    const enclosing = this.loops.reduce((product, l) => product * Math.max(1, l.trips), 4);
+    const short = this.views.filter((v) => enclosing * (v.length + 1) <= MAX_NESTED_TRIPS);
+    const capped = Math.min(trips, Math.max(0, Math.floor(MAX_NESTED_TRIPS / enclosing) - 1));
+    let maxTrips = capped;
     let lengthMinus = false;
     if (shape === 'length' && short.length > 0) {
       const bound = rng.pick(short);
@@ -659,7 +660,7 @@ class ProgramGenerator {
         this.emit('SUB_I32', limit, limit, c);
       }
     } else {
-      this.emit('CONST_I32', limit, trips);
+      this.emit('CONST_I32', limit, capped);
     }
     if (shape === 'f64') {
       // A double loop counter, stepping by a power of two so that it counts exactly.
@@ -668,7 +669,7 @@ class ProgramGenerator {
       const start = rng.pick([0, -0, -3]);
       this.emit('CONST_F64', x, start);
       this.emit('CONST_F64', step, size);
-      this.emit('CONST_F64', end, start + trips * size);
+      this.emit('CONST_F64', end, start + capped * size);
       this.emit('LABEL', top);
       this.emit('BR_GE_F64', x, end, brk);
       this.body(depth, cont, brk, counter, maxTrips + 1);
@@ -682,7 +683,7 @@ class ProgramGenerator {
     if (shape === 'do') {
       this.body(depth, cont, brk, counter, maxTrips + 1);
       this.emit('ADD_I32', counter, counter, one);
-      this.emit(trips > 0 && rng.chance(0.3) ? 'BR_NE_I32' : 'BR_LT_I32', counter, limit, top);
+      this.emit(capped > 0 && rng.chance(0.3) ? 'BR_NE_I32' : 'BR_LT_I32', counter, limit, top);
     } else {
       // Equivalent exits (and one that runs a trip more): all end, since limit < 2^31 - 1 and
       // (for BR_EQ_I32) limit >= 0.

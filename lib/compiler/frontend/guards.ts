@@ -8,9 +8,9 @@
 //    more elements than the largest of them: `a[0]` is then in bounds, an int32 of an Int32Array
 //    rather than a number that may be undefined;
 //  - a typed-array parameter `b` read or written at the counter of a loop `i < a.length` (with
-//    `a` another typed-array parameter; or `i < a.length - c`, `i < n - c` with `const n =
-//    a.length`) has at least a's length: the engine's range analysis (native/core/bounds.cc) then
-//    proves `b[i]` in range as it proves `a[i]`, and drops both checks.
+//    `a` another typed-array parameter; or `i < n` with `const n = a.length`, or
+//    `i <= a.length - 1`) has at least a's length: the engine's range analysis
+//    (native/core/bounds.cc) then proves `b[i]` in range as it proves `a[i]`, and drops both checks.
 // A call that fails a guard is one V8 runs as it would without jitctl, so exactness holds by
 // construction; such calls are rare (an argument at the very end of int32, an empty array where
 // the function reads a[0], an output array shorter than the input it is computed from).
@@ -63,10 +63,14 @@ export function entryGuards(ir: FunctionIR, signature: Signature): EntryGuards {
 }
 
 /**
- * For each loop `i < B` (test first) whose bound B is at most a typed-array parameter's length,
- * the other array parameters its body indexes by i. B is `a.length`, `a.length - c` or a `let` or
- * `const` that holds one and is never assigned again (`const n = a.length; i < n - 1`); `i <= B`
- * counts where B is `a.length - c` with c >= 1.
+ * For each loop `i < a.length` (test first), the other array parameters its body indexes by i.
+ * The bound may also be a `let` or `const` that holds `a.length` and is never assigned again
+ * (`const n = a.length; i < n`), and the test `i <= a.length - 1`: each is a loop whose last
+ * trip reads index a.length - 1, so the guard b.length >= a.length declines no call that the
+ * loop runs to its end. A loop to `a.length - 2` or lower gets none: the guard would decline
+ * calls with a b as long as that loop needs (a difference `d[i] = a[i + 1] - a[i]` into a d one
+ * shorter than a), and a guard the range analysis could use there (b.length >= a.length - c)
+ * would need it to relate two slots.
  */
 function lengthRelations(ir: FunctionIR, arrayParams: ReadonlySet<VarId>): Map<VarId, Set<VarId>> {
   const relations = new Map<VarId, Set<VarId>>();
@@ -82,7 +86,7 @@ function lengthRelations(ir: FunctionIR, arrayParams: ReadonlySet<VarId>): Map<V
     const test = s.test;
     if (test.kind !== 'binary' || (test.op !== '<' && test.op !== '<=') || test.left.kind !== 'var') return;
     const limit = lengthBoundOf(test.right, arrayParams, heldLengths);
-    if (!limit || (test.op === '<=' && limit.minus < 1)) return;
+    if (!limit || limit.minus !== (test.op === '<=' ? 1 : 0)) return;
     const counter = test.left.v, bound = limit.array;
     const indexed = (array: VarId, index: Expr): void => {
       if (array === bound || !arrayParams.has(array) || index.kind !== 'var' || index.v !== counter) return;
