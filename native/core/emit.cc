@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <unordered_map>
 
 #include "core/errors.h"
@@ -127,9 +128,10 @@ class Emitter {
  public:
   // `maxBytes`: the most the kernel may take (the per-kernel limit, or the engine's cap when lower).
   // Sizes are summed in 64 bits and checked as they grow, so an oversized trace fails while it is
-  // laid out, before any image buffer or executable memory is allocated.
-  Emitter(const ValidatedTrace& trace, const TargetStencils& target, uint64_t maxBytes)
-      : t_(trace), target_(target), maxBytes_(maxBytes) {}
+  // laid out, before any image buffer or executable memory is allocated. `placeLoops`: whether
+  // placeInnerLoops runs.
+  Emitter(const ValidatedTrace& trace, const TargetStencils& target, uint64_t maxBytes, bool placeLoops)
+      : t_(trace), target_(target), maxBytes_(maxBytes), placeLoops_(placeLoops) {}
 
   void layout() {
     const std::vector<bool> reachable = reachableOps(t_);
@@ -180,7 +182,7 @@ class Emitter {
         addCode(static_cast<int32_t>(op.uop), target_.stencils[static_cast<int>(op.uop)], traceOp, &code);
       for (uint32_t s = 0; s < placed.reloadCount; ++s) addMove(placed.reloads[s], false, &code);
     }
-    if (loopPlacementEnabled()) code += placeInnerLoops(code);
+    if (placeLoops_) code += placeInnerLoops(code);
     checkSize(code);
     for (uint32_t label = 0; label < t_.labelCount; ++label) {
       const uint32_t k = labelPlacement_[label];
@@ -250,6 +252,8 @@ class Emitter {
   }
 
   Layout& result() { return l_; }
+  // Whether placeInnerLoops moved a loop (and aligned the kernel to kCodeBlock).
+  bool placedLoops() const { return placedLoops_; }
 
  private:
   // Where a placement's operands come from: an op of the trace, or (a spill or reload) one slot,
@@ -296,9 +300,9 @@ class Emitter {
   // op before the loop never falls through (the JUMP into a rotated loop's test), so the gap is
   // never executed; the kernel is then aligned to kCodeBlock, so that its offsets are its
   // addresses modulo the block. Not when the gaps would take the kernel's code, `code` bytes so
-  // far, past its size limit: placement is worth a few percent, not a failed compile. (The data,
-  // GOT and trampolines after the code, and the 64-byte alignment, may still take a kernel that
-  // just fits without placement over the limit or the memory cap.) Returns the bytes added.
+  // far, past its size limit. (The data, GOT and trampolines after the code, and the 64-byte
+  // alignment, may still take a kernel that just fits without placement over the limit or the
+  // memory cap: emitKernel then lays it out again without placement.) Returns the bytes added.
   uint64_t placeInnerLoops(uint64_t code) {
     // Per placement that starts a loop to place: the loop's length in bytes.
     std::unordered_map<uint32_t, uint64_t> placed;
@@ -322,6 +326,7 @@ class Emitter {
     }
     if (l_.align < kCodeBlock) l_.align = kCodeBlock;
     for (uint32_t k = 0; k < l_.placements.size(); ++k) l_.placements[k].codeOffset += shifts[k];
+    placedLoops_ = true;
     return shift;
   }
 
@@ -434,6 +439,8 @@ class Emitter {
   const ValidatedTrace& t_;
   const TargetStencils& target_;
   const uint64_t maxBytes_;
+  const bool placeLoops_;
+  bool placedLoops_ = false;
   Layout l_;
   RegisterPlan registers_;
   static constexpr uint32_t kNoPlacement = UINT32_MAX;
@@ -458,11 +465,23 @@ const char* placementName(int32_t uop) {
 EmittedKernel emitKernel(const ValidatedTrace& trace, const TargetStencils& target, ExecMemory* memory,
                          std::vector<uint8_t>* image, uint64_t imageAddress) {
   const uint64_t maxBytes = memory && memory->cap() < kMaxKernelBytes ? memory->cap() : kMaxKernelBytes;
-  Emitter emitter(trace, target, maxBytes);
-  emitter.layout();
+  // Before the image buffer: a kernel that cannot get executable memory under the cap allocates
+  // nothing. One that fits only without placement's gaps and 64-byte alignment is laid out again
+  // without them: placement is worth a few percent, not a failed compile.
+  std::optional<Emitter> laidOut;
+  const auto layOut = [&](bool placeLoops) {
+    laidOut.emplace(trace, target, maxBytes, placeLoops);
+    laidOut->layout();
+    if (memory) memory->checkCapacity(laidOut->result().totalSize, laidOut->result().align);
+  };
+  try {
+    layOut(loopPlacementEnabled());
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::Range || !laidOut || !laidOut->placedLoops()) throw;
+    layOut(false);
+  }
+  Emitter& emitter = *laidOut;
   Layout& l = emitter.result();
-  // Before the image buffer: a kernel that cannot get executable memory under the cap allocates nothing.
-  if (memory) memory->checkCapacity(l.totalSize, l.align);
   EmittedKernel out;
   out.codeSize = l.codeSize;
   out.dataSize = l.totalSize - l.codeSize;

@@ -136,6 +136,44 @@ describe('kernel layout', () => {
       assert.ok(moved > 0, 'at some pads both loops were moved (their shifts add up)');
     });
 
+    it('is not moved when its gap would take the kernel over the executable-memory cap: the kernel fits as it is', function () {
+      this.timeout(120_000);
+      // In children: each kernel's size with and without placement, then, under a cap of one page,
+      // the first kernel that fits only without placement's gap and 64-byte alignment.
+      const sizes = (env: NodeJS.ProcessEnv) => {
+        const child = runNode(`
+          const { compile } = require(${JSON.stringify(ENGINE_MODULE)});
+          const { rotatedSum } = require(${JSON.stringify(HELPERS_MODULE)});
+          const sizes = [];
+          for (let pad = 0; pad < 4000; pad++) {
+            const k = compile(rotatedSum(pad));
+            sizes.push(k.inspect().totalSize);
+            k.free();
+            if (sizes[pad] > 8192) break;
+          }
+          console.log(JSON.stringify(sizes));
+        `, { env });
+        assert.equal(child.status, 0, child.stderr);
+        return JSON.parse(child.stdout) as number[];
+      };
+      const placed = sizes({}), unplaced = sizes({ JITCTL_LOOP_PLACEMENT: '0' });
+      const CAP = 4096, reserved = (n: number) => Math.ceil(n / 16) * 16;
+      const pad = unplaced.findIndex((n, i) => reserved(n) <= CAP && reserved(placed[i]) > CAP);
+      assert.ok(pad >= 0, 'some kernel fits the cap only without placement');
+      const child = runNode(`
+        const { compile, configureEngine } = require(${JSON.stringify(ENGINE_MODULE)});
+        const { rotatedSum, expectedSum } = require(${JSON.stringify(HELPERS_MODULE)});
+        configureEngine({ maxExecutableBytes: ${CAP} });
+        const k = compile(rotatedSum(${pad}));
+        const info = k.inspect();
+        let gaps = 0, end = 0;
+        for (const st of info.stencils) { gaps += st.codeOffset - end; end = st.codeOffset + st.codeSize; }
+        console.log(JSON.stringify({ total: info.totalSize, gaps, right: k.call(5000) === expectedSum(5000) }));
+      `);
+      assert.equal(child.status, 0, child.stderr);
+      assert.deepEqual(JSON.parse(child.stdout), { total: unplaced[pad], gaps: 0, right: true });
+    });
+
     it('that code falls into stays where it is: its stencils back to back', () => {
       // sumBelow() has the test at the loop's head: CONST_I32 falls into the loop.
       const k = compile(sumBelow());
