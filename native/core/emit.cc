@@ -182,7 +182,7 @@ class Emitter {
         addCode(static_cast<int32_t>(op.uop), target_.stencils[static_cast<int>(op.uop)], traceOp, &code);
       for (uint32_t s = 0; s < placed.reloadCount; ++s) addMove(placed.reloads[s], false, &code);
     }
-    if (placeLoops_) code += placeInnerLoops(code);
+    if (placeLoops_) code += placeInnerLoops();
     checkSize(code);
     for (uint32_t label = 0; label < t_.labelCount; ++label) {
       const uint32_t k = labelPlacement_[label];
@@ -299,11 +299,9 @@ class Emitter {
   // block boundary ran up to 1.4x slower (docs/native-engine.md "Where loops lie"). Only where the
   // op before the loop never falls through (the JUMP into a rotated loop's test), so the gap is
   // never executed; the kernel is then aligned to kCodeBlock, so that its offsets are its
-  // addresses modulo the block. Not when the gaps would take the kernel's code, `code` bytes so
-  // far, past its size limit. (The data, GOT and trampolines after the code, and the 64-byte
-  // alignment, may still take a kernel that just fits without placement over the limit or the
-  // memory cap: emitKernel then lays it out again without placement.) Returns the bytes added.
-  uint64_t placeInnerLoops(uint64_t code) {
+  // addresses modulo the block. A kernel that then exceeds its size limit or the memory cap is laid
+  // out again without placement (emitKernel). Returns the bytes added.
+  uint64_t placeInnerLoops() {
     // Per placement that starts a loop to place: the loop's length in bytes.
     std::unordered_map<uint32_t, uint64_t> placed;
     for (const Loop& loop : loops_) {
@@ -315,17 +313,14 @@ class Emitter {
       placed.emplace(first, bytes);
     }
     if (placed.empty()) return 0;
-    // The shift of each placement, then (if the kernel still fits) the move.
-    std::vector<uint32_t> shifts(l_.placements.size());
+    if (l_.align < kCodeBlock) l_.align = kCodeBlock;
+    // (At most 63 bytes per placed loop, one loop per label of at most kMaxOps: the shift fits 32 bits.)
     uint64_t shift = 0;
     for (uint32_t k = 0; k < l_.placements.size(); ++k) {
       const auto loop = placed.find(k);
       if (loop != placed.end()) shift += paddingToPlace(l_.placements[k].codeOffset + shift, loop->second);
-      if (code + shift > maxBytes_) return 0;  // (so the shift, like the code, fits 32 bits)
-      shifts[k] = static_cast<uint32_t>(shift);
+      l_.placements[k].codeOffset += static_cast<uint32_t>(shift);
     }
-    if (l_.align < kCodeBlock) l_.align = kCodeBlock;
-    for (uint32_t k = 0; k < l_.placements.size(); ++k) l_.placements[k].codeOffset += shifts[k];
     placedLoops_ = true;
     return shift;
   }
