@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { TraceBuilder } from '../../lib/engine.js';
+import { TraceBuilder, type KernelInspection } from '../../lib/engine.js';
+import type { Slot } from '../../lib/compiler/trace/trace.js';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
@@ -118,17 +119,21 @@ export function sumBelow(): TraceBuilder {
 }
 
 /**
- * The same sum as a rotated loop (JUMP to the test, the body, the test branching back), after
- * filler ops that move the loop's start: pad / 4 constant loads and pad % 4 additions (one
- * instruction each on AArch64, where a constant load takes four).
+ * Filler ops that move the code after them: pad / 4 constant loads into the f64 slot `filler`
+ * and pad % 4 additions (one instruction each on AArch64, where a constant load takes four).
  */
+export function addFillers(b: TraceBuilder, filler: Slot, pad: number): void {
+  for (let k = 0; k < pad >> 2; k++) b.op('CONST_F64', filler, k + 0.5);
+  for (let k = 0; k < (pad & 3); k++) b.op('ADD_F64', filler, filler, filler);
+}
+
+/** The same sum as a rotated loop (JUMP to the test, the body, the test branching back), after addFillers(pad). */
 export function rotatedSum(pad: number): TraceBuilder {
   const b = new TraceBuilder();
   const i = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), s = b.slot('i32'), filler = b.slot('f64');
   const body = b.label(), test = b.label();
   b.param(n).returns(s).op('CONST_I32', one, 1);
-  for (let k = 0; k < pad >> 2; k++) b.op('CONST_F64', filler, k + 0.5);
-  for (let k = 0; k < (pad & 3); k++) b.op('ADD_F64', filler, filler, filler);
+  addFillers(b, filler, pad);
   b.op('JUMP', test);
   b.define(body).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one);
   b.define(test).op('BR_LT_I32', i, n, body);
@@ -141,4 +146,14 @@ export function expectedSum(n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s = (s + i) | 0;
   return s;
+}
+
+/** Per stencil of a kernel, the bytes between its code and the end of the one before (placement's gaps). */
+export function codeGaps(info: KernelInspection): number[] {
+  let end = 0;
+  return info.stencils.map((st) => {
+    const gap = st.codeOffset - end;
+    end = st.codeOffset + st.codeSize;
+    return gap;
+  });
 }

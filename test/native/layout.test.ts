@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 
 import { compile, TraceBuilder, type KernelInspection, type KernelStencil } from '../../lib/engine.js';
-import { ENGINE_MODULE, expectedSum, HELPERS_MODULE, rotatedSum, runNode, sumBelow } from './helpers.js';
+import { addFillers, codeGaps, ENGINE_MODULE, expectedSum, HELPERS_MODULE, rotatedSum, runNode, sumBelow } from './helpers.js';
 
 const BLOCK = 64;
 // What fills a gap in code: int3 on x86-64, `udf #0` (four zero bytes) on AArch64.
@@ -29,15 +29,11 @@ function twoSums(padA: number, padB: number): TraceBuilder {
   const b = new TraceBuilder();
   const i = b.slot('i32'), n = b.slot('i32'), limit = b.slot('i32'), one = b.slot('i32'), zero = b.slot('i32'), s = b.slot('i32'), f = b.slot('f64');
   const body1 = b.label(), test1 = b.label(), body2 = b.label(), test2 = b.label(), out = b.label();
-  const fill = (pad: number) => {
-    for (let k = 0; k < pad >> 2; k++) b.op('CONST_F64', f, k + 0.25);
-    for (let k = 0; k < (pad & 3); k++) b.op('ADD_F64', f, f, f);
-  };
   b.param(n).param(limit).returns(s).op('CONST_I32', one, 1).op('CONST_I32', zero, 0);
-  fill(padA);
+  addFillers(b, f, padA);
   b.op('JUMP', test1).define(body1).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one);
   b.define(test1).op('BR_LT_I32', i, n, body1).op('BR_GE_I32', s, limit, out);
-  fill(padB);
+  addFillers(b, f, padB);
   b.op('MOV_I32', i, zero).op('JUMP', test2).define(body2).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one);
   b.define(test2).op('BR_LT_I32', i, n, body2);
   b.define(out).op('RETURN');
@@ -124,8 +120,7 @@ describe('kernel layout', () => {
             for (const { start, bytes } of spans) {
               assert.equal(blocksTouched(start, bytes), Math.ceil(bytes / BLOCK), `pads ${padA}, ${padB}: a loop at ${start}, ${bytes} bytes`);
             }
-            const placed = info.stencils.reduce((gaps, st, j) => gaps + (j > 0 && st.codeOffset > info.stencils[j - 1].codeOffset + info.stencils[j - 1].codeSize ? 1 : 0), 0);
-            if (placed === 2) moved++;
+            if (codeGaps(info).filter((gap) => gap > 0).length === 2) moved++;
             const cases: [number, number][] = [[1000, 0], [1000, 2 ** 31 - 1], [0, 0], [0, 1], [300_000, 2 ** 31 - 1], [300_000, -(2 ** 31)]];
             assert.deepEqual(cases.map(([n, limit]) => k.call(n, limit)), cases.map(([n, limit]) => twoSumsResult(n, limit)), `pads ${padA}, ${padB}`);
           } finally {
@@ -162,12 +157,11 @@ describe('kernel layout', () => {
       assert.ok(pad >= 0, 'some kernel fits the cap only without placement');
       const child = runNode(`
         const { compile, configureEngine } = require(${JSON.stringify(ENGINE_MODULE)});
-        const { rotatedSum, expectedSum } = require(${JSON.stringify(HELPERS_MODULE)});
+        const { codeGaps, expectedSum, rotatedSum } = require(${JSON.stringify(HELPERS_MODULE)});
         configureEngine({ maxExecutableBytes: ${CAP} });
         const k = compile(rotatedSum(${pad}));
         const info = k.inspect();
-        let gaps = 0, end = 0;
-        for (const st of info.stencils) { gaps += st.codeOffset - end; end = st.codeOffset + st.codeSize; }
+        const gaps = codeGaps(info).reduce((sum, gap) => sum + gap, 0);
         console.log(JSON.stringify({ total: info.totalSize, gaps, right: k.call(5000) === expectedSum(5000) }));
       `);
       assert.equal(child.status, 0, child.stderr);
@@ -179,7 +173,7 @@ describe('kernel layout', () => {
       const k = compile(sumBelow());
       const info = k.inspect();
       try {
-        info.stencils.reduce((offset, st) => { assert.equal(st.codeOffset, offset, st.uop); return offset + st.codeSize; }, 0);
+        assert.deepEqual(codeGaps(info), info.stencils.map(() => 0), info.stencils.map((st) => st.uop).join(' '));
         assert.equal(k.call(500), expectedSum(500));
       } finally {
         k.free();
@@ -190,13 +184,9 @@ describe('kernel layout', () => {
       this.timeout(60_000);
       const script = `
         const { compile } = require(${JSON.stringify(ENGINE_MODULE)});
-        const { rotatedSum } = require(${JSON.stringify(HELPERS_MODULE)});
+        const { codeGaps, rotatedSum } = require(${JSON.stringify(HELPERS_MODULE)});
         const gaps = [];
-        for (let pad = 0; pad < 64; pad++) {
-          const info = compile(rotatedSum(pad)).inspect();
-          let end = 0;
-          for (const st of info.stencils) { gaps.push(st.codeOffset - end); end = st.codeOffset + st.codeSize; }
-        }
+        for (let pad = 0; pad < 64; pad++) gaps.push(...codeGaps(compile(rotatedSum(pad)).inspect()));
         console.log(JSON.stringify({ on: process.env.JITCTL_LOOP_PLACEMENT !== '0', gaps: Math.max(...gaps) }));
       `;
       const off = runNode(script, { env: { JITCTL_LOOP_PLACEMENT: '0' } });
@@ -253,8 +243,7 @@ describe('kernel layout', () => {
         const i = b.slot('i32'), n = b.slot('i32'), one = b.slot('i32'), s = b.slot('i32'), f = b.slot('f64');
         const top = b.label(), body = b.label(), test = b.label();
         b.param(n).returns(s).op('CONST_I32', one, 1).define(top);
-        for (let k = 0; k < pad >> 2; k++) b.op('CONST_F64', f, k + 0.5);
-        for (let k = 0; k < (pad & 3); k++) b.op('ADD_F64', f, f, f);
+        addFillers(b, f, pad);
         b.op('JUMP', test).define(body).op('ADD_I32', s, s, i).op('ADD_I32', i, i, one);
         b.define(test).op('BR_LT_I32', i, n, body).op('RETURN').op('JUMP', body).op('JUMP', top);
         const k = compile(b);
