@@ -301,16 +301,25 @@ describe('reliability: jitIgnore on many distinct sources', function () {
 
   // Past the registry's bound on records, hinting more functions must cost no more memory than
   // creating them does. Both loops are synchronous, as a hint applied in a hot loop would be.
+  // The warm-up is as long as a measured batch, so that tables sized by how many functions die
+  // between two collections (the weak set of hinted functions) have grown before the measuring
+  // starts; of three measured batches the smallest growth counts: a cost per hint shows in every
+  // one, a collection's timing only in some (on Node 22 one batch after a shorter warm-up grew
+  // 1.7-2.1 MB more hinted than plain, 0-3 bytes a hint more over 160,000).
   it('keeps heap growth per hint at what creating the function costs anyway', () => {
     const GROWTH = (hint: boolean) => `
       const { jitIgnore } = require(INDEX);
       let n = 0;
       const batch = (count) => { for (let i = 0; i < count; i++, n++) { const f = new Function('x', 'return x + ' + n); ${hint ? 'jitIgnore(f);' : ''} } };
       const heap = () => { global.gc(); global.gc(); return process.memoryUsage().heapUsed; };
-      batch(20000);
-      const before = heap();
       batch(40000);
-      console.log(JSON.stringify({ growth: heap() - before }));`;
+      const growths = [];
+      for (let round = 0; round < 3; round++) {
+        const before = heap();
+        batch(40000);
+        growths.push(heap() - before);
+      }
+      console.log(JSON.stringify({ growth: Math.min(...growths) }));`;
     const hinted = report<{ growth: number }>(runChild(GROWTH(true), { execArgv: ['--expose-gc'], timeout: 110000 }));
     const plain = report<{ growth: number }>(runChild(GROWTH(false), { execArgv: ['--expose-gc'], timeout: 110000 }));
     // 2 MB over 40,000 hints is 50 bytes a hint; before this fix each one kept kilobytes.
