@@ -19,6 +19,7 @@
         'native/core/target.cc',
         'native/core/trace.cc',
         'native/core/validate.cc',
+        'native/core/webs.cc',
         'native/node/environment.cc',
         'native/node/kernel_object.cc',
         'native/node/module.cc',

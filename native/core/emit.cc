@@ -148,8 +148,11 @@ class Emitter {
     addCode(kShimPlacement, *target_.shim, -1, &code);
     sources_.push_back(Source{});
     // Parameters kept in registers are loaded from the frame, where the call wrote them, first.
-    for (size_t p = 0; p < t_.params.size(); ++p)
-      if (!t_.params[p].isView && registers_.slotRegister[t_.paramIndex[p]] >= 0) addMove(t_.paramIndex[p], false, &code);
+    for (size_t p = 0; p < t_.params.size(); ++p) {
+      if (t_.params[p].isView) continue;
+      const Move load{t_.paramIndex[p], registers_.atEntry(t_.paramIndex[p])};
+      if (load.reg >= 0) addMove(load, false, &code);
+    }
     for (size_t i = 0; i < t_.ops.size(); ++i) {
       const ValidOp& op = t_.ops[i];
       if (!reachable[i]) continue;
@@ -171,8 +174,8 @@ class Emitter {
       if (kUopInfo[static_cast<int>(op.uop)].pseudo) continue;
       const OpPlacement placed = placeOp(t_, registers_, op);
       for (uint32_t s = 0; s < placed.spillCount; ++s) addMove(placed.spills[s], true, &code);
-      if (op.uop == Uop::RETURN && t_.returnType != ReturnType::Void && registers_.slotRegister[t_.returnSlot] >= 0)
-        addMove(t_.returnSlot, true, &code);  // the caller reads the result from the frame
+      if (registers_.ofReturn(i) >= 0)  // the caller reads the result from the frame
+        addMove(Move{t_.returnSlot, registers_.ofReturn(i)}, true, &code);
       opPlacement_[i] = static_cast<uint32_t>(l_.placements.size());
       sources_.push_back(Source{static_cast<uint32_t>(i)});
       const int32_t traceOp = static_cast<int32_t>(i);
@@ -272,10 +275,10 @@ class Emitter {
     return target_.stencils[p.uop];
   }
 
-  // A MOV variant between a cached slot's register and its frame word.
-  void addMove(uint32_t slot, bool toFrame, uint64_t* code) {
-    const int32_t variant = moveVariant(t_, registers_, slot, toFrame);
-    sources_.push_back(Source{0, true, 8ull * slot});
+  // A MOV variant between a cached value's register and its slot's frame word.
+  void addMove(const Move& move, bool toFrame, uint64_t* code) {
+    const int32_t variant = moveVariant(t_, move, toFrame);
+    sources_.push_back(Source{0, true, 8ull * move.slot});
     addCode(kFirstVariantPlacement + variant, target_.variants[variant], -1, code);
   }
 

@@ -8,14 +8,11 @@
 namespace jitctl {
 namespace {
 
-bool isSlotOperand(OperandKind kind) {
-  return kind == OperandKind::F64 || kind == OperandKind::I32 || kind == OperandKind::U32;
-}
-
 bool isFloatSlot(const ValidatedTrace& t, uint32_t slot) { return t.slotTypes[slot] == SlotType::F64; }
+bool isFloatWeb(const ValidatedTrace& t, const Webs& webs, uint32_t web) { return isFloatSlot(t, webs.slotOf[web]); }
 
-// The loop nesting depth of each op: every backward branch closes a loop over the ops between its
-// label and itself.
+// The loop nesting depth of each op: every back edge of `edges` closes a loop over the ops
+// between its label and itself.
 std::vector<uint32_t> loopDepths(const ValidatedTrace& t, const std::vector<BackEdge>& edges) {
   std::vector<int64_t> delta(t.ops.size() + 1, 0);
   for (const BackEdge& edge : edges) {
@@ -28,6 +25,32 @@ std::vector<uint32_t> loopDepths(const ValidatedTrace& t, const std::vector<Back
   return depth;
 }
 
+// A backward branch into a detour: the code at its label runs straight (no branch) into a JUMP
+// forward past the branch, the way the front end lays out a load's miss path ahead of the kernel's
+// code. Such an edge closes no loop of its own (the cycle it is on runs through the back edge of
+// the loop the branch sits in), but counted as one it put every op between the detour and the
+// branch a loop deeper, and marked the slots written there loop-carried.
+bool isDetour(const ValidatedTrace& t, const BackEdge& edge, const std::vector<uint32_t>& labelAt) {
+  for (size_t i = edge.head + 1; i < t.ops.size(); ++i) {
+    const ValidOp& op = t.ops[i];
+    if (op.uop == Uop::LABEL) continue;
+    if (op.uop == Uop::JUMP) return labelAt[op.label] > edge.branch;
+    if (op.label >= 0 || kUopInfo[static_cast<int>(op.uop)].ends) return false;
+  }
+  return false;
+}
+
+// The back edges that close loops: all but those into detours.
+std::vector<BackEdge> loopEdges(const ValidatedTrace& t) {
+  std::vector<uint32_t> labelAt(t.labelCount, 0);
+  for (size_t i = 0; i < t.ops.size(); ++i)
+    if (t.ops[i].uop == Uop::LABEL) labelAt[t.ops[i].label] = static_cast<uint32_t>(i);
+  std::vector<BackEdge> edges = backEdges(t);
+  edges.erase(std::remove_if(edges.begin(), edges.end(), [&](const BackEdge& e) { return isDetour(t, e, labelAt); }),
+              edges.end());
+  return edges;
+}
+
 // What one use at loop depth `depth` weighs: 8^depth, capped at depth 6 (so that sums fit).
 int64_t nestingWeight(uint32_t depth) { return int64_t{1} << (3 * std::min<uint32_t>(depth, 6)); }
 
@@ -38,8 +61,8 @@ bool cachingEnabled() {
   return enabled;
 }
 
-// Slots that may share a register: their live ranges never overlap. Computed for at most
-// kMaxCandidates slots per class (the heaviest; with kCachedRegisters registers the rest would
+// Webs that may share a register: their live ranges never overlap. Computed for at most
+// kMaxCandidates webs per class (the heaviest; with kCachedRegisters registers the rest would
 // rarely get one), as one bit mask per op and class.
 constexpr uint32_t kMaxCandidates = 64;
 // Passes of the liveness fixpoint before giving up on sharing (a loop nest this deep, or control
@@ -47,8 +70,8 @@ constexpr uint32_t kMaxCandidates = 64;
 constexpr uint32_t kMaxLivenessPasses = 64;
 
 struct Candidates {
-  std::vector<uint32_t> slots[2];  // per class (0: i32/u32, 1: f64), heaviest first
-  std::vector<int8_t> bit;         // per slot: its bit in its class's masks, or -1
+  std::vector<uint32_t> webs[2];  // per class (0: i32/u32, 1: f64), heaviest first
+  std::vector<int8_t> bit;        // per web: its bit in its class's masks, or -1
 };
 
 struct Interference {
@@ -64,13 +87,13 @@ struct Interference {
 
 // Which candidates interfere: one is live where the other is written (its register would be
 // overwritten while the first still needs it), both are live when the kernel starts (parameters
-// loaded, other slots 0 from the zeroed frame header), or an op has an i32 and a u32 operand in
-// them (no stencil variant puts both in one register). Liveness is a backward fixpoint over the
+// loaded, the first values of other slots 0 from the zeroed frame header), or an op has an i32
+// and a u32 operand in them (no stencil variant puts both in one register). Liveness is a backward fixpoint over the
 // ops. An op that writes and may branch (a load's miss, F64_TO_INDEX) writes only when it falls
 // through: its write ends a live range on that edge, not on the branch. (The table guarantees it:
 // defineTable in tools/stencils/uops.mjs rejects an op that writes before its last branch or
 // writes and never falls through.)
-Interference interference(const ValidatedTrace& t, const Candidates& c) {
+Interference interference(const ValidatedTrace& t, const Webs& webs, const Candidates& c) {
   Interference out;
   const size_t n = t.ops.size();
   std::vector<uint32_t> labelAt(t.labelCount, 0);
@@ -80,9 +103,9 @@ Interference interference(const ValidatedTrace& t, const Candidates& c) {
   std::vector<Masks> uses(n), writes(n), liveIn(n + 1);
   // Per op, its i32 and its u32 slot operands (candidates of class 0): they must not share.
   std::vector<uint64_t> signedBits(n, 0), unsignedBits(n, 0);
-  const auto bitOf = [&](uint32_t slot, int* cls) {
-    *cls = isFloatSlot(t, slot) ? 1 : 0;
-    return c.bit[slot];
+  const auto bitOf = [&](uint32_t web, int* cls) {
+    *cls = isFloatWeb(t, webs, web) ? 1 : 0;
+    return c.bit[web];
   };
   for (size_t i = 0; i < n; ++i) {
     const ValidOp& op = t.ops[i];
@@ -90,7 +113,7 @@ Interference interference(const ValidatedTrace& t, const Candidates& c) {
     for (uint32_t j = 0; j < op.operandCount; ++j) {
       if (!isSlotOperand(info.operands[j])) continue;
       int cls = 0;
-      const int bit = bitOf(static_cast<uint32_t>(t.operands[op.firstOperand + j] / 8), &cls);
+      const int bit = bitOf(webs.ofOperand[op.firstOperand + j], &cls);
       if (bit < 0) continue;
       const uint64_t mask = uint64_t{1} << bit;
       if (info.operands[j] == OperandKind::I32 || info.operands[j] == OperandKind::U32)
@@ -101,9 +124,9 @@ Interference interference(const ValidatedTrace& t, const Candidates& c) {
         uses[i].m[cls] |= mask;
       }
     }
-    if (op.uop == Uop::RETURN && t.returnType != ReturnType::Void) {
+    if (webs.ofReturn[i] != kNoWeb) {
       int cls = 0;
-      const int bit = bitOf(t.returnSlot, &cls);
+      const int bit = bitOf(webs.ofReturn[i], &cls);
       if (bit >= 0) uses[i].m[cls] |= uint64_t{1} << bit;
     }
   }
@@ -135,12 +158,12 @@ Interference interference(const ValidatedTrace& t, const Candidates& c) {
       }
     }
   }
-  // At the start: the live slots and the cached parameters (loaded there) are all written at once.
+  // At the start: the live webs and the cached parameters (loaded there) are all written at once.
   Masks atEntry = liveIn[0];
   for (size_t p = 0; p < t.params.size(); ++p) {
     if (t.params[p].isView) continue;
     int cls = 0;
-    const int bit = bitOf(t.paramIndex[p], &cls);
+    const int bit = bitOf(webs.atEntry[t.paramIndex[p]], &cls);
     if (bit >= 0) atEntry.m[cls] |= uint64_t{1} << bit;
   }
   for (int cls = 0; cls < 2; ++cls)
@@ -158,10 +181,10 @@ Interference interference(const ValidatedTrace& t, const Candidates& c) {
   return out;
 }
 
-// A slot a loop reads before it writes it (an accumulator, a counter, a value carried to the next
+// A value a loop reads before it writes it (an accumulator, a counter, a value carried to the next
 // iteration) puts its frame store and the next iteration's load on the loop's critical path (a
 // store-to-load forward, 4-5 cycles, every iteration), where a temp written and read within one
-// iteration only costs throughput. Such a slot weighs as if it had kLoopCarriedUses more uses in
+// iteration only costs throughput. Such a web weighs as if it had kLoopCarriedUses more uses in
 // its innermost loop: spectral's `s += A(i, j) * u[j]` kept four expression temps in registers
 // and its sum in the frame without it.
 constexpr int64_t kLoopCarriedUses = 8;
@@ -169,11 +192,11 @@ constexpr int64_t kLoopCarriedUses = 8;
 // branches to one label, would otherwise scan the trace once per loop.
 constexpr uint64_t kLoopScanBudget = uint64_t{1} << 22;
 
-void addLoopCarried(const ValidatedTrace& t, const std::vector<BackEdge>& edges, const std::vector<uint32_t>& depth,
-                    std::vector<int64_t>* weight) {
+void addLoopCarried(const ValidatedTrace& t, const Webs& webs, const std::vector<BackEdge>& edges,
+                    const std::vector<uint32_t>& depth, std::vector<int64_t>* weight) {
   constexpr uint8_t kReadFirst = 1, kWritten = 2;
-  std::vector<uint32_t> seenIn(t.slotTypes.size(), UINT32_MAX);  // the loop (back edge) a slot's state is for
-  std::vector<uint8_t> state(t.slotTypes.size(), 0);
+  std::vector<uint32_t> seenIn(webs.count, UINT32_MAX);  // the loop (back edge) a web's state is for
+  std::vector<uint8_t> state(webs.count, 0);
   std::vector<uint32_t> touched;
   uint64_t scanned = 0;
   for (uint32_t e = 0; e < edges.size(); ++e) {
@@ -186,19 +209,19 @@ void addLoopCarried(const ValidatedTrace& t, const std::vector<BackEdge>& edges,
       for (uint32_t writes = 0; writes < 2; ++writes) {  // an op reads its operands before it writes any
         for (uint32_t j = 0; j < op.operandCount; ++j) {
           if (!isSlotOperand(info.operands[j]) || (info.writes >> j & 1) != writes) continue;
-          const uint32_t slot = static_cast<uint32_t>(t.operands[op.firstOperand + j] / 8);
-          if (seenIn[slot] != e) {
-            seenIn[slot] = e;
-            state[slot] = writes ? 0 : kReadFirst;
-            touched.push_back(slot);
+          const uint32_t web = webs.ofOperand[op.firstOperand + j];
+          if (seenIn[web] != e) {
+            seenIn[web] = e;
+            state[web] = writes ? 0 : kReadFirst;
+            touched.push_back(web);
           }
-          if (writes) state[slot] |= kWritten;
+          if (writes) state[web] |= kWritten;
         }
       }
     }
     const int64_t w = nestingWeight(std::max<uint32_t>(depth[edge.head], 1));
-    for (uint32_t slot : touched)
-      if (state[slot] == (kReadFirst | kWritten) && (*weight)[slot] > 0) (*weight)[slot] += kLoopCarriedUses * w;
+    for (uint32_t web : touched)
+      if (state[web] == (kReadFirst | kWritten) && (*weight)[web] > 0) (*weight)[web] += kLoopCarriedUses * w;
   }
 }
 
@@ -211,8 +234,8 @@ struct Affinity {
   int64_t weight;
 };
 
-void addAffinities(const ValidatedTrace& t, const Candidates& c, const std::vector<uint32_t>& depth,
-                   std::vector<Affinity> (*partners)[2][kMaxCandidates]) {
+void addAffinities(const ValidatedTrace& t, const Webs& webs, const Candidates& c,
+                   const std::vector<uint32_t>& depth, std::vector<Affinity> (*partners)[2][kMaxCandidates]) {
   for (size_t i = 0; i < t.ops.size(); ++i) {
     const ValidOp& op = t.ops[i];
     const UopInfo& info = kUopInfo[static_cast<int>(op.uop)];
@@ -220,15 +243,15 @@ void addAffinities(const ValidatedTrace& t, const Candidates& c, const std::vect
     const int64_t w = nestingWeight(depth[i]);
     for (uint32_t d = 0; d < op.operandCount; ++d) {
       if (!isSlotOperand(info.operands[d]) || !(info.writes >> d & 1)) continue;
-      const uint32_t written = static_cast<uint32_t>(t.operands[op.firstOperand + d] / 8);
+      const uint32_t written = webs.ofOperand[op.firstOperand + d];
       const int wb = c.bit[written];
       if (wb < 0) continue;
-      const int cls = isFloatSlot(t, written) ? 1 : 0;
+      const int cls = isFloatWeb(t, webs, written) ? 1 : 0;
       for (uint32_t a = 0; a < op.operandCount; ++a) {
         if (a == d || !isSlotOperand(info.operands[a]) || (info.writes >> a & 1)) continue;
-        const uint32_t read = static_cast<uint32_t>(t.operands[op.firstOperand + a] / 8);
+        const uint32_t read = webs.ofOperand[op.firstOperand + a];
         const int rb = c.bit[read];
-        if (rb < 0 || rb == wb || (isFloatSlot(t, read) ? 1 : 0) != cls) continue;
+        if (rb < 0 || rb == wb || (isFloatWeb(t, webs, read) ? 1 : 0) != cls) continue;
         (*partners)[cls][wb].push_back(Affinity{static_cast<uint32_t>(rb), w});
         (*partners)[cls][rb].push_back(Affinity{static_cast<uint32_t>(wb), w});
       }
@@ -236,17 +259,26 @@ void addAffinities(const ValidatedTrace& t, const Candidates& c, const std::vect
   }
 }
 
+// A write in the frame is a store that the web's reads then wait for (a store-to-load forward on
+// the iteration's dependency chain), where a value only read in a loop is a load that waits for
+// nothing. So a write weighs as kWriteUses uses: a temp written and read inside a loop outranks a
+// loop invariant read as often (spectral's inner loop kept its temps in registers and `i` as an
+// f64 in the frame only so).
+constexpr int64_t kWriteUses = 3;
+
 }  // namespace
 
 RegisterPlan planRegisters(const ValidatedTrace& t) {
   RegisterPlan plan;
-  const size_t slots = t.slotTypes.size();
-  plan.slotRegister.assign(slots, -1);
   if (kCachedRegisters == 0 || kVariantCount == 0 || !cachingEnabled()) return plan;
-  const std::vector<BackEdge> edges = backEdges(t);
+  plan.webs = findWebs(t);
+  const Webs& webs = plan.webs;
+  const uint32_t count = webs.count;
+  plan.webRegister.assign(count, -1);
+  const std::vector<BackEdge> edges = loopEdges(t);
   const std::vector<uint32_t> depth = loopDepths(t, edges);
-  std::vector<int64_t> weight(slots, 0);
-  std::vector<bool> eligible(slots, true);
+  std::vector<int64_t> weight(count, 0);
+  std::vector<bool> eligible(count, true);
   for (size_t i = 0; i < t.ops.size(); ++i) {
     const ValidOp& op = t.ops[i];
     const UopInfo& info = kUopInfo[static_cast<int>(op.uop)];
@@ -254,50 +286,50 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
     const int64_t w = depth[i] == 0 ? 0 : nestingWeight(depth[i]);
     for (uint32_t j = 0; j < op.operandCount; ++j) {
       if (!isSlotOperand(info.operands[j])) continue;
-      const uint32_t slot = static_cast<uint32_t>(t.operands[op.firstOperand + j] / 8);
+      const uint32_t web = webs.ofOperand[op.firstOperand + j];
       const bool inRegister = variants.cacheable >> j & 1;  // 0 for an op without variants
       if (inRegister) {
-        weight[slot] += w;
+        weight[web] += (info.writes >> j & 1) ? kWriteUses * w : w;
         continue;
       }
-      weight[slot] -= w;  // a spill before the op or a reload after it
+      weight[web] -= w;  // a spill before the op or a reload after it
       // A reload after an op that may branch would run on one path only.
-      if ((info.writes >> j & 1) && op.label >= 0) eligible[slot] = false;
+      if ((info.writes >> j & 1) && op.label >= 0) eligible[web] = false;
     }
   }
-  addLoopCarried(t, edges, depth, &weight);
+  addLoopCarried(t, webs, edges, depth, &weight);
   Candidates c;
-  c.bit.assign(slots, -1);
+  c.bit.assign(count, -1);
   for (int cls = 0; cls < 2; ++cls) {
-    std::vector<uint32_t>& list = c.slots[cls];
-    for (uint32_t s = 0; s < slots; ++s)
-      if (eligible[s] && weight[s] > 0 && isFloatSlot(t, s) == (cls == 1)) list.push_back(s);
+    std::vector<uint32_t>& list = c.webs[cls];
+    for (uint32_t web = 0; web < count; ++web)
+      if (eligible[web] && weight[web] > 0 && isFloatWeb(t, webs, web) == (cls == 1)) list.push_back(web);
     std::stable_sort(list.begin(), list.end(), [&](uint32_t a, uint32_t b) { return weight[a] > weight[b]; });
     if (list.size() > kMaxCandidates) list.resize(kMaxCandidates);
     for (uint32_t k = 0; k < list.size(); ++k) c.bit[list[k]] = static_cast<int8_t>(k);
   }
-  if (c.slots[0].empty() && c.slots[1].empty()) return plan;
-  // Heaviest first, each in the lowest register no slot it interferes with has taken; then its
+  if (c.webs[0].empty() && c.webs[1].empty()) return plan;
+  // Heaviest first, each in the lowest register no web it interferes with has taken; then its
   // operand partners (heaviest pairing first, and theirs in turn) in the same register where no
-  // slot holding it interferes with them, before any lighter slot takes it.
-  const Interference conflicts = interference(t, c);
+  // web holding it interferes with them, before any lighter web takes it.
+  const Interference conflicts = interference(t, webs, c);
   std::vector<Affinity> partners[2][kMaxCandidates];
-  addAffinities(t, c, depth, &partners);
+  addAffinities(t, webs, c, depth, &partners);
   for (auto& perClass : partners)  // heaviest pairing first
     for (std::vector<Affinity>& list : perClass)
       std::stable_sort(list.begin(), list.end(), [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
   for (int cls = 0; cls < 2; ++cls) {
-    const uint32_t count = static_cast<uint32_t>(c.slots[cls].size());
+    const uint32_t candidates = static_cast<uint32_t>(c.webs[cls].size());
     bool colored[kMaxCandidates] = {};
     uint64_t holding[kCachedRegisters] = {};  // per register, the candidates given it
     const auto give = [&](uint32_t k, int8_t r) {
       colored[k] = true;
       if (r < 0) return;
       holding[r] |= uint64_t{1} << k;
-      plan.slotRegister[c.slots[cls][k]] = r;
+      plan.webRegister[c.webs[cls][k]] = r;
       plan.any = true;
     };
-    for (uint32_t k = 0; k < count; ++k) {
+    for (uint32_t k = 0; k < candidates; ++k) {
       if (colored[k]) continue;
       int8_t chosen = -1;
       for (uint32_t r = 0; r < kCachedRegisters && chosen < 0; ++r)
@@ -323,23 +355,24 @@ OpPlacement placeOp(const ValidatedTrace& t, const RegisterPlan& plan, const Val
   const UopInfo& info = kUopInfo[static_cast<int>(op.uop)];
   const UopVariants& variants = kUopVariants[static_cast<int>(op.uop)];
   uint32_t code = 0, scale = 1;
-  const auto add = [](uint32_t* list, uint32_t* count, uint32_t slot) {
+  // (An op reads one web of a slot however many operands name it, and writes one.)
+  const auto add = [](Move* list, uint32_t* count, Move move) {
     for (uint32_t i = 0; i < *count; ++i)
-      if (list[i] == slot) return;
-    list[(*count)++] = slot;
+      if (list[i].slot == move.slot) return;
+    list[(*count)++] = move;
   };
   for (uint32_t j = 0; j < op.operandCount; ++j) {
     if (!isSlotOperand(info.operands[j])) continue;
     const uint32_t slot = static_cast<uint32_t>(t.operands[op.firstOperand + j] / 8);
-    const int reg = plan.slotRegister[slot];
+    const int8_t reg = plan.ofOperand(op.firstOperand + j);
     const bool cacheable = variants.cacheable >> j & 1;
     if (reg >= 0 && cacheable) {
       code += static_cast<uint32_t>(reg + 1) * scale;
     } else if (reg >= 0) {
       if (info.writes >> j & 1)
-        add(out.reloads, &out.reloadCount, slot);
+        add(out.reloads, &out.reloadCount, Move{slot, reg});
       else
-        add(out.spills, &out.spillCount, slot);
+        add(out.spills, &out.spillCount, Move{slot, reg});
     }
     if (cacheable) scale *= kCachedRegisters + 1;
   }
@@ -347,9 +380,9 @@ OpPlacement placeOp(const ValidatedTrace& t, const RegisterPlan& plan, const Val
   return out;
 }
 
-int32_t moveVariant(const ValidatedTrace& t, const RegisterPlan& plan, uint32_t slot, bool toFrame) {
-  const Uop move = isFloatSlot(t, slot) ? Uop::MOV_F64 : Uop::MOV_I32;  // a u32 slot's 32 bits move as i32
-  const uint32_t reg = static_cast<uint32_t>(plan.slotRegister[slot]) + 1;
+int32_t moveVariant(const ValidatedTrace& t, const Move& m, bool toFrame) {
+  const Uop move = isFloatSlot(t, m.slot) ? Uop::MOV_F64 : Uop::MOV_I32;  // a u32 slot's 32 bits move as i32
+  const uint32_t reg = static_cast<uint32_t>(m.reg) + 1;
   // MOV d, a: d is the lowest digit.
   const uint32_t code = toFrame ? reg * (kCachedRegisters + 1) : reg;
   return static_cast<int32_t>(kUopVariants[static_cast<int>(move)].first + code - 1);

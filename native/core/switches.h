@@ -7,7 +7,7 @@
 
 namespace jitctl {
 
-// Whether `variable` (JITCTL_CACHED_REGISTERS, JITCTL_PROVEN_ACCESSES) is set to "0".
+// Whether `variable` (JITCTL_CACHED_REGISTERS, JITCTL_SLOT_WEBS, JITCTL_PROVEN_ACCESSES) is set to "0".
 inline bool switchedOff(const char* variable) {
   const char* value = std::getenv(variable);
   return value && std::strcmp(value, "0") == 0;

@@ -264,3 +264,168 @@ describe('register sharing: slots whose live ranges do not overlap', () => {
     kernel.free();
   });
 });
+
+describe('register webs: the unrelated values one slot holds get a register each', () => {
+  function mandelbrotRow(cy: number, width: number, maxIter: number): number {
+    let sum = 0;
+    for (let px = 0; px < width; px++) {
+      const cr = (px / width) * 2.5 - 2;
+      let zr = 0;
+      let zi = 0;
+      let it = 0;
+      while (it < maxIter && zr * zr + zi * zi <= 4) {
+        const t = zr * zr - zi * zi + cr;
+        zi = 2 * zr * zi + cy;
+        zr = t;
+        it++;
+      }
+      sum += it;
+    }
+    return sum;
+  }
+
+  it("runs mandelbrot's inner loop on registers only, its temps reused across statements", () => {
+    // The front end reuses a temp slot in each statement; as whole slots, `t`, zr, zi and the temps
+    // needed five f64 registers, and `t` went through the frame on zr's loop-carried chain.
+    const planned = planKernel(mandelbrotRow);
+    assert.ok(planned.ok);
+    const lowered = lowerKernel(planned.plan, signatureOf([0.25, 40, 50])!);
+    assert.ok(lowered.ok);
+    const kernel = compile(lowered.kernel.trace);
+    const stencils = kernel.inspect().stencils.map((s) => s.uop);
+    // The inner loop: from the poll after the last I32_TO_F64 to the test's BR_LE_F64.
+    const end = stencils.findIndex((name) => name.startsWith('BR_LE_F64'));
+    const start = stencils.lastIndexOf('poll', end);
+    const loop = stencils.slice(start + 1, end).filter((name) => /_F64|MOV_F64/.test(name));
+    assert.ok(loop.length >= 10, `the inner loop: ${loop.join(' ')}`);
+    // Every f64 op writes a register (the result is the first location), no MOV reloads one.
+    assert.deepEqual(loop.filter((name) => !/__f\d/.test(name) || /^MOV_F64__f\d_m$/.test(name)), [], loop.join(' '));
+    for (const [cy, width, maxIter] of [[0.25, 40, 50], [-1.25, 7, 1000], [0, 1, 0], [NaN, 3, 5], [1e300, 4, 2]] as const) {
+      assert.ok(Object.is(kernel.call(cy, width, maxIter), mandelbrotRow(cy, width, maxIter)), `${cy}, ${width}, ${maxIter}`);
+    }
+    kernel.free();
+  });
+
+  it('splits a slot written twice in a row into two values, each in its own place', () => {
+    // t = a * a; u = t + b; t = u * c; r += t - a: the second write of t starts a new value that
+    // the first one's reads never see, so the two may sit in different registers.
+    const r = new Recorder();
+    const a = r.b.slot('f64'), b = r.b.slot('f64'), c = r.b.slot('f64'), t = r.b.slot('f64'), u = r.b.slot('f64');
+    const acc = r.b.slot('f64'), i = r.b.slot('i32'), n = r.b.slot('i32'), one = r.b.slot('i32');
+    r.b.param(a).param(b).param(c).param(n).returns(acc);
+    const [first, second] = countedLoop(r, i, n, one, () => {
+      const square = r.op('MUL_F64', t, a, a);
+      r.op('ADD_F64', u, t, b);
+      const product = r.op('MUL_F64', t, u, c);
+      r.op('SUB_F64', u, t, a);
+      r.op('ADD_F64', acc, acc, u);
+      return [square, product];
+    });
+    const kernel = compile(r.b);
+    assert.notDeepEqual(placesOf(kernel, first), [], 'the first value of t runs in a register variant');
+    assert.notDeepEqual(placesOf(kernel, second), [], 'the second value of t runs in a register variant');
+    const expected = (av: number, bv: number, cv: number, count: number) => {
+      let sum = 0;
+      for (let k = 0; k < count; k++) {
+        let tv = av * av;
+        const uv = tv + bv;
+        tv = uv * cv;
+        sum += tv - av;
+      }
+      return sum;
+    };
+    const cases: [number, number, number, number][] = [[1.5, -2, 3, 10], [-0, 0, -0, 3], [NaN, 1, 1, 2], [1e200, 1e200, 1e-300, 5], [2, 3, 4, 0]];
+    for (const args of cases) {
+      assert.ok(Object.is(kernel.call(...args), expected(...args)), `${args.join(', ')}`);
+    }
+    kernel.free();
+  });
+
+  it("keeps a value that a load's miss path carries joined with the load's own value", () => {
+    // d = load(v, k) or, where k is out of range, d keeps the value it had: both reach the read
+    // after the load, so they are one value, in one place, and the miss path sees the old one.
+    const r = new Recorder();
+    const v = r.b.view(8 as never);
+    const k = r.b.slot('i32'), d = r.b.slot('f64'), acc = r.b.slot('f64'), i = r.b.slot('i32'), n = r.b.slot('i32'), one = r.b.slot('i32');
+    r.b.param(v).param(k).param(n).returns(acc);
+    const after = r.b.label();
+    r.op('CONST_F64', d, 0.5);
+    countedLoop(r, i, n, one, () => {
+      r.op('LOAD_FLOAT64', d, v, k, after);
+      r.define(after);
+      r.op('ADD_F64', acc, acc, d);
+      r.op('ADD_I32', k, k, one);
+    });
+    const kernel = compile(r.b);
+    const expected = (array: Float64Array, start: number, count: number) => {
+      let dv = 0.5, sum = 0, index = start;
+      for (let m = 0; m < count; m++) {
+        if (index >= 0 && index < array.length) dv = array[index];
+        sum += dv;
+        index = (index + 1) | 0;
+      }
+      return sum;
+    };
+    const array = Float64Array.from([1, -2, 3.5, NaN, -0, 8, 1e300, 7]);
+    for (const [start, count] of [[0, 8], [5, 10], [-3, 6], [100, 4], [2 ** 31 - 2, 5]]) {
+      assert.ok(Object.is(kernel.call(array, start, count), expected(array, start, count)), `${start}, ${count}`);
+    }
+    kernel.free();
+  });
+
+  it("counts a load's miss path laid out ahead of the code as no loop of its own", () => {
+    // JUMP start; miss: d = 0; JUMP after; start: p = x * x; loop { d = v[i] or miss; after: acc += d }
+    // The miss branch is a backward branch to `miss`; counted as a loop it made `p = x * x`, which
+    // runs once, look like loop code worth a register.
+    const r = new Recorder();
+    const v = r.b.view(8 as never);
+    const x = r.b.slot('f64'), p = r.b.slot('f64'), d = r.b.slot('f64'), acc = r.b.slot('f64');
+    const i = r.b.slot('i32'), n = r.b.slot('i32'), one = r.b.slot('i32');
+    const start = r.b.label(), miss = r.b.label(), after = r.b.label(), head = r.b.label(), test = r.b.label();
+    r.b.param(v).param(x).param(n).returns(acc);
+    r.op('JUMP', start);
+    r.define(miss);
+    r.op('CONST_F64', d, 0);
+    r.op('JUMP', after);
+    r.define(start);
+    const square = r.op('MUL_F64', p, x, x);
+    r.op('CONST_I32', one, 1);
+    r.op('JUMP', test);
+    r.define(head);
+    r.op('LOAD_FLOAT64', d, v, i, miss);
+    r.define(after);
+    r.op('ADD_F64', acc, acc, d);
+    r.op('ADD_I32', i, i, one);
+    r.define(test);
+    r.op('BR_LT_I32', i, n, head);
+    r.op('ADD_F64', acc, acc, p);
+    r.op('RETURN');
+    const kernel = compile(r.b);
+    assert.deepEqual(placesOf(kernel, square), [], 'p = x * x runs in the frame, as code outside loops does');
+    assert.ok(placesOf(kernel, square + 9).length > 0, 'the loop accumulates in a register');
+    const array = Float64Array.from([1, -2, 3.5, NaN, -0, 8, 1e300, 7]);
+    for (const [xv, count] of [[3, 8], [-0.5, 12], [NaN, 0]]) {
+      let sum = 0;
+      for (let k = 0; k < count; k++) sum += k < array.length ? array[k] : 0;
+      assert.ok(Object.is(kernel.call(array, xv, count), sum + xv * xv), `${xv}, ${count}`);
+    }
+    kernel.free();
+  });
+
+  it('falls back to one value per slot, with the same results, on a trace too large to analyze cheaply', () => {
+    // 6,000 ops rewriting two slots: the reaching-definition sets would exceed their budget.
+    const b = new TraceBuilder();
+    const x = b.slot('f64'), y = b.slot('f64'), s = b.slot('f64');
+    b.param(x).returns(s);
+    b.op('MOV_F64', s, x);
+    for (let k = 0; k < 3000; k++) b.op('MUL_F64', y, s, x).op('SUB_F64', s, y, x);
+    b.op('RETURN');
+    const kernel = compile(b);
+    for (const xv of [1, 0.999, -1.0001, NaN, -0]) {
+      let sv = xv;
+      for (let k = 0; k < 3000; k++) sv = sv * xv - xv;
+      assert.ok(Object.is(kernel.call(xv), sv), `${xv}`);
+    }
+    kernel.free();
+  });
+});

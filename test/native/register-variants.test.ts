@@ -1,7 +1,7 @@
 // Register caching (docs/native-engine.md, "Registers"): the engine keeps the slots a loop uses
 // most in registers, running each op as the stencil variant for where its operands live, and
 // writing a cached slot to the frame around ops that have no variants. For every op and every
-// assignment of its slot operands to memory or one of the three registers of their class, a kernel
+// assignment of its slot operands to memory or one of the four registers of their class, a kernel
 // whose loop makes the engine choose exactly that assignment runs the op once, and the result is
 // compared bit for bit with the op's JS oracle. The kernel's stencil list must show the variant
 // (or, for an op without variants, the op itself), so the test cannot pass on the wrong code.
@@ -78,8 +78,9 @@ interface Built {
 }
 
 // The op once inside a loop whose back edge is never taken. Register k of a class goes to the slot
-// the loop uses most after registers 0..k-1 (5 * (4 - k) extra moves of it); a memory operand is
-// kept out of registers by uses in compares, which have no variants (each counts against it).
+// the loop uses most after registers 0..k-1 (8 * (4 - k) extra reads of it: more than a written
+// slot's loop-carried weight); a memory operand is kept out of registers by uses in compares, which
+// have no variants (each counts against it).
 function build(def: UopDef, locations: number[]): Built {
   const b = new TraceBuilder();
   const shared = new Map<string, Operand>();
@@ -141,11 +142,13 @@ function build(def: UopDef, locations: number[]): Built {
     b.op('CONST_I32', zero, 0).op('BR_LT_I32', index, zero, target).op('LENGTH', length, view!).op('BR_GE_I32', index, length, target);
   }
   const compareOf = { [OperandKind.F64]: 'LT_F64', [OperandKind.I32]: 'LT_I32', [OperandKind.U32]: 'LT_U32' } as const;
-  const moveOf = { [OperandKind.F64]: 'MOV_F64', [OperandKind.I32]: 'MOV_I32', [OperandKind.U32]: 'MOV_U32' } as const;
+  // Reads that rank a slot without writing it (a write would start a new web: core/webs.h): a
+  // compare of the slot with itself, never true, whose branch has register variants.
+  const rankOf = { [OperandKind.F64]: 'BR_LT_F64', [OperandKind.I32]: 'BR_LT_I32', [OperandKind.U32]: 'BR_LT_U32' } as const;
   b.define(head);
   for (const [key, slot] of shared) {
-    const uses = 5 * (4 - Number(key.slice(1)));
-    for (let n = 0; n < uses; n++) b.op(moveOf[kindOfSlot.get(slot)!], slot, slot);
+    const uses = 8 * (4 - Number(key.slice(1)));
+    for (let n = 0; n < uses; n++) b.op(rankOf[kindOfSlot.get(slot)!], slot, slot, target);
   }
   for (const slot of [...inMemory, never]) {
     for (let n = 0; n < 4; n++) b.op(compareOf[kindOfSlot.get(slot) ?? OperandKind.I32], scratch, slot, slot);
@@ -220,7 +223,7 @@ describe('register variants: every op with its slot operands in memory and in ev
       const v = b.view(8 as never), d = b.slot('i32'), never = b.slot('i32'), scratch = b.slot('i32'), head = b.label();
       const dummies = Array.from({ length: k }, () => b.slot('i32'));
       b.param(v).returns(d).define(head);
-      dummies.forEach((slot, r) => { for (let n = 0; n < 5 * (4 - r); n++) b.op('MOV_I32', slot, slot); });
+      dummies.forEach((slot, r) => { for (let n = 0; n < 8 * (4 - r); n++) b.op('BR_LT_I32', slot, slot, head); });
       for (let n = 0; n < 4; n++) b.op('LT_I32', scratch, never, never);
       b.op('LENGTH', d, v).op('BR_TRUE_I32', never, head).op('RETURN');
       const kernel = compile(b);
