@@ -4,7 +4,7 @@
 // the two mprotect calls included), code bytes per micro-op, and executable-memory efficiency
 // with 1,000 small kernels live. Results are recorded in docs/native-engine.md.
 
-import { compile, engineStats, TraceBuilder, type Kernel } from '../lib/engine.js';
+import { compile, engineStats, isPollStencil, TraceBuilder, type Kernel } from '../lib/engine.js';
 
 // A straight-line kernel of `n` arithmetic micro-ops over four f64 slots, plus RETURN.
 function arithmetic(n: number): Int32Array {
@@ -53,7 +53,7 @@ function timeRun(run: () => unknown, iterations: number): number {
 
 function opCount(trace: Int32Array): number {
   const k = compile(trace);
-  const n = k.inspect().stencils.filter((s) => s.uop !== 'shim' && !s.uop.endsWith('poll')).length;
+  const n = k.inspect().stencils.filter((s) => s.uop !== 'shim' && !isPollStencil(s.uop)).length;
   k.free();
   return n;
 }

@@ -32,6 +32,13 @@ export interface KernelStencil {
   bytes: Buffer;
 }
 
+/**
+ * The names `inspect()` gives the interrupt check at a loop head (native/core/emit.cc): 'outer
+ * poll' at the head of a loop that holds loops, 'poll' at the others.
+ */
+export const POLL_STENCILS: readonly string[] = Object.freeze(['poll', 'outer poll']);
+export const isPollStencil = (uop: string): boolean => POLL_STENCILS.includes(uop);
+
 export interface KernelInspection {
   address: bigint;
   codeSize: number;

@@ -3,7 +3,7 @@
 // its position. The public explain() (lib/explain.ts) looks through a hinted function to the
 // user's own and gives the runtime's facts; `jitctl explain` adds the file's positions.
 
-import { compile, engineStatus } from '../engine.js';
+import { compile, engineStatus, isPollStencil } from '../engine.js';
 import { lowerKernel, planKernel, signatureOf, type ArgKind, type PlanOptions, type Signature } from './frontend/index.js';
 import type { AnyFunction } from '../types.js';
 
@@ -99,8 +99,6 @@ export function registerMoveEntry(stencil: string): string {
   return `(register move ${stencil})`;
 }
 
-// The interrupt check at a loop head: 'outer poll' at the head of a loop that holds loops.
-const isPoll = (stencil: string): boolean => stencil === 'poll' || stencil === 'outer poll';
 
 /**
  * Pairs the printed micro-ops with the stencils the engine emitted, by the trace op each stencil
@@ -129,9 +127,9 @@ function sizeUops(uops: readonly string[], stencils: ReadonlyArray<{ uop: string
       // A write to the slot comes right before the op that reads memory: after the labels before it.
       const entry = registerMoveEntry(s.uop);
       const next = nextTraced[k] >= 0 ? stencils[nextTraced[k]] : undefined;
-      if (next && !isPoll(next.uop) && entry.endsWith('written to its slot)')) listUpTo(next.traceOp! - 1);
+      if (next && !isPollStencil(next.uop) && entry.endsWith('written to its slot)')) listUpTo(next.traceOp! - 1);
       out.push({ uop: entry, bytes: s.codeSize, stencil: s.uop });
-    } else if (isPoll(s.uop)) {
+    } else if (isPollStencil(s.uop)) {
       listUpTo(s.traceOp);
       out.push({ uop: POLL_ENTRY, bytes: s.codeSize, stencil: s.uop });
     } else {

@@ -5,16 +5,23 @@
 
 import assert from 'node:assert/strict';
 
-import { compile, ElementKind, TraceBuilder } from '../../lib/engine.js';
+import { compile, ElementKind, isPollStencil, TraceBuilder } from '../../lib/engine.js';
 import { ENGINE_MODULE, expectedSum, runNode, sumBelow } from './helpers.js';
 
-// `L: JUMP L`, as a script line that defines `spin` (a kernel) in a child.
-const SPIN = `
+// The start of a child script: the engine's compile and a TraceBuilder `b` to build on.
+const BUILDER = `
 const { compile, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
 const b = new TraceBuilder();
+`;
+
+// `L: JUMP L`, built on `b` in a child.
+const SPIN = `${BUILDER}
 const L = b.label();
 b.op('LABEL', L).op('JUMP', L);
 `;
+
+// A child script's last line: runs `call` and prints 'returned', or the code of the error it throws.
+const printCode = (call: string) => `try { ${call}; console.log('returned'); } catch (e) { console.log(e.code); }`;
 
 // for (i = 0; i < n; i++) for (j = 0; j < n; j++) s++.
 function nestedLoops(): TraceBuilder {
@@ -70,9 +77,7 @@ describe('interrupting kernels', () => {
 
     it('can be called again after a call timed out', function () {
       this.timeout(150_000);
-      const child = runNode(`
-        const { compile, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
-        const b = new TraceBuilder();
+      const child = runNode(`${BUILDER}
         const x = b.slot('f64'), L = b.label(), out = b.label();
         b.param(x).returns(x).define(L).op('BR_TRUE_F64', x, out).op('JUMP', L).define(out).op('RETURN');
         const k = compile(b, { timeout: 20 });
@@ -86,16 +91,14 @@ describe('interrupting kernels', () => {
       this.timeout(150_000);
       // for (;;) for (j = 0; j < 10; j++) {}: each inner run is far shorter than a slice, so the
       // slices end at the outer poll.
-      const child = runNode(`
-        const { compile, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
-        const b = new TraceBuilder();
+      const child = runNode(`${BUILDER}
         const j = b.slot('i32'), ten = b.slot('i32'), one = b.slot('i32'), zero = b.slot('i32');
         const outer = b.label(), inner = b.label(), next = b.label();
         b.op('CONST_I32', ten, 10).op('CONST_I32', one, 1);
         b.define(outer).op('MOV_I32', j, zero);
         b.define(inner).op('BR_GE_I32', j, ten, next).op('ADD_I32', j, j, one).op('JUMP', inner);
         b.define(next).op('JUMP', outer);
-        try { compile(b, { timeout: 30 }).call(); console.log('returned'); } catch (e) { console.log(e.code); }
+        ${printCode('compile(b, { timeout: 30 }).call()')}
       `, { timeout: 120_000 });
       assert.equal(child.stdout, 'ERR_JITCTL_TIMEOUT\n', child.stderr);
     });
@@ -103,9 +106,7 @@ describe('interrupting kernels', () => {
     it('stops a call spinning in an inner loop that never ends', function () {
       this.timeout(150_000);
       // for (i = 0; i < 2; i++) for (;;) {}: the inner poll yields by itself.
-      const child = runNode(`
-        const { compile, TraceBuilder } = require(${JSON.stringify(ENGINE_MODULE)});
-        const b = new TraceBuilder();
+      const child = runNode(`${BUILDER}
         const i = b.slot('i32'), two = b.slot('i32'), one = b.slot('i32');
         const outer = b.label(), inner = b.label(), done = b.label();
         b.op('CONST_I32', two, 2).op('CONST_I32', one, 1);
@@ -113,7 +114,7 @@ describe('interrupting kernels', () => {
         b.define(inner).op('JUMP', inner);
         b.op('ADD_I32', i, i, one).op('JUMP', outer);
         b.define(done).op('RETURN');
-        try { compile(b, { timeout: 30 }).call(); console.log('returned'); } catch (e) { console.log(e.code); }
+        ${printCode('compile(b, { timeout: 30 }).call()')}
       `, { timeout: 120_000 });
       assert.equal(child.stdout, 'ERR_JITCTL_TIMEOUT\n', child.stderr);
     });
@@ -154,7 +155,7 @@ describe('interrupting kernels', () => {
       const x = b.slot('f64'), done = b.label();
       b.param(x).returns(x).op('BR_TRUE_F64', x, done).op('NEG_F64', x, x).define(done).op('RETURN');
       const straight = compile(b).inspect().stencils.map((s) => s.uop);
-      const nested = compile(nestedLoops()).inspect().stencils.map((s) => s.uop).filter((u) => u.endsWith('poll'));
+      const nested = compile(nestedLoops()).inspect().stencils.map((s) => s.uop).filter(isPollStencil);
       // A load's miss path before the loop, branching back into it, closes a cycle that starts
       // before the loop's head: a poll of its own, but not an outer one (no loop lies inside it).
       const m = new TraceBuilder();
@@ -165,7 +166,7 @@ describe('interrupting kernels', () => {
       m.define(body).op('LOAD_FLOAT64', e, v, i, miss).define(after).op('ADD_F64', s, s, e).op('ADD_I32', i, i, one);
       m.define(test).op('BR_LT_I32', i, n, body).op('RETURN');
       const withMiss = compile(m);
-      const missPolls = withMiss.inspect().stencils.map((st) => st.uop).filter((u) => u.endsWith('poll'));
+      const missPolls = withMiss.inspect().stencils.map((st) => st.uop).filter(isPollStencil);
       assert.ok(Object.is(withMiss.call(new Float64Array([1, 2]), 3), NaN));
       assert.equal(withMiss.call(new Float64Array([1, 2]), 2), 3);
       assert.deepEqual({ loop, straight, nested, missPolls }, {
