@@ -26,28 +26,33 @@ std::vector<uint32_t> loopDepths(const ValidatedTrace& t, const std::vector<Back
 }
 
 // A backward branch into a detour: the code at its label runs straight (no branch) into a JUMP
-// forward past the branch, the way the front end lays out a load's miss path ahead of the kernel's
-// code. Such an edge closes no loop of its own (the cycle it is on runs through the back edge of
-// the loop the branch sits in), but counted as one it put every op between the detour and the
-// branch a loop deeper, and marked the slots written there loop-carried.
-bool isDetour(const ValidatedTrace& t, const BackEdge& edge, const std::vector<uint32_t>& labelAt) {
-  for (size_t i = edge.head + 1; i < t.ops.size(); ++i) {
-    const ValidOp& op = t.ops[i];
-    if (op.uop == Uop::LABEL) continue;
-    if (op.uop == Uop::JUMP) return labelAt[op.label] > edge.branch;
-    if (op.label >= 0 || kUopInfo[static_cast<int>(op.uop)].ends) return false;
-  }
-  return false;
-}
-
-// The back edges that close loops: all but those into detours.
+// back to where the branch falls through (only labels between), the way the front end lays out a
+// load's miss path ahead of the kernel's code. Such an edge closes no loop of its own (the cycle
+// it is on runs through the back edge of the loop the branch sits in), but counted as one it put
+// every op between the detour and the branch a loop deeper, and marked the slots written there
+// loop-carried. A JUMP anywhere else (a loop laid out with its latch after its test) is a loop.
 std::vector<BackEdge> loopEdges(const ValidatedTrace& t) {
+  const size_t n = t.ops.size();
   std::vector<uint32_t> labelAt(t.labelCount, 0);
-  for (size_t i = 0; i < t.ops.size(); ++i)
+  for (size_t i = 0; i < n; ++i)
     if (t.ops[i].uop == Uop::LABEL) labelAt[t.ops[i].label] = static_cast<uint32_t>(i);
+  // Per op index, the first op at or after it that is not a LABEL, and the first that branches
+  // or ends (one backward pass, so that each edge is checked in constant time).
+  std::vector<uint32_t> nextCode(n + 1, static_cast<uint32_t>(n)), nextControl(n + 1, static_cast<uint32_t>(n));
+  for (size_t i = n; i-- > 0;) {
+    const ValidOp& op = t.ops[i];
+    const bool label = op.uop == Uop::LABEL;
+    nextCode[i] = label ? nextCode[i + 1] : static_cast<uint32_t>(i);
+    nextControl[i] = !label && (op.label >= 0 || kUopInfo[static_cast<int>(op.uop)].ends) ? static_cast<uint32_t>(i) : nextControl[i + 1];
+  }
+  const auto isDetour = [&](const BackEdge& edge) {
+    const uint32_t exit = nextControl[edge.head + 1];
+    if (exit >= n || t.ops[exit].uop != Uop::JUMP) return false;
+    const uint32_t to = labelAt[t.ops[exit].label];
+    return to > edge.branch && nextCode[to] == nextCode[edge.branch + 1];
+  };
   std::vector<BackEdge> edges = backEdges(t);
-  edges.erase(std::remove_if(edges.begin(), edges.end(), [&](const BackEdge& e) { return isDetour(t, e, labelAt); }),
-              edges.end());
+  edges.erase(std::remove_if(edges.begin(), edges.end(), isDetour), edges.end());
   return edges;
 }
 
@@ -279,14 +284,19 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
   const std::vector<uint32_t> depth = loopDepths(t, edges);
   std::vector<int64_t> weight(count, 0);
   std::vector<bool> eligible(count, true);
+  // A web nothing reads (a constant whose reads all became immediates, core/constants.h) needs no
+  // register: its writes are stores nobody waits for.
+  std::vector<bool> read(count, false);
   for (size_t i = 0; i < t.ops.size(); ++i) {
     const ValidOp& op = t.ops[i];
     const UopInfo& info = kUopInfo[static_cast<int>(op.uop)];
     const UopVariants& variants = kUopVariants[static_cast<int>(op.uop)];
     const int64_t w = depth[i] == 0 ? 0 : nestingWeight(depth[i]);
+    if (webs.ofReturn[i] != kNoWeb) read[webs.ofReturn[i]] = true;
     for (uint32_t j = 0; j < op.operandCount; ++j) {
       if (!isSlotOperand(info.operands[j])) continue;
       const uint32_t web = webs.ofOperand[op.firstOperand + j];
+      if (!(info.writes >> j & 1)) read[web] = true;
       const bool inRegister = variants.cacheable >> j & 1;  // 0 for an op without variants
       if (inRegister) {
         weight[web] += (info.writes >> j & 1) ? kWriteUses * w : w;
@@ -303,7 +313,7 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
   for (int cls = 0; cls < 2; ++cls) {
     std::vector<uint32_t>& list = c.webs[cls];
     for (uint32_t web = 0; web < count; ++web)
-      if (eligible[web] && weight[web] > 0 && isFloatWeb(t, webs, web) == (cls == 1)) list.push_back(web);
+      if (eligible[web] && read[web] && weight[web] > 0 && isFloatWeb(t, webs, web) == (cls == 1)) list.push_back(web);
     std::stable_sort(list.begin(), list.end(), [&](uint32_t a, uint32_t b) { return weight[a] > weight[b]; });
     if (list.size() > kMaxCandidates) list.resize(kMaxCandidates);
     for (uint32_t k = 0; k < list.size(); ++k) c.bit[list[k]] = static_cast<int8_t>(k);

@@ -412,6 +412,37 @@ describe('register webs: the unrelated values one slot holds get a register each
     kernel.free();
   });
 
+  it('counts a loop laid out with its latch after its test as a loop, not as a detour', () => {
+    // JUMP test; body: s = s * x + x; JUMP latch; test: if (i < n) goto body; RETURN;
+    // latch: i += 1; JUMP test. The branch into the body runs into a JUMP forward past it, but not
+    // to where the branch falls through: the body is a loop's, and its values get registers.
+    const r = new Recorder();
+    const x = r.b.slot('f64'), s = r.b.slot('f64'), i = r.b.slot('i32'), n = r.b.slot('i32'), one = r.b.slot('i32');
+    const body = r.b.label(), test = r.b.label(), latch = r.b.label();
+    r.b.param(x).param(n).returns(s);
+    r.op('CONST_I32', one, 1);
+    r.op('JUMP', test);
+    r.define(body);
+    const multiply = r.op('MUL_F64', s, s, x);
+    r.op('ADD_F64', s, s, x);
+    r.op('JUMP', latch);
+    r.define(test);
+    r.op('BR_LT_I32', i, n, body);
+    r.op('RETURN');
+    r.define(latch);
+    r.op('ADD_I32', i, i, one);
+    r.op('JUMP', test);
+    const kernel = compile(r.b);
+    assert.ok(placesOf(kernel, multiply).every((place) => place !== 'm') && placesOf(kernel, multiply).length > 0,
+      kernel.inspect().stencils.map((st) => st.uop).join(' '));
+    for (const [xv, count] of [[0.5, 10], [-1.25, 3], [NaN, 2], [3, 0]]) {
+      let sv = 0;
+      for (let k = 0; k < count; k++) sv = sv * xv + xv;
+      assert.ok(Object.is(kernel.call(xv, count), sv), `${xv}, ${count}`);
+    }
+    kernel.free();
+  });
+
   it('falls back to one value per slot, with the same results, on a trace too large to analyze cheaply', () => {
     // 6,000 ops rewriting two slots: the reaching-definition sets would exceed their budget.
     const b = new TraceBuilder();
