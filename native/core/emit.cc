@@ -83,9 +83,7 @@ std::vector<Loop> loopsOf(const ValidatedTrace& t, const std::vector<BackEdge>& 
 // load's miss path once the load is proven, bounds.cc, and whatever only it branches to) is not
 // emitted.
 std::vector<bool> reachableOps(const ValidatedTrace& t) {
-  std::vector<uint32_t> definedAt(t.labelCount, 0);
-  for (size_t i = 0; i < t.ops.size(); ++i)
-    if (t.ops[i].uop == Uop::LABEL) definedAt[t.ops[i].label] = static_cast<uint32_t>(i);
+  const std::vector<uint32_t> definedAt = labelPositions(t);
   std::vector<bool> reachable(t.ops.size(), false);
   std::vector<uint32_t> starts{0};
   while (!starts.empty()) {

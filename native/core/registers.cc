@@ -33,9 +33,7 @@ std::vector<uint32_t> loopDepths(const ValidatedTrace& t, const std::vector<Back
 // loop-carried. A JUMP anywhere else (a loop laid out with its latch after its test) is a loop.
 std::vector<BackEdge> loopEdges(const ValidatedTrace& t) {
   const size_t n = t.ops.size();
-  std::vector<uint32_t> labelAt(t.labelCount, 0);
-  for (size_t i = 0; i < n; ++i)
-    if (t.ops[i].uop == Uop::LABEL) labelAt[t.ops[i].label] = static_cast<uint32_t>(i);
+  const std::vector<uint32_t> labelAt = labelPositions(t);
   // Per op index, the first op at or after it that is not a LABEL, and the first that branches
   // or ends (one backward pass, so that each edge is checked in constant time).
   std::vector<uint32_t> nextCode(n + 1, static_cast<uint32_t>(n)), nextControl(n + 1, static_cast<uint32_t>(n));
@@ -101,9 +99,7 @@ struct Interference {
 Interference interference(const ValidatedTrace& t, const Webs& webs, const Candidates& c) {
   Interference out;
   const size_t n = t.ops.size();
-  std::vector<uint32_t> labelAt(t.labelCount, 0);
-  for (size_t i = 0; i < n; ++i)
-    if (t.ops[i].uop == Uop::LABEL) labelAt[t.ops[i].label] = static_cast<uint32_t>(i);
+  const std::vector<uint32_t> labelAt = labelPositions(t);
   struct Masks { uint64_t m[2] = {0, 0}; };
   std::vector<Masks> uses(n), writes(n), liveIn(n + 1);
   // Per op, its i32 and its u32 slot operands (candidates of class 0): they must not share.

@@ -207,6 +207,13 @@ ValidatedTrace validateTrace(const int32_t* words, size_t count) {
   return t;
 }
 
+std::vector<uint32_t> labelPositions(const ValidatedTrace& t) {
+  std::vector<uint32_t> at(t.labelCount, 0);
+  for (size_t i = 0; i < t.ops.size(); ++i)
+    if (t.ops[i].uop == Uop::LABEL) at[t.ops[i].label] = static_cast<uint32_t>(i);
+  return at;
+}
+
 std::vector<BackEdge> backEdges(const ValidatedTrace& t) {
   std::vector<uint32_t> definedAt(t.labelCount, UINT32_MAX);
   std::vector<BackEdge> edges;

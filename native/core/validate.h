@@ -46,6 +46,8 @@ struct BackEdge {
   int32_t label;
 };
 std::vector<BackEdge> backEdges(const ValidatedTrace& trace);
+// Per label id, the index of the LABEL op that defines it (the validator guarantees one each).
+std::vector<uint32_t> labelPositions(const ValidatedTrace& trace);
 // The header alone (the first 8 words of `words`, which has `count`): magic, version, every count
 // within its limit and the total length it declares equal to `count`. Cheap, so a trace is
 // checked before it is copied: a buffer of gigabytes fails here, not in an allocation.

@@ -94,13 +94,9 @@ Webs findWebs(const ValidatedTrace& t) {
         if (writesSlot(info, j)) defOf[op.firstOperand + j] = next[slotOfOperand(t, op.firstOperand + j)]++;
     }
   }
-  std::vector<uint32_t> labelAt(t.labelCount, 0);
   std::vector<std::vector<uint32_t>> branchesTo(t.labelCount);
-  for (size_t i = 0; i < n; ++i) {
-    const ValidOp& op = t.ops[i];
-    if (op.uop == Uop::LABEL) labelAt[op.label] = static_cast<uint32_t>(i);
-    else if (op.label >= 0) branchesTo[op.label].push_back(static_cast<uint32_t>(i));
-  }
+  for (size_t i = 0; i < n; ++i)
+    if (t.ops[i].uop != Uop::LABEL && t.ops[i].label >= 0) branchesTo[t.ops[i].label].push_back(static_cast<uint32_t>(i));
   const auto setBit = [](uint64_t* set, uint32_t bit) { set[bit / 64] |= uint64_t{1} << (bit % 64); };
   const auto hasBit = [](const uint64_t* set, uint32_t bit) { return (set[bit / 64] >> (bit % 64) & 1) != 0; };
   // Forward fixpoint: reaching[i] holds the definitions that reach op i. An op writes only on its
