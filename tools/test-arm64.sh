@@ -19,8 +19,9 @@ fi
 node_arm64() { qemu-aarch64 -L /usr/aarch64-linux-gnu "$cache/package/bin/node" "$@"; }
 echo "node $(node_arm64 -p 'process.version + " " + process.arch')"
 specs=$(ls dist/test/native/*.test.js | grep -v '/package\.test\.js$')
-# The source-level fuzzer of the native tier (its default count is lower on arm64: JITCTL_FUZZ_COUNT).
-specs="$specs dist/test/frontend/fuzz.test.js"
+# The source-level fuzzer of the native tier (its default count is lower on arm64: JITCTL_FUZZ_COUNT),
+# and the lowering's tests against V8 (the shared values, x * 2 as x + x with NaN payloads).
+specs="$specs dist/test/frontend/fuzz.test.js dist/test/frontend/lower.test.js"
 # process.execPath is an arm64 binary the host cannot exec directly: tests that spawn Node child
 # processes must prefix them with this command (split on spaces).
 export JITCTL_EXEC_WRAPPER="qemu-aarch64 -L /usr/aarch64-linux-gnu"

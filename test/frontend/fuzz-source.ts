@@ -37,6 +37,8 @@ export class SourceGenerator {
   private readonly params: Param[] = [];
   /** Whether returns carry a value (every path ends in `return <number>`) or none does. */
   private returnsValue = true;
+  /** Arithmetic over variables and literals made so far, written again now and then: the values the lowering shares (shared-values.ts). */
+  private readonly repeatable: Array<{ e: Expr; names: readonly string[] }> = [];
 
   constructor(private readonly rng: Rng, private readonly options: GeneratorOptions) {
     this.budget = 6 + rng.int(20);
@@ -129,13 +131,18 @@ export class SourceGenerator {
       return { t: 'num', v: this.constant() };
     }
     const d = depth - 1;
+    if (r.chance(0.2)) {
+      const visible = new Set(this.visible().filter((v) => v.kind === 'num' || v.kind === 'maybe').map((v) => v.name));
+      const again = this.repeatable.filter((x) => x.names.every((name) => visible.has(name)));
+      if (again.length) return (r.chance(0.5) ? again[again.length - 1] : r.pick(again)).e;
+    }
     switch (r.int(16)) {
       case 0: return { t: 'unary', op: r.pick(['-', '+', '~', '-']), a: this.operand(d) };
       case 1: case 2: {
         const op = r.pick(ARITHMETIC);
         // A power-of-two divisor now and then: the exact int32 quotient a speculating kernel checks.
         const b: Expr = op === '/' && r.chance(0.3) ? { t: 'num', v: r.pick([2, 4, 8, 1024, 2 ** 30]) } : this.operand(d);
-        return { t: 'binary', op, a: this.operand(d), b };
+        return this.remember({ t: 'binary', op, a: this.operand(d), b });
       }
       case 3: return { t: 'binary', op: r.pick(BITWISE), a: this.operand(d), b: this.operand(d) };
       case 4: {
@@ -165,8 +172,23 @@ export class SourceGenerator {
       case 12: return { t: 'unary', op: '+', a: this.bool(d) };
       case 13: return { t: 'seq', es: [this.operand(d), this.num(d)] };
       case 14: return this.options.pow ? { t: 'binary', op: '**', a: this.operand(d), b: this.operand(d) } : this.num(d);
-      default: return { t: 'binary', op: r.pick(ARITHMETIC), a: this.num(d), b: this.operand(d) };
+      default: return this.remember({ t: 'binary', op: r.pick(ARITHMETIC), a: this.num(d), b: this.operand(d) });
     }
+  }
+
+  /** `e`, kept for writing again when it is arithmetic over variables and literals. */
+  private remember(e: Expr): Expr {
+    const names: string[] = [];
+    const pure = (x: Expr): boolean => {
+      if (x.t === 'var') { names.push(x.name); return true; }
+      if (x.t === 'num') return true;
+      return x.t === 'binary' && (ARITHMETIC as readonly string[]).includes(x.op) && pure(x.a) && pure(x.b);
+    };
+    if (pure(e)) {
+      this.repeatable.push({ e, names });
+      if (this.repeatable.length > 16) this.repeatable.shift();
+    }
+    return e;
   }
 
   /** A number or a maybe-undefined value (an element load, a `let x;` variable). */
@@ -439,8 +461,14 @@ export class SourceGenerator {
   private guardedLoop(): Stmt {
     const r = this.rng, label = r.chance(0.3) ? this.fresh('L') : null, guard = this.fresh('g');
     this.loops.push({ label, counter: null });
-    const cond = r.chance(0.7) ? this.condition(2) : null;
+    // Now and then a test on arithmetic the body may compute again (what the test computes, the
+    // body's first statements read: shared-values.ts).
+    const tested: Expr | null = r.chance(0.25) ? { t: 'binary', op: r.pick(ARITHMETIC), a: this.num(0), b: this.num(0) } : null;
+    const cond: Expr | null = tested ? { t: 'binary', op: r.pick(RELATIONAL), a: tested, b: this.num(0) } : r.chance(0.7) ? this.condition(2) : null;
     const body = this.body(1 + r.int(4));
+    // First in the body, unless a `let` there may shadow one of its names (then in its TDZ).
+    const target = tested && body[0]?.t !== 'decl' && this.target('num', 0);
+    if (target) body.unshift({ t: 'expr', e: { t: 'assign', op: r.pick(['+=', '=', '-=']), target, v: { t: 'binary', op: '*', a: tested!, b: this.num(0) } } });
     this.loops.pop();
     return { t: 'while', label, guard, limit: r.int(9), cond, doWhile: r.chance(0.4), body };
   }

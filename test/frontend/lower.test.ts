@@ -6,9 +6,16 @@ import assert from 'node:assert/strict';
 import { lowerKernel, type Signature } from '../../lib/compiler/frontend/index.js';
 import { planOf } from './plan-of.js';
 import { agree, declineOf, F64S, I32S, lowered, pairs } from './lower-helpers.js';
-import { compile, declinedResult } from '../../lib/engine.js';
+import { compile, declinedResult, ElementKind, TraceBuilder } from '../../lib/engine.js';
 import { MAX_GUARDED_INDEX } from '../../lib/compiler/frontend/guards.js';
 import { isInt32 } from '../native/reference-interpreter.js';
+
+// The ops of each loop of a lowered kernel, in the order of their backward branches (an inner
+// loop's first): from the label the branch targets to the branch.
+const loopsOf = (k: { uops: readonly string[] }) => k.uops.flatMap((u, at) => {
+  const head = k.uops.indexOf(`${u.split(', ').pop()}:`);
+  return u.startsWith('BR_') && head >= 0 && head < at ? [k.uops.slice(head, at + 1)] : [];
+});
 
 const ARITH = ['+', '-', '*', '/', '%', '**'];
 const BITWISE = ['|', '&', '^', '<<', '>>', '>>>'];
@@ -175,6 +182,38 @@ describe('lowerKernel: loops', () => {
     for (const c of ['3', '6', '1e-320', String(2 ** -1023), '0', '-0', 'Infinity']) {
       const k = agree(`(x) => x / ${c}`, xs);
       assert.ok(k.uops.some((u) => u.startsWith('DIV_F64')), `${c}: ${k.uops.join('; ')}`);
+    }
+  });
+
+  it('x * 2 and 2 * x are x + x, bit for bit: overflow, -0 and NaN payloads included', () => {
+    const xs = [...F64S, 1e308, -1e308, 8.98846567431158e307, 1e-310, -5e-324].map((x) => [x]);
+    for (const source of ['(x) => x * 2', '(x) => 2 * x', '(x) => 2 * x * x', '(x) => x * 2 * 2']) {
+      const k = agree(source, xs);
+      assert.ok(k.uops.some((u) => /^ADD_F64 (s\d+), (s\d+), \2$/.test(u)), `${source}: ${k.uops.join('; ')}`);
+    }
+    assert.ok(lowered('(x) => x * 3', ['f64']).uops.some((u) => u.startsWith('MUL_F64')));
+    // NaN payloads, quiet and signaling, of either sign: the lowered kernel writes what MUL_F64 by 2 writes.
+    const payloads = BigUint64Array.from([0x7ff8000000000001n, 0xfff8deadbeef0000n, 0x7ff4000000000abcn, 0xfff0000000000001n, 0x7ff0000000000001n]);
+    const input = new Float64Array(payloads.buffer);
+    const doubling = compile(lowered('(a, out) => { for (let i = 0; i < a.length; i++) out[i] = a[i] * 2; }', ['Float64Array', 'Float64Array']).trace);
+    const b = new TraceBuilder();
+    const [from, to] = [b.view(ElementKind.Float64), b.view(ElementKind.Float64)];
+    const [x, two, y, zero] = [b.slot('f64'), b.slot('f64'), b.slot('f64'), b.slot('i32')];
+    const miss = b.label();
+    b.param(from).param(to).op('CONST_I32', zero, 0).op('CONST_F64', two, 2).op('LOAD_FLOAT64', x, from, zero, miss).define(miss)
+      .op('MUL_F64', y, x, two).op('STORE_FLOAT64', to, zero, y).op('RETURN');
+    const multiply = compile(b);
+    try {
+      const doubled = new Float64Array(input.length);
+      doubling.call(input, doubled);
+      input.forEach((_, i) => {
+        const product = new Float64Array(1);
+        multiply.call(input.subarray(i, i + 1), product);
+        assert.equal(new BigUint64Array(doubled.buffer)[i], new BigUint64Array(product.buffer)[0], `payload ${payloads[i].toString(16)}`);
+      });
+    } finally {
+      doubling.free();
+      multiply.free();
     }
   });
 
@@ -373,6 +412,78 @@ describe('lowerKernel: values shared within a statement', () => {
   });
 });
 
+describe('lowerKernel: values shared across the statements of a run, and loop invariants', () => {
+  const count = (k: { uops: readonly string[] }, op: string) => k.uops.filter((u) => u === op || u.startsWith(`${op} `)).length;
+  const f64s = (n: number, seed = 1) => Float64Array.from({ length: n }, (_, k) => Math.sin(k * seed + 0.5) * 7);
+  it('a value consecutive statements compute again is read from the slot of the first', () => {
+    const k = agree('(x, y) => { const a = x * y + 1; const b = x * y - 2; let c = a * b; c += x * y; return c * (x * y); }', pairs(F64S));
+    assert.equal(count(k, 'MUL_F64'), 3, k.uops.join('\n'));  // x * y once (of four), a * b, c * (x * y)
+    // n-body's shape: an element's three coordinates at 3 * j, 3 * j + 1 and 3 * j + 2.
+    const coords = '(p, q) => { let e = 0; for (let j = 0; j < q.length; j++) { const dx = p[3 * j] - q[j]; const dy = p[3 * j + 1] - q[j]; const dz = p[3 * j + 2] * dx; e += dx * dy + dz; } return e; }';
+    agree(coords, [[f64s(30), f64s(10, 3)], [f64s(29), f64s(10, 3)], [f64s(0), f64s(4)]]);
+  });
+
+  it('is computed again after a statement writes one of its variables, and not shared out of a branching statement', () => {
+    const written = agree('(x, y) => { const a = x * y; x = x + 1; const b = x * y; return a + b + x * y; }', pairs(F64S));
+    assert.equal(count(written, 'MUL_F64'), 2, written.uops.join('\n'));  // before and after x = x + 1
+    const updated = agree('(x, y) => { let a = x * y; x++; a += x * y; y -= 1; return a - x * y; }', pairs(F64S.slice(0, 12)));
+    assert.equal(count(updated, 'MUL_F64'), 3, updated.uops.join('\n'));
+    // The first x * y only when x > 0: the statements after compute their own.
+    const branching = agree('(x, y) => { const a = x > 0 ? x * y : 1; const b = x * y; return a + b * (x * y); }', pairs(F64S));
+    assert.equal(count(branching, 'MUL_F64'), 3, branching.uops.join('\n'));
+    // A statement that is not straight-line (an if) ends the run: after it, computed again.
+    const split = agree('(x, y) => { let a = x * y; if (a > 1) a = 0; return a + x * y; }', pairs(F64S));
+    assert.equal(count(split, 'MUL_F64'), 2, split.uops.join('\n'));
+  });
+
+  it('arithmetic over variables a loop never writes is computed once, before the loop', () => {
+    const k = agree('(a, x, y) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * (x * y + 1); return s; }',
+      [[f64s(9), 3, 0.5], [f64s(0), 1, 2], [f64s(5), NaN, -0], [f64s(3), Infinity, 0]]);
+    const [loop] = loopsOf(k);
+    assert.equal(count({ uops: loop }, 'MUL_F64'), 1, loop.join('\n'));  // a[i] * invariant
+    assert.equal(count({ uops: loop }, 'ADD_F64'), 1, loop.join('\n'));  // s +=
+    assert.equal(count(k, 'MUL_F64'), 2, k.uops.join('\n'));
+    // Nested: `3 * i` and `3 * i + 1` leave the inner loop (it never writes i), `3 * j` does not.
+    const nested = '(p, out) => { const n = out.length; for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < n; j++) s += p[3 * i + 1] * p[3 * j]; out[i] = s; } }';
+    const nk = agree(nested, [[f64s(30), new Float64Array(10)], [f64s(8), new Float64Array(4)], [f64s(0), new Float64Array(0)]]);
+    const [inner, outer] = loopsOf(nk);
+    assert.equal(inner.filter((u) => u.startsWith('MULADD_INDEX')).length, 1, inner.join('\n'));
+    assert.equal(outer.filter((u) => u.startsWith('MULADD_INDEX')).length, 2, outer.join('\n'));
+  });
+
+  it('the products a loop test computes on every path into the body are read by its first statements (mandelbrot\'s zr * zr)', () => {
+    const mandel = '(cr, ci, max) => { let zr = 0, zi = 0, it = 0; while (it < max && zr * zr + zi * zi <= 4) { const t = zr * zr - zi * zi + cr; zi = 2 * zr * zi + ci; zr = t; it++; } return it + zr; }';
+    const cases = [[-0.75, 0.1, 50], [0.3, 0.5, 50], [2, 2, 50], [-2, 0, 20], [0.25, 0, 0], [NaN, 0, 5], [-0.1, 0.65, 100]];
+    const k = agree(mandel, cases, ['f64', 'f64', 'i32']);
+    // zr * zr and zi * zi once each, in the test; the body's 2 * zr is an add.
+    assert.equal(count(k, 'MUL_F64'), 3, k.uops.join('\n'));
+    // Not from a test that writes the variable, a branch of `||`, a do-while (the body runs before
+    // any test), a body that starts with an `if` or writes the variable first.
+    const f = (body: string, test = 'x * x < 60') => `(x, y) => { let s = 0, n = 0; ${body.replace('TEST', test)} return s + x; }`;
+    const loops = [
+      f('while (TEST) { s += x * x; x += 1; if (++n > 40) break; }', '(x = x + 0.5) * x < 60'),
+      f('while (TEST) { s += x * x; x += 1; y -= 1; if (++n > 40) break; }', 'x * x < 60 || y > 0'),
+      f('do { s += x * x; x += 1; } while (TEST && ++n < 40);'),
+      f('while (TEST && ++n < 40) { if (s > 100) s = 0; s += x * x; x += 1; }'),
+      f('while (TEST && ++n < 40) { x = x + 1; s += x * x; }'),
+      f('for (; TEST && n < 40; x++) { s += x * x; if (s > 50) continue; s += y * x * x; n++; }'),
+      f('while (TEST && ++n < 40) { s += x * x * (y * y); x += 0.25; }', 'x * x < 60 && y * y > 0.5'),
+    ];
+    for (const source of loops) agree(source, [[1, 2], [-3, -1], [0.5, 0], [NaN, 1], [9, 9], [-0, -0]]);
+    assert.equal(count(lowered(loops[4], ['f64', 'f64']), 'MUL_F64'), 2, loops[4]);  // the test's and the body's (x written first)
+    assert.equal(count(lowered(loops[6], ['f64', 'f64']), 'MUL_F64'), 3, loops[6]);  // x * x, y * y, their product
+  });
+
+  it('what reads a variable the loop declares or writes stays in the loop', () => {
+    // `let t;` writes undefined at each iteration: t * 2 is NaN there, whatever t held before.
+    agree('(a, x) => { let s = 0, t = x; for (let i = 0; i < a.length; i++) { s += t * 2; let u; s += u * x; t = a[i]; } return s + t; }', [[f64s(4), 3], [f64s(0), 2], [f64s(1), -0]]);
+    agree('(a, x) => { let s = 0; for (let i = 0; i < a.length; i++) { const c = x + i; s += c * x + (x * 3); } return s; }', [[f64s(4), 3], [f64s(0), 2]]);
+    agree('(a, x) => { let s = 0; for (let i = 0; i < a.length; i++) { s += x * 3; x = a[i]; } return s + x * 3; }', [[f64s(4), 3], [f64s(0), 2], [f64s(3), NaN]]);
+    // A loop that never runs: the value computed before it is not used, the result is V8's.
+    agree('(a, x, y) => { let s = 1; for (let i = 0; i < a.length; i++) s = x / y; return s; }', [[f64s(0), 1, 0], [f64s(2), 1, 0], [f64s(1), -1, -0]]);
+  });
+});
+
 describe('lowerKernel: int32 speculation (a kernel that writes no array)', () => {
   const speculated = (source: string, signature: Signature) => {
     const r = lowerKernel(planOf(source), signature, { speculate: true });
@@ -440,6 +551,39 @@ describe('lowerKernel: int32 speculation (a kernel that writes no array)', () =>
     // Division by anything but a literal power of two stays f64.
     const div = speculated('(a, b) => (a * 3) / 3 + (a + b) / b', ['i32', 'i32']);
     assert.ok(!div.uops.some((u) => u.startsWith('DIV_POW2')), div.uops.join('\n'));
+  });
+
+  it('computes a speculated loop invariant once before the loop (n-body\'s 3 * i), declining where it leaves int32 even if the loop never runs', () => {
+    const energy = '(p, m) => { let e = 0; for (let i = 0; i < m.length; i++) for (let j = i + 1; j < m.length; j++) { const dx = p[3 * i] - p[3 * j]; const dy = p[3 * i + 1] - p[3 * j + 1]; e += m[i] * m[j] / (dx * dx + dy * dy); } return e; }';
+    const k = speculated(energy, ['Float64Array', 'Float64Array']);
+    assert.ok(k.speculative);
+    // In the inner loop: 3 * j once (shared by its two statements), 3 * i never (hoisted).
+    const [innerLoop] = loopsOf(k);
+    assert.equal(innerLoop.filter((u) => u.startsWith('MUL_I32_EXACT')).length, 1, innerLoop.join('\n'));
+    const fn = new Function(`return (${energy})`)() as (p: Float64Array, m: Float64Array) => number;
+    const kernel = compile(k.trace);
+    try {
+      for (const n of [0, 1, 2, 7]) {
+        const p = Float64Array.from({ length: 3 * n }, (_, x) => Math.cos(x) * 3), m = Float64Array.from({ length: n }, (_, x) => 1 + x / 7);
+        assert.ok(Object.is(kernel.call(p, m), fn(p, m)), `n = ${n}`);
+      }
+    } finally {
+      kernel.free();
+    }
+    // x * 65536 leaves int32 for x = 65536: computed before the loop, it declines even where the
+    // loop runs no iteration (the caller then runs the function itself, so the result is still V8's).
+    const source = '(n, x) => { let t = 0; for (let i = 0; i < n; i++) t = (t + x * 65536) % 1000; return t; }';
+    const hoisted = speculated(source, ['i32', 'i32']);
+    assert.ok(hoisted.speculative);
+    const plainFn = new Function(`return (${source})`)() as (n: number, x: number) => number;
+    const hoistedKernel = compile(hoisted.trace);
+    try {
+      for (const [n, x] of [[3, 7], [0, 7], [5, -32768], [1, 32767]]) assert.equal(hoistedKernel.call(n, x), plainFn(n, x), `${n}, ${x}`);
+      assert.throws(() => hoistedKernel.call(0, 65536), { name: 'RangeError', code: 'ERR_JITCTL_DECLINED' });
+      assert.throws(() => hoistedKernel.call(2, 65536), { name: 'RangeError', code: 'ERR_JITCTL_DECLINED' });
+    } finally {
+      hoistedKernel.free();
+    }
   });
 });
 

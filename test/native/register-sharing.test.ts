@@ -267,7 +267,7 @@ describe('register sharing: slots whose live ranges do not overlap', () => {
 });
 
 describe('register webs: the unrelated values one slot holds get a register each', () => {
-  it("runs mandelbrot's inner loop on registers only, its temps reused across statements", () => {
+  it("runs mandelbrot's inner loop on registers (all but the escape test's sum), its temps reused across statements", () => {
     // The benchmark suite's kernel. The front end reuses a temp slot in each statement; as whole
     // slots, `t`, zr, zi and the temps needed five f64 registers, and `t` went through the frame
     // on zr's loop-carried chain.
@@ -283,9 +283,12 @@ describe('register webs: the unrelated values one slot holds get a register each
     const end = stencils.findIndex((name) => name.startsWith('BR_LE_F64'));
     const start = stencils.lastIndexOf('poll', end);
     const loop = stencils.slice(start + 1, end).filter((name) => /_F64/.test(name));
-    assert.ok(loop.length >= 10, `the inner loop: ${loop.join(' ')}`);
-    // Every f64 op writes a register (the result is the first location), no MOV reloads one.
-    assert.deepEqual(loop.filter((name) => !/__f\d/.test(name) || /^MOV_F64__f\d_m$/.test(name)), [], loop.join(' '));
+    assert.ok(loop.length >= 8, `the inner loop: ${loop.join(' ')}`);
+    // Every f64 op writes a register (the result is the first location), no MOV reloads one; but
+    // the escape test's sum, the last: zr, zi and the squares the body reads from the test
+    // (shared-values.ts) are live at the compare, and four registers hold them.
+    assert.match(loop[loop.length - 1], /^ADD_F64__m_f\d_f\d$/, loop.join(' '));
+    assert.deepEqual(loop.slice(0, -1).filter((name) => !/__f\d/.test(name) || /^MOV_F64__f\d_m$/.test(name)), [], loop.join(' '));
     for (const [width, height, maxIter] of [[160, 120, 64], [7, 3, 1000], [1, 1, 0], [0, 5, 5], [4, 2, 2]]) {
       const ours = new Int32Array(width * height), theirs = new Int32Array(width * height);
       assert.ok(Object.is(kernel.call(ours, width, height, maxIter), mandelbrot(theirs, width, height, maxIter)), `${width} x ${height}, ${maxIter}`);

@@ -29,6 +29,8 @@ export class Emitter {
   readonly slotVars = new Map<number, VarId>();
   private finished: RecordedOp[] | null = null;
   private declineAt: Label | null = null;
+  /** Where op() and define() write while emitAt() runs: a hoist point, or null for the body. */
+  private at: HoistPoint | null = null;
 
   slot(type: SlotType): Slot {
     return this.builder.slot(type);
@@ -43,7 +45,7 @@ export class Emitter {
   }
 
   op(name: string, ...operands: Operand[]): void {
-    this.body.push({ name, operands });
+    (this.at ?? this.body).push({ name, operands });
   }
 
   entryOp(name: string, ...operands: Operand[]): void {
@@ -51,14 +53,26 @@ export class Emitter {
   }
 
   define(label: Label): void {
-    this.body.push({ name: 'LABEL', operands: [label] });
+    (this.at ?? this.body).push({ name: 'LABEL', operands: [label] });
   }
 
   /** A hoist point here: the ops pushed to it later are written in its place. */
   hoistPoint(): HoistPoint {
+    if (this.at) throw new Error('internal: a hoist point inside hoisted code');
     const point: HoistPoint = [];
     this.body.push(point);
     return point;
+  }
+
+  /** Runs `emit` with its ops written at `point` (a loop invariant computed at the loop's entry). */
+  emitAt<T>(point: HoistPoint, emit: () => T): T {
+    const outer = this.at;
+    this.at = point;
+    try {
+      return emit();
+    } finally {
+      this.at = outer;
+    }
   }
 
   /** A stub off the hot path: `ops`, then a jump back to `back`. Returns its label. */

@@ -1,15 +1,22 @@
 // Values in slots: the conversions between representations, evaluation-order copies, values
-// shared within a statement (shared-values.ts), and the typed-array accesses (index conversion,
-// loads with their miss stubs, stores with each element kind's conversion). ExprLowerer
-// (lower-expr.ts) builds every expression on top of these.
+// computed once (shared within a run of statements, a loop test's for its body, loop invariants:
+// shared-values.ts), and the typed-array accesses (index conversion, loads with their miss stubs,
+// stores with each element kind's conversion). ExprLowerer (lower-expr.ts) builds every
+// expression on top of these.
 
 import type { Label, Slot, SlotType, View } from '../trace/trace.js';
 import type { Expr, VarId } from './ir.js';
 import { exprWrites } from './ir-walk.js';
 import type { Values } from './lower-cond.js';
 import type { Emitter, HoistPoint, RecordedOp } from './lower-emit.js';
-import { repeatedValues } from './shared-values.js';
+import { invariantValue, sharedInRun, valuesOnEntry, type InvariantValue, type RunStatement } from './shared-values.js';
 import type { Rep, Ty, Typing } from './types.js';
+
+/** The values a loop's test computes for the first run of its body: their representations and the slots that run gives them, by key. */
+export interface EntryValues {
+  readonly reps: ReadonlyMap<string, SlotType>;
+  readonly slots: Map<string, Slot>;
+}
 
 /** An index's value, or the int32 operands of `a * b + c` (see indexOperands). */
 export type IndexOperands = Slot | readonly [Slot, Slot, Slot];
@@ -30,11 +37,15 @@ export abstract class ValueLowerer implements Values {
     protected readonly doubles: ReadonlyMap<VarId, Slot> = new Map(),
   ) {}
 
-  /** The statement being lowered's repeated subexpressions with their keys (shared-values.ts), and the slots holding them by key. */
-  private sharing: { keys: ReadonlyMap<Expr, string>; slots: Map<string, Slot> } | null = null;
+  /**
+   * The statement being lowered's shared subexpressions with their keys (shared-values.ts), the
+   * slots of its run holding them by key, and for a loop's test the slots to compute some into
+   * (the values the body's first statements read).
+   */
+  private sharing: { keys: ReadonlyMap<Expr, string>; slots: Map<string, Slot>; fill?: ReadonlyMap<string, Slot> } | null = null;
 
-  /** The loops being lowered, outermost first, with the f64 copies hoisted to their entries. */
-  private readonly loops: Array<{ invariant: ReadonlySet<VarId>; hoist: HoistPoint; copies: Map<VarId, Slot> }> = [];
+  /** The loops being lowered, outermost first, with the f64 copies and the invariant values hoisted to their entries. */
+  private readonly loops: Array<{ invariant: ReadonlySet<VarId>; hoist: HoistPoint; copies: Map<VarId, Slot>; values: Map<string, Slot>; keys: Map<Expr, InvariantValue> }> = [];
 
   protected ty(e: Expr): Ty {
     const t = this.typing.exprs.get(e);
@@ -105,11 +116,12 @@ export abstract class ValueLowerer implements Values {
   }
 
   /**
-   * Lowers `body`, a loop, with `hoist` as the place before it where the f64 value of an i32
-   * variable the loop never writes (`invariant`) is computed once instead of at every use.
+   * Lowers `body`, a loop, with `hoist` as the place before it where what depends only on the
+   * variables the loop never writes nor declares (`invariant`) is computed once instead of at every
+   * use: the f64 value of an i32 variable, and arithmetic over them (shared-values.ts).
    */
   insideLoop(invariant: ReadonlySet<VarId>, hoist: HoistPoint, body: () => void): void {
-    this.loops.push({ invariant, hoist, copies: new Map() });
+    this.loops.push({ invariant, hoist, copies: new Map(), values: new Map(), keys: new Map() });
     try {
       body();
     } finally {
@@ -132,32 +144,117 @@ export abstract class ValueLowerer implements Values {
     return copy;
   }
 
-  /** Runs `lower`, the lowering of a statement whose expression is `e`, sharing e's repeated subexpressions. */
-  withSharedValues(e: Expr, lower: () => void): void {
-    const keys = repeatedValues(e, (x) => this.typing.exprs.get(x)?.rep);
-    if (keys.size === 0 || this.sharing) { lower(); return; }
-    const sharing = { keys, slots: new Map<string, Slot>() };
-    this.sharing = sharing;
+  /**
+   * Runs `lower(k)` for each statement of `run` (straight-line statements of one block, in order),
+   * sharing the arithmetic values the run computes more than once (shared-values.ts): a value's
+   * slot is kept from its first evaluation to its statement's last reader. `entry`, for the run
+   * that starts a loop's body, holds the values its test computes (key -> representation): the
+   * ones the run reads get a slot each in `entry.slots`, for the test to compute them into.
+   */
+  withSharedRun(run: readonly RunStatement[], lower: (k: number) => void, entry?: EntryValues): void {
+    const rep = (x: Expr) => this.typing.exprs.get(x)?.rep;
+    const { keys, lastUse } = sharedInRun(run, rep, new Set(entry?.reps.keys()));
+    const slots = new Map<string, Slot>();
+    for (const [key, type] of entry?.reps ?? []) {
+      if (!lastUse.has(key)) continue;
+      const slot = this.em.slot(type);
+      slots.set(key, slot);
+      entry!.slots.set(key, slot);
+    }
     try {
-      lower();
+      for (let k = 0; k < run.length; k++) {
+        this.sharing = keys[k].size > 0 ? { keys: keys[k], slots } : null;
+        lower(k);
+        this.sharing = null;
+        for (const [key, slot] of slots) {
+          if (lastUse.get(key)! > k) continue;
+          this.em.unpin(slot);
+          slots.delete(key);
+        }
+      }
     } finally {
       this.sharing = null;
-      for (const slot of sharing.slots.values()) this.em.unpin(slot);
+      for (const slot of slots.values()) this.em.unpin(slot);
     }
   }
 
-  /** `e` by `compute`, or the slot that already holds it when e is a repeated subexpression of the statement. */
+  /** The values a loop's test computes for the body's first run (valuesOnEntry), by key with their representation. */
+  valuesOnEntry(test: Expr): { keys: ReadonlyMap<Expr, string>; entry: EntryValues } {
+    const keys = valuesOnEntry(test, (x) => this.typing.exprs.get(x)?.rep);
+    const reps = new Map<string, SlotType>();
+    for (const [e, key] of keys) reps.set(key, this.ty(e).rep);
+    return { keys, entry: { reps, slots: new Map() } };
+  }
+
+  /**
+   * Runs `lower`, a loop's test, after computing into `fill`'s slots the values of `keys` the body
+   * reads: first, so that they are there on every path into the body whatever path the test's own
+   * lowering takes (they are pure, over variables the test does not write); the test then reads
+   * them where it computes them.
+   */
+  withValuesForBody(keys: ReadonlyMap<Expr, string>, fill: ReadonlyMap<string, Slot>, lower: () => void): void {
+    const used = new Map([...keys].filter(([, key]) => fill.has(key)));
+    if (used.size === 0) { lower(); return; }
+    const sharing = { keys: used, slots: new Map<string, Slot>(), fill };
+    this.sharing = sharing;
+    try {
+      for (const [e, key] of used) if (!sharing.slots.has(key)) this.gen(e, null);
+      lower();
+    } finally {
+      this.sharing = null;
+    }
+  }
+
+  /** `e` by `compute`, or the slot that already holds it: a loop invariant, or a value its statement's run shares. */
   protected shared(e: Expr, dest: Slot | null, compute: (dest: Slot | null) => Slot): Slot {
+    const invariant = this.loopInvariant(e, this.ty(e).rep, 'value', compute);
+    if (invariant) return this.place(invariant, dest);
     const key = this.sharing?.keys.get(e);
     if (!this.sharing || key === undefined) return compute(dest);
     let slot = this.sharing.slots.get(key);
     if (!slot) {
-      slot = compute(null);
-      if (!this.em.isTemp(slot)) return this.place(slot, dest);
-      this.em.pin(slot);
+      const fill = this.sharing.fill?.get(key);
+      if (fill) {
+        slot = this.place(compute(fill), fill);
+      } else {
+        slot = compute(null);
+        if (!this.em.isTemp(slot)) return this.place(slot, dest);
+        this.em.pin(slot);
+      }
       this.sharing.slots.set(key, slot);
     }
     return this.place(slot, dest);
+  }
+
+  /**
+   * The slot holding `e` (its value, or as an index its i32 index or -1) in `rep`, when it is
+   * arithmetic over variables an enclosing loop never writes: computed by `compute` (into the slot
+   * it is given, where it can) at the entry of the outermost such loop, the first time, and kept
+   * for the whole call.
+   */
+  private loopInvariant(e: Expr, rep: SlotType, as: 'value' | 'index', compute: (own: Slot) => Slot): Slot | undefined {
+    const innermost = this.loops[this.loops.length - 1];
+    if (!innermost) return undefined;
+    const value = invariantValue(e, (v) => innermost.invariant.has(v), (x) => this.typing.exprs.get(x)?.rep, innermost.keys);
+    if (!value) return undefined;
+    // An inner loop writes less than the loops around it: the first loop that writes none of them.
+    const loop = this.loops.find((l) => [...value.vars].every((v) => l.invariant.has(v)))!;
+    const key = `${as} ${value.key}`;
+    let slot = loop.values.get(key);
+    if (!slot) {
+      // Into a slot of its own: a temp could be one the loop's body writes, after the entry.
+      // Computed apart from the statement: its shared values are not there at the loop's entry.
+      const sharing = this.sharing;
+      this.sharing = null;
+      try {
+        const own = this.em.slot(rep);
+        slot = this.em.emitAt(loop.hoist, () => this.place(compute(own), own));
+      } finally {
+        this.sharing = sharing;
+      }
+      loop.values.set(key, slot);
+    }
+    return slot;
   }
 
   /** `e` computed into `dest`, converted (exactly) when its representation differs. */
@@ -179,6 +276,12 @@ export abstract class ValueLowerer implements Values {
   protected indexOperands(index: Expr, later: readonly Expr[] = []): IndexOperands {
     const terms = this.productTerms(index);
     if (!terms) return this.protect(this.gen(index, null), later);
+    // A loop invariant: its index (or -1) computed once, before the loop.
+    const invariant = this.loopInvariant(index, 'i32', 'index', () => this.toIndex(this.productOperands(terms, []), null));
+    return invariant ?? this.productOperands(terms, later);
+  }
+
+  private productOperands(terms: [Expr, Expr, Expr | null, boolean], later: readonly Expr[]): readonly [Slot, Slot, Slot] {
     const [a, b, c, addendFirst] = terms;
     const order = c === null ? [a, b] : addendFirst ? [c, a, b] : [a, b, c];
     const slots = order.map((e, i) => this.protect(this.gen(e, null), [...order.slice(i + 1), ...later]));

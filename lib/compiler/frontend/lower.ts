@@ -12,7 +12,9 @@ import { Emitter, opText } from './lower-emit.js';
 import { ExprLowerer } from './lower-expr.js';
 import { printTypedIR } from './print.js';
 import { typeFunction, type Typing } from './types.js';
-import { forEachExpr, stmtWrites } from './ir-walk.js';
+import { exprWrites, forEachExpr, forEachStmt, stmtWrites } from './ir-walk.js';
+import type { RunStatement } from './shared-values.js';
+import type { EntryValues } from './lower-values.js';
 
 interface Target {
   readonly labels: readonly string[];
@@ -32,28 +34,57 @@ class StmtLowerer {
       this.retSlot = this.em.slot(this.typing.returnType);
       this.em.builder.returns(this.retSlot);
     }
-    stmts.forEach((s) => this.stmt(s));
+    this.stmts(stmts);
+  }
+
+  /**
+   * Lowers `stmts` in order, each run of straight-line statements sharing its values
+   * (shared-values.ts); `entry`, the values a loop's test computes, for a run at the start.
+   */
+  private stmts(stmts: readonly Stmt[], entry?: EntryValues): void {
+    for (let i = 0; i < stmts.length;) {
+      let end = i;
+      while (end < stmts.length && isStraightLine(stmts[end])) end++;
+      if (end === i) { this.stmt(stmts[i++]); continue; }
+      const run = stmts.slice(i, end);
+      this.x.withSharedRun(run.map(runStatement), (k) => this.straightLine(run[k]), i === 0 ? entry : undefined);
+      i = end;
+    }
+  }
+
+  /** An expression statement, a declaration or a return (isStraightLine). */
+  private straightLine(s: Stmt): void {
+    const em = this.em;
+    switch (s.kind) {
+      case 'expression': this.x.effect(s.expr); return;
+      case 'declare': {
+        const slot = this.varSlots.get(s.v)!;
+        if (s.init) this.x.into(s.init, slot);
+        else if (!this.typing.hoistedUndefined.has(s.v)) em.op('CONST_F64', slot, NaN); // `let x;`: undefined each time
+        return;
+      }
+      case 'return':
+        if (s.value && this.retSlot) this.x.into(s.value, this.retSlot);
+        else if (s.value) this.x.effect(s.value);
+        em.op('RETURN');
+        return;
+      default: throw new Error(`internal: ${s.kind} is not a straight-line statement`);
+    }
   }
 
   private stmt(s: Stmt): void {
     const em = this.em;
+    if (isStraightLine(s)) { this.stmts([s]); return; }
     switch (s.kind) {
-      case 'expression': this.x.withSharedValues(s.expr, () => this.x.effect(s.expr)); return;
-      case 'declare': {
-        const slot = this.varSlots.get(s.v)!;
-        if (s.init) this.x.withSharedValues(s.init, () => this.x.into(s.init!, slot));
-        else if (!this.typing.hoistedUndefined.has(s.v)) em.op('CONST_F64', slot, NaN); // `let x;`: undefined each time
-        return;
-      }
       case 'if':
         ifElse(this.x, s.test, () => this.stmt(s.then), s.otherwise ? () => this.stmt(s.otherwise!) : null);
         return;
       case 'loop': this.loop(s); return;
       case 'block': {
-        if (s.labels.length === 0) { s.body.forEach((b) => this.stmt(b)); return; }
+        if (s.labels.length === 0) { this.stmts(s.body); return; }
         const end = em.label();
         this.targets.push({ labels: s.labels, isLoop: false, breakTo: end, continueTo: null });
-        s.body.forEach((b) => this.stmt(b));
+        this.stmts(s.body);
         this.targets.pop();
         em.define(end);
         return;
@@ -63,11 +94,7 @@ class StmtLowerer {
         em.op('JUMP', s.kind === 'break' ? t.breakTo : t.continueTo!);
         return;
       }
-      case 'return':
-        if (s.value && this.retSlot) this.x.withSharedValues(s.value, () => this.x.into(s.value!, this.retSlot!));
-        else if (s.value) this.x.effect(s.value);
-        em.op('RETURN');
-        return;
+      default: throw new Error(`internal: ${s.kind} is lowered as a straight-line statement`);
     }
   }
 
@@ -85,9 +112,11 @@ class StmtLowerer {
   private loop(s: Loop): void {
     const em = this.em;
     s.init.forEach((i) => this.stmt(i));
-    // The i32 variables the loop never writes: their f64 values are computed once, here.
-    const written = stmtWrites(s);
-    const invariant = new Set([...this.varSlots].filter(([v, slot]) => slot.type === 'i32' && !written.has(v)).map(([v]) => v));
+    // The variables the loop never writes nor declares (`let x;` writes undefined each time): what
+    // depends on them alone is computed once, here.
+    const written = new Set(stmtWrites(s));
+    forEachStmt([s.body], (b) => { if (b.kind === 'declare') written.add(b.v); });
+    const invariant = new Set([...this.varSlots.keys()].filter((v) => !written.has(v)));
     this.x.insideLoop(invariant, em.hoistPoint(), () => this.loopBody(s));
   }
 
@@ -95,19 +124,38 @@ class StmtLowerer {
     const em = this.em;
     const body = em.label(), cont = em.label(), test = em.label(), exit = em.label();
     this.targets.push({ labels: s.labels, isLoop: true, breakTo: exit, continueTo: cont });
+    // Where only the test enters the body, what it computes the body's first statements may read.
+    const onEntry = s.test && !s.testAfterBody ? this.x.valuesOnEntry(s.test) : null;
     const runTest = (): void => {
-      if (s.test) branch(this.x, s.test, body, true);
+      if (s.test && onEntry) this.x.withValuesForBody(onEntry.keys, onEntry.entry.slots, () => branch(this.x, s.test!, body, true));
+      else if (s.test) branch(this.x, s.test, body, true);
       else em.op('JUMP', body);
     };
     if (!s.testAfterBody && s.test) em.op('JUMP', test);
     em.define(body);
-    this.stmt(s.body);
+    if (s.body.kind === 'block' && s.body.labels.length === 0) this.stmts(s.body.body, onEntry?.entry);
+    else if (isStraightLine(s.body)) this.stmts([s.body], onEntry?.entry);
+    else this.stmt(s.body);
     em.define(cont);
     if (s.update) this.x.effect(s.update);
     em.define(test);
     runTest();
     this.targets.pop();
     em.define(exit);
+  }
+}
+
+/** A statement that runs its expression, if any, on every path through it and ends: it takes part in a run (shared-values.ts). */
+function isStraightLine(s: Stmt): boolean {
+  return s.kind === 'expression' || s.kind === 'declare' || s.kind === 'return';
+}
+
+function runStatement(s: Stmt): RunStatement {
+  switch (s.kind) {
+    case 'expression': return { expr: s.expr, writes: exprWrites(s.expr) };
+    case 'declare': return { expr: s.init ?? null, writes: new Set([...(s.init ? exprWrites(s.init) : []), s.v]) };
+    case 'return': return { expr: s.value ?? null, writes: s.value ? exprWrites(s.value) : new Set() };
+    default: throw new Error(`internal: ${s.kind} is not a straight-line statement`);
   }
 }
 

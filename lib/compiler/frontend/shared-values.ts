@@ -1,54 +1,160 @@
-// Common subexpressions within one statement: a pure arithmetic expression over variables and
-// literals that a statement computes more than once (spectral's `(i + j) * (i + j + 1)`) is
-// computed once, where it is first evaluated, and its slot is read at the other places. Only in
-// statements without branches inside (no `&&`, `||`, `??`, `?:`, and none of `&&=`, `||=`, `??=`,
-// whose right side runs on one path), so that the first evaluation runs on every path, and only
-// where the statement writes none of its variables, so that every occurrence has the same value.
-// The ops are the same, in the same order, so the bits are too.
+// Values computed once and read at the other places that compute them again. Two kinds:
+//
+// - Common subexpressions of a run of straight-line statements (one statement, or consecutive
+//   expression statements, declarations and a return of one block): a pure arithmetic expression
+//   over variables and literals that the run computes more than once (spectral's
+//   `(i + j) * (i + j + 1)`, n-body's `3 * j` in three declarations) is computed where it is first
+//   evaluated, and its slot is read at the other places while none of its variables has been
+//   written in between. Only statements without branches inside (no `&&`, `||`, `??`, `?:`, and
+//   none of `&&=`, `||=`, `??=`, whose right side runs on one path) take part, so that the first
+//   evaluation runs on every path to the others.
+// - A loop test's values: what the test computes on every path into the body (the conjuncts of
+//   its `&&` chain without branches inside) the body's first run reads as if computed there
+//   (mandelbrot's `zr * zr` in `it < max && zr * zr + zi * zi <= 4` and in the body).
+// - Loop invariants: such an expression inside a loop over variables the loop never writes (nor
+//   declares) is computed once at the entry of the outermost loop where that holds (n-body's
+//   `3 * i` in its inner loop). It is pure, so computing it there when the loop runs no iteration
+//   changes nothing but time; a speculated int32 form may then decline, which is exact too (a
+//   speculating kernel writes no array).
+//
+// The ops are the same, in the same order, on the same values, so the bits are too.
 
-import type { Expr } from './ir.js';
+import type { Expr, VarId } from './ir.js';
 import { exprChildren, exprWrites } from './ir-walk.js';
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '**']);
+
+/** The representation the typing gave an expression; undefined where it is never evaluated (the right side of `??` on a number). */
+export type RepOf = (x: Expr) => string | undefined;
 
 function branches(e: Expr): boolean {
   const logicalAssign = e.kind === 'assign' && (e.op === '&&' || e.op === '||' || e.op === '??');
   return logicalAssign || e.kind === 'logical' || e.kind === 'conditional' || exprChildren(e).some(branches);
 }
 
+const literalKey = (value: number) => `n${Object.is(value, -0) ? '-0' : String(value)}`;
+
+/** One statement of a run: the expression it evaluates (none for `let x;`) and the variables it writes. */
+export interface RunStatement {
+  readonly expr: Expr | null;
+  readonly writes: ReadonlySet<VarId>;
+}
+
+export interface RunSharing {
+  /** Per statement of the run, its arithmetic subexpressions that the run computes more than once, with their keys. */
+  readonly keys: readonly ReadonlyMap<Expr, string>[];
+  /** Per key, the last statement that reads it: its slot is given back after that one. */
+  readonly lastUse: ReadonlyMap<string, number>;
+}
+
+/** The key of a variable's value, `writes` statements of its run after the run's start. */
+const varKey = (v: VarId, writes: number) => `v${v}.${writes}`;
+
 /**
- * The arithmetic subexpressions of `e` that occur more than once and may be shared, each with a
- * key equal for the structurally equal ones (their variables, literals, operators and the
- * representation `rep` gives); empty when none may. `rep` is undefined for an expression that is
- * never evaluated (the typing gave it no type: the right side of `??` on a number).
+ * The arithmetic subexpressions that a loop's test computes on every path into the body, with
+ * their keys as the first statement of the body's run names them: those of the conjuncts of a
+ * top-level `&&` chain without branches inside (the body runs only where each was evaluated),
+ * over variables the test does not write.
  */
-export function repeatedValues(e: Expr, rep: (x: Expr) => string | undefined): ReadonlyMap<Expr, string> {
-  const shared = new Map<Expr, string>();
-  if (branches(e)) return shared;
-  const written = exprWrites(e);
+export function valuesOnEntry(test: Expr, rep: RepOf): ReadonlyMap<Expr, string> {
+  const written = exprWrites(test);
   const keys = new Map<Expr, string>();
-  const counts = new Map<string, number>();
-  // The key of x, or null for anything but arithmetic over variables e does not write and literals;
-  // every subexpression is visited once, inner before outer.
-  const keyOf = (x: Expr): string | null => {
-    switch (x.kind) {
-      case 'var': return written.has(x.v) ? null : `v${x.v}`;
-      case 'number': return `n${Object.is(x.value, -0) ? '-0' : String(x.value)}`;
-      case 'binary': {
-        const left = keyOf(x.left), right = keyOf(x.right);
-        const representation = rep(x);
-        if (!ARITHMETIC.has(x.op) || left === null || right === null || representation === undefined) return null;
-        const key = `(${left} ${x.op} ${right}):${representation}`;
-        keys.set(x, key);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-        return key;
+  const conjuncts = (e: Expr): Expr[] => (e.kind === 'logical' && e.op === '&&' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e]);
+  for (const conjunct of conjuncts(test)) {
+    if (branches(conjunct)) continue;
+    const keyOf = (x: Expr): string | null => {
+      switch (x.kind) {
+        case 'var': return written.has(x.v) ? null : varKey(x.v, 0);
+        case 'number': return literalKey(x.value);
+        case 'binary': {
+          const left = keyOf(x.left), right = keyOf(x.right);
+          const representation = rep(x);
+          if (!ARITHMETIC.has(x.op) || left === null || right === null || representation === undefined) return null;
+          const key = `(${left} ${x.op} ${right}):${representation}`;
+          keys.set(x, key);
+          return key;
+        }
+        default:
+          exprChildren(x).forEach(keyOf);
+          return null;
       }
-      default:
-        exprChildren(x).forEach(keyOf);
-        return null;
+    };
+    keyOf(conjunct);
+  }
+  return keys;
+}
+
+/**
+ * The common subexpressions of a run of statements (and those it reads of `computedBefore`, the
+ * keys of values computed before it). Keys are equal for structurally equal
+ * expressions (their variables, literals, operators and the representation `rep` gives) over the
+ * same values: a variable's key names how many statements of the run have written it before, and
+ * an expression over a variable its own statement writes has none.
+ */
+export function sharedInRun(run: readonly RunStatement[], rep: RepOf, computedBefore: ReadonlySet<string> = new Set()): RunSharing {
+  const writes = new Map<VarId, number>();
+  // A value computed before the run (a loop test's, valuesOnEntry) counts as one occurrence.
+  const counts = new Map<string, number>([...computedBefore].map((key) => [key, 1]));
+  const lastUse = new Map<string, number>();
+  const all = run.map((statement, index) => {
+    const keys = new Map<Expr, string>();
+    const e = statement.expr;
+    if (e && !branches(e)) {
+      const written = exprWrites(e);
+      // The key of x, or null for anything but arithmetic over variables e does not write and
+      // literals; every subexpression is visited once, inner before outer.
+      const keyOf = (x: Expr): string | null => {
+        switch (x.kind) {
+          case 'var': return written.has(x.v) ? null : varKey(x.v, writes.get(x.v) ?? 0);
+          case 'number': return literalKey(x.value);
+          case 'binary': {
+            const left = keyOf(x.left), right = keyOf(x.right);
+            const representation = rep(x);
+            if (!ARITHMETIC.has(x.op) || left === null || right === null || representation === undefined) return null;
+            const key = `(${left} ${x.op} ${right}):${representation}`;
+            keys.set(x, key);
+            counts.set(key, (counts.get(key) ?? 0) + 1);
+            lastUse.set(key, index);
+            return key;
+          }
+          default:
+            exprChildren(x).forEach(keyOf);
+            return null;
+        }
+      };
+      keyOf(e);
     }
+    for (const v of statement.writes) writes.set(v, (writes.get(v) ?? 0) + 1);
+    return keys;
+  });
+  const keys = all.map((statementKeys) => new Map([...statementKeys].filter(([, key]) => counts.get(key)! > 1)));
+  return { keys, lastUse };
+}
+
+/** What invariantValue found for an expression: its key and the variables it reads, or null. */
+export type InvariantValue = { readonly key: string; readonly vars: ReadonlySet<VarId> } | null;
+
+/**
+ * The key of `e` as a loop invariant (equal for structurally equal expressions) and the variables
+ * it reads, when it is arithmetic over variables `invariant` accepts and literals; else null.
+ * `memo` keeps what was found for each subexpression (so that asking for every node of a deep
+ * expression stays linear); it belongs to one `invariant`.
+ */
+export function invariantValue(e: Expr, invariant: (v: VarId) => boolean, rep: RepOf, memo: Map<Expr, InvariantValue>): InvariantValue {
+  if (e.kind !== 'binary') return null;
+  const known = memo.get(e);
+  if (known !== undefined) return known;
+  const operand = (x: Expr): InvariantValue => {
+    if (x.kind === 'var') return invariant(x.v) ? { key: `v${x.v}`, vars: new Set([x.v]) } : null;
+    if (x.kind === 'number') return { key: literalKey(x.value), vars: new Set() };
+    return invariantValue(x, invariant, rep, memo);
   };
-  keyOf(e);
-  for (const [x, key] of keys) if (counts.get(key)! > 1) shared.set(x, key);
-  return shared;
+  let found: InvariantValue = null;
+  const representation = rep(e);
+  if (ARITHMETIC.has(e.op) && representation !== undefined) {
+    const left = operand(e.left), right = operand(e.right);
+    if (left && right) found = { key: `(${left.key} ${e.op} ${right.key}):${representation}`, vars: new Set([...left.vars, ...right.vars]) };
+  }
+  memo.set(e, found);
+  return found;
 }
