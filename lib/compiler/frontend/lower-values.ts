@@ -147,7 +147,7 @@ export abstract class ValueLowerer implements Values {
   /**
    * Runs `lower(k)` for each statement of `run` (straight-line statements of one block, in order),
    * sharing the arithmetic values the run computes more than once (shared-values.ts): a value's
-   * slot is kept from its first evaluation to its statement's last reader. `entry`, for the run
+   * slot is kept from its first evaluation to the last statement of the run that reads it. `entry`, for the run
    * that starts a loop's body, holds the values its test computes (key -> representation): the
    * ones the run reads get a slot each in `entry.slots`, for the test to compute them into.
    */
@@ -229,8 +229,8 @@ export abstract class ValueLowerer implements Values {
   /**
    * The slot holding `e` (its value, or as an index its i32 index or -1) in `rep`, when it is
    * arithmetic over variables an enclosing loop never writes: computed by `compute` (into the slot
-   * it is given, where it can) at the entry of the outermost such loop, the first time, and kept
-   * for the whole call.
+   * it is given, where it can) at the entry of the outermost such loop, the first time, and read
+   * from that slot everywhere inside the loop.
    */
   private loopInvariant(e: Expr, rep: SlotType, as: 'value' | 'index', compute: (own: Slot) => Slot): Slot | undefined {
     const innermost = this.loops[this.loops.length - 1];

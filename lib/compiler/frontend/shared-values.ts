@@ -1,4 +1,4 @@
-// Values computed once and read at the other places that compute them again. Two kinds:
+// Values computed once and read at the other places that compute them again, in three ways:
 //
 // - Common subexpressions of a run of straight-line statements (one statement, or consecutive
 //   expression statements, declarations and a return of one block): a pure arithmetic expression
@@ -34,6 +34,32 @@ function branches(e: Expr): boolean {
 
 const literalKey = (value: number) => `n${Object.is(value, -0) ? '-0' : String(value)}`;
 
+/**
+ * Calls `found` with the key of every arithmetic subexpression of `e` over variables and literals,
+ * inner before outer, each visited once: a variable's key is `varKeyOf`'s (null: not shareable),
+ * a binary node's its operands' keys, its operator and the representation `rep` gives it.
+ */
+function arithmeticKeys(e: Expr, varKeyOf: (v: VarId) => string | null, rep: RepOf, found: (x: Expr, key: string) => void): void {
+  const keyOf = (x: Expr): string | null => {
+    switch (x.kind) {
+      case 'var': return varKeyOf(x.v);
+      case 'number': return literalKey(x.value);
+      case 'binary': {
+        const left = keyOf(x.left), right = keyOf(x.right);
+        const representation = rep(x);
+        if (!ARITHMETIC.has(x.op) || left === null || right === null || representation === undefined) return null;
+        const key = `(${left} ${x.op} ${right}):${representation}`;
+        found(x, key);
+        return key;
+      }
+      default:
+        exprChildren(x).forEach(keyOf);
+        return null;
+    }
+  };
+  keyOf(e);
+}
+
 /** One statement of a run: the expression it evaluates (none for `let x;`) and the variables it writes. */
 export interface RunStatement {
   readonly expr: Expr | null;
@@ -43,7 +69,7 @@ export interface RunStatement {
 export interface RunSharing {
   /** Per statement of the run, its arithmetic subexpressions that the run computes more than once, with their keys. */
   readonly keys: readonly ReadonlyMap<Expr, string>[];
-  /** Per key, the last statement that reads it: its slot is given back after that one. */
+  /** Per key (shared or not), the last statement that reads it: a shared value's slot is given back after that one. */
   readonly lastUse: ReadonlyMap<string, number>;
 }
 
@@ -61,25 +87,7 @@ export function valuesOnEntry(test: Expr, rep: RepOf): ReadonlyMap<Expr, string>
   const keys = new Map<Expr, string>();
   const conjuncts = (e: Expr): Expr[] => (e.kind === 'logical' && e.op === '&&' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e]);
   for (const conjunct of conjuncts(test)) {
-    if (branches(conjunct)) continue;
-    const keyOf = (x: Expr): string | null => {
-      switch (x.kind) {
-        case 'var': return written.has(x.v) ? null : varKey(x.v, 0);
-        case 'number': return literalKey(x.value);
-        case 'binary': {
-          const left = keyOf(x.left), right = keyOf(x.right);
-          const representation = rep(x);
-          if (!ARITHMETIC.has(x.op) || left === null || right === null || representation === undefined) return null;
-          const key = `(${left} ${x.op} ${right}):${representation}`;
-          keys.set(x, key);
-          return key;
-        }
-        default:
-          exprChildren(x).forEach(keyOf);
-          return null;
-      }
-    };
-    keyOf(conjunct);
+    if (!branches(conjunct)) arithmeticKeys(conjunct, (v) => (written.has(v) ? null : varKey(v, 0)), rep, (x, key) => keys.set(x, key));
   }
   return keys;
 }
@@ -101,28 +109,11 @@ export function sharedInRun(run: readonly RunStatement[], rep: RepOf, computedBe
     const e = statement.expr;
     if (e && !branches(e)) {
       const written = exprWrites(e);
-      // The key of x, or null for anything but arithmetic over variables e does not write and
-      // literals; every subexpression is visited once, inner before outer.
-      const keyOf = (x: Expr): string | null => {
-        switch (x.kind) {
-          case 'var': return written.has(x.v) ? null : varKey(x.v, writes.get(x.v) ?? 0);
-          case 'number': return literalKey(x.value);
-          case 'binary': {
-            const left = keyOf(x.left), right = keyOf(x.right);
-            const representation = rep(x);
-            if (!ARITHMETIC.has(x.op) || left === null || right === null || representation === undefined) return null;
-            const key = `(${left} ${x.op} ${right}):${representation}`;
-            keys.set(x, key);
-            counts.set(key, (counts.get(key) ?? 0) + 1);
-            lastUse.set(key, index);
-            return key;
-          }
-          default:
-            exprChildren(x).forEach(keyOf);
-            return null;
-        }
-      };
-      keyOf(e);
+      arithmeticKeys(e, (v) => (written.has(v) ? null : varKey(v, writes.get(v) ?? 0)), rep, (x, key) => {
+        keys.set(x, key);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        lastUse.set(key, index);
+      });
     }
     for (const v of statement.writes) writes.set(v, (writes.get(v) ?? 0) + 1);
     return keys;
