@@ -570,6 +570,29 @@ describe('lowerKernel: int32 speculation (a kernel that writes no array)', () =>
     } finally {
       kernel.free();
     }
+    // A loop test that narrows k proves `k * 2000000` inside that loop (an unchecked IMUL_I32);
+    // outside it the same product is speculated and checked. They never share a slot: a wrapped
+    // value read where the check must decline would be a wrong result, not a decline.
+    const narrowed = [
+      '(n, k) => { let s = 0; for (let i = 0; i < n; i++) { for (let j = 0; k >= 0 && k < 1000 && j < 2; j++) { s += k * 2000000; } s += k * 2000000; } return s; }',
+      '(n, k) => { let s = 0; for (let i = 0; i < n; i++) { for (let j = 0; k >= 0 && k < 1000 && j < 2; j++) { s += k + 2147482000; } s += k + 2147482000; } return s; }',
+      '(n, k) => { let s = 0, i = 0; while ((s += k * 2000000) > -1e15 && k >= 0 && k < 1000 && i < n) { s += k * 2000000; i++; } return s; }',
+    ];
+    for (const source of narrowed) {
+      const lowered = speculated(source, ['i32', 'i32']);
+      const fn = new Function(`return (${source})`)() as (n: number, k: number) => number;
+      const kernel = compile(lowered.trace);
+      try {
+        for (const [n, k] of [[1, 5], [1, 5000], [2, 3000], [0, 3000], [2, 5000], [1, -7], [3, 999]]) {
+          let got: unknown;
+          try { got = kernel.call(n, k); } catch (error) { got = (error as { code?: string }).code; }
+          assert.ok(got === 'ERR_JITCTL_DECLINED' || Object.is(got, fn(n, k)), `${source} on (${n}, ${k}): ${String(got)}, V8 ${fn(n, k)}\n${lowered.uops.join('\n')}`);
+          if (isInt32(fn(n, k)) && n > 0 && k >= 0 && k < 1000) assert.equal(got, fn(n, k), `${source} on (${n}, ${k})`);
+        }
+      } finally {
+        kernel.free();
+      }
+    }
     // x * 65536 leaves int32 for x = 65536: computed before the loop, it declines even where the
     // loop runs no iteration (the caller then runs the function itself, so the result is still V8's).
     const source = '(n, x) => { let t = 0; for (let i = 0; i < n; i++) t = (t + x * 65536) % 1000; return t; }';

@@ -145,6 +145,17 @@ export abstract class ValueLowerer implements Values {
   }
 
   /**
+   * What a shared value's key says of each node (shared-values.ts): its representation, and `!`
+   * where the typing speculated an int32 (Typing.exact). A speculated node is computed with its
+   * check and a proven one without; one slot for both would let a wrapped, unchecked value stand
+   * where the check must decline the call.
+   */
+  private readonly keyRep = (x: Expr): string | undefined => {
+    const rep = this.typing.exprs.get(x)?.rep;
+    return rep !== undefined && this.typing.exact.has(x) ? `${rep}!` : rep;
+  };
+
+  /**
    * Runs `lower(k)` for each statement of `run` (straight-line statements of one block, in order),
    * sharing the arithmetic values the run computes more than once (shared-values.ts): a value's
    * slot is kept from its first evaluation to the last statement of the run that reads it. `entry`, for the run
@@ -152,8 +163,7 @@ export abstract class ValueLowerer implements Values {
    * ones the run reads get a slot each in `entry.slots`, for the test to compute them into.
    */
   withSharedRun(run: readonly RunStatement[], lower: (k: number) => void, entry?: EntryValues): void {
-    const rep = (x: Expr) => this.typing.exprs.get(x)?.rep;
-    const { keys, lastUse } = sharedInRun(run, rep, new Set(entry?.reps.keys()));
+    const { keys, lastUse } = sharedInRun(run, this.keyRep, new Set(entry?.reps.keys()));
     const slots = new Map<string, Slot>();
     for (const [key, type] of entry?.reps ?? []) {
       if (!lastUse.has(key)) continue;
@@ -180,7 +190,7 @@ export abstract class ValueLowerer implements Values {
 
   /** The values a loop's test computes for the body's first run (valuesOnEntry), by key with their representation. */
   valuesOnEntry(test: Expr): { keys: ReadonlyMap<Expr, string>; entry: EntryValues } {
-    const keys = valuesOnEntry(test, (x) => this.typing.exprs.get(x)?.rep);
+    const keys = valuesOnEntry(test, this.keyRep);
     const reps = new Map<string, SlotType>();
     for (const [e, key] of keys) reps.set(key, this.ty(e).rep);
     return { keys, entry: { reps, slots: new Map() } };
@@ -235,7 +245,7 @@ export abstract class ValueLowerer implements Values {
   private loopInvariant(e: Expr, rep: SlotType, as: 'value' | 'index', compute: (own: Slot) => Slot): Slot | undefined {
     const innermost = this.loops[this.loops.length - 1];
     if (!innermost) return undefined;
-    const value = invariantValue(e, (v) => innermost.invariant.has(v), (x) => this.typing.exprs.get(x)?.rep, innermost.keys);
+    const value = invariantValue(e, (v) => innermost.invariant.has(v), this.keyRep, innermost.keys);
     if (!value) return undefined;
     // An inner loop writes less than the loops around it: the first loop that writes none of them.
     const loop = this.loops.find((l) => [...value.vars].every((v) => l.invariant.has(v)))!;
