@@ -37,6 +37,8 @@ export class SourceGenerator {
   private readonly params: Param[] = [];
   /** Whether returns carry a value (every path ends in `return <number>`) or none does. */
   private returnsValue = true;
+  /** A parameter a narrowing loop's arithmetic went into (guardedLoop): the function often returns it. */
+  private observed: string | null = null;
   /** Arithmetic over variables and literals made so far, written again now and then: the values the lowering shares (shared-values.ts). */
   private readonly repeatable: Array<{ e: Expr; names: readonly string[] }> = [];
 
@@ -62,7 +64,7 @@ export class SourceGenerator {
     }
     this.returnsValue = returnsValue;
     const body = this.statements(3 + r.int(6));
-    if (returnsValue) body.push({ t: 'return', e: this.num(3) });
+    if (returnsValue) body.push({ t: 'return', e: this.observed && r.chance(0.6) ? { t: 'var', name: this.observed } : this.num(3) });
     return { shape: shape === 'arrowExpression' ? 'arrow' : shape, params: this.params, body, returnsValue };
   }
 
@@ -345,7 +347,7 @@ export class SourceGenerator {
     if (x < 8) return [this.assignment()];
     if (x < 10) return [{ t: 'if', c: this.condition(2), then: this.body(1 + r.int(3)), otherwise: r.chance(0.5) ? this.body(1 + r.int(2)) : null }];
     if (x < 13 && depth < 3) return [this.forLoop()];
-    if (x < 14 && depth < 3) return [this.guardedLoop()];
+    if (x < 14 && depth < 3) return this.guardedLoop();
     if (x < 16 && inLoop) return [this.jump()];
     if (x === 16) {
       const label = r.chance(0.5) ? this.fresh('blk') : null;
@@ -458,19 +460,64 @@ export class SourceGenerator {
     return { t: 'for', label, counter, declare, init, op, bound, flipped: r.chance(0.2), update, body };
   }
 
-  private guardedLoop(): Stmt {
+  /** A `while` or `do` loop bounded by a guard, and sometimes a statement after it (see `narrowed`). */
+  private guardedLoop(): Stmt[] {
     const r = this.rng, label = r.chance(0.3) ? this.fresh('L') : null, guard = this.fresh('g');
     this.loops.push({ label, counter: null });
     // Now and then a test on arithmetic the body may compute again (what the test computes, the
     // body's first statements read: shared-values.ts).
     const tested: Expr | null = r.chance(0.25) ? { t: 'binary', op: r.pick(ARITHMETIC), a: this.num(0), b: this.num(0) } : null;
-    const cond: Expr | null = tested ? { t: 'binary', op: r.pick(RELATIONAL), a: tested, b: this.num(0) } : r.chance(0.7) ? this.condition(2) : null;
+    // Now and then a test that narrows a variable to a small range, with arithmetic on it that
+    // leaves int32 outside that range: proven inside the loop, speculated (checked) outside it,
+    // and remembered, so that the body and the code after the loop write it again.
+    // (A parameter: its value comes from the arguments, in and out of the range by turns.)
+    const params = new Set(this.params.filter((p) => p.kind === 'number').map((p) => p.name));
+    const candidates = !tested && r.chance(0.12) ? this.vars('num').filter((v) => params.has(v.name)) : [];
+    const narrowedName = candidates.length ? r.pick(candidates).name : null;
+    const narrowed = narrowedName !== null ? this.narrowing(narrowedName) : null;
+    const cond: Expr | null = tested ? { t: 'binary', op: r.pick(RELATIONAL), a: tested, b: this.num(0) }
+      : narrowed ? narrowed.test
+      : r.chance(0.7) ? this.condition(2) : null;
     const body = this.body(1 + r.int(4));
     // First in the body, unless a `let` there may shadow one of its names (then in its TDZ).
-    const target = tested && body[0]?.t !== 'decl' && this.target('num', 0);
-    if (target) body.unshift({ t: 'expr', e: { t: 'assign', op: r.pick(['+=', '=', '-=']), target, v: { t: 'binary', op: '*', a: tested!, b: this.num(0) } } });
+    const accumulate = (v: Expr): Stmt[] => {
+      // A narrowing loop's arithmetic goes into a parameter the function may return, where a wrong
+      // value would show (a kernel that speculates writes no array).
+      const param = narrowed && !tested ? this.params.find((p) => p.kind === 'number' && !p.bound && p.name !== narrowedName && this.vars('num', true).some((v) => v.name === p.name)) : undefined;
+      if (param) this.observed = param.name;
+      const target = param ? { t: 'var' as const, name: param.name } : this.target('num', 0);
+      return target ? [{ t: 'expr', e: { t: 'assign', op: r.pick(['+=', '=', '-=']), target, v } }] : [];
+    };
+    if (body[0]?.t !== 'decl') {
+      if (tested) body.unshift(...accumulate({ t: 'binary', op: '*', a: tested, b: this.num(0) }));
+      else if (narrowed) body.unshift(...accumulate(narrowed.arithmetic));
+    }
     this.loops.pop();
-    return { t: 'while', label, guard, limit: r.int(9), cond, doWhile: r.chance(0.4), body };
+    const loop: Stmt = { t: 'while', label, guard, limit: r.int(9), cond, doWhile: r.chance(0.4), body };
+    if (!narrowed) return [loop];
+    // After a narrowing loop, its arithmetic again, where it is speculated rather than proven;
+    // often both in a loop around them, to which the arithmetic is invariant.
+    const pair = [loop, ...accumulate(narrowed.arithmetic)];
+    return r.chance(0.25) ? pair : [{ t: 'while', label: null, guard: this.fresh('g'), limit: 1 + r.int(3), cond: null, doWhile: false, body: pair }];
+  }
+
+  /**
+   * A test narrowing `v` to a small range, `v >= lo && v < hi`, and arithmetic on `v` that leaves
+   * int32 beyond it (`v * k` or `v + k`, remembered for writing again): proven inside the loop,
+   * speculated and checked outside.
+   */
+  private narrowing(v: string): { test: Expr; arithmetic: Expr } {
+    // The largest k for which v * k (v + k) stays in int32 over the range: just past it, it leaves.
+    const r = this.rng, lo = r.int(3) - 1, hi = lo + 2 + r.int(r.chance(0.5) ? 30 : 3000), top = hi - 1;
+    const arithmetic = this.remember(r.chance(0.6)
+      ? { t: 'binary', op: '*', a: { t: 'var', name: v }, b: { t: 'num', v: Math.floor(2147483647 / Math.max(1, top)) } }
+      : { t: 'binary', op: '+', a: { t: 'var', name: v }, b: { t: 'num', v: 2147483647 - top } });
+    const test: Expr = {
+      t: 'binary', op: '&&',
+      a: { t: 'binary', op: '>=', a: { t: 'var', name: v }, b: { t: 'num', v: lo } },
+      b: { t: 'binary', op: '<', a: { t: 'var', name: v }, b: { t: 'num', v: hi } },
+    };
+    return { test, arithmetic };
   }
 
   private jump(): Stmt {

@@ -134,6 +134,55 @@ describe('lowerKernel: typed arrays', () => {
     const buf = new Float64Array([1, 2, 3]);
     agree('(a, b) => { a[0] = 5; const x = b[0]; b[1] = a[0] + x; return a[1] + (a[1] = 7) + a[1]; }', [[buf, buf]]);
   });
+  it('a variable only ToInt32 reads holds ToInt32 of its value: an element that may be missing is its int32 load, 0 for a miss', () => {
+    const ints = (n: number) => Int32Array.from({ length: n }, (_, x) => (x * 0x2345671) | 0);
+    const at = [0, 1, 3, 4, -1, 1.5, NaN, 2 ** 31];
+    // fannkuch's swap: perm[i] and perm[j] may be past the end (undefined, stored as 0).
+    const swapSource = '(a, i, j) => { const t = a[i]; a[i] = a[j]; a[j] = t; }';
+    const swap = agree(swapSource, at.flatMap((i) => at.map((j) => [ints(4), i, j])));
+    assert.ok(!swap.uops.some((u) => /^(F64_TO_I32|LOAD_INT32) /.test(u)), swap.uops.join('\n'));
+    const small = [0, 1, 3, 4, -1, 7, 2 ** 31 - 1, -(2 ** 31)];
+    agree(swapSource, small.flatMap((i) => small.map((j) => [ints(4), i, j])), ['Int32Array', 'i32', 'i32']);
+    // A value that is an int32 keeps its interval: an in-bounds Uint8 element stays in [0, 255],
+    // so `(c >> 1) * 3` is an int32 product.
+    const kept = agree('(a, b) => { for (let i = 0; i < a.length; i++) { const c = a[i]; b[i] = (c >> 1) * 3; } }', [[Uint8Array.from([0, 7, 255, 128]), new Float64Array(4)]]);
+    assert.ok(kept.uops.some((u) => u.startsWith('IMUL_I32')), kept.uops.join('\n'));
+    // In a kernel that writes no array (which speculates).
+    const reads = '(a, i) => { const t = a[i]; let u = 5; u ^= t; return Math.imul(t, 3) ^ u; }';
+    const lowerSpeculating = lowerKernel(planOf(reads), ['Float64Array', 'f64'], { speculate: true });
+    assert.ok(lowerSpeculating.ok && /const t:i32/.test(lowerSpeculating.kernel.ir));
+    agree(reads, at.map((i) => [Float64Array.from([3e9, -0, NaN, 1e10]), i]));
+    // Bitwise reads, Math.imul, compound bitwise assignments, a sequence, every element kind; and
+    // for Uint32 and float sources the conversion at the write.
+    for (const C of ctors) {
+      const a = () => C.from([1.75, -3, 70000, 3e9]);
+      const k = agree('(a, b, i) => { let t = a[i]; b[0] = t; b[1] = t >>> 0; b[2] = ~t; b[3] = Math.imul(t, 3); let u = 0; u |= t; t = a[i + 1], b[i & 3] = t; return u ^ (t << 1); }',
+        [0, 2, 3, 4, -1, NaN].map((i) => [a(), new Int32Array(4), i]));
+      assert.match(k.ir, /let t:i32/, `${C.name}\n${k.ir}`);
+    }
+    agree('(a, b, n) => { let t = 7; for (let i = 0; i < n; i++) t = a[i]; b[0] = t; }', [0, 1, 4, 9].map((n) => [ints(4), new Int16Array(1), n]));
+    // Not when a read needs the value itself: arithmetic, a store into a float or clamped array,
+    // a return, an assignment whose value is used, `++`, a compound arithmetic assignment.
+    const keeps = [
+      '(a, b, i) => { const t = a[i]; b[0] = t; return t * 1; }',
+      '(a, b, i) => { const t = a[i]; b[0] = t; return (t | 0) + (t > 0); }',
+      '(a, b, i) => { let t = 0; const s = (t = a[i]) * 2; b[0] = t; return s; }',
+      '(a, b, i) => { let t = a[i]; t++; b[0] = t; }',
+      '(a, b, i) => { let t = a[i]; t += 1; b[0] = t; }',
+      '(a, b, i) => { const t = a[i]; let x = 0; x = (b[0] = t); return x * 1; }',
+      '(a, b, i) => { const t = a[i]; return (i > 1 ? t : 0) | 0; }',
+      '(a, b, i) => { const t = a[i]; return (i || t) | 0; }',
+      '(a, b, i) => { const t = a[i]; return Math.clz32(t) + (-t | 0); }',
+    ];
+    for (const source of keeps) {
+      const k = agree(source, at.map((i) => [ints(4), new Int32Array(1), i]));
+      assert.match(k.ir, /let t:f64|const t:f64/, `${source}\n${k.ir}`);
+    }
+    for (const C of [Float64Array, Float32Array, Uint8ClampedArray]) {
+      const k = agree('(a, b, i) => { const t = a[i]; b[0] = t; }', at.map((i) => [Float64Array.from([2.5, -1, 300.5, 1e10]), new C(1), i]));
+      assert.match(k.ir, /const t:f64/, `${C.name}\n${k.ir}`);
+    }
+  });
   it('maybe-undefined reads in arithmetic and in conditions', () => {
     agree('(a, i) => { let x; const y = a[i] + 1; if (a[i]) x = 1; else x = 2; return y * 0 === 0 ? x + (a[i] | 0) : -x + (a[i] >>> 0); }', [0, 1, 5, -1, 0.5].map((i) => [new Int32Array([3, 0]), i]));
     agree('(a, i) => Math.max(a[i], 1) + (a[i] < 2) + (a[i] || 7)', [0, 1, 5].map((i) => [new Float32Array([3, 0]), i]));
@@ -606,6 +655,30 @@ describe('lowerKernel: int32 speculation (a kernel that writes no array)', () =>
       assert.throws(() => hoistedKernel.call(2, 65536), { name: 'RangeError', code: 'ERR_JITCTL_DECLINED' });
     } finally {
       hoistedKernel.free();
+    }
+  });
+  it('shares a loop test\'s speculated value with the body from the first conjunct only, which runs whenever the test does', () => {
+    // i * k in a later conjunct: computed before the test, it would decline at i = n, where JS
+    // stops at `i < n` and never computes it (3 * 1e9 leaves int32).
+    const later = '(n, k) => { let s = 0, i = 0; while (i < n && i * k > -1000) { s = (s + i * k) % 7; i++; } return s; }';
+    const laterKernel = speculated(later, ['i32', 'i32']);
+    assert.ok(laterKernel.speculative);
+    // The first conjunct: computed there anyway, and read by the body.
+    const first = '(n, k) => { let s = 0, i = 0; while (i * k < 2000000000 && i < n) { s = (s + i * k) % 7; i++; } return s; }';
+    const firstKernel = speculated(first, ['i32', 'i32']);
+    assert.ok(firstKernel.speculative);
+    const [firstLoop] = loopsOf(firstKernel);
+    assert.equal(firstLoop.filter((u) => u.startsWith('MUL_I32_EXACT')).length, 1, firstLoop.join('\n'));
+    // The arguments where JS's own evaluation leaves int32 (the call declines): 3 * 1e9 in the body, in the first conjunct.
+    for (const [source, k, leaves] of [[later, laterKernel, [4, 1e9]], [first, firstKernel, [5, 1.5e9]]] as const) {
+      const fn = new Function(`return (${source})`)() as (n: number, k: number) => number;
+      const kernel = compile(k.trace);
+      try {
+        for (const [n, x] of [[3, 1e9], [0, 1e9], [2, 1e9], [5, 3], [4, 65536], [1, 1.5e9]]) assert.equal(kernel.call(n, x), fn(n, x), `${source} on (${n}, ${x})`);
+        assert.throws(() => kernel.call(...leaves), { name: 'RangeError', code: 'ERR_JITCTL_DECLINED' });
+      } finally {
+        kernel.free();
+      }
     }
   });
 });

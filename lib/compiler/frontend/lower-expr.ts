@@ -10,7 +10,7 @@ import { hasEffects } from './ir-walk.js';
 import { branch, branchOnSlot, compareOperands, ifElse } from './lower-cond.js';
 import { ValueLowerer } from './lower-values.js';
 import type { Rep } from './types.js';
-import { powerOfTwoShift } from './type-rules.js';
+import { powerOfTwoShift, WRAPPING_KINDS } from './type-rules.js';
 
 const F64_OPS: Record<string, string> = { '+': 'ADD_F64', '-': 'SUB_F64', '*': 'MUL_F64', '/': 'DIV_F64', '%': 'MOD_F64', '**': 'POW_F64' };
 const I32_OPS: Record<string, string> = { '+': 'ADD_I32', '-': 'SUB_I32', '*': 'IMUL_I32', '%': 'MOD_I32' };
@@ -25,7 +25,6 @@ const MATH_UNARY: Record<string, string> = {
   log2: 'LOG2_F64', log10: 'LOG10_F64', cbrt: 'CBRT_F64',
 };
 const MATH_BINARY: Record<string, string> = { pow: 'POW_F64', atan2: 'ATAN2_F64', hypot: 'HYPOT_F64', min: 'MIN_F64', max: 'MAX_F64' };
-const WRAPPING_KINDS = new Set([0, 1, 3, 4, 5, 6]);
 
 const bitsView = new DataView(new ArrayBuffer(8));
 

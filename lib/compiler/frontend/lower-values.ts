@@ -155,6 +155,9 @@ export abstract class ValueLowerer implements Values {
     return rep !== undefined && this.typing.exact.has(x) ? `${rep}!` : rep;
   };
 
+  /** keyRep without the speculated nodes: for values computed where the program might not compute them. */
+  private readonly provenRep = (x: Expr): string | undefined => (this.typing.exact.has(x) ? undefined : this.typing.exprs.get(x)?.rep);
+
   /**
    * Runs `lower(k)` for each statement of `run` (straight-line statements of one block, in order),
    * sharing the arithmetic values the run computes more than once (shared-values.ts): a value's
@@ -190,7 +193,7 @@ export abstract class ValueLowerer implements Values {
 
   /** The values a loop's test computes for the body's first run (valuesOnEntry), by key with their representation. */
   valuesOnEntry(test: Expr): { keys: ReadonlyMap<Expr, string>; entry: EntryValues } {
-    const keys = valuesOnEntry(test, this.keyRep);
+    const keys = valuesOnEntry(test, this.keyRep, this.provenRep);
     const reps = new Map<string, SlotType>();
     for (const [e, key] of keys) reps.set(key, this.ty(e).rep);
     return { keys, entry: { reps, slots: new Map() } };
@@ -267,10 +270,14 @@ export abstract class ValueLowerer implements Values {
     return slot;
   }
 
-  /** `e` computed into `dest`, converted (exactly) when its representation differs. */
+  /**
+   * `e` computed into `dest`, converted (exactly) when its representation differs; into an i32
+   * variable that only ToInt32 reads (Typing.int32Only), ToInt32 of its value.
+   */
   into(e: Expr, dest: Slot): void {
     if (this.ty(e).rep === dest.type) this.gen(e, dest);
     else if (dest.type === 'f64' && e.kind === 'number') this.place(this.em.constant('f64', e.value), dest);
+    else if (dest.type === 'i32' && this.ty(e).rep === 'f64') this.toInt32(e, dest);
     else this.convert(this.gen(e, null), dest.type, dest);
   }
 
@@ -415,5 +422,9 @@ export abstract class ValueLowerer implements Values {
 
   /** `e` in its own representation, into `dest` when given (which then has that representation). */
   abstract gen(e: Expr, dest: Slot | null): Slot;
+
+  /** ToInt32 of `e`'s value, in an i32 slot. */
+  abstract toInt32(e: Expr, dest: Slot | null): Slot;
+
   abstract effect(e: Expr): void;
 }

@@ -14,8 +14,15 @@
 // - Loop invariants: such an expression inside a loop over variables the loop never writes (nor
 //   declares) is computed once at the entry of the outermost loop where that holds (n-body's
 //   `3 * i` in its inner loop). It is pure, so computing it there when the loop runs no iteration
-//   changes nothing but time; a speculated int32 form may then decline, which is exact too (a
-//   speculating kernel writes no array).
+//   changes nothing but time (but see below).
+//
+// A speculated int32 node (checked: it declines the call where JS's value leaves int32) computed
+// before its place may decline a call in which the program would not have computed it: exact (a
+// speculating kernel writes no array; the caller runs the function itself), but the tier then
+// compiles the signature again without speculation. A loop test's later conjuncts (which run only
+// after the first) share no speculated node, since the front end cannot know whether they will run.
+// A loop invariant does: a zero-trip loop or a guard in the body are the rare case, and an
+// invariant computed on every iteration is the common one.
 //
 // The ops are the same, in the same order, on the same values, so the bits are too.
 
@@ -24,7 +31,7 @@ import { exprChildren, exprWrites } from './ir-walk.js';
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '**']);
 
-/** The representation the typing gave an expression; undefined where it is never evaluated (the right side of `??` on a number). */
+/** The representation the typing gave an expression (and whether it was speculated); undefined where it must not be shared (never evaluated, as the right side of `??` on a number). */
 export type RepOf = (x: Expr) => string | undefined;
 
 function branches(e: Expr): boolean {
@@ -80,15 +87,17 @@ const varKey = (v: VarId, writes: number) => `v${v}.${writes}`;
  * The arithmetic subexpressions that a loop's test computes on every path into the body, with
  * their keys as the first statement of the body's run names them: those of the conjuncts of a
  * top-level `&&` chain without branches inside (the body runs only where each was evaluated),
- * over variables the test does not write.
+ * over variables the test does not write. They are computed before the test, so the conjuncts
+ * after the first use `laterRep`, which leaves out the speculated nodes (see above).
  */
-export function valuesOnEntry(test: Expr, rep: RepOf): ReadonlyMap<Expr, string> {
+export function valuesOnEntry(test: Expr, rep: RepOf, laterRep: RepOf): ReadonlyMap<Expr, string> {
   const written = exprWrites(test);
   const keys = new Map<Expr, string>();
   const conjuncts = (e: Expr): Expr[] => (e.kind === 'logical' && e.op === '&&' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e]);
-  for (const conjunct of conjuncts(test)) {
-    if (!branches(conjunct)) arithmeticKeys(conjunct, (v) => (written.has(v) ? null : varKey(v, 0)), rep, (x, key) => keys.set(x, key));
-  }
+  conjuncts(test).forEach((conjunct, index) => {
+    if (branches(conjunct)) return;
+    arithmeticKeys(conjunct, (v) => (written.has(v) ? null : varKey(v, 0)), index === 0 ? rep : laterRep, (x, key) => keys.set(x, key));
+  });
   return keys;
 }
 

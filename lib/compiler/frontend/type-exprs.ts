@@ -61,6 +61,9 @@ export abstract class ExpressionTyper {
   /** The first decline of a pass that is not final: thrown when that pass turns out to be the final one. */
   protected firstFail: readonly [string, Pos, string, string] | null = null;
 
+  /** Variables only read through ToInt32 (int32-vars.ts): typed i32, their slots hold ToInt32 of the value. */
+  protected int32Only: ReadonlySet<VarId> = new Set();
+
   /** Variables that always hold `a.length` (`const n = a.length`, never assigned again): n -> a. */
   protected readonly lengthAliases = new Map<VarId, VarId>();
 
@@ -100,6 +103,8 @@ export abstract class ExpressionTyper {
       this.fail(`the assignment to ${this.name(v)}`, at, 'it reassigns a typed-array parameter', 'assign to a new local variable instead');
       return;
     }
+    // ToInt32 of a value that is no int32 may be any int32 (an int32 keeps its interval).
+    if (this.int32Only.has(v) && !(t.kind === 'number' && t.rep === 'i32')) t = i32(-(2 ** 31), 2 ** 31 - 1);
     this.defined.assigned(v, t.kind);
     const cur = this.vars[v];
     let joined = cur === undefined ? t : joinTypes(cur, t);

@@ -132,6 +132,8 @@ export const ARRAY_KINDS: Partial<Record<ArgKind, number>> = {
   Int8Array: 0, Uint8Array: 1, Uint8ClampedArray: 2, Int16Array: 3, Uint16Array: 4,
   Int32Array: 5, Uint32Array: 6, Float32Array: 7, Float64Array: 8,
 };
+/** The element kinds whose stores apply ToInt32 (modulo their width): the integer ones but Uint8Clamped, which rounds. */
+export const WRAPPING_KINDS: ReadonlySet<number> = new Set([0, 1, 3, 4, 5, 6]);
 export const ELEMENT_RANGES: readonly (readonly [number, number])[] = [
   [-128, 127], [0, 255], [0, 255], [-32768, 32767], [0, 65535], [-(2 ** 31), 2 ** 31 - 1], [0, 2 ** 32 - 1],
 ];

@@ -1,9 +1,10 @@
 // The typing pass: for one signature, the kind (number, boolean, maybe-undefined number) and the
 // representation (f64, i32, u32) of every expression and variable. Everything is f64 unless
-// proven: i32/u32 come from bitwise ops, integer loads proven in bounds, lengths, i32 params, and
-// sums whose interval (lo..hi) fits int32. Variables get the join of every value assigned to them
-// (flow-insensitive), computed to a fixed point; inside a loop body `i < B` narrows the interval
-// of a counter the body and the test never write, which is what keeps `i + 1` an i32.
+// proven: i32/u32 come from bitwise ops, integer loads proven in bounds, lengths, i32 params,
+// sums whose interval (lo..hi) fits int32, and variables only ToInt32 reads (int32-vars.ts).
+// Variables get the join of every value assigned to them (flow-insensitive), computed to a fixed
+// point; inside a loop body `i < B` narrows the interval of a counter the body and the test never
+// write, which is what keeps `i + 1` an i32.
 // This file walks the statements and runs the fixed point; expressions are typed in
 // type-exprs.ts, and what tests prove about maybe-undefined variables is tracked by defined.ts.
 
@@ -14,7 +15,8 @@ import { exprWrites, stmtWrites } from './ir-walk.js';
 import { decline } from './decline.js';
 import { ExpressionTyper, type Narrowing } from './type-exprs.js';
 import { entryGuards, NARROWED_PARAM, type EntryGuards } from './guards.js';
-import { ARRAY_KINDS, F64, i32, MAYBE, readsFirst, type Ty } from './type-rules.js';
+import { ARRAY_KINDS, F64, i32, MAYBE, readsFirst, WRAPPING_KINDS, type Ty } from './type-rules.js';
+import { int32OnlyVars } from './int32-vars.js';
 
 export type { Kind, Rep, Ty } from './type-rules.js';
 export interface Typing {
@@ -32,6 +34,8 @@ export interface Typing {
   readonly guards: EntryGuards;
   /** Arithmetic typed i32 on speculation: its ops decline the call where JS's value is no int32. */
   readonly exact: ReadonlySet<Expr>;
+  /** Variables read only through ToInt32 (int32-vars.ts): typed i32, holding ToInt32 of each value assigned. */
+  readonly int32Only: ReadonlySet<VarId>;
 }
 
 /** `speculate`: int arithmetic may be an int32 checked at run time (only for a kernel that writes no array). */
@@ -58,6 +62,7 @@ class Typer extends ExpressionTyper {
       else if (kind !== 'i32') this.vars[v] = F64;
       else this.vars[v] = this.guards.narrowedParams.has(v) ? i32(NARROWED_PARAM.lo, NARROWED_PARAM.hi) : i32(-(2 ** 31), 2 ** 31 - 1);
     });
+    this.int32Only = int32OnlyVars(this.ir, (array) => WRAPPING_KINDS.has(this.arrays.get(array) ?? -1));
     for (let pass = 0; ; pass++) {
       if (pass > 200) decline('the function', at, 'its types did not settle (an internal limit)', 'simplify the function');
       this.changed = this.touched = false;
@@ -75,7 +80,7 @@ class Typer extends ExpressionTyper {
       if (first) decline(...first);
     }
     const returnType = this.returnType(at);
-    return { vars: this.vars, arrays: this.arrays, exprs: this.exprs, inBounds: this.inBounds, hoistedUndefined: this.hoisted, returnType, guards: this.guards, exact: this.exact };
+    return { vars: this.vars, arrays: this.arrays, exprs: this.exprs, inBounds: this.inBounds, hoistedUndefined: this.hoisted, returnType, guards: this.guards, exact: this.exact, int32Only: this.int32Only };
   }
 
   private walkPass(): void {
