@@ -307,7 +307,7 @@ export class SourceGenerator {
     }
   }
 
-  private elementTarget(depth: number): Target {
+  private elementTarget(depth: number): Extract<Target, { t: 'load' }> {
     return { t: 'load', array: this.rng.pick(this.arrays()), index: this.index(depth) };
   }
 
@@ -363,8 +363,27 @@ export class SourceGenerator {
     if (x === 17 && (inLoop || r.chance(0.3))) {
       return [{ t: 'if', c: this.condition(1), then: [{ t: 'return', e: this.returnsValue ? this.num(2) : null }], otherwise: null }];
     }
-    if (x === 18) return [{ t: 'empty' }];
+    if (x === 18) return r.chance(0.5) && this.arrays().length ? this.swap() : [{ t: 'empty' }];
     return [{ t: 'expr', e: this.num(2) }];
+  }
+
+  /**
+   * fannkuch's swap, `const t = a[i]; a[i] = b[j]; b[j] = t;`, and sometimes bitwise reads of t:
+   * a variable that only ToInt32 reads (int32-vars.ts) when the arrays are integer ones, an f64
+   * that may be undefined otherwise, or once a later statement reads it as a number.
+   */
+  private swap(): Stmt[] {
+    const r = this.rng, name = this.fresh('t');
+    const first = this.elementTarget(1), second = this.elementTarget(1);
+    const out: Stmt[] = [
+      { t: 'decl', kw: r.chance(0.5) ? 'const' : 'let', decls: [[name, { t: 'load', array: first.array, index: first.index }]] },
+      { t: 'expr', e: { t: 'assign', op: '=', target: first, v: { t: 'load', array: second.array, index: second.index } } },
+      { t: 'expr', e: { t: 'assign', op: '=', target: second, v: { t: 'var', name } } },
+    ];
+    const target = this.target('num', 0);
+    if (target && r.chance(0.5)) out.push({ t: 'expr', e: { t: 'assign', op: r.pick(['|=', '^=', '&=']), target, v: { t: 'binary', op: r.pick(['>>>', '<<', '|']), a: { t: 'var', name }, b: this.num(0) } } });
+    this.scopes[this.scopes.length - 1].push({ name, kind: 'maybe', mutable: false });
+    return out;
   }
 
   private declaration(first: boolean): Stmt {

@@ -161,8 +161,12 @@ describe('lowerKernel: typed arrays', () => {
       assert.match(k.ir, /let t:i32/, `${C.name}\n${k.ir}`);
     }
     agree('(a, b, n) => { let t = 7; for (let i = 0; i < n; i++) t = a[i]; b[0] = t; }', [0, 1, 4, 9].map((n) => [ints(4), new Int16Array(1), n]));
-    // Not when a read needs the value itself: arithmetic, a store into a float or clamped array,
-    // a return, an assignment whose value is used, `++`, a compound arithmetic assignment.
+    // A literal is ToInt32 of itself at compile time.
+    const literals = agree('(b) => { let t = 3e9; b[0] = t; const u = -1.5; b[1] = u | 1; t = b[2]; b[3] = t; }', [[new Int32Array(4)]]);
+    assert.ok(!literals.uops.some((u) => u.startsWith('F64_TO_I32')), literals.uops.join('\n'));
+    // Not when a read needs the value itself: arithmetic, a comparison, an assignment whose value
+    // is used, `++`, a compound arithmetic assignment, a read under `?:` or `||`, Math.clz32 and
+    // `-t` (which could be accepted); nor for a store into a float or clamped array (below).
     const keeps = [
       '(a, b, i) => { const t = a[i]; b[0] = t; return t * 1; }',
       '(a, b, i) => { const t = a[i]; b[0] = t; return (t | 0) + (t > 0); }',

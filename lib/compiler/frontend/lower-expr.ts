@@ -252,6 +252,7 @@ export class ExprLowerer extends ValueLowerer {
     // A speculated int32 (Typing.exact) is computed with its check even here: the typing gave it
     // an interval that a wrapping form could leave (a wrapped product may be negative).
     if (this.typing.exact.has(e)) return this.convert(this.gen(e, null), 'i32', dest);
+    if (e.kind === 'number') return this.place(em.constant('i32', e.value | 0), dest);
     if (e.kind === 'binary' && (e.op === '+' || e.op === '-') && this.wraps(e)) {
       const a = this.protect(this.toInt32(e.left, null), [e.right]);
       const b = this.toInt32(e.right, null);
