@@ -14,6 +14,7 @@
 // read.
 
 import type { Expr, FunctionIR, Stmt, VarId } from './ir.js';
+import { exprChildren } from './ir-walk.js';
 
 const BITWISE = new Set(['|', '&', '^', '<<', '>>', '>>>']);
 
@@ -57,24 +58,14 @@ export function int32OnlyVars(ir: FunctionIR, wraps: (array: VarId) => boolean):
       }
       case 'update':
         if (e.target.kind === 'var') drop(e.target.v);
-        else expr(e.target.index, false, false);
+        exprChildren(e).forEach((x) => expr(x, false, false));
         return;
       case 'sequence':
         e.exprs.forEach((x, i) => expr(x, i === e.exprs.length - 1 && int32, i < e.exprs.length - 1 || forEffect));
         return;
-      case 'load':
-        expr(e.index, false, false);
-        return;
-      case 'logical':
-        expr(e.left, false, false);
-        expr(e.right, false, false);
-        return;
-      case 'conditional':
-        expr(e.test, false, false);
-        expr(e.then, false, false);
-        expr(e.otherwise, false, false);
-        return;
       default:
+        // A load's index, the operands of `&&`, `||`, `??` and `?:`: read as values.
+        exprChildren(e).forEach((x) => expr(x, false, false));
         return;
     }
   };

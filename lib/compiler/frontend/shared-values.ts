@@ -40,6 +40,7 @@ function branches(e: Expr): boolean {
 }
 
 const literalKey = (value: number) => `n${Object.is(value, -0) ? '-0' : String(value)}`;
+const binaryKey = (left: string, op: string, right: string, representation: string) => `(${left} ${op} ${right}):${representation}`;
 
 /**
  * Calls `found` with the key of every arithmetic subexpression of `e` over variables and literals,
@@ -55,7 +56,7 @@ function arithmeticKeys(e: Expr, varKeyOf: (v: VarId) => string | null, rep: Rep
         const left = keyOf(x.left), right = keyOf(x.right);
         const representation = rep(x);
         if (!ARITHMETIC.has(x.op) || left === null || right === null || representation === undefined) return null;
-        const key = `(${left} ${x.op} ${right}):${representation}`;
+        const key = binaryKey(left, x.op, right, representation);
         found(x, key);
         return key;
       }
@@ -153,7 +154,7 @@ export function invariantValue(e: Expr, invariant: (v: VarId) => boolean, rep: R
   const representation = rep(e);
   if (ARITHMETIC.has(e.op) && representation !== undefined) {
     const left = operand(e.left), right = operand(e.right);
-    if (left && right) found = { key: `(${left.key} ${e.op} ${right.key}):${representation}`, vars: new Set([...left.vars, ...right.vars]) };
+    if (left && right) found = { key: binaryKey(left.key, e.op, right.key, representation), vars: new Set([...left.vars, ...right.vars]) };
   }
   memo.set(e, found);
   return found;
