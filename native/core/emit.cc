@@ -338,11 +338,6 @@ class Emitter {
     // (A register variant may be empty: MOV r0, r0; AND r0, r0, r0.)
     if (s.code.size == 0 && uop >= 0 && uop < kFirstVariantPlacement)
       fail(ErrorKind::Trace, "micro-op %s has no stencil for %s", placementName(uop), target_.arch);
-    // The register plan never puts an i32 and a u32 operand of one op in one register; if it ever
-    // did, the variant has no stencil and the op would vanish from the kernel without a word.
-    if (uop >= kFirstVariantPlacement && kVariantInfo[uop - kFirstVariantPlacement].impossible)
-      fail(ErrorKind::Trace, "internal error: the register plan chose %s, which puts an i32 and a u32 operand in one register; report this as a bug in jitctl",
-           placementName(uop));
     l_.placements.push_back(Placement{uop, static_cast<uint32_t>(*code), s.code.size, 0, s.data.size, traceOp});
     *code += s.code.size;
     checkSize(*code);

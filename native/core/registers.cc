@@ -89,21 +89,19 @@ struct Interference {
 };
 
 // Which candidates interfere: one is live where the other is written (its register would be
-// overwritten while the first still needs it), both are live when the kernel starts (parameters
-// loaded, the first values of other slots 0 from the zeroed frame header), or an op has an i32
-// and a u32 operand in them (no stencil variant puts both in one register). Liveness is a backward fixpoint over the
-// ops. An op that writes and may branch (a load's miss, F64_TO_INDEX) writes only when it falls
-// through: its write ends a live range on that edge, not on the branch. (The table guarantees it:
-// defineTable in tools/stencils/uops.mjs rejects an op that writes before its last branch or
-// writes and never falls through.)
+// overwritten while the first still needs it), or both are live when the kernel starts
+// (parameters loaded, the first values of other slots 0 from the zeroed frame header). An i32 and
+// a u32 value may share a register, even as one op's operand and result: both are its low 32
+// bits. Liveness is a backward fixpoint over the ops. An op that writes and may branch (a load's
+// miss, F64_TO_INDEX) writes only when it falls through: its write ends a live range on that
+// edge, not on the branch. (The table guarantees it: defineTable in tools/stencils/uops.mjs
+// rejects an op that writes before its last branch or writes and never falls through.)
 Interference interference(const ValidatedTrace& t, const Webs& webs, const Candidates& c) {
   Interference out;
   const size_t n = t.ops.size();
   const std::vector<uint32_t> labelAt = labelPositions(t);
   struct Masks { uint64_t m[2] = {0, 0}; };
   std::vector<Masks> uses(n), writes(n), liveIn(n + 1);
-  // Per op, its i32 and its u32 slot operands (candidates of class 0): they must not share.
-  std::vector<uint64_t> signedBits(n, 0), unsignedBits(n, 0);
   const auto bitOf = [&](uint32_t web, int* cls) {
     *cls = isFloatWeb(t, webs, web) ? 1 : 0;
     return c.bit[web];
@@ -117,8 +115,6 @@ Interference interference(const ValidatedTrace& t, const Webs& webs, const Candi
       const int bit = bitOf(webs.ofOperand[op.firstOperand + j], &cls);
       if (bit < 0) continue;
       const uint64_t mask = uint64_t{1} << bit;
-      if (info.operands[j] == OperandKind::I32 || info.operands[j] == OperandKind::U32)
-        (t.slotTypes[t.operands[op.firstOperand + j] / 8] == SlotType::U32 ? unsignedBits : signedBits)[i] |= mask;
       if (info.writes >> j & 1) {
         writes[i].m[cls] |= mask;
       } else {
@@ -175,9 +171,6 @@ Interference interference(const ValidatedTrace& t, const Webs& webs, const Candi
     for (int cls = 0; cls < 2; ++cls)
       for (uint32_t a = 0; a < kMaxCandidates; ++a)
         if (writes[i].m[cls] >> a & 1) out.add(cls, a, after.m[cls] | writes[i].m[cls]);
-    // An i32 and a u32 operand of one op never share a register.
-    for (uint32_t a = 0; a < kMaxCandidates; ++a)
-      if (signedBits[i] >> a & 1) out.add(0, a, unsignedBits[i]);
   }
   return out;
 }
@@ -280,8 +273,7 @@ RegisterPlan planRegisters(const ValidatedTrace& t) {
   const std::vector<uint32_t> depth = loopDepths(t, edges);
   std::vector<int64_t> weight(count, 0);
   std::vector<bool> eligible(count, true);
-  // A web nothing reads (a constant whose reads all became immediates, core/constants.h) needs no
-  // register: its writes are stores nobody waits for.
+  // A web nothing reads needs no register: its writes are stores nobody waits for.
   std::vector<bool> read(count, false);
   for (size_t i = 0; i < t.ops.size(); ++i) {
     const ValidOp& op = t.ops[i];

@@ -47,7 +47,8 @@ function sample(def: UopDef): ArrayBufferView & ArrayLike<number> {
 }
 
 // Every assignment of the op's slot operands to memory (0) or register k - 1 (k), except those
-// that put two slot types in one register (one register holds one slot).
+// that put two slot types in one register among the operands it reads (one register holds one
+// value; a result may take the register of an operand of the other type that dies there).
 function assignments(def: UopDef): number[][] {
   const slotOperands = def.operands.map((o, i) => (isSlotKind(o.kind) ? i : -1)).filter((i) => i >= 0);
   const all = cartesian(slotOperands.map(() => Array.from({ length: REGISTERS + 1 }, (_, k) => k)));
@@ -60,8 +61,9 @@ function assignments(def: UopDef): number[][] {
     const index = indexOperandOf(def);
     if (def.internal && def.operands.some((o, i) => o.written && locations[i] > 0 && locations[i] === locations[index] && o.kind === def.operands[index].kind)) return false;
     const kinds = new Map<string, number>();
+    const mixed = mixedRegisters(def, locations);
     return def.operands.every((o, i) => {
-      if (locations[i] === 0) return true;
+      if (locations[i] === 0 || (o.written && mixed.has(locations[i]))) return true;
       const key = registerName(o.kind, locations[i] - 1);
       if (kinds.has(key) && kinds.get(key) !== o.kind) return false;
       kinds.set(key, o.kind);
@@ -70,18 +72,36 @@ function assignments(def: UopDef): number[][] {
   });
 }
 
+/** The integer registers where the op writes an i32 and reads a u32, or the other way round. */
+function mixedRegisters(def: UopDef, locations: number[]): Set<number> {
+  const isInteger = (kind: number) => kind === OperandKind.I32 || kind === OperandKind.U32;
+  const mixed = new Set<number>();
+  def.operands.forEach((w, i) => {
+    if (!w.written || locations[i] === 0 || !isInteger(w.kind)) return;
+    def.operands.forEach((r, j) => {
+      if (!r.written && isInteger(r.kind) && r.kind !== w.kind && locations[j] === locations[i]) mixed.add(locations[i]);
+    });
+  });
+  return mixed;
+}
+
 interface Built {
   kernel: ReturnType<typeof compile>;
   params: { slot: Slot; kind: SlotKind }[];  // the read slots, in call order after the view
   operandParam: number[];                         // per operand: index into params, or -1
   name: string;                                   // the variant's stencil name
+  mixed: boolean;                                 // the result takes an operand's register of the other type (a u32 miss is then MISS >>> 0)
 }
 
 // The op once inside a loop whose back edge is never taken. Register k of a class goes to the slot
 // the loop uses most after registers 0..k-1 (8 * (4 - k) extra reads of it: more than a written
 // slot's loop-carried weight); a memory operand is kept out of registers by uses in compares, which
-// have no variants (each counts against it).
+// have no variants (each counts against it). Where the result takes the register of an operand of
+// the other type (mixedRegisters), that operand is copied at the loop's head from a parameter of
+// its own, so that it dies at the op, and the result is a slot of its own, written on every path
+// out of the loop.
 function build(def: UopDef, locations: number[]): Built {
+  const mixed = mixedRegisters(def, locations);
   const b = new TraceBuilder();
   const shared = new Map<string, Operand>();
   const kindOfSlot = new Map<Operand, SlotKind>();
@@ -97,6 +117,11 @@ function build(def: UopDef, locations: number[]): Built {
       const slot = b.slot(SLOT_TYPES[kind]);
       kindOfSlot.set(slot, kind);
       inMemory.push(slot);
+      return slot;
+    }
+    if (o.written && mixed.has(locations[i])) {
+      const slot = b.slot(SLOT_TYPES[kind]);
+      kindOfSlot.set(slot, kind);
       return slot;
     }
     const key = registerName(kind, locations[i] - 1);
@@ -122,11 +147,17 @@ function build(def: UopDef, locations: number[]): Built {
   }
   const result = def.operands.findIndex((o) => o.written);
   const params: Built['params'] = [];
+  const copiedFrom = new Map<Operand, Slot>();  // an operand that dies at the op: the parameter it copies
   const operandParam = def.operands.map((o, i) => {
     if (!isSlotKind(o.kind) || o.written) return -1;
-    const found = params.findIndex((p) => p.slot === operands[i]);
+    let slot = operands[i] as Slot;
+    if (mixed.has(locations[i])) {
+      if (!copiedFrom.has(slot)) copiedFrom.set(slot, b.slot(SLOT_TYPES[o.kind]));
+      slot = copiedFrom.get(slot)!;
+    }
+    const found = params.findIndex((p) => p.slot === slot);
     if (found >= 0) return found;
-    params.push({ slot: operands[i] as Slot, kind: o.kind });
+    params.push({ slot, kind: o.kind });
     return params.length - 1;
   });
   const never = b.slot('i32'), scratch = b.slot('i32');
@@ -138,7 +169,8 @@ function build(def: UopDef, locations: number[]): Built {
   if (def.internal) {
     // Outside the loop (uses there weigh nothing in the register ranking): the index is in
     // [0, length), which lets the engine prove the access and run the proven twin.
-    const index = operands[indexOperandOf(def)] as Slot, zero = b.slot('i32'), length = b.slot('i32');
+    const indexOperand = operands[indexOperandOf(def)] as Slot;
+    const index = copiedFrom.get(indexOperand) ?? indexOperand, zero = b.slot('i32'), length = b.slot('i32');
     b.op('CONST_I32', zero, 0).op('BR_LT_I32', index, zero, target).op('LENGTH', length, view!).op('BR_GE_I32', index, length, target);
   }
   const compareOf = { [OperandKind.F64]: 'LT_F64', [OperandKind.I32]: 'LT_I32', [OperandKind.U32]: 'LT_U32' } as const;
@@ -146,6 +178,8 @@ function build(def: UopDef, locations: number[]): Built {
   // compare of the slot with itself, never true, whose branch has register variants.
   const rankOf = { [OperandKind.F64]: 'BR_LT_F64', [OperandKind.I32]: 'BR_LT_I32', [OperandKind.U32]: 'BR_LT_U32' } as const;
   b.define(head);
+  const moveOf = { [OperandKind.F64]: 'MOV_F64', [OperandKind.I32]: 'MOV_I32', [OperandKind.U32]: 'MOV_U32' } as const;
+  for (const [slot, param] of copiedFrom) b.op(moveOf[kindOfSlot.get(slot)!], slot, param);
   for (const [key, slot] of shared) {
     const uses = 8 * (4 - Number(key.slice(1)));
     for (let n = 0; n < uses; n++) b.op(rankOf[kindOfSlot.get(slot)!], slot, slot, target);
@@ -163,13 +197,17 @@ function build(def: UopDef, locations: number[]): Built {
   b.define(target);  // a branch taken, or a load's miss
   const resultKind = result >= 0 ? def.operands[result].kind : -1;
   if (resultKind === OperandKind.F64 || resultKind === OperandKind.I32) b.op(resultKind === OperandKind.F64 ? 'CONST_F64' : 'CONST_I32', returned, MISS);
-  else if (result < 0) b.op('CONST_F64', taken, 1);  // (a u32 miss leaves the slot at 0)
+  else if (result < 0) b.op('CONST_F64', taken, 1);
+  else if (mixed.size > 0) {  // (a u32 miss leaves the slot at 0, live from the kernel's start)
+    const miss = b.slot('i32');
+    b.op('CONST_I32', miss, MISS).op('I32_TO_U32', returned, miss);
+  }
   b.define(exit).op('RETURN');
   const suffix = def.operands.flatMap((o, i) => (isSlotKind(o.kind) ? [locations[i] === 0 ? 'm' : registerName(o.kind, locations[i] - 1)] : []));
-  return { kernel: compile(b), params, operandParam, name: `${def.name}__${suffix.join('_')}` };
+  return { kernel: compile(b), params, operandParam, name: `${def.name}__${suffix.join('_')}`, mixed: mixed.size > 0 };
 }
 
-function check(def: UopDef, locations: number[]): 'variant' | 'memory' {
+function check(def: UopDef, locations: number[]): 'variant' | 'memory' | 'mixed in memory' {
   const built = build(def, locations);
   const stencils = built.kernel.inspect().stencils.map((s) => s.uop);
   const used = stencils.includes(built.name) ? 'variant' : stencils.includes(def.name) ? 'memory' : undefined;
@@ -198,23 +236,28 @@ function check(def: UopDef, locations: number[]): 'variant' | 'memory' {
     if (isBranch) expected = expected ? 1 : 0;
     if (def.name === 'F64_TO_INDEX') expected = expected ? (operandValues[0] as number) + 0 : MISS;
     else if (def.name.endsWith('_EXACT')) expected = isInt32(expected) ? expected : MISS;
-    else if (isLoad && expected === undefined) expected = def.operands[0].kind === OperandKind.U32 ? 0 : MISS;
+    else if (isLoad && expected === undefined) expected = def.operands[0].kind !== OperandKind.U32 ? MISS : built.mixed ? MISS >>> 0 : 0;
     const ok = isApproximate(def) && typeof got === 'number'
       ? ulpDistance(got, expected as number) <= ulpBound(def)
       : Object.is(got, expected);
     if (!ok) assert.fail(`${where} = ${show(got)}, JS gives ${show(expected)}`);
   }
   built.kernel.free();
-  return used;
+  return used === 'memory' && built.mixed ? 'mixed in memory' : used;
 }
 
 describe('register variants: every op with its slot operands in memory and in every register', function () {
   this.timeout(600_000);
   const ops = UOPS.filter((d) => d.js !== undefined && !d.pseudo && d.name !== 'LENGTH' && d.operands.some((o) => isSlotKind(o.kind)));
-  let variants = 0;
+  let variants = 0, mixedVariants = 0;
   for (const def of ops) {
     it(`${def.name} in every assignment of its operands (${assignments(def).length})`, () => {
-      for (const locations of assignments(def)) if (check(def, locations) === 'variant') variants++;
+      const all = assignments(def), ran = all.map((locations) => check(def, locations));
+      variants += ran.filter((used) => used === 'variant').length;
+      mixedVariants += ran.filter((used, k) => used === 'variant' && mixedRegisters(def, all[k]).size > 0).length;
+      // A result that may take the register of an operand of the other type (an i32 and a u32
+      // value share registers) must, in an op with register variants.
+      if (ran.includes('variant')) assert.ok(!ran.includes('mixed in memory'), `${def.name}: a result kept out of its operand's register`);
     });
   }
   it('LENGTH writes a view\'s element count into a register', () => {
@@ -233,5 +276,8 @@ describe('register variants: every op with its slot operands in memory and in ev
   });
   it('most ops ran as register variants (the plan is not falling back to memory)', () => {
     assert.ok(variants > 1500, `only ${variants} assignments ran as variants`);
+    // CLZ32_U32, SHR_U32, I32_TO_U32, U32_TO_I32 and LOAD_UINT32_U32 (and its proven twin) with
+    // the result in the register of an operand of the other type: 56 variants.
+    assert.equal(mixedVariants, 56);
   });
 });

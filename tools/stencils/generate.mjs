@@ -90,7 +90,7 @@ async function buildTarget(table, target, inspect) {
     { name: '_poll', source: pollSource, uop: pollOp },
     { name: '_poll_outer', source: `#define POLL_OUTER 1\n${pollSource}`, uop: pollOp },
     ...real.map((uop) => ({ name: uop.name, source: stencilSource(uop), uop })),
-    ...real.flatMap((uop) => uop.variants.filter((v) => !v.impossible).map((variant) => ({
+    ...real.flatMap((uop) => uop.variants.map((variant) => ({
       name: variant.name, source: stencilSource(uop, variant.locations), uop: { ...uop, name: variant.name },
     }))),
   ];

@@ -364,7 +364,8 @@ const SLOT_KINDS = ['F64', 'I32', 'U32'];
 // An op's register variants, in the order the runtime indexes them: the operand locations as a
 // number in base CACHED_REGISTERS + 1 (digit j for the op's j-th slot operand, lowest first;
 // 0 = memory, k = register k - 1 of the operand's class), 1 .. 4^n - 1 (0 is the memory stencil).
-// A combination that puts an i32 and a u32 operand in one register is `impossible`.
+// An i32 and a u32 operand may share a register: both are its low 32 bits (prelude.h), so
+// `U32_TO_I32 d, a` with d and a in one register is no instruction at all.
 function registerVariants(entry, operands) {
   if (!entry.cached) return [];
   const slots = operands.map((o, i) => (SLOT_KINDS.includes(o.kind) ? i : -1)).filter((i) => i >= 0);
@@ -374,18 +375,7 @@ function registerVariants(entry, operands) {
     const locations = operands.map(() => 0);
     slots.forEach((operand, j) => { locations[operand] = Math.floor(code / radix ** j) % radix; });
     const place = (o, i) => (locations[i] === 0 ? 'm' : `${o.kind === 'F64' ? 'f' : 'r'}${locations[i] - 1}`);
-    // One register holds one slot, of one type: an i32 and a u32 operand never share it.
-    const kindIn = new Map();
-    let shared = true;
-    for (const i of slots) {
-      if (locations[i] === 0) continue;
-      const register = place(operands[i], i);
-      if (kindIn.has(register) && kindIn.get(register) !== operands[i].kind) shared = false;
-      kindIn.set(register, operands[i].kind);
-    }
-    const suffix = slots.map((i) => place(operands[i], i)).join('_');
-    // Kept in the list (the runtime indexes it densely) without a stencil: the engine never picks it.
-    variants.push({ name: `${entry.name}__${suffix}`, locations, impossible: !shared });
+    variants.push({ name: `${entry.name}__${slots.map((i) => place(operands[i], i)).join('_')}`, locations });
   }
   return variants;
 }

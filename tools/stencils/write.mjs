@@ -101,7 +101,6 @@ function registerVariantsCpp(table) {
   out.push('  Uop uop;');
   out.push('  uint8_t locations[4];  // per operand: 0 memory, k register k - 1');
   out.push('  const char* name;');
-  out.push('  bool impossible;  // an i32 and a u32 operand in one register: no stencil, never to be picked');
   out.push('};');
   out.push(`inline constexpr uint32_t kVariantCount = ${all.length};`);
   if (all.length === 0) {
@@ -112,7 +111,7 @@ function registerVariantsCpp(table) {
   for (const { uop, variant } of all) {
     const locations = [...variant.locations];
     while (locations.length < 4) locations.push(0);
-    out.push(`  {Uop::${uop.name}, {${locations.join(', ')}}, "${variant.name}", ${variant.impossible ? 'true' : 'false'}},`);
+    out.push(`  {Uop::${uop.name}, {${locations.join(', ')}}, "${variant.name}"},`);
   }
   out.push('};', '');
   return out;
@@ -254,7 +253,6 @@ export function writeTargetHeader(table, target, models, digest, flags) {
   const variants = uops.flatMap((uop) => uop.variants);
   for (const variant of variants) {
     const stencil = models.stencils.get(variant.name);
-    if (!stencil) continue;  // impossible: never picked
     out.push(`// ${variant.name}`);
     partArrays(out, `k${variant.name}Code`, stencil.code);
     partArrays(out, `k${variant.name}Data`, stencil.data);
@@ -346,14 +344,14 @@ export function writeUopsDoc(table, digest, sizes) {
   out.push('## Stencil design', '');
   for (const line of DESIGN_NOTES) out.push(line);
   out.push('', '## Reference', '');
-  const variantCount = uops.reduce((n, u) => n + u.variants.filter((v) => !v.impossible).length, 0);
+  const variantCount = uops.reduce((n, u) => n + u.variants.length, 0);
   out.push(`${variantCount} register variants in all; the "register variants" column counts an op's own.`, '');
   out.push(`| opcode | name | operands | JS | bytes ${sizes.targets.join(' / ')} | register variants | notes |`, '|---|---|---|---|---|---|---|');
   for (const uop of uops) {
     const derived = uop.derived ? ` ${uop.derived.name}~${uop.derived.rule}(${uop.operands[uop.derived.from].name})` : '';
     const operands = uop.operands.map((o) => `${o.name}${o.written ? '=' : ':'}${o.kind}`).join(' ') + derived;
     const bytes = sizes.targets.map((t) => sizes.code[t].get(uop.name) ?? 0).join(' / ');
-    const variants = uop.variants.filter((v) => !v.impossible).length;
+    const variants = uop.variants.length;
     out.push(`| ${uop.opcode} | ${uop.name} | \`${operands}\` | ${uop.js ? `\`${uop.js.replace(/\|/g, '\\|')}\`` : ''} | ${bytes} | ${variants || ''} | ${uop.doc.replace(/\|/g, '\\|')} |`);
   }
   out.push('');
