@@ -47,6 +47,8 @@ export interface ForLoop {
   bound: Expr;
   /** The bound written first (`n > i` for `i < n`). */
   flipped: boolean;
+  /** The counter's square is what the bound bounds (`i * i < n`). */
+  squared: boolean;
   update: string;
   body: Stmt[];
 }
@@ -132,7 +134,8 @@ export function stmt(s: Stmt, indent = '  '): string {
     case 'decl': return line(`${s.kw} ${s.decls.map(([n, v]) => (v === null ? n : `${n} = ${expr(v)}`)).join(', ')};`);
     case 'if': return line(`if (${expr(s.c)}) ${block(s.then, indent)}${s.otherwise ? ` else ${block(s.otherwise, indent)}` : ''}`);
     case 'for': {
-      const test = s.flipped ? `${expr(s.bound)} ${flip(s.op)} ${s.counter}` : `${s.counter} ${s.op} ${expr(s.bound)}`;
+      const counted = s.squared ? `${s.counter} * ${s.counter}` : s.counter;
+      const test = s.flipped ? `${expr(s.bound)} ${flip(s.op)} ${counted}` : `${counted} ${s.op} ${expr(s.bound)}`;
       const init = `${s.declare ? 'let ' : ''}${s.counter} = ${expr(s.init)}`;
       return line(`${labeled(s.label)}for (${init}; ${test}; ${s.update}) ${block(s.body, indent)}`);
     }

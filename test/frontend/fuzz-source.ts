@@ -346,7 +346,7 @@ export class SourceGenerator {
     if (x < 4) return [this.declaration(first)];
     if (x < 8) return [this.assignment()];
     if (x < 10) return [{ t: 'if', c: this.condition(2), then: this.body(1 + r.int(3)), otherwise: r.chance(0.5) ? this.body(1 + r.int(2)) : null }];
-    if (x < 13 && depth < 3) return [this.forLoop()];
+    if (x < 13 && depth < 3) return this.forLoop();
     if (x < 14 && depth < 3) return this.guardedLoop();
     if (x < 16 && inLoop) return [this.jump()];
     if (x === 16) {
@@ -436,7 +436,7 @@ export class SourceGenerator {
     }
   }
 
-  private forLoop(): Stmt {
+  private forLoop(): Stmt[] {
     const r = this.rng, arrays = this.arrays();
     const bounds = this.params.filter((p) => p.kind === 'number' && p.bound).map((p) => p.name);
     const label = r.chance(0.3) ? this.fresh('L') : null;
@@ -450,33 +450,58 @@ export class SourceGenerator {
       return { t: 'num', v: r.int(13) };
     };
     const reusable = this.vars('num', true).filter((v) => !this.params.some((p) => p.name === v.name));
-    const declare = !reusable.length || r.chance(0.8);
-    const counter = declare ? this.fresh('i') : r.pick(reusable).name;
+    // Sometimes a counter declared just before the loop (`let k = 0; for (k = ...)`): an int32
+    // that the code after the loop may read, with the value that ended the loop.
+    const before = r.chance(0.12) ? this.fresh('k') : null;
+    const declare = before === null && (!reusable.length || r.chance(0.8));
+    const counter = before ?? (declare ? this.fresh('i') : r.pick(reusable).name);
+    if (before !== null) this.scopes[this.scopes.length - 1].push({ name: before, kind: 'num', mutable: true });
     let init: Expr, op: '<' | '<=' | '>' | '>=', bound: Expr, update: string;
+    // A step of at least 1 read from another variable at each update (`i += 1 + (x & 7)`), small or
+    // up to 2^30: where the counter passes the int32 limit on it, the loop ends (types.ts, overflowExitOf).
+    const others = this.vars('num').map((v) => v.name);
+    const variableStep = (sign: '+' | '-'): string | null => (others.length && r.chance(0.3)
+      ? `${counter} ${sign}= 1 + (${r.pick(others)} & ${r.pick([1, 7, 1073741823])})` : null);
+    let squared = false;
     const edge = r.chance(0.1);
     if (edge) {
       // A few iterations at the int32 limits: the counter passes 2^31 - 1 (or -2^31) on its last step.
       init = { t: 'num', v: up ? 2147483647 - r.int(4) : -2147483648 + r.int(4) };
       op = up ? r.pick(['<', '<=']) : r.pick(['>', '>=']);
       bound = { t: 'num', v: up ? 2147483647 : -2147483648 };
-      update = up ? r.pick([`${counter}++`, `${counter} += 1`, `${counter} += 2`]) : r.pick([`${counter}--`, `${counter} -= 1`, `${counter} -= 2`]);
+      update = variableStep(up ? '+' : '-') ?? (up ? r.pick([`${counter}++`, `${counter} += 1`, `${counter} += 2`]) : r.pick([`${counter}--`, `${counter} -= 1`, `${counter} -= 2`]));
     } else if (up) {
       init = { t: 'num', v: r.pick([0, 0, 0, 1, -1, 2]) };
       op = r.pick(['<', '<', '<=']);
       bound = someBound();
-      update = r.pick([`${counter}++`, `++${counter}`, `${counter} += 1`, `${counter} += 2`, `${counter} = ${counter} + 1`]);
+      // Now and then `i * i < n`, which bounds i by the square root of n (types.ts, narrowSquare).
+      squared = r.chance(0.15);
+      update = variableStep('+') ?? r.pick([`${counter}++`, `++${counter}`, `${counter} += 1`, `${counter} += 2`, `${counter} = ${counter} + 1`]);
     } else {
       init = r.chance(0.5) ? someBound() : { t: 'num', v: r.int(10) };
       op = r.pick(['>=', '>']);
       bound = { t: 'num', v: r.pick([0, 0, -1, 1]) };
-      update = r.pick([`${counter}--`, `--${counter}`, `${counter} -= 1`, `${counter} -= 3`]);
+      update = variableStep('-') ?? r.pick([`${counter}--`, `--${counter}`, `${counter} -= 1`, `${counter} -= 3`]);
     }
     this.loops.push({ label, counter });
     this.frozen.push(counter);
     const body = this.body(1 + r.int(4), declare ? [{ name: counter, kind: 'num', mutable: false }] : []);
+    // Now and then a row of a square matrix, `a[i * n + x]` with n the loop's bound: the entry
+    // guard n <= 46340 makes that index an int32 (guards.ts, squareBounded). (Not before a `let`
+    // that may shadow a name it reads; and with the counter still frozen: the row's value must
+    // not write it.)
+    if (bound.t === 'var' && init.t === 'num' && init.v >= 0 && (op === '<' || op === '<=') && arrays.length && body[0]?.t !== 'decl' && r.chance(0.6)) {
+      const row: Target = { t: 'load', array: r.pick(arrays), index: { t: 'binary', op: '+', a: { t: 'binary', op: '*', a: { t: 'var', name: counter }, b: bound }, b: this.num(0) } };
+      body.unshift({ t: 'expr', e: { t: 'assign', op: r.pick(['=', '+=']), target: row, v: this.num(1) } });
+    }
     this.frozen.pop();
     this.loops.pop();
-    return { t: 'for', label, counter, declare, init, op, bound, flipped: r.chance(0.2), update, body };
+    const loop: Stmt = { t: 'for', label, counter, declare, init, op, bound, flipped: r.chance(0.2), squared, update, body };
+    if (before === null) return [loop];
+    // What the counter ended at goes where a wrong value would show: an element, most often.
+    const target: Target | undefined = this.arrays().length ? this.elementTarget(0) : this.target('num', 0);
+    const after: Stmt[] = target ? [{ t: 'expr', e: { t: 'assign', op: '=', target, v: { t: 'var', name: before } } }] : [];
+    return [{ t: 'decl', kw: 'let', decls: [[before, { t: 'num', v: 0 }]] }, loop, ...after];
   }
 
   /** A `while` or `do` loop bounded by a guard, and sometimes a statement after it (see `narrowed`). */

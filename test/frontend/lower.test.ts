@@ -226,6 +226,65 @@ describe('lowerKernel: loops', () => {
     const w = lowered('(a, n) => { let s = 0; for (let i = 0; i < n; i++) s += a[i]; return s; }', ['Float64Array', 'i32']);
     assert.ok(w.uops.some((u) => u.startsWith('BR_LT_I32')) && w.uops.some((u) => u.startsWith('ADD_I32')), w.uops.join('\n'));
   });
+  it('a step that leaves int32 ends its loop: the update is checked, its overflow branch the loop\'s exit', () => {
+    const top = 2 ** 31 - 1, bottom = -(2 ** 31);
+    const exits = (k: { ir: string; uops: readonly string[] }, counter: string) => {
+      assert.match(k.ir, new RegExp(`then \\(${counter}(\\+\\+|--| [+-]= [^)]*)\\):i32`), k.ir);
+      // Its branch goes to a label of the loop, not to the DECLINE (which an entry guard may have).
+      const at = k.uops.indexOf('DECLINE'), decline = at > 0 ? k.uops[at - 1].replace(/:$/, '') : null;
+      const checked = k.uops.filter((u) => /^(ADD|SUB)_I32_EXACT /.test(u));
+      assert.ok(checked.length > 0 && checked.every((u) => !u.endsWith(`, ${decline}`)), k.uops.join('\n'));
+    };
+    // `i += 2` and `j += s` up to a bound anywhere in int32, the last step past 2^31 - 1; a store
+    // in the body (a kernel that stores never speculates: this is no speculation).
+    const stride = agree('(a, start, n, s) => { let c = 0; for (let i = start; i < n; i += 2) { c += i; a[0] = i; } return c; }',
+      [[new Int32Array(1), top - 5, top, 2], [new Int32Array(1), top - 4, top, 2], [new Int32Array(1), 0, 9, 2], [new Int32Array(1), bottom, bottom + 5, 2], [new Int32Array(1), 7, 3, 2]], 'i32');
+    exits(stride, 'i');
+    const step = agree('(start, n, s) => { let c = 0; for (let j = start; j <= n; j += s & 1023) { c += j; if (c > 1e12) break; } return c; }',
+      [[top - 3000, top, 1000], [top - 3000, top, 1023], [top - 1, top, 1], [0, 50, 7], [5, 4, 3], [-10, 10, 1024 + 5]], 'i32');
+    exits(step, 'j');
+    // Downwards under `j > B`, and `j--` under `j >= n` for any int32 n.
+    const down = agree('(start, n) => { let c = 0; for (let j = start; j > n; j -= 3) c += j; for (let k = start; k >= n; k--) c -= k & 1; return c; }',
+      [[bottom + 7, bottom], [bottom + 2, bottom], [10, 0], [3, 5]], 'i32');
+    exits(down, 'j');
+    // sieve's inner loop.
+    const sieve = agree('(flags, n) => { for (let i = 2; i * i < n; i++) if (flags[i] === 0) for (let j = i * i; j < n; j += i) flags[j] = 1; let c = 0; for (let i = 0; i < n; i++) c += flags[i]; return c; }',
+      [[new Uint8Array(100), 100], [new Uint8Array(2), 2], [new Uint8Array(50), 40], [new Uint8Array(10), 30]], 'i32');
+    exits(sieve, 'j');
+    // Not where the counter is read after the loop, written by the body, bounded by a double or
+    // only by `!==`, stepped by what may be negative, or where the test writes something.
+    for (const [source, kinds] of [
+      ['(n) => { let c = 0, i = 0; for (i = 0; i < n; i += 2) c++; return c + i; }', ['i32']],
+      ['(n) => { let c = 0; for (let i = 0; i < n; i += 2) { c++; if (c === 3) i += 5; } return c; }', ['i32']],
+      ['(n) => { let c = 0; for (let i = 0; i < n; i += 2) c++; return c; }', ['f64']],
+      ['(n) => { let c = 0; for (let i = 0; i !== n; i += 2) c++; return c; }', ['i32']],
+      ['(n, s) => { let c = 0; for (let i = 0; i < n; i += s) { c++; if (c > 9) break; } return c; }', ['i32', 'i32']],
+      ['(n) => { let c = 0, t = 0; for (let i = 0; (t = i) < n; i += 2) c++; return c + t; }', ['i32']],
+    ] as const) {
+      const k = lowered(source, [...kinds]);
+      assert.ok(!k.uops.some((u) => u.includes('_EXACT')), `${source}\n${k.uops.join('\n')}`);
+    }
+    agree('(n, s) => { let c = 0; for (let i = 0; i < n; i += s) { c++; if (c > 9) break; } return c; }', [[10, -(2 ** 31)], [10, -5], [top, 2 ** 30], [5, 1]], 'i32');
+    // A bound that reads the counter, and a step that writes it inside the update: the loop goes
+    // on past int32 in JS, so no exit may be taken (a reviewer's cases).
+    agree('(start) => { let c = 0; for (let j = start; j <= j && c < 10; j += 2) c++; return c; }', [[top - 3], [0]], 'i32');
+    agree('(start) => { let c = 0; for (let j = start; j >= j && c < 10; j -= 2) c++; return c; }', [[bottom + 2], [0]], 'i32');
+    agree('(start, n) => { let c = 0; for (let j = start; j < n; j += ((j += 4) & 0) + 1) c++; return c; }', [[top - 3, top], [0, 5]], 'i32');
+    // Checked exits are no speculation: the kernel is not marked speculative (nor recompiled as such).
+    assert.equal(lowered('(n) => { let c = 0; for (let j = 0; j <= n; j += 2) c++; return c; }', ['i32']).speculative, false);
+    // The value past int32 where the loop ends is what a counter read after the loop holds.
+    agree('(n, start) => { let c = 0, i = 0; for (i = start; i < n; i += 2) c++; return c + i; }', [[top, top - 5], [top, top - 4], [10, 3], [-5, 0]], 'i32');
+  });
+  it('`i * i < n` bounds i by the square root of n: an int32 counter whose square in the body is an int32', () => {
+    const top = 2 ** 31 - 1;
+    const k = agree('(n) => { let s = 0; for (let i = 2; i * i < n; i++) s += i * i; return s; }', [[top], [100], [5], [0], [-7], [46341 * 46341 - 2 ** 32 + 1]], 'i32');
+    assert.match(k.ir, /let i:i32/);
+    assert.match(k.ir, /\(s \+= \(i:i32 \* i:i32\):i32\)/, k.ir);
+    const le = agree('(n) => { let s = 0; for (let i = 0; i * i <= n; i++) s += i * i; return s; }', [[top], [0], [1], [48]], 'i32');
+    assert.match(le.ir, /\(s \+= \(i:i32 \* i:i32\):i32\)/, le.ir);
+    // A counter that may be negative is bounded on both sides, and its square stays a double (-0).
+    agree('(n, m) => { let s = 0; for (let i = m; i * i < n; i++) s += i * i + i; return s; }', [[top, -46340], [100, -12], [3, 0], [5, -3]], 'i32');
+  });
   it('x / 2^k is a multiply by 2^-k, bit for bit; any other divisor divides', () => {
     const xs = [...F64S, 3, 7, -7, 1e-310, -1e-310, 5e-324, 1.7976931348623157e308].map((x) => [x]);
     for (const c of ['2', '-2', '0.5', '1', '1024', '2 ** 1023', '2 ** -1022', '0.25']) {
@@ -272,8 +331,9 @@ describe('lowerKernel: loops', () => {
 
   it('a[i * n + k] with int32 terms is one MULADD_INDEX, with the element JS reads and writes', () => {
     const f64s = (n: number) => Float64Array.from({ length: n }, (_, i) => i * 1.5 - 3);
-    const matmul = '(a, b, c, n) => { for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < n; k++) s += a[i * n + k] * b[k * n + j]; c[i * n + j] = s; } }';
-    const m = agree(matmul, [[f64s(9), f64s(9), new Float64Array(9), 3], [f64s(4), f64s(4), new Float64Array(4), 2]], ['Float64Array', 'Float64Array', 'Float64Array', 'i32']);
+    // A row width w that bounds no loop (a square matrix's n gets an entry guard instead: below).
+    const matmul = '(a, b, c, n, w) => { for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < n; k++) s += a[i * w + k] * b[k * w + j]; c[i * w + j] = s; } }';
+    const m = agree(matmul, [[f64s(9), f64s(9), new Float64Array(9), 3, 3], [f64s(4), f64s(4), new Float64Array(4), 2, 2], [f64s(9), f64s(9), new Float64Array(9), 2, 2 ** 31 - 1]], ['Float64Array', 'Float64Array', 'Float64Array', 'i32', 'i32']);
     assert.ok(!m.uops.some((u) => u.startsWith('F64_TO_INDEX')), m.uops.join('\n'));
     assert.equal(m.uops.filter((u) => u.startsWith('MULADD_INDEX')).length, 3, m.uops.join('\n'));
     // Loads, stores and updates at products far outside int32 and past 2^53, negative and in range,
@@ -288,6 +348,29 @@ describe('lowerKernel: loops', () => {
     assert.ok(!small.uops.some((x) => x.startsWith('MULADD_INDEX')), small.uops.join('\n'));
     const f = agree('(a, p, q) => a[p * q + 0.5] + a[p * 2.5] + a[p * q - 1]', cases.slice(0, 12), ['Float64Array', 'f64', 'i32']);
     assert.ok(!f.uops.some((x) => x.startsWith('MULADD_INDEX')), f.uops.join('\n'));
+  });
+
+  it('entry guards: a square matrix\'s n in [0, 46340] makes `i * n + k` an int32; other calls decline', () => {
+    const f64s = (n: number) => Float64Array.from({ length: n }, (_, i) => i * 1.5 - 3);
+    const matmul = '(a, b, c, n) => { for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < n; k++) s += a[i * n + k] * b[k * n + j]; c[i * n + j] = s; } }';
+    const kinds = ['Float64Array', 'Float64Array', 'Float64Array', 'i32'] as const;
+    const m = agree(matmul, [[f64s(9), f64s(9), new Float64Array(9), 3], [f64s(4), f64s(4), new Float64Array(4), 2], [f64s(4), f64s(4), new Float64Array(4), 0], [f64s(4), f64s(4), new Float64Array(4), -1]], kinds);
+    assert.ok(!m.uops.some((u) => u.startsWith('MULADD_INDEX') || u.startsWith('F64_TO_INDEX')), m.uops.join('\n'));
+    assert.match(m.ir, /\(\(i:i32 \* n:i32\):i32 \+ k:i32\):i32/, m.ir);
+    assert.ok(m.uops.some((u) => /^BR_GT_I32 s\d+, s\d+, L\d+$/.test(u)) && m.uops.some((u) => /^CONST_I32 s\d+, 46340$/.test(u)), m.uops.join('\n'));
+    // At the guard's ends (rows read past the arrays' ends are NaN), and past them (declined: V8 runs it).
+    // (With n = 2^31 - 1, 2 * n + 3 wraps to 1 in int32: unguarded, the kernel would write a[1].)
+    const rows = '(a, n) => { let s = 0; for (let i = 0; i < n; i++) { for (let k = 0; k < n; k++) { s += a[i * n + k]; a[i * n + k] = i * 10 + k; if (k > 2) break; } if (i > 2) break; } return s; }';
+    const r = agree(rows, [[f64s(20), 46340], [f64s(20), 46341], [f64s(20), 2 ** 31 - 1], [f64s(20), 4], [f64s(20), -5], [f64s(20), 0]], ['Float64Array', 'i32']);
+    assert.match(r.ir, /\(\(i:i32 \* n:i32\):i32 \+ k:i32\):i32/, r.ir);
+    // No guard for a factor that bounds no counter it multiplies, nor for a parameter the body assigns.
+    for (const source of [
+      '(a, h, w) => { let s = 0; for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) s += a[i * w + j]; return s; }',
+      '(a, n) => { let s = 0; for (let i = 0; i < n; i++) { s += a[i * n]; n--; } return s; }',
+    ]) {
+      const k = lowered(source, ['Float64Array', 'i32', 'i32'].slice(0, source.startsWith('(a, h') ? 3 : 2) as never);
+      assert.ok(k.uops.some((u) => u.startsWith('MULADD_INDEX')) && !k.uops.some((u) => /, 46340$/.test(u)), `${source}\n${k.uops.join('\n')}`);
+    }
   });
 
   it('entry guards: `i <= n` keeps i an i32 for n inside int32\'s ends, a[c] is in bounds for arrays long enough; other calls decline', () => {
@@ -544,6 +627,23 @@ describe('lowerKernel: int32 speculation (a kernel that writes no array)', () =>
     return r.kernel;
   };
   const collatz = '(n) => { let total = 0; for (let i = 1; i <= n; i++) { let x = i; while (x !== 1) { x = x % 2 === 0 ? x / 2 : 3 * x + 1; total++; } } return total; }';
+
+  it('takes no overflow exit where the loop\'s bound is speculated: in JS it may be past int32', () => {
+    // A reviewer's case: at m = 2^30 - 1, m * 2 leaves int32 in the test, so JS goes on looping.
+    const source = '(start, m) => { let c = 0; for (let j = start; j < m * 2 && c < 10; j += 4) { c++; m += 3; } return c; }';
+    const k = speculated(source, ['i32', 'i32']);
+    const fn = new Function(`return (${source})`)() as (start: number, m: number) => number;
+    const kernel = compile(k.trace);
+    try {
+      for (const [start, m] of [[2147483645, 1073741823], [2147483640, 1073741800], [0, 5], [7, 2]]) {
+        let got: unknown;
+        try { got = kernel.call(start, m); } catch (error) { got = (error as { code?: string }).code === 'ERR_JITCTL_DECLINED' ? fn(start, m) : error; }
+        assert.ok(Object.is(got, fn(start, m)), `${start}, ${m}: ${String(got)}, V8 ${fn(start, m)}\n${k.uops.join('\n')}`);
+      }
+    } finally {
+      kernel.free();
+    }
+  });
 
   it('keeps collatz\'s x an int32 whose every step is checked, and gives V8\'s results', () => {
     const k = speculated(collatz, ['i32']);

@@ -4,6 +4,13 @@
 //  - an i32 parameter that bounds a loop test's comparison with `<=` or `>=` lies in
 //    [-2^31 + 1, 2^31 - 2]: the counter of `for (i = 1; i <= n; i++)` then stays an int32 one
 //    step past the bound, where n = 2^31 - 1 would take it to 2^31 (so it had to be an f64);
+//  - an i32 parameter n, never assigned, that bounds the counter of a loop `i < n` (from a
+//    non-negative literal) and multiplies a counter it bounds in an index (matmul's
+//    `a[i * n + k]`) lies in [0, 46340]: `i * n` and `i * n + k` are then int32s (46340^2 <
+//    2^31 - 46340), where any n made them f64 or MULADD_INDEX. A larger n indexes past 2^31 - 1,
+//    beyond any typed array the engine takes (at most 2^31 - 1 elements), so of those calls only
+//    one that stops its loops early or reads past the end declines (and a negative n, whose loops
+//    run no iteration);
 //  - a typed-array parameter read or written at constant indices (up to MAX_GUARDED_INDEX) has
 //    more elements than the largest of them: `a[0]` is then in bounds, an int32 of an Int32Array
 //    rather than a number that may be undefined;
@@ -17,15 +24,15 @@
 
 import type { Signature } from './index.js';
 import type { Expr, FunctionIR, VarId } from './ir.js';
-import { forEachExpr, forEachStmt } from './ir-walk.js';
+import { exprChildren, forEachExpr, forEachStmt } from './ir-walk.js';
 import { ARRAY_KINDS } from './type-rules.js';
 
 /** The largest constant index whose array gets a length guard (a larger one is left to the bounds check). */
 export const MAX_GUARDED_INDEX = 1023;
 
 export interface EntryGuards {
-  /** i32 parameters guarded to [-2^31 + 1, 2^31 - 2]. */
-  readonly narrowedParams: ReadonlySet<VarId>;
+  /** i32 parameters and the interval each is guarded to (NARROWED_PARAM, SQUARE_BOUND or both). */
+  readonly paramIntervals: ReadonlyMap<VarId, { readonly lo: number; readonly hi: number }>;
   /** Typed-array parameters and the element count each must have at least. */
   readonly minLengths: ReadonlyMap<VarId, number>;
   /** Typed-array parameters and the typed-array parameters whose length each must have at least. */
@@ -33,20 +40,27 @@ export interface EntryGuards {
 }
 
 export const NARROWED_PARAM = { lo: -(2 ** 31) + 1, hi: 2 ** 31 - 2 } as const;
+/** The interval of a parameter that bounds a counter it multiplies in an index: n * n + n < 2^31. */
+export const SQUARE_BOUND = { lo: 0, hi: 46340 } as const;
 
 export function entryGuards(ir: FunctionIR, signature: Signature): EntryGuards {
   const i32Params = new Set(ir.params.filter((_, i) => signature[i] === 'i32'));
   const arrayParams = new Set(ir.params.filter((_, i) => ARRAY_KINDS[signature[i]] !== undefined));
 
-  const narrowedParams = new Set<VarId>();
+  const paramIntervals = new Map<VarId, { lo: number; hi: number }>();
+  const narrow = (v: VarId, to: { readonly lo: number; readonly hi: number }): void => {
+    const was = paramIntervals.get(v) ?? { lo: -(2 ** 31), hi: 2 ** 31 - 1 };
+    paramIntervals.set(v, { lo: Math.max(was.lo, to.lo), hi: Math.min(was.hi, to.hi) });
+  };
   const bounds = (test: Expr): void => {
     if (test.kind === 'logical' && test.op === '&&') { bounds(test.left); bounds(test.right); return; }
     if (test.kind !== 'binary' || (test.op !== '<=' && test.op !== '>=')) return;
-    for (const side of [test.left, test.right]) if (side.kind === 'var' && i32Params.has(side.v)) narrowedParams.add(side.v);
+    for (const side of [test.left, test.right]) if (side.kind === 'var' && i32Params.has(side.v)) narrow(side.v, NARROWED_PARAM);
   };
   forEachStmt(ir.body, (s) => {
     if (s.kind === 'loop' && s.test) bounds(s.test);
   });
+  for (const n of squareBounded(ir, i32Params)) narrow(n, SQUARE_BOUND);
 
   const minLengths = new Map<VarId, number>();
   const constantIndex = (array: VarId, index: Expr): void => {
@@ -59,7 +73,42 @@ export function entryGuards(ir: FunctionIR, signature: Signature): EntryGuards {
     if (e.kind === 'load') constantIndex(e.array, e.index);
     if ((e.kind === 'assign' || e.kind === 'update') && e.target.kind === 'element') constantIndex(e.target.array, e.target.index);
   });
-  return { narrowedParams, minLengths, lengthsAtLeast: lengthRelations(ir, arrayParams) };
+  return { paramIntervals, minLengths, lengthsAtLeast: lengthRelations(ir, arrayParams) };
+}
+
+/**
+ * The i32 parameters n (never assigned) that bound a counter `for (let i = c; i < n; ...)` (c a
+ * non-negative literal; also `n > i`, a conjunct of `&&`) and that an index multiplies by such a
+ * counter: `a[i * n + k]`, `b[k * n + j]`.
+ */
+function squareBounded(ir: FunctionIR, i32Params: ReadonlySet<VarId>): Set<VarId> {
+  const fixed = (v: VarId) => i32Params.has(v) && !ir.variables[v]?.assigned;
+  const boundOf = new Map<VarId, Set<VarId>>();  // counter -> the parameters bounding it
+  forEachStmt(ir.body, (s) => {
+    if (s.kind !== 'loop' || !s.test || s.testAfterBody) return;
+    const starts = new Set(s.init.flatMap((d) => (d.kind === 'declare' && d.init?.kind === 'number' && d.init.value >= 0 ? [d.v] : [])));
+    const visit = (e: Expr): void => {
+      if (e.kind === 'logical' && e.op === '&&') { visit(e.left); visit(e.right); return; }
+      if (e.kind !== 'binary') return;
+      const [counter, bound] = e.op === '<' ? [e.left, e.right] : e.op === '>' ? [e.right, e.left] : [null, null];
+      if (counter?.kind !== 'var' || bound?.kind !== 'var' || !starts.has(counter.v) || !fixed(bound.v)) return;
+      if (!boundOf.has(counter.v)) boundOf.set(counter.v, new Set());
+      boundOf.get(counter.v)!.add(bound.v);
+    };
+    visit(s.test);
+  });
+  const found = new Set<VarId>();
+  const products = (e: Expr): void => {
+    if (e.kind === 'binary' && e.op === '*' && e.left.kind === 'var' && e.right.kind === 'var') {
+      for (const [counter, n] of [[e.left.v, e.right.v], [e.right.v, e.left.v]]) if (boundOf.get(counter)?.has(n)) found.add(n);
+    }
+    exprChildren(e).forEach(products);
+  };
+  forEachExpr(ir.body, (e) => {
+    if (e.kind === 'load') products(e.index);
+    if ((e.kind === 'assign' || e.kind === 'update') && e.target.kind === 'element') products(e.target.index);
+  });
+  return found;
 }
 
 /**

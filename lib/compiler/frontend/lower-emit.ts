@@ -82,6 +82,11 @@ export class Emitter {
     return here;
   }
 
+  /** Whether `op` branches to the DECLINE (an entry guard's or a speculated int32 check's). */
+  branchesToDecline(op: RecordedOp): boolean {
+    return this.declineAt !== null && op.operands[op.operands.length - 1] === this.declineAt;
+  }
+
   /** The target of the entry guards and of the speculated int32 checks: one cold DECLINE, made on first use. */
   declineLabel(): Label {
     if (!this.declineAt) {

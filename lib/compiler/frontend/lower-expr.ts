@@ -14,7 +14,7 @@ import { powerOfTwoShift, WRAPPING_KINDS } from './type-rules.js';
 
 const F64_OPS: Record<string, string> = { '+': 'ADD_F64', '-': 'SUB_F64', '*': 'MUL_F64', '/': 'DIV_F64', '%': 'MOD_F64', '**': 'POW_F64' };
 const I32_OPS: Record<string, string> = { '+': 'ADD_I32', '-': 'SUB_I32', '*': 'IMUL_I32', '%': 'MOD_I32' };
-/** The speculating forms (Typing.exact): they decline the call where JS's value is no int32. */
+/** The checked forms: they branch where JS's value is no int32 (Typing.exact, Typing.exitsOnOverflow). */
 const EXACT_I32_OPS: Record<string, string> = { '+': 'ADD_I32_EXACT', '-': 'SUB_I32_EXACT', '*': 'MUL_I32_EXACT' };
 const BIT_OPS: Record<string, string> = { '|': 'OR_I32', '&': 'AND_I32', '^': 'XOR_I32', '<<': 'SHL_I32', '>>': 'SAR_I32', '>>>': 'SHR_U32' };
 const MATH_UNARY: Record<string, string> = {
@@ -48,6 +48,32 @@ type Assign = Extract<Expr, { kind: 'assign' }>;
 type Update = Extract<Expr, { kind: 'update' }>;
 
 export class ExprLowerer extends ValueLowerer {
+  /** The exit of the loop whose update is being lowered: where a step that leaves int32 goes (Typing.exitsOnOverflow). */
+  private overflowExit: Label | null = null;
+
+  /** Lowers a loop's update, whose overflowing step (Typing.exitsOnOverflow) jumps to `exit`. */
+  loopUpdate(e: Expr, exit: Label): void {
+    this.overflowExit = exit;
+    try {
+      this.effect(e);
+    } finally {
+      this.overflowExit = null;
+    }
+  }
+
+  /**
+   * Where the checked int32 form of `e` branches when JS's value is no int32: the loop's exit for
+   * an update whose overflow ends the loop, the DECLINE for speculated arithmetic; null where the
+   * typing proved the value an int32 (or it is an f64).
+   */
+  private checkTarget(e: Expr): Label | null {
+    if (this.typing.exitsOnOverflow.has(e)) {
+      if (!this.overflowExit) throw new Error('internal: an overflow exit outside its loop update');
+      return this.overflowExit;
+    }
+    return this.typing.exact.has(e) ? this.em.declineLabel() : null;
+  }
+
   effect(e: Expr): void {
     switch (e.kind) {
       case 'assign': this.assign(e, null, true); return;
@@ -93,7 +119,7 @@ export class ExprLowerer extends ValueLowerer {
             // 2 * x as x * 2 (arith): evaluating the literal first has no effect to keep in order.
             if (e.op === '*' && rep === 'f64' && e.left.kind === 'number' && e.left.value === 2) return this.arith('*', rep, this.valueAs(e.right, 'f64'), e.left, into);
             const left = rep === 'f64' ? this.valueAs(e.left, 'f64') : this.gen(e.left, null);
-            return this.arith(e.op, rep, this.protect(left, [e.right]), e.right, into, this.typing.exact.has(e));
+            return this.arith(e.op, rep, this.protect(left, [e.right]), e.right, into, this.checkTarget(e));
           });
         }
         const d = this.out('i32', dest);
@@ -148,11 +174,11 @@ export class ExprLowerer extends ValueLowerer {
 
   /**
    * `left op right` for + - * / % ** with `left` already evaluated, in `rep`: i32 where the typing
-   * proved it exact, or with `exact` where it speculated an int32 (Typing.exact), checked here.
+   * proved it exact, or checked, branching to `checked` where JS's value is no int32 (checkTarget).
    */
-  private arith(op: string, rep: Rep, left: Slot, right: Expr, dest: Slot | null, exact = false): Slot {
+  private arith(op: string, rep: Rep, left: Slot, right: Expr, dest: Slot | null, checked: Label | null = null): Slot {
     const em = this.em;
-    if (exact) return this.exactArith(op, left, right, dest);
+    if (checked) return this.exactArith(op, left, right, dest, checked);
     if (rep === 'i32' && I32_OPS[op] && left.type === 'i32') {
       // An i32 remainder has a non-negative dividend (binaryType).
       const divisor = op === '%' ? i32Literal(right) : undefined;
@@ -183,20 +209,20 @@ export class ExprLowerer extends ValueLowerer {
     return this.free(d, a, b);
   }
 
-  /** A speculated int32 `left op right`: the op declines the call where JS's value leaves int32 (or is -0). */
-  private exactArith(op: string, left: Slot, right: Expr, dest: Slot | null): Slot {
+  /** A checked int32 `left op right`: the op branches to `checked` where JS's value leaves int32 (or is -0). */
+  private exactArith(op: string, left: Slot, right: Expr, dest: Slot | null, checked: Label): Slot {
     const em = this.em;
-    if (left.type !== 'i32') throw new Error('internal: a speculated operation on a non-i32 operand');
+    if (left.type !== 'i32') throw new Error('internal: a checked operation on a non-i32 operand');
     const d = this.out('i32', dest);
     if (op === '/') {
       const shift = powerOfTwoShift(right);
-      if (shift === undefined) throw new Error('internal: a speculated division by something else than a power of two');
-      em.op('DIV_POW2_I32_EXACT', d, left, shift, em.declineLabel());
+      if (shift === undefined) throw new Error('internal: a checked division by something else than a power of two');
+      em.op('DIV_POW2_I32_EXACT', d, left, shift, checked);
       return this.free(d, left);
     }
     const b = this.gen(right, null);
-    if (!EXACT_I32_OPS[op] || b.type !== 'i32') throw new Error(`internal: no speculated form of ${op} on these operands`);
-    em.op(EXACT_I32_OPS[op], d, left, b, em.declineLabel());
+    if (!EXACT_I32_OPS[op] || b.type !== 'i32') throw new Error(`internal: no checked form of ${op} on these operands`);
+    em.op(EXACT_I32_OPS[op], d, left, b, checked);
     return this.free(d, left, b);
   }
 
@@ -315,7 +341,7 @@ export class ExprLowerer extends ValueLowerer {
         const a = this.protect(vs.type === 'i32' ? vs : this.converted(vs, 'i32'), [e.value]);
         r = this.bitOp(e.op, a, e.value, direct ? vs : null);
       } else {
-        r = this.arith(e.op, rep, this.protect(vs, [e.value]), e.value, direct ? vs : null, this.typing.exact.has(e));
+        r = this.arith(e.op, rep, this.protect(vs, [e.value]), e.value, direct ? vs : null, this.checkTarget(e));
       }
       if (direct) return forEffect ? null : this.place(vs, dest);
       this.converted(r, vs.type, vs);
@@ -365,8 +391,10 @@ export class ExprLowerer extends ValueLowerer {
       const vs = this.slotOf(e.target.v);
       const t = vs.type.toUpperCase();
       const one = em.constant(vs.type, 1);
-      // A speculated counter (Typing.exact) declines the call where the step leaves int32.
-      const step = () => (this.typing.exact.has(e) && vs.type === 'i32' ? em.op(`${op}_I32_EXACT`, vs, vs, one, em.declineLabel()) : em.op(`${op}_${t}`, vs, vs, one));
+      // A checked counter branches where the step leaves int32: the DECLINE of a speculated one
+      // (Typing.exact), the loop's exit for an update whose overflow ends the loop.
+      const checked = vs.type === 'i32' ? this.checkTarget(e) : null;
+      const step = () => (checked ? em.op(`${op}_I32_EXACT`, vs, vs, one, checked) : em.op(`${op}_${t}`, vs, vs, one));
       if (forEffect || e.prefix) {
         step();
         return forEffect ? null : this.place(vs, dest);

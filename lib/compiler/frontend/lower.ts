@@ -137,7 +137,7 @@ class StmtLowerer {
     else if (isStraightLine(s.body)) this.stmts([s.body], onEntry?.entry);
     else this.stmt(s.body);
     em.define(cont);
-    if (s.update) this.x.effect(s.update);
+    if (s.update) this.x.loopUpdate(s.update, exit);
     em.define(test);
     runTest();
     this.targets.pop();
@@ -218,15 +218,16 @@ function binding(em: Emitter, plan: KernelPlan, signature: Signature, typing: Ty
 }
 
 // The checks typing.guards stands for (lib/compiler/frontend/guards.ts), before the body runs: a
-// narrowed i32 argument at either end of int32, an array shorter than its constant indices need
+// narrowed i32 argument outside its interval, an array shorter than its constant indices need
 // or than the array whose length bounds the loop that indexes it, ends the call at DECLINE, with
 // nothing written.
 function entryGuards(em: Emitter, plan: KernelPlan, typing: Typing, args: ReadonlyMap<VarId, Slot>, views: ReadonlyMap<VarId, View>, lengths: Map<VarId, Slot>): void {
   for (const v of plan.ir.params) {
     const arg = args.get(v);
-    if (arg && typing.guards.narrowedParams.has(v)) {
-      em.entryOp('BR_EQ_I32', arg, em.constant('i32', 2 ** 31 - 1), em.declineLabel());
-      em.entryOp('BR_EQ_I32', arg, em.constant('i32', -(2 ** 31)), em.declineLabel());
+    const guarded = typing.guards.paramIntervals.get(v);
+    if (arg && guarded) {
+      if (guarded.hi < 2 ** 31 - 1) em.entryOp('BR_GT_I32', arg, em.constant('i32', guarded.hi), em.declineLabel());
+      if (guarded.lo > -(2 ** 31)) em.entryOp('BR_LT_I32', arg, em.constant('i32', guarded.lo), em.declineLabel());
     }
     const minLength = typing.guards.minLengths.get(v);
     if (minLength !== undefined && views.has(v)) {
@@ -283,8 +284,9 @@ function lowerOnce(plan: KernelPlan, signature: Signature, options: LowerOptions
       signature: [...signature],
       trace,
       returnType: typing.returnType,
-      // What the trace checks, not what the typing assumed (a speculated value never computed has no check).
-      speculative: ops.some((op) => op.name.endsWith('_EXACT')),
+      // What the trace checks, not what the typing assumed (a speculated value never computed has
+      // no check); a checked loop update branches to its loop's exit instead, and speculates nothing.
+      speculative: ops.some((op) => op.name.endsWith('_EXACT') && em.branchesToDecline(op)),
       get ir() { return (ir ??= printTypedIR(plan.ir, typing)); },
       get uops() { return (uops ??= ops.map(opText)); },
       lowerMs: performance.now() - started,

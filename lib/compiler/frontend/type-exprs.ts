@@ -9,7 +9,7 @@ import { Definedness } from './defined.js';
 import { exprWrites } from './ir-walk.js';
 import { decline } from './decline.js';
 import type { EntryGuards } from './guards.js';
-import { binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MAYBE, mathType, num, sameType, speculativeType, type Ty } from './type-rules.js';
+import { binaryType, BOOL, ELEMENT_RANGES, F64, i32, joinTypes, MAYBE, mathType, num, overflowExitType, sameType, speculativeType, type Ty } from './type-rules.js';
 
 // The widening thresholds of an int interval's bounds (then the full int32 range, then f64). Two,
 // since every step is one more typing pass for each variable that keeps growing (a counter with
@@ -29,6 +29,18 @@ function widenLow(lo: number): number {
   return t === undefined ? -(2 ** 31) : -t;
 }
 
+/**
+ * The counter of a loop whose update may step it out of int32 into the loop's exit (types.ts
+ * overflowExitOf): `up` where the test bounds it from above (`j < B`), `down` from below.
+ */
+export interface OverflowExit {
+  /** The update itself (`j += s`, `j++`): no other write of j inside it takes the exit. */
+  readonly update: Expr;
+  readonly v: VarId;
+  readonly up: boolean;
+  readonly down: boolean;
+}
+
 /** A loop counter's interval inside a loop body, from the loop's test. */
 export interface Narrowing {
   readonly lo: number;
@@ -44,6 +56,10 @@ export abstract class ExpressionTyper {
   protected exprs = new Map<Expr, Ty>();
   /** Arithmetic typed i32 on speculation: lowered to the ops that decline where JS's value is no int32. */
   protected exact = new Set<Expr>();
+  /** Loop updates typed i32 because JS's value leaving int32 ends the loop (OverflowExit): checked, the check's branch is the exit. */
+  protected exitsOnOverflow = new Set<Expr>();
+  /** While typing a loop's update: its counter, if an overflow of its step may leave the loop instead (types.ts). */
+  protected overflowExit: OverflowExit | null = null;
   protected inBounds = new Set<Expr>();
   protected readonly hoisted = new Set<VarId>();
   protected narrow = new Map<VarId, Narrowing>();
@@ -259,7 +275,7 @@ export abstract class ExpressionTyper {
         if (e.target.kind === 'var') old = this.readVar(e.target.v, e.at);
         else old = this.element(e, e.target.array, e.target.index, e.at);
         if (old.kind === 'boolean') this.fail(`\`${e.op}\``, e.at, 'it turns a boolean into a number', 'keep the variable a number');
-        const res = e.target.kind === 'var' ? this.arithmeticType(e, op, num(old), one, null) : binaryType(op, num(old), one, null);
+        const res = e.target.kind === 'var' ? this.counterStep(e, e.target.v, op, num(old), one) ?? this.arithmeticType(e, op, num(old), one, null) : binaryType(op, num(old), one, null);
         if (e.target.kind === 'var') this.assignVar(e.target.v, res, e.at);
         return this.set(e, e.prefix ? res : num(old));
       }
@@ -269,6 +285,14 @@ export abstract class ExpressionTyper {
         return this.set(e, last);
       }
     }
+  }
+
+  /** The int32 of a loop update whose overflow leaves the loop (overflowExitType), marked in `exitsOnOverflow`; else null. */
+  private counterStep(e: Expr, v: VarId, op: BinaryOp, current: Ty, step: Ty): Ty | null {
+    if (this.overflowExit?.update !== e || this.overflowExit.v !== v) return null;
+    const t = overflowExitType(op, current, step, this.overflowExit);
+    if (t) this.exitsOnOverflow.add(e);
+    return t;
   }
 
   /** binaryType, or when speculating and that is f64, the int32 a run-time check keeps (marked in `exact`). */
@@ -359,7 +383,7 @@ export abstract class ExpressionTyper {
       const v = this.type(e.value);
       this.checkCompare(e.op, cur, v, e.at);
       this.checkPower(e.op, e.at);
-      const res = this.arithmeticType(e, e.op, cur, v, e.value);
+      const res = this.counterStep(e, t.v, e.op, cur, v) ?? this.arithmeticType(e, e.op, cur, v, e.value);
       this.assignVar(t.v, res, e.at);
       return res;
     }

@@ -115,6 +115,21 @@ export function speculativeType(op: BinaryOp, left: Ty, right: Ty, rightExpr: Ex
   }
 }
 
+/**
+ * The int32 a loop update `v += r` / `v -= r` (also `v++`, `v--`) is where JS's value leaving
+ * int32 ends the loop (types.ts, OverflowExit): the checked op's overflow branch goes to the
+ * loop's exit, so past the check the value is an int32 again. Only a non-negative step, in the
+ * direction the test bounds: `j += s` under `j < B` (B an int32) can only overflow upwards, past
+ * every int32 B. null where binaryType keeps the int32 anyway, or no such check applies.
+ */
+export function overflowExitType(op: BinaryOp, current: Ty, step: Ty, exit: { readonly up: boolean; readonly down: boolean }): Ty | null {
+  const a = num(current), b = num(step);
+  if ((op !== '+' && op !== '-') || !isInt(a) || !isInt(b) || b.lo < 0) return null;
+  if (binaryType(op, a, b, null).rep !== 'f64') return null;
+  if (op === '+') return exit.up && a.lo + b.lo <= I32_MAX ? i32(a.lo + b.lo, I32_MAX) : null;
+  return exit.down && a.hi - b.lo >= I32_MIN ? i32(I32_MIN, a.hi - b.lo) : null;
+}
+
 /** s for a literal 2^s with 1 <= s <= 30 (the divisors DIV_POW2_I32_EXACT takes), else undefined. */
 export function powerOfTwoShift(e: Expr): number | undefined {
   if (e.kind !== 'number' || !Number.isInteger(e.value) || e.value < 2 || e.value > 2 ** 30) return undefined;

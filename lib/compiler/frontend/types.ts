@@ -3,18 +3,19 @@
 // proven: i32/u32 come from bitwise ops, integer loads proven in bounds, lengths, i32 params,
 // sums whose interval (lo..hi) fits int32, and variables only ToInt32 reads (int32-vars.ts).
 // Variables get the join of every value assigned to them (flow-insensitive), computed to a fixed
-// point; inside a loop body `i < B` narrows the interval of a counter the body and the test never
-// write, which is what keeps `i + 1` an i32.
+// point; inside a loop body `i < B` (or `i * i < B`) narrows the interval of a counter the body
+// and the test never write, which is what keeps `i + 1` an i32, and a loop update whose step
+// leaves int32 only where the loop would end anyway exits the loop there (overflowExitOf).
 // This file walks the statements and runs the fixed point; expressions are typed in
 // type-exprs.ts, and what tests prove about maybe-undefined variables is tracked by defined.ts.
 
 import type { Signature } from './index.js';
 import type { Expr, FunctionIR, Pos, Stmt, VarId } from './ir.js';
 import { completes } from './completion.js';
-import { exprWrites, stmtWrites } from './ir-walk.js';
+import { exprChildren, exprWrites, hasEffects, stmtWrites } from './ir-walk.js';
 import { decline } from './decline.js';
-import { ExpressionTyper, type Narrowing } from './type-exprs.js';
-import { entryGuards, NARROWED_PARAM, type EntryGuards } from './guards.js';
+import { ExpressionTyper, type Narrowing, type OverflowExit } from './type-exprs.js';
+import { entryGuards, type EntryGuards } from './guards.js';
 import { ARRAY_KINDS, F64, i32, MAYBE, readsFirst, WRAPPING_KINDS, type Ty } from './type-rules.js';
 import { int32OnlyVars } from './int32-vars.js';
 
@@ -34,6 +35,8 @@ export interface Typing {
   readonly guards: EntryGuards;
   /** Arithmetic typed i32 on speculation: its ops decline the call where JS's value is no int32. */
   readonly exact: ReadonlySet<Expr>;
+  /** Loop updates typed i32 because an int32 overflow of the step ends the loop: checked, with the loop's exit as the check's target. */
+  readonly exitsOnOverflow: ReadonlySet<Expr>;
   /** Variables read only through ToInt32 (int32-vars.ts): typed i32, holding ToInt32 of each value assigned. */
   readonly int32Only: ReadonlySet<VarId>;
 }
@@ -60,7 +63,10 @@ class Typer extends ExpressionTyper {
       const element = ARRAY_KINDS[kind];
       if (element !== undefined) this.arrays.set(v, element);
       else if (kind !== 'i32') this.vars[v] = F64;
-      else this.vars[v] = this.guards.narrowedParams.has(v) ? i32(NARROWED_PARAM.lo, NARROWED_PARAM.hi) : i32(-(2 ** 31), 2 ** 31 - 1);
+      else {
+        const guarded = this.guards.paramIntervals.get(v);
+        this.vars[v] = guarded ? i32(guarded.lo, guarded.hi) : i32(-(2 ** 31), 2 ** 31 - 1);
+      }
     });
     this.int32Only = int32OnlyVars(this.ir, (array) => WRAPPING_KINDS.has(this.arrays.get(array) ?? -1));
     for (let pass = 0; ; pass++) {
@@ -80,12 +86,13 @@ class Typer extends ExpressionTyper {
       if (first) decline(...first);
     }
     const returnType = this.returnType(at);
-    return { vars: this.vars, arrays: this.arrays, exprs: this.exprs, inBounds: this.inBounds, hoistedUndefined: this.hoisted, returnType, guards: this.guards, exact: this.exact, int32Only: this.int32Only };
+    return { vars: this.vars, arrays: this.arrays, exprs: this.exprs, inBounds: this.inBounds, hoistedUndefined: this.hoisted, returnType, guards: this.guards, exact: this.exact, exitsOnOverflow: this.exitsOnOverflow, int32Only: this.int32Only };
   }
 
   private walkPass(): void {
     this.exprs = new Map();
     this.exact = new Set();
+    this.exitsOnOverflow = new Set();
     this.inBounds = new Set();
     this.narrow = new Map();
     this.defined.reset();
@@ -202,11 +209,51 @@ class Typer extends ExpressionTyper {
         const keep = new Map<VarId, Narrowing>(saved);
         for (const [v, n] of narrowed) if (readsFirst(s.update, v)) keep.set(v, n);
         this.narrow = keep;
+        this.overflowExit = this.overflowExitOf(s);
         this.type(s.update);
+        this.overflowExit = null;
       }
       this.narrow = saved;
     });
     this.defined.restore(head);
+  }
+
+  /**
+   * The counter of `for (let j = ...; ... j < B ...; j += s)` (or `j -= s` under `j > B`; also
+   * `j++`, `j--`, `<=`, `>=`, either side, a conjunct of `&&`) when JS's j leaving int32 at the
+   * update means the loop ends: a sum past 2^31 - 1 fails `j < B` where B is an int32 in JS, and
+   * nothing reads j after the loop (a `let` of the loop's own init), nor does the test write
+   * anything, so the update's check may jump to the loop's exit as the test would. B must be an
+   * int32 that the typing proved, not speculated (a speculated B may be past int32 in JS, and its
+   * check would be skipped), and read nothing the update writes (`j <= j` would hold again); the
+   * update's step has no effects (`j += (j += 4) & 0` writes j inside it). The body must not write
+   * j, or its value at the update would not be the one the test bounded. sieve's `j += i` and
+   * `i += 2` to a bound of any int32 stay int32 so, as TurboFan keeps them by speculating.
+   */
+  private overflowExitOf(s: Extract<Stmt, { kind: 'loop' }>): OverflowExit | null {
+    const u = s.update;
+    if (!s.test || s.testAfterBody || !u) return null;
+    const target = u.kind === 'update' || (u.kind === 'assign' && (u.op === '+' || u.op === '-') && !hasEffects(u.value)) ? u.target : null;
+    if (target?.kind !== 'var') return null;
+    const v = target.v;
+    if (this.ir.variables[v]?.declaredAs !== 'let' || !s.init.some((d) => d.kind === 'declare' && d.v === v)) return null;
+    if (exprWrites(s.test).size > 0 || stmtWrites(s.body).has(v)) return null;
+    let up = false, down = false;
+    const isInt32 = (e: Expr) => { const t = this.exprs.get(e); return t?.rep === 'i32' && t.kind === 'number'; };
+    const stepped = exprWrites(u);
+    const proven = (e: Expr): boolean => !this.exact.has(e) && exprChildren(e).every(proven);
+    const readsStepped = (e: Expr): boolean => (e.kind === 'var' && stepped.has(e.v)) || exprChildren(e).some(readsStepped);
+    const fixedBound = (b: Expr) => isInt32(b) && proven(b) && !readsStepped(b);
+    const visit = (e: Expr): void => {
+      if (e.kind === 'logical' && e.op === '&&') { visit(e.left); visit(e.right); return; }
+      if (e.kind !== 'binary' || !['<', '<=', '>', '>='].includes(e.op)) return;
+      const leftBelow = e.op === '<' || e.op === '<=';
+      // j < B and B > j bound j from above; j > B and B < j from below.
+      if (e.left.kind === 'var' && e.left.v === v && isInt32(e.left) && fixedBound(e.right)) { if (leftBelow) up = true; else down = true; }
+      if (e.right.kind === 'var' && e.right.v === v && isInt32(e.right) && fixedBound(e.left)) { if (leftBelow) down = true; else up = true; }
+    };
+    visit(s.test);
+    return up || down ? { update: u, v, up, down } : null;
   }
 
   /**
@@ -247,6 +294,7 @@ class Typer extends ExpressionTyper {
       const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
       const sides: [Expr, Expr, string][] = [[e.left, e.right, e.op], [e.right, e.left, flip[e.op]]];
       for (const [counter, bound, op] of sides) {
+        if (this.narrowSquare(counter, bound, op, written, out)) continue;
         if (counter.kind !== 'var' || written.has(counter.v)) continue;
         const c = this.exprs.get(counter), b = this.exprs.get(bound);
         if (!c || !b || c.rep !== 'i32' || c.kind !== 'number' || b.rep !== 'i32' || b.kind !== 'number') continue;
@@ -267,6 +315,29 @@ class Typer extends ExpressionTyper {
     };
     visit(test);
     return out;
+  }
+
+  /**
+   * `i * i < B` (or `<=`) with i and B int32s: |i| <= floor(sqrt(B - 1)) (or sqrt(B)), so that a
+   * trial-division or sieve loop `for (let i = 2; i * i < n; i++)` has an int32 counter whose
+   * square in the body is an int32 too. (The f64 square rounds, but monotonically: it is below B
+   * only where the exact square is.) Returns whether `counter` is a square `v * v` (then it is no
+   * plain counter either), whether or not it narrowed anything.
+   */
+  private narrowSquare(counter: Expr, bound: Expr, op: string, written: ReadonlySet<VarId>, out: Map<VarId, Narrowing>): boolean {
+    if (counter.kind !== 'binary' || counter.op !== '*' || counter.left.kind !== 'var' || counter.right.kind !== 'var') return false;
+    const v = counter.left.v;
+    if (counter.right.v !== v) return false;
+    if (op !== '<' && op !== '<=') return true;
+    const c = this.exprs.get(counter.left), b = this.exprs.get(bound);
+    if (written.has(v) || !c || !b || c.rep !== 'i32' || c.kind !== 'number' || b.rep !== 'i32' || b.kind !== 'number') return true;
+    const largest = op === '<' ? b.hi - 1 : b.hi;  // of the square
+    if (largest < 0) return true;  // the body never runs: nothing to narrow to
+    const root = Math.floor(Math.sqrt(largest));
+    const prev = out.get(v) ?? this.narrow.get(v) ?? { lo: -Infinity, hi: Infinity, below: new Set<VarId>() };
+    // (A narrowed end replaces the variable's own: a non-negative i keeps its lower bound.)
+    out.set(v, { lo: c.lo >= 0 ? prev.lo : Math.max(prev.lo, -root), hi: Math.min(prev.hi, root), below: prev.below });
+    return true;
   }
 
   /** `x !== k` (either order) with x an i32 whose interval ends at the constant k: one end moves in. */
