@@ -82,6 +82,8 @@ export function entryGuards(ir: FunctionIR, signature: Signature): EntryGuards {
  * counter: `a[i * n + k]`, `b[k * n + j]`.
  */
 function squareBounded(ir: FunctionIR, i32Params: ReadonlySet<VarId>): Set<VarId> {
+  // (A parameter the body assigns is typed with the join of all its values, so guarding its
+  // argument would seldom keep the products int32: such a guard would decline calls for nothing.)
   const fixed = (v: VarId) => i32Params.has(v) && !ir.variables[v]?.assigned;
   const boundOf = new Map<VarId, Set<VarId>>();  // counter -> the parameters bounding it
   forEachStmt(ir.body, (s) => {

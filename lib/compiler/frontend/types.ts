@@ -335,7 +335,8 @@ class Typer extends ExpressionTyper {
     if (largest < 0) return true;  // the body never runs: nothing to narrow to
     const root = Math.floor(Math.sqrt(largest));
     const prev = out.get(v) ?? this.narrow.get(v) ?? { lo: -Infinity, hi: Infinity, below: new Set<VarId>() };
-    // (A narrowed end replaces the variable's own: a non-negative i keeps its lower bound.)
+    // (A finite narrowed end replaces the variable's own where readVar reads it, an infinite one
+    // keeps it: so a non-negative i keeps its lower bound, and a negative one gets -root.)
     out.set(v, { lo: c.lo >= 0 ? prev.lo : Math.max(prev.lo, -root), hi: Math.min(prev.hi, root), below: prev.below });
     return true;
   }
