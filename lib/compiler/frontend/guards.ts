@@ -24,7 +24,7 @@
 
 import type { Signature } from './index.js';
 import type { Expr, FunctionIR, VarId } from './ir.js';
-import { exprChildren, forEachExpr, forEachStmt } from './ir-walk.js';
+import { conjuncts, exprChildren, forEachExpr, forEachStmt } from './ir-walk.js';
 import { ARRAY_KINDS } from './type-rules.js';
 
 /** The largest constant index whose array gets a length guard (a larger one is left to the bounds check). */
@@ -53,12 +53,11 @@ export function entryGuards(ir: FunctionIR, signature: Signature): EntryGuards {
     paramIntervals.set(v, { lo: Math.max(was.lo, to.lo), hi: Math.min(was.hi, to.hi) });
   };
   const bounds = (test: Expr): void => {
-    if (test.kind === 'logical' && test.op === '&&') { bounds(test.left); bounds(test.right); return; }
     if (test.kind !== 'binary' || (test.op !== '<=' && test.op !== '>=')) return;
     for (const side of [test.left, test.right]) if (side.kind === 'var' && i32Params.has(side.v)) narrow(side.v, NARROWED_PARAM);
   };
   forEachStmt(ir.body, (s) => {
-    if (s.kind === 'loop' && s.test) bounds(s.test);
+    if (s.kind === 'loop' && s.test) conjuncts(s.test).forEach(bounds);
   });
   for (const n of squareBounded(ir, i32Params)) narrow(n, SQUARE_BOUND);
 
@@ -90,14 +89,13 @@ function squareBounded(ir: FunctionIR, i32Params: ReadonlySet<VarId>): Set<VarId
     if (s.kind !== 'loop' || !s.test || s.testAfterBody) return;
     const starts = new Set(s.init.flatMap((d) => (d.kind === 'declare' && d.init?.kind === 'number' && d.init.value >= 0 ? [d.v] : [])));
     const visit = (e: Expr): void => {
-      if (e.kind === 'logical' && e.op === '&&') { visit(e.left); visit(e.right); return; }
       if (e.kind !== 'binary') return;
       const [counter, bound] = e.op === '<' ? [e.left, e.right] : e.op === '>' ? [e.right, e.left] : [null, null];
       if (counter?.kind !== 'var' || bound?.kind !== 'var' || !starts.has(counter.v) || !fixed(bound.v)) return;
       if (!boundOf.has(counter.v)) boundOf.set(counter.v, new Set());
       boundOf.get(counter.v)!.add(bound.v);
     };
-    visit(s.test);
+    conjuncts(s.test).forEach(visit);
   });
   const found = new Set<VarId>();
   const products = (e: Expr): void => {

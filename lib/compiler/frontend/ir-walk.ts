@@ -83,6 +83,11 @@ export function forEachStmt(stmts: readonly Stmt[], f: (s: Stmt) => void): void 
   stmts.forEach(stmt);
 }
 
+/** The terms of a top-level `&&` chain, left to right (`e` itself if it is none). */
+export function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'logical' && e.op === '&&' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
 /** Calls `f` on every expression of `stmts`, outer before inner. */
 export function forEachExpr(stmts: readonly Stmt[], f: (e: Expr) => void): void {
   const expr = (e: Expr): void => {

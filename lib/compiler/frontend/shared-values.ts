@@ -27,7 +27,7 @@
 // The ops are the same, in the same order, on the same values, so the bits are too.
 
 import type { Expr, VarId } from './ir.js';
-import { exprChildren, exprWrites } from './ir-walk.js';
+import { conjuncts, exprChildren, exprWrites } from './ir-walk.js';
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '**']);
 
@@ -94,7 +94,6 @@ const varKey = (v: VarId, writes: number) => `v${v}.${writes}`;
 export function valuesOnEntry(test: Expr, rep: RepOf, laterRep: RepOf): ReadonlyMap<Expr, string> {
   const written = exprWrites(test);
   const keys = new Map<Expr, string>();
-  const conjuncts = (e: Expr): Expr[] => (e.kind === 'logical' && e.op === '&&' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e]);
   conjuncts(test).forEach((conjunct, index) => {
     if (branches(conjunct)) return;
     arithmeticKeys(conjunct, (v) => (written.has(v) ? null : varKey(v, 0)), index === 0 ? rep : laterRep, (x, key) => keys.set(x, key));

@@ -36,7 +36,6 @@ function widenLow(lo: number): number {
 export interface OverflowExit {
   /** The update itself (`j += s`, `j++`): no other write of j inside it takes the exit. */
   readonly update: Expr;
-  readonly v: VarId;
   readonly up: boolean;
   readonly down: boolean;
 }
@@ -275,7 +274,7 @@ export abstract class ExpressionTyper {
         if (e.target.kind === 'var') old = this.readVar(e.target.v, e.at);
         else old = this.element(e, e.target.array, e.target.index, e.at);
         if (old.kind === 'boolean') this.fail(`\`${e.op}\``, e.at, 'it turns a boolean into a number', 'keep the variable a number');
-        const res = e.target.kind === 'var' ? this.counterStep(e, e.target.v, op, num(old), one) ?? this.arithmeticType(e, op, num(old), one, null) : binaryType(op, num(old), one, null);
+        const res = e.target.kind === 'var' ? this.counterStep(e, op, num(old), one) ?? this.arithmeticType(e, op, num(old), one, null) : binaryType(op, num(old), one, null);
         if (e.target.kind === 'var') this.assignVar(e.target.v, res, e.at);
         return this.set(e, e.prefix ? res : num(old));
       }
@@ -288,8 +287,8 @@ export abstract class ExpressionTyper {
   }
 
   /** The int32 of a loop update whose overflow leaves the loop (overflowExitType), marked in `exitsOnOverflow`; else null. */
-  private counterStep(e: Expr, v: VarId, op: BinaryOp, current: Ty, step: Ty): Ty | null {
-    if (this.overflowExit?.update !== e || this.overflowExit.v !== v) return null;
+  private counterStep(e: Expr, op: BinaryOp, current: Ty, step: Ty): Ty | null {
+    if (this.overflowExit?.update !== e) return null;
     const t = overflowExitType(op, current, step, this.overflowExit);
     if (t) this.exitsOnOverflow.add(e);
     return t;
@@ -383,7 +382,7 @@ export abstract class ExpressionTyper {
       const v = this.type(e.value);
       this.checkCompare(e.op, cur, v, e.at);
       this.checkPower(e.op, e.at);
-      const res = this.counterStep(e, t.v, e.op, cur, v) ?? this.arithmeticType(e, e.op, cur, v, e.value);
+      const res = this.counterStep(e, e.op, cur, v) ?? this.arithmeticType(e, e.op, cur, v, e.value);
       this.assignVar(t.v, res, e.at);
       return res;
     }

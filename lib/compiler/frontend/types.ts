@@ -12,7 +12,7 @@
 import type { Signature } from './index.js';
 import type { Expr, FunctionIR, Pos, Stmt, VarId } from './ir.js';
 import { completes } from './completion.js';
-import { exprChildren, exprWrites, hasEffects, stmtWrites } from './ir-walk.js';
+import { conjuncts, exprChildren, exprWrites, hasEffects, stmtWrites } from './ir-walk.js';
 import { decline } from './decline.js';
 import { ExpressionTyper, type Narrowing, type OverflowExit } from './type-exprs.js';
 import { entryGuards, type EntryGuards } from './guards.js';
@@ -239,21 +239,19 @@ class Typer extends ExpressionTyper {
     if (this.ir.variables[v]?.declaredAs !== 'let' || !s.init.some((d) => d.kind === 'declare' && d.v === v)) return null;
     if (exprWrites(s.test).size > 0 || stmtWrites(s.body).has(v)) return null;
     let up = false, down = false;
-    const isInt32 = (e: Expr) => { const t = this.exprs.get(e); return t?.rep === 'i32' && t.kind === 'number'; };
     const stepped = exprWrites(u);
     const proven = (e: Expr): boolean => !this.exact.has(e) && exprChildren(e).every(proven);
     const readsStepped = (e: Expr): boolean => (e.kind === 'var' && stepped.has(e.v)) || exprChildren(e).some(readsStepped);
-    const fixedBound = (b: Expr) => isInt32(b) && proven(b) && !readsStepped(b);
+    const fixedBound = (b: Expr) => this.isInt32Number(b) && proven(b) && !readsStepped(b);
     const visit = (e: Expr): void => {
-      if (e.kind === 'logical' && e.op === '&&') { visit(e.left); visit(e.right); return; }
       if (e.kind !== 'binary' || !['<', '<=', '>', '>='].includes(e.op)) return;
       const leftBelow = e.op === '<' || e.op === '<=';
       // j < B and B > j bound j from above; j > B and B < j from below.
-      if (e.left.kind === 'var' && e.left.v === v && isInt32(e.left) && fixedBound(e.right)) { if (leftBelow) up = true; else down = true; }
-      if (e.right.kind === 'var' && e.right.v === v && isInt32(e.right) && fixedBound(e.left)) { if (leftBelow) down = true; else up = true; }
+      if (e.left.kind === 'var' && e.left.v === v && this.isInt32Number(e.left) && fixedBound(e.right)) { if (leftBelow) up = true; else down = true; }
+      if (e.right.kind === 'var' && e.right.v === v && this.isInt32Number(e.right) && fixedBound(e.left)) { if (leftBelow) down = true; else up = true; }
     };
-    visit(s.test);
-    return up || down ? { update: u, v, up, down } : null;
+    conjuncts(s.test).forEach(visit);
+    return up || down ? { update: u, up, down } : null;
   }
 
   /**
@@ -288,7 +286,6 @@ class Typer extends ExpressionTyper {
     const out = new Map<VarId, Narrowing>();
     const written = exprWrites(test);
     const visit = (e: Expr): void => {
-      if (e.kind === 'logical' && e.op === '&&') { visit(e.left); visit(e.right); return; }
       if (e.kind === 'binary' && (e.op === '!==' || e.op === '!=')) { this.narrowNotEqual(e.left, e.right, written, out); return; }
       if (e.kind !== 'binary' || !['<', '<=', '>', '>='].includes(e.op)) return;
       const flip: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
@@ -296,8 +293,8 @@ class Typer extends ExpressionTyper {
       for (const [counter, bound, op] of sides) {
         if (this.narrowSquare(counter, bound, op, written, out)) continue;
         if (counter.kind !== 'var' || written.has(counter.v)) continue;
-        const c = this.exprs.get(counter), b = this.exprs.get(bound);
-        if (!c || !b || c.rep !== 'i32' || c.kind !== 'number' || b.rep !== 'i32' || b.kind !== 'number') continue;
+        if (!this.isInt32Number(counter) || !this.isInt32Number(bound)) continue;
+        const c = this.exprs.get(counter)!, b = this.exprs.get(bound)!;
         const prev = out.get(counter.v) ?? this.narrow.get(counter.v) ?? { lo: -Infinity, hi: Infinity, below: new Set<VarId>() };
         let { lo, hi } = prev;
         const below = new Set(prev.below);
@@ -313,7 +310,7 @@ class Typer extends ExpressionTyper {
         out.set(counter.v, { lo, hi, below });
       }
     };
-    visit(test);
+    conjuncts(test).forEach(visit);
     return out;
   }
 
@@ -329,8 +326,8 @@ class Typer extends ExpressionTyper {
     const v = counter.left.v;
     if (counter.right.v !== v) return false;
     if (op !== '<' && op !== '<=') return true;
-    const c = this.exprs.get(counter.left), b = this.exprs.get(bound);
-    if (written.has(v) || !c || !b || c.rep !== 'i32' || c.kind !== 'number' || b.rep !== 'i32' || b.kind !== 'number') return true;
+    if (written.has(v) || !this.isInt32Number(counter.left) || !this.isInt32Number(bound)) return true;
+    const c = this.exprs.get(counter.left)!, b = this.exprs.get(bound)!;
     const largest = op === '<' ? b.hi - 1 : b.hi;  // of the square
     if (largest < 0) return true;  // the body never runs: nothing to narrow to
     const root = Math.floor(Math.sqrt(largest));
@@ -339,6 +336,12 @@ class Typer extends ExpressionTyper {
     // keeps it: so a non-negative i keeps its lower bound, and a negative one gets -root.)
     out.set(v, { lo: c.lo >= 0 ? prev.lo : Math.max(prev.lo, -root), hi: Math.min(prev.hi, root), below: prev.below });
     return true;
+  }
+
+  /** Whether `e` was typed a number in an int32 slot (not a boolean, not maybe undefined). */
+  private isInt32Number(e: Expr): boolean {
+    const t = this.exprs.get(e);
+    return t !== undefined && t.rep === 'i32' && t.kind === 'number';
   }
 
   /** `x !== k` (either order) with x an i32 whose interval ends at the constant k: one end moves in. */
